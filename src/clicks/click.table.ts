@@ -1,0 +1,39 @@
+import type { Insertable, Selectable } from 'kysely';
+
+export interface ClickTable {
+  /** Time-sortable, unguessable id (see shared/ids.ts). */
+  id: string;
+  link_id: number;
+  offer_id: number;
+  publisher_id: number;
+  advertiser_id: number;
+  sub1: string | null;
+  sub2: string | null;
+  sub3: string | null;
+  sub4: string | null;
+  sub5: string | null;
+  sub6: string | null;
+  sub7: string | null;
+  sub8: string | null;
+  sub9: string | null;
+  sub10: string | null;
+  /** The publisher's own click id (cid / clickid / click_id / external_id on the link). */
+  external_id: string | null;
+  fbclid: string | null;
+  ttclid: string | null;
+  gclid: string | null;
+  gbraid: string | null;
+  wbraid: string | null;
+  msclkid: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  device: string | null;
+  os: string | null;
+  browser: string | null;
+  country: string | null;
+  referrer: string | null;
+  is_bot: number;
+  created_at: number;
+}
+export type ClickRow = Selectable<ClickTable>;
+export type NewClickRow = Insertable<ClickTable>;

@@ -1,0 +1,71 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export const STATUSES = ['pending', 'approved', 'rejected', 'declined', 'reversed'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export interface ConversionTable {
+  id: string;
+  click_id: string;
+  offer_id: number;
+  publisher_id: number;
+  advertiser_id: number;
+  link_id: number;
+  /** Goal key; "default" for the offer's default conversion. */
+  goal: string;
+  txn_id: string | null;
+  /** Unique: (offer, goal, txn id), or (click, goal) without a txn id, or a fresh value when duplicates are allowed. */
+  dedupe_key: string;
+  status: Status;
+  /** The word the advertiser sent, before mapping. */
+  status_raw: string | null;
+  payout: number;
+  revenue: number;
+  sale_amount: number | null;
+  currency: string;
+  needs_review: number;
+  review_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+export type ConversionRow = Selectable<ConversionTable>;
+export type NewConversionRow = Insertable<ConversionTable>;
+
+/** One step of a conversion's history; every event may owe postbacks (deliveries). */
+export interface ConversionEventTable {
+  id: Generated<number>;
+  conversion_id: string;
+  from_status: Status | null;
+  to_status: Status;
+  status_raw: string | null;
+  payout: number;
+  source: 'postback' | 'manual';
+  reason: string | null;
+  postback_log_id: number | null;
+  created_at: number;
+}
+export type ConversionEventRow = Selectable<ConversionEventTable>;
+export type NewConversionEventRow = Insertable<ConversionEventTable>;
+
+/** Every inbound postback hit, whatever its result. */
+export interface PostbackLogTable {
+  id: Generated<number>;
+  received_at: number;
+  method: string;
+  /** Path and query as received, secrets redacted. */
+  url: string;
+  ip: string | null;
+  /** http or https as seen by us (or by a trusted proxy). */
+  scheme: string;
+  /** JSON of the headers of interest. */
+  headers: string;
+  body: string | null;
+  advertiser_id: number | null;
+  result: 'accepted' | 'duplicate' | 'rejected';
+  code: string;
+  http_status: number;
+  conversion_id: string | null;
+  /** 1 when it came over plain HTTP while HTTPS-only is configured. */
+  insecure: number;
+}
+export type PostbackLogRow = Selectable<PostbackLogTable>;
+export type NewPostbackLogRow = Insertable<PostbackLogTable>;

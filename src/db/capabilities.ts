@@ -1,0 +1,24 @@
+// What the store can do, named. Feature code asks for a capability, never for a dialect.
+export interface Capabilities {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Row locks that other claimers skip (FOR UPDATE SKIP LOCKED). */
+  readonly skipLocked: boolean;
+  /** Commit-time wake-ups between processes (LISTEN/NOTIFY). */
+  readonly listenNotify: boolean;
+  /** Only one writer at a time, in this process: work in batches and claim in one place. */
+  readonly singleWriter: boolean;
+}
+
+export const SQLITE_CAPABILITIES: Capabilities = Object.freeze({
+  dialect: 'sqlite',
+  skipLocked: false,
+  listenNotify: false,
+  singleWriter: true,
+});
+
+export const POSTGRES_CAPABILITIES: Capabilities = Object.freeze({
+  dialect: 'postgres',
+  skipLocked: true,
+  listenNotify: true,
+  singleWriter: false,
+});

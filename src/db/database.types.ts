@@ -1,0 +1,30 @@
+// The whole schema as Kysely sees it; each table's type lives in its feature folder.
+import type { Kysely, Transaction } from 'kysely';
+import type { AdvertiserTable } from '../advertisers/advertiser.table.ts';
+import type { ApiKeyTable } from '../auth/api-key.table.ts';
+import type { ClickTable } from '../clicks/click.table.ts';
+import type { ConversionEventTable, ConversionTable, PostbackLogTable } from '../conversions/conversion.table.ts';
+import type { DeliveryAttemptTable, DeliveryTable } from '../deliveries/delivery.table.ts';
+import type { LinkTable } from '../links/link.table.ts';
+import type { OfferGoalTable, OfferTable } from '../offers/offer.table.ts';
+import type { PostbackTable } from '../postbacks/postback.table.ts';
+import type { PublisherTable } from '../publishers/publisher.table.ts';
+
+export interface Database {
+  advertisers: AdvertiserTable;
+  offers: OfferTable;
+  offer_goals: OfferGoalTable;
+  publishers: PublisherTable;
+  links: LinkTable;
+  clicks: ClickTable;
+  conversions: ConversionTable;
+  conversion_events: ConversionEventTable;
+  postback_log: PostbackLogTable;
+  postbacks: PostbackTable;
+  deliveries: DeliveryTable;
+  delivery_attempts: DeliveryAttemptTable;
+  api_keys: ApiKeyTable;
+}
+
+/** A database handle or an open transaction: repositories take either, so callers own the transaction. */
+export type Db = Kysely<Database> | Transaction<Database>;

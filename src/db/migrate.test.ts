@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { describeEachStore } from '../../test/support/stores.ts';
+import { isMigrated, migrateToLatest } from './migrate.ts';
+
+describeEachStore('migrations', (current) => {
+  it('creates every table and reports itself migrated', async () => {
+    const { store } = current();
+    expect(await isMigrated(store.db, store.capabilities)).toBe(true);
+    const tables = await store.db.introspection.getTables();
+    const names = tables.map((t) => t.name);
+    for (const t of ['clicks', 'conversions', 'deliveries', 'delivery_attempts', 'postbacks', 'api_keys']) {
+      expect(names).toContain(t);
+    }
+  });
+
+  it('is a no-op the second time', async () => {
+    const { store } = current();
+    expect(await migrateToLatest(store.db, store.capabilities)).toEqual([]);
+  });
+
+  it('reads millisecond timestamps back as numbers', async () => {
+    const { store } = current();
+    const now = 1_800_000_000_123;
+    await store.db
+      .insertInto('advertisers')
+      .values({ name: 'a', postback_token: `t${now}`, ip_allowlist: '[]', status_map: '{}', created_at: now, updated_at: now })
+      .execute();
+    const row = await store.db.selectFrom('advertisers').selectAll().where('postback_token', '=', `t${now}`).executeTakeFirstOrThrow();
+    expect(row.created_at).toBe(now);
+    expect(typeof row.id).toBe('number');
+    const n = await sql<{ n: number }>`select count(*) as n from advertisers`.execute(store.db);
+    expect(Number(n.rows[0].n)).toBeGreaterThan(0);
+  });
+});

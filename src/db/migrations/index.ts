@@ -1,0 +1,8 @@
+// Every migration, by name; names sort in the order they must run.
+import type { Migration } from 'kysely';
+import type { MigrationContext } from '../migrate.ts';
+import { initialSchema } from './0001_initial_schema.ts';
+
+export const migrations: Record<string, (context: MigrationContext) => Migration> = {
+  '0001_initial_schema': initialSchema,
+};

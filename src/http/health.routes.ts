@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import { isMigrated } from '../db/migrate.ts';
+import type { AppContext } from './context.ts';
+import { errorBody } from './errors.ts';
+
+export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      if (!(await isMigrated(ctx.store.db, ctx.store.capabilities))) {
+        return reply.status(503).send(errorBody('unavailable', 'the store is not migrated'));
+      }
+      return { status: 'ok', store: ctx.store.capabilities.dialect };
+    } catch {
+      return reply.status(503).send(errorBody('unavailable', 'the store is not reachable'));
+    }
+  });
+}

@@ -1,0 +1,37 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export type PostbackScope = 'global' | 'offer' | 'goal';
+
+/** An outbound postback: a publisher's endpoint, its template and its health. */
+export interface PostbackTable {
+  id: Generated<number>;
+  publisher_id: number;
+  scope: PostbackScope;
+  offer_id: number | null;
+  goal: string | null;
+  url: string;
+  method: 'GET' | 'POST';
+  body_format: 'none' | 'form' | 'json';
+  body_template: string | null;
+  /** JSON object of extra request headers (values may hold macros). */
+  headers: string;
+  /** JSON array of the statuses that fire it. */
+  statuses: string;
+  enabled: number;
+  /** Global scope only: also fire for offers that have their own postback. */
+  fire_with_specific: number;
+  timeout_ms: number;
+  /** 0 = a 4xx other than 408/429 ends the delivery without retries. */
+  retry_4xx: number;
+  /** Endpoint health: 'active' or 'disabled' (410, or a long failure streak). */
+  state: 'active' | 'disabled';
+  disabled_reason: string | null;
+  disabled_at: number | null;
+  failure_streak: number;
+  last_success_at: number | null;
+  last_failure_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+export type PostbackRow = Selectable<PostbackTable>;
+export type NewPostbackRow = Insertable<PostbackTable>;

@@ -1,0 +1,31 @@
+// Opens the store named by the config, migrates it, and assembles the AppContext.
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { openStore, type Store } from '../db/store.ts';
+import type { AppContext } from '../http/context.ts';
+import { type Clock, systemClock } from '../shared/clock.ts';
+
+export async function openMigratedStore(config: Config, log: Logger): Promise<Store> {
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrateToLatest(store.db, store.capabilities);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  return store;
+}
+
+export function createContext(config: Config, store: Store, log: Logger, clock: Clock = systemClock): AppContext {
+  const wakers = new Set<() => void>();
+  return {
+    config,
+    store,
+    clock,
+    log,
+    notifyDeliveriesQueued: () => {
+      for (const wake of wakers) wake();
+    },
+    onDeliveriesQueued: (wake: () => void) => {
+      wakers.add(wake);
+      return () => wakers.delete(wake);
+    },
+  };
+}
