@@ -9,7 +9,9 @@ export async function runServe(config: Config, log: Logger): Promise<number> {
     console.log(`Trackwire listening on ${server.address} (store: ${server.ctx.store.capabilities.dialect})`);
     console.log(`  tracking links:  ${config.publicUrl}/c/<slug>`);
     console.log(`  inbound:         ${config.publicUrl}/postback?token=<advertiser token>&click_id=…`);
-    console.log(`  admin API:       ${config.publicUrl}/api/v1  (OpenAPI: ${config.publicUrl}/api/v1/openapi.json)`);
+    console.log(
+      `  admin API:       ${config.publicUrl}/api/v1  (OpenAPI: ${config.publicUrl}/api/v1/openapi.json)`,
+    );
   }
   for (const line of server.banner) console.log(line);
   const stop = async (signal: string) => {

@@ -3,7 +3,11 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AdvertiserTable } from '../advertisers/advertiser.table.ts';
 import type { ApiKeyTable } from '../auth/api-key.table.ts';
 import type { ClickTable } from '../clicks/click.table.ts';
-import type { ConversionEventTable, ConversionTable, PostbackLogTable } from '../conversions/conversion.table.ts';
+import type {
+  ConversionEventTable,
+  ConversionTable,
+  PostbackLogTable,
+} from '../conversions/conversion.table.ts';
 import type { DeliveryAttemptTable, DeliveryTable } from '../deliveries/delivery.table.ts';
 import type { LinkTable } from '../links/link.table.ts';
 import type { OfferGoalTable, OfferTable } from '../offers/offer.table.ts';

@@ -24,9 +24,20 @@ describeEachStore('migrations', (current) => {
     const now = 1_800_000_000_123;
     await store.db
       .insertInto('advertisers')
-      .values({ name: 'a', postback_token: `t${now}`, ip_allowlist: '[]', status_map: '{}', created_at: now, updated_at: now })
+      .values({
+        name: 'a',
+        postback_token: `t${now}`,
+        ip_allowlist: '[]',
+        status_map: '{}',
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
-    const row = await store.db.selectFrom('advertisers').selectAll().where('postback_token', '=', `t${now}`).executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom('advertisers')
+      .selectAll()
+      .where('postback_token', '=', `t${now}`)
+      .executeTakeFirstOrThrow();
     expect(row.created_at).toBe(now);
     expect(typeof row.id).toBe('number');
     const n = await sql<{ n: number }>`select count(*) as n from advertisers`.execute(store.db);

@@ -45,7 +45,12 @@ export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, capabilities: POSTGRES_CAPABILITIES, postgresUrl: options.databaseUrl, close: () => db.destroy() };
+    return {
+      db,
+      capabilities: POSTGRES_CAPABILITIES,
+      postgresUrl: options.databaseUrl,
+      close: () => db.destroy(),
+    };
   }
   let path = options.sqlitePath;
   if (!path) {

@@ -1,6 +1,13 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 
-export const DELIVERY_STATUSES = ['pending', 'in_flight', 'succeeded', 'failed', 'held', 'cancelled'] as const;
+export const DELIVERY_STATUSES = [
+  'pending',
+  'in_flight',
+  'succeeded',
+  'failed',
+  'held',
+  'cancelled',
+] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One postback owed for one conversion event (the outbox row). */

@@ -1,4 +1,5 @@
 // What every route and service needs, built once per process and passed down explicitly.
+import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
@@ -9,6 +10,12 @@ export interface AppContext {
   readonly store: Store;
   readonly clock: Clock;
   readonly log: Logger;
+  /**
+   * In-process notices between features. 'catalog.changed' is emitted after any advertiser, offer,
+   * publisher, link or postback is created, updated or deleted, so in-memory caches can drop entries
+   * (other nodes see the change when their short cache TTL runs out).
+   */
+  readonly events: EventEmitter;
   /** Wakes the local delivery worker after a commit that enqueued deliveries (no-op without one). */
   notifyDeliveriesQueued(): void;
   /** Subscribes a worker to those wake-ups; returns the unsubscribe function. */

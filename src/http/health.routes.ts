@@ -4,7 +4,7 @@ import type { AppContext } from './context.ts';
 import { errorBody } from './errors.ts';
 
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/healthz', async (_request, reply) => {
     try {
       if (!(await isMigrated(ctx.store.db, ctx.store.capabilities))) {
         return reply.status(503).send(errorBody('unavailable', 'the store is not migrated'));

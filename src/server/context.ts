@@ -1,4 +1,5 @@
 // Opens the store named by the config, migrates it, and assembles the AppContext.
+import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -13,13 +14,19 @@ export async function openMigratedStore(config: Config, log: Logger): Promise<St
   return store;
 }
 
-export function createContext(config: Config, store: Store, log: Logger, clock: Clock = systemClock): AppContext {
+export function createContext(
+  config: Config,
+  store: Store,
+  log: Logger,
+  clock: Clock = systemClock,
+): AppContext {
   const wakers = new Set<() => void>();
   return {
     config,
     store,
     clock,
     log,
+    events: new EventEmitter().setMaxListeners(50),
     notifyDeliveriesQueued: () => {
       for (const wake of wakers) wake();
     },

@@ -8,7 +8,10 @@ export function parseDuration(text: string): number {
 }
 
 export function parseDurationList(text: string): number[] {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new Error('the list is empty');
   return items.map(parseDuration);
 }

@@ -20,12 +20,20 @@ export const TEST_ADMIN_KEY = 'tw_admin_test_key_0123456789abcdef';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return loadConfig(
-    { TRACKWIRE_ADMIN_KEY: TEST_ADMIN_KEY, TRACKWIRE_ALLOW_PRIVATE_TARGETS: 'true', TRACKWIRE_LOG_LEVEL: 'silent' },
+    {
+      TRACKWIRE_ADMIN_KEY: TEST_ADMIN_KEY,
+      TRACKWIRE_ALLOW_PRIVATE_TARGETS: 'true',
+      TRACKWIRE_LOG_LEVEL: 'silent',
+    },
     overrides,
   );
 }
 
-export async function startTestApp(store: Store, overrides: Partial<Config> = {}, clock?: Clock): Promise<TestApp> {
+export async function startTestApp(
+  store: Store,
+  overrides: Partial<Config> = {},
+  clock?: Clock,
+): Promise<TestApp> {
   const config = testConfig(overrides);
   const log = pino({ level: process.env.TRACKWIRE_TEST_LOG ?? 'silent' });
   const ctx = createContext(config, store, log, clock);

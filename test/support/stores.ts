@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { openStore, type Store } from '../../src/db/store.ts';
 
-export const POSTGRES_ADMIN_URL = process.env.TRACKWIRE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const POSTGRES_ADMIN_URL =
+  process.env.TRACKWIRE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function probePostgres(): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2000 });
@@ -24,10 +25,14 @@ async function probePostgres(): Promise<string | undefined> {
 
 const postgresProblem = await probePostgres();
 if (postgresProblem && process.env.CI) {
-  throw new Error(`PostgreSQL is required in CI but unreachable at ${POSTGRES_ADMIN_URL}: ${postgresProblem}`);
+  throw new Error(
+    `PostgreSQL is required in CI but unreachable at ${POSTGRES_ADMIN_URL}: ${postgresProblem}`,
+  );
 }
 if (postgresProblem) {
-  console.warn(`\n!!! PostgreSQL unreachable (${postgresProblem}): the PostgreSQL half of the suite is SKIPPED !!!\n`);
+  console.warn(
+    `\n!!! PostgreSQL unreachable (${postgresProblem}): the PostgreSQL half of the suite is SKIPPED !!!\n`,
+  );
 }
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -61,7 +66,10 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-export async function openTestStore(dialect: Dialect, options: { sqlitePath?: string } = {}): Promise<TestStore> {
+export async function openTestStore(
+  dialect: Dialect,
+  options: { sqlitePath?: string } = {},
+): Promise<TestStore> {
   if (dialect === 'postgres') {
     const database = await createPostgresDatabase();
     const store = openStore({ databaseUrl: database.url });

@@ -78,7 +78,11 @@ export function initialSchema({ capabilities }: MigrationContext): Migration {
         .addColumn('is_bot', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('created_at', bigint, notNull)
         .execute();
-      await s.createIndex('clicks_publisher_time').on('clicks').columns(['publisher_id', 'created_at']).execute();
+      await s
+        .createIndex('clicks_publisher_time')
+        .on('clicks')
+        .columns(['publisher_id', 'created_at'])
+        .execute();
       await s.createIndex('clicks_offer_time').on('clicks').columns(['offer_id', 'created_at']).execute();
 
       await s
@@ -104,8 +108,16 @@ export function initialSchema({ capabilities }: MigrationContext): Migration {
         .addColumn('updated_at', bigint, notNull)
         .execute();
       await s.createIndex('conversions_click').on('conversions').column('click_id').execute();
-      await s.createIndex('conversions_publisher_time').on('conversions').columns(['publisher_id', 'created_at']).execute();
-      await s.createIndex('conversions_advertiser_time').on('conversions').columns(['advertiser_id', 'created_at']).execute();
+      await s
+        .createIndex('conversions_publisher_time')
+        .on('conversions')
+        .columns(['publisher_id', 'created_at'])
+        .execute();
+      await s
+        .createIndex('conversions_advertiser_time')
+        .on('conversions')
+        .columns(['advertiser_id', 'created_at'])
+        .execute();
 
       await withSerialId(s.createTable('conversion_events'), capabilities)
         .addColumn('conversion_id', 'text', (c) => c.notNull().references('conversions.id'))
@@ -118,7 +130,11 @@ export function initialSchema({ capabilities }: MigrationContext): Migration {
         .addColumn('postback_log_id', bigint)
         .addColumn('created_at', bigint, notNull)
         .execute();
-      await s.createIndex('conversion_events_conversion').on('conversion_events').column('conversion_id').execute();
+      await s
+        .createIndex('conversion_events_conversion')
+        .on('conversion_events')
+        .column('conversion_id')
+        .execute();
 
       await withSerialId(s.createTable('postback_log'), capabilities)
         .addColumn('received_at', bigint, notNull)
@@ -135,7 +151,11 @@ export function initialSchema({ capabilities }: MigrationContext): Migration {
         .addColumn('conversion_id', 'text')
         .addColumn('insecure', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
-      await s.createIndex('postback_log_advertiser_time').on('postback_log').columns(['advertiser_id', 'received_at']).execute();
+      await s
+        .createIndex('postback_log_advertiser_time')
+        .on('postback_log')
+        .columns(['advertiser_id', 'received_at'])
+        .execute();
 
       await withSerialId(s.createTable('postbacks'), capabilities)
         .addColumn('publisher_id', 'integer', (c) => c.notNull().references('publishers.id'))
@@ -183,7 +203,11 @@ export function initialSchema({ capabilities }: MigrationContext): Migration {
         .addUniqueConstraint('deliveries_event_postback', ['conversion_event_id', 'postback_id'])
         .execute();
       await s.createIndex('deliveries_due').on('deliveries').columns(['status', 'next_run_at']).execute();
-      await s.createIndex('deliveries_postback').on('deliveries').columns(['postback_id', 'status']).execute();
+      await s
+        .createIndex('deliveries_postback')
+        .on('deliveries')
+        .columns(['postback_id', 'status'])
+        .execute();
       await s.createIndex('deliveries_conversion').on('deliveries').column('conversion_id').execute();
 
       await withSerialId(s.createTable('delivery_attempts'), capabilities)
@@ -203,7 +227,11 @@ export function initialSchema({ capabilities }: MigrationContext): Migration {
         .addColumn('error_message', 'text')
         .addColumn('created_at', bigint, notNull)
         .execute();
-      await s.createIndex('delivery_attempts_delivery').on('delivery_attempts').column('delivery_id').execute();
+      await s
+        .createIndex('delivery_attempts_delivery')
+        .on('delivery_attempts')
+        .column('delivery_id')
+        .execute();
 
       await withSerialId(s.createTable('api_keys'), capabilities)
         .addColumn('role', 'text', notNull)

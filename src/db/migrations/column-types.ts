@@ -3,7 +3,10 @@ import { type ColumnDefinitionBuilder, type CreateTableBuilder, sql } from 'kyse
 import type { Capabilities } from '../capabilities.ts';
 
 /** An auto-incrementing integer primary key named `id`. */
-export function withSerialId<T extends string>(table: CreateTableBuilder<T, never>, capabilities: Capabilities) {
+export function withSerialId<T extends string>(
+  table: CreateTableBuilder<T, never>,
+  capabilities: Capabilities,
+) {
   return capabilities.dialect === 'postgres'
     ? table.addColumn('id', 'bigserial', (c) => c.primaryKey())
     : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
