@@ -1,0 +1,117 @@
+// Child processes under test: Trackwire itself (through its real CLI) and the bare reference server.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface Child {
+  proc: ChildProcess;
+  url: string;
+  pid: number;
+  /** Resident memory now and at its peak, in MB (Linux /proc). */
+  memory(): { rssMb: number; peakMb: number };
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => done(port));
+    });
+  });
+}
+
+function readMemory(pid: number): { rssMb: number; peakMb: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+  } catch {
+    return { rssMb: 0, peakMb: 0 };
+  }
+}
+
+async function waitFor(url: string, proc: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null)
+      throw new Error(`process exited with ${proc.exitCode} before answering ${url}`);
+    try {
+      const res = await fetch(url, { redirect: 'manual' });
+      if (res.status < 500) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
+}
+
+function launch(args: string[], env: Record<string, string>, url: string, probePath: string): Promise<Child> {
+  const proc = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const child: Child = {
+    proc,
+    url,
+    pid: proc.pid!,
+    memory: () => readMemory(proc.pid!),
+    stop: () =>
+      new Promise((done) => {
+        if (proc.exitCode !== null) return done();
+        proc.once('exit', () => done());
+        proc.kill('SIGTERM');
+        setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+  return waitFor(url + probePath, proc).then(() => child);
+}
+
+export async function startTrackwire(
+  env: Record<string, string>,
+  role: 'all' | 'api' | 'worker' = 'api',
+): Promise<Child> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const fullEnv = {
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TRACKWIRE_ROLE: role,
+    TRACKWIRE_LOG_LEVEL: 'warn',
+  };
+  if (role === 'worker') {
+    // A worker serves no HTTP: give it a moment, then treat "still running" as ready.
+    const proc = spawn(process.execPath, ['bin/trackwire.js', 'worker'], {
+      cwd: ROOT,
+      env: { ...process.env, ...fullEnv },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    if (proc.exitCode !== null) throw new Error(`worker exited with ${proc.exitCode}`);
+    return {
+      proc,
+      url: '',
+      pid: proc.pid!,
+      memory: () => readMemory(proc.pid!),
+      stop: () =>
+        new Promise((done) => {
+          if (proc.exitCode !== null) return done();
+          proc.once('exit', () => done());
+          proc.kill('SIGTERM');
+          setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+        }),
+    };
+  }
+  return launch(['bin/trackwire.js', 'serve'], fullEnv, url, '/healthz');
+}
+
+export async function startReference302(): Promise<Child> {
+  const port = await freePort();
+  return launch(['bench/reference-302-server.js'], { PORT: String(port) }, `http://127.0.0.1:${port}`, '/');
+}
