@@ -1,0 +1,110 @@
+// Read-only SQL behind the activity lists of the admin API (clicks, conversions, inbound log).
+// Newest first; clicks and conversions page by (created_at, id) so pages follow time order.
+import type { ClickRow } from '../clicks/click.table.ts';
+import type { ConversionEventRow, ConversionRow, PostbackLogRow, Status } from '../conversions/conversion.table.ts';
+import type { Db } from '../db/database.types.ts';
+import type { TimeCursor } from './cursor.ts';
+
+interface TimeWindow {
+  from?: number;
+  to?: number;
+}
+
+export interface ClickFilter extends TimeWindow {
+  limit: number;
+  after?: TimeCursor;
+  publisherId?: number;
+  offerId?: number;
+  linkId?: number;
+}
+
+export function listClicks(db: Db, f: ClickFilter): Promise<ClickRow[]> {
+  let q = db.selectFrom('clicks').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1);
+  if (f.publisherId !== undefined) q = q.where('publisher_id', '=', f.publisherId);
+  if (f.offerId !== undefined) q = q.where('offer_id', '=', f.offerId);
+  if (f.linkId !== undefined) q = q.where('link_id', '=', f.linkId);
+  if (f.from !== undefined) q = q.where('created_at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('created_at', '<', f.to);
+  const after = f.after;
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '<', after.createdAt),
+        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+      ]),
+    );
+  }
+  return q.execute();
+}
+
+export function findClickRowById(db: Db, id: string): Promise<ClickRow | undefined> {
+  return db.selectFrom('clicks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface ConversionFilter extends TimeWindow {
+  limit: number;
+  after?: TimeCursor;
+  status?: Status;
+  offerId?: number;
+  publisherId?: number;
+  advertiserId?: number;
+  needsReview?: boolean;
+}
+
+export function listConversions(db: Db, f: ConversionFilter): Promise<ConversionRow[]> {
+  let q = db
+    .selectFrom('conversions')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1);
+  if (f.status !== undefined) q = q.where('status', '=', f.status);
+  if (f.offerId !== undefined) q = q.where('offer_id', '=', f.offerId);
+  if (f.publisherId !== undefined) q = q.where('publisher_id', '=', f.publisherId);
+  if (f.advertiserId !== undefined) q = q.where('advertiser_id', '=', f.advertiserId);
+  if (f.needsReview !== undefined) q = q.where('needs_review', '=', f.needsReview ? 1 : 0);
+  if (f.from !== undefined) q = q.where('created_at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('created_at', '<', f.to);
+  const after = f.after;
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '<', after.createdAt),
+        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+      ]),
+    );
+  }
+  return q.execute();
+}
+
+export function findConversionRowById(db: Db, id: string): Promise<ConversionRow | undefined> {
+  return db.selectFrom('conversions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listConversionEvents(db: Db, conversionId: string): Promise<ConversionEventRow[]> {
+  return db
+    .selectFrom('conversion_events')
+    .selectAll()
+    .where('conversion_id', '=', conversionId)
+    .orderBy('id')
+    .execute();
+}
+
+export interface PostbackLogFilter extends TimeWindow {
+  limit: number;
+  beforeId?: number;
+  advertiserId?: number;
+  result?: PostbackLogRow['result'];
+  code?: string;
+}
+
+export function listPostbackLog(db: Db, f: PostbackLogFilter): Promise<PostbackLogRow[]> {
+  let q = db.selectFrom('postback_log').selectAll().orderBy('id', 'desc').limit(f.limit + 1);
+  if (f.beforeId !== undefined) q = q.where('id', '<', f.beforeId);
+  if (f.advertiserId !== undefined) q = q.where('advertiser_id', '=', f.advertiserId);
+  if (f.result !== undefined) q = q.where('result', '=', f.result);
+  if (f.code !== undefined) q = q.where('code', '=', f.code);
+  if (f.from !== undefined) q = q.where('received_at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('received_at', '<', f.to);
+  return q.execute();
+}

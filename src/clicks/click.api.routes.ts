@@ -1,0 +1,128 @@
+// /api/v1/clicks (read-only). Admin sees all; a publisher key sees only its own clicks.
+// Advertiser keys get 403: clicks carry publishers' traffic details (IPs, sub ids).
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { findClickRowById, listClicks } from '../admin/activity.repository.ts';
+import { Millis, Nullable, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
+import { parseTimeCursor, timeCursorOf } from '../admin/cursor.ts';
+import { publisherScope } from '../auth/principal.ts';
+import type { AppContext } from '../http/context.ts';
+import { notFound } from '../http/errors.ts';
+import { DEFAULT_PAGE_SIZE, PageOf, toPage } from '../http/pagination.ts';
+import type { ClickRow } from './click.table.ts';
+
+const S = Nullable(Type.String());
+const Click = Type.Object({
+  id: Type.String(),
+  linkId: Type.Integer(),
+  offerId: Type.Integer(),
+  publisherId: Type.Integer(),
+  advertiserId: Type.Integer(),
+  sub1: S,
+  sub2: S,
+  sub3: S,
+  sub4: S,
+  sub5: S,
+  sub6: S,
+  sub7: S,
+  sub8: S,
+  sub9: S,
+  sub10: S,
+  externalId: S,
+  fbclid: S,
+  ttclid: S,
+  gclid: S,
+  gbraid: S,
+  wbraid: S,
+  msclkid: S,
+  ip: S,
+  userAgent: S,
+  device: S,
+  os: S,
+  browser: S,
+  country: S,
+  referrer: S,
+  isBot: Type.Boolean(),
+  createdAt: Millis,
+});
+const ClickListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  publisherId: Type.Optional(Type.Integer({ minimum: 1 })),
+  offerId: Type.Optional(Type.Integer({ minimum: 1 })),
+  linkId: Type.Optional(Type.Integer({ minimum: 1 })),
+  ...TimeRange,
+});
+type ClickListQuery = Static<typeof ClickListQuery>;
+
+export function toClickView(r: ClickRow) {
+  return {
+    id: r.id,
+    linkId: r.link_id,
+    offerId: r.offer_id,
+    publisherId: r.publisher_id,
+    advertiserId: r.advertiser_id,
+    sub1: r.sub1,
+    sub2: r.sub2,
+    sub3: r.sub3,
+    sub4: r.sub4,
+    sub5: r.sub5,
+    sub6: r.sub6,
+    sub7: r.sub7,
+    sub8: r.sub8,
+    sub9: r.sub9,
+    sub10: r.sub10,
+    externalId: r.external_id,
+    fbclid: r.fbclid,
+    ttclid: r.ttclid,
+    gclid: r.gclid,
+    gbraid: r.gbraid,
+    wbraid: r.wbraid,
+    msclkid: r.msclkid,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    device: r.device,
+    os: r.os,
+    browser: r.browser,
+    country: r.country,
+    referrer: r.referrer,
+    isBot: r.is_bot === 1,
+    createdAt: r.created_at,
+  };
+}
+
+export function registerClickApiRoutes(api: FastifyInstance, ctx: AppContext): void {
+  const tags = ['clicks'];
+  api.get<{ Querystring: ClickListQuery }>(
+    '/clicks',
+    { schema: { tags, querystring: ClickListQuery, response: { 200: PageOf(Click) } } },
+    async (request) => {
+      const scope = publisherScope(request);
+      const { publisherId, offerId, linkId, from, to } = request.query;
+      if (scope !== undefined && publisherId !== undefined && publisherId !== scope)
+        return { data: [], nextCursor: null };
+      const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
+      const rows = await listClicks(ctx.store.db, {
+        limit,
+        after: parseTimeCursor(request.query.cursor),
+        publisherId: scope ?? publisherId,
+        offerId,
+        linkId,
+        from,
+        to,
+      });
+      return toPage(rows, limit, timeCursorOf, toClickView);
+    },
+  );
+
+  api.get<{ Params: Static<typeof TextIdParams> }>(
+    '/clicks/:id',
+    { schema: { tags, params: TextIdParams, response: { 200: Click } } },
+    async (request) => {
+      const scope = publisherScope(request);
+      const row = await findClickRowById(ctx.store.db, request.params.id);
+      if (!row || (scope !== undefined && row.publisher_id !== scope)) throw notFound('click');
+      return toClickView(row);
+    },
+  );
+}
