@@ -1,5 +1,6 @@
 // The contract between the delivery engine and the HTTP transport that carries one attempt.
 import type { AttemptErrorClass } from '../delivery.table.ts';
+import type { LookupAll } from './address-policy.ts';
 
 export interface OutboundRequest {
   url: string;
@@ -41,6 +42,13 @@ export interface SenderOptions {
   maxResponseBytes?: number;
   /** Per-origin keep-alive connections. */
   connectionsPerOrigin?: number;
+  /** Connect deadline in ms (default 5 000; never longer than the attempt's timeoutMs). */
+  connectTimeoutMs?: number;
+  /**
+   * dns.lookup-compatible resolver called as lookup(host, { all: true }, cb); defaults to
+   * dns.lookup. Tests inject a hostile resolver here to prove the connect-time SSRF guard.
+   */
+  lookup?: LookupAll;
 }
 
 /** What the engine does after an attempt. */
