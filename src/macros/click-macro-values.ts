@@ -1,0 +1,51 @@
+// The macros a click can fill: used by the redirect (offer destination URL) and, merged with the
+// conversion's own values, by outbound postbacks.
+import type { ClickRow } from '../clicks/click.table.ts';
+import type { MacroValues } from './template.ts';
+
+/** Milliseconds → Unix seconds (UTC), as text, e.g. "1718000000". */
+export function formatUnixSeconds(ms: number): string {
+  return String(Math.floor(ms / 1000));
+}
+
+/** Milliseconds → "YYYY-MM-DD HH:MM:SS" in UTC, the format the seeds' {datetime} promises. */
+export function formatDatetimeUtc(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+}
+
+export function macroValuesFromClick(click: ClickRow): MacroValues {
+  return {
+    click_id: click.id,
+    external_id: click.external_id,
+    offer_id: String(click.offer_id),
+    publisher_id: String(click.publisher_id),
+    advertiser_id: String(click.advertiser_id),
+    link_id: String(click.link_id),
+    sub1: click.sub1,
+    sub2: click.sub2,
+    sub3: click.sub3,
+    sub4: click.sub4,
+    sub5: click.sub5,
+    sub6: click.sub6,
+    sub7: click.sub7,
+    sub8: click.sub8,
+    sub9: click.sub9,
+    sub10: click.sub10,
+    ip: click.ip,
+    user_agent: click.user_agent,
+    country: click.country,
+    os: click.os,
+    device: click.device,
+    browser: click.browser,
+    referrer: click.referrer,
+    fbclid: click.fbclid,
+    ttclid: click.ttclid,
+    gclid: click.gclid,
+    gbraid: click.gbraid,
+    wbraid: click.wbraid,
+    msclkid: click.msclkid,
+    click_timestamp: formatUnixSeconds(click.created_at),
+    click_datetime: formatDatetimeUtc(click.created_at),
+  };
+}
