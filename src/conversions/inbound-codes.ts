@@ -1,0 +1,48 @@
+// The closed set of answers to an inbound postback: code → result and HTTP status. Advertisers
+// and their support teams read these codes in our answers and in the postback log.
+export const INBOUND_CODES = {
+  conversion_created: { result: 'accepted', http: 200 },
+  status_changed: { result: 'accepted', http: 200 },
+  duplicate: { result: 'duplicate', http: 200 },
+  missing_click_id: { result: 'rejected', http: 400 },
+  invalid_payout: { result: 'rejected', http: 400 },
+  invalid_status: { result: 'rejected', http: 400 },
+  invalid_currency: { result: 'rejected', http: 400 },
+  invalid_txn_id: { result: 'rejected', http: 400 },
+  invalid_body: { result: 'rejected', http: 400 },
+  bad_token: { result: 'rejected', http: 403 },
+  ip_not_allowed: { result: 'rejected', http: 403 },
+  unknown_click: { result: 'rejected', http: 404 },
+  method_not_allowed: { result: 'rejected', http: 405 },
+  illegal_transition: { result: 'rejected', http: 409 },
+  payload_too_large: { result: 'rejected', http: 413 },
+  click_expired: { result: 'rejected', http: 422 },
+  unknown_goal: { result: 'rejected', http: 422 },
+  rate_limited: { result: 'rejected', http: 429 },
+  // Our fault (the store is down), never the sender's: the advertiser should retry.
+  internal: { result: 'rejected', http: 500 },
+} as const satisfies Record<string, { result: InboundResultKind; http: number }>;
+
+export type InboundResultKind = 'accepted' | 'duplicate' | 'rejected';
+export type InboundCode = keyof typeof INBOUND_CODES;
+
+export interface InboundResult {
+  code: InboundCode;
+  conversionId?: string;
+  status?: string;
+}
+
+export interface InboundAnswer {
+  result: InboundResultKind;
+  code: InboundCode;
+  conversionId?: string;
+  status?: string;
+}
+
+export function answerFor(outcome: InboundResult): { http: number; body: InboundAnswer } {
+  const { result, http } = INBOUND_CODES[outcome.code];
+  const body: InboundAnswer = { result, code: outcome.code };
+  if (outcome.conversionId) body.conversionId = outcome.conversionId;
+  if (outcome.status) body.status = outcome.status;
+  return { http, body };
+}

@@ -1,0 +1,159 @@
+// Records an inbound postback: checks it, then in ONE transaction writes the conversion (or its
+// status change), its history event, the postback log row and the outbox rows. A rejected or
+// duplicate hit writes only its postback log row.
+
+import type { Db } from '../db/database.types.ts';
+import type { AppContext } from '../http/context.ts';
+import { enqueueDeliveriesForEvent } from '../postbacks/enqueue-deliveries.ts';
+import { newId } from '../shared/ids.ts';
+import { applyStatusChange, inTransactionWithRetry } from './apply-status-change.ts';
+import {
+  findConversionByDedupeKey,
+  insertConversion,
+  insertConversionEvent,
+  insertPostbackLog,
+} from './conversion.repository.ts';
+import type { NewPostbackLogRow } from './conversion.table.ts';
+import {
+  type CheckResult,
+  checkInboundPostback,
+  type InboundDeps,
+  type PreparedConversion,
+} from './inbound-check.ts';
+import { INBOUND_CODES, type InboundResult } from './inbound-codes.ts';
+import type { InboundRequest } from './inbound-request.ts';
+import { canTransition } from './status-transitions.ts';
+
+export type { InboundDeps } from './inbound-check.ts';
+
+/** The postback log row for a hit with the given result. */
+export function postbackLogRow(
+  ctx: AppContext,
+  request: InboundRequest,
+  now: number,
+  outcome: InboundResult,
+  advertiserId: number | null,
+): NewPostbackLogRow {
+  const { result, http } = INBOUND_CODES[outcome.code];
+  return {
+    received_at: now,
+    method: request.method,
+    url: request.logUrl,
+    ip: request.source.ip,
+    scheme: request.source.scheme,
+    headers: request.logHeaders,
+    body: request.logBody,
+    advertiser_id: advertiserId,
+    result,
+    code: outcome.code,
+    http_status: http,
+    conversion_id: outcome.conversionId ?? null,
+    insecure: ctx.config.httpsOnly && request.source.scheme !== 'https' ? 1 : 0,
+  };
+}
+
+export async function ingestPostback(
+  ctx: AppContext,
+  deps: InboundDeps,
+  request: InboundRequest,
+): Promise<InboundResult> {
+  const now = ctx.clock.now();
+  const check: CheckResult = await checkInboundPostback(ctx, deps, request, now);
+  if (!check.ok) {
+    await insertPostbackLog(ctx.store.db, postbackLogRow(ctx, request, now, check, check.advertiserId));
+    return { code: check.code };
+  }
+  const { result, queued } = await inTransactionWithRetry(ctx.store.db, (trx) =>
+    recordPrepared(ctx, trx, request, check.prepared, now),
+  );
+  if (queued > 0) ctx.notifyDeliveriesQueued();
+  return result;
+}
+
+async function recordPrepared(
+  ctx: AppContext,
+  trx: Db,
+  request: InboundRequest,
+  p: PreparedConversion,
+  now: number,
+): Promise<{ result: InboundResult; queued: number }> {
+  const log = (outcome: InboundResult) =>
+    insertPostbackLog(trx, postbackLogRow(ctx, request, now, outcome, p.advertiserId));
+  const existing = await findConversionByDedupeKey(trx, p.dedupeKey);
+
+  if (!existing) {
+    // No status on a first postback means approved: Trackier and RevBoost send one postback per
+    // confirmed conversion, and networks that hold conversions say so ("pending", "hold").
+    const status = p.status ?? 'approved';
+    const id = newId(now, 'cv_');
+    const result: InboundResult = { code: 'conversion_created', conversionId: id, status };
+    const logId = await log(result);
+    // A concurrent twin may insert the same dedupe key first: the unique violation rolls this
+    // transaction back and inTransactionWithRetry starts over, finding the twin's conversion.
+    const conversion = await insertConversion(trx, {
+      id,
+      click_id: p.click.id,
+      offer_id: p.click.offerId,
+      publisher_id: p.click.publisherId,
+      advertiser_id: p.advertiserId,
+      link_id: p.click.linkId,
+      goal: p.goal,
+      txn_id: p.txnId,
+      dedupe_key: p.dedupeKey,
+      status,
+      status_raw: p.statusRaw,
+      payout: p.payout,
+      revenue: p.revenue,
+      sale_amount: p.saleAmount,
+      currency: p.currency,
+      needs_review: p.review ? 1 : 0,
+      review_reason: p.review,
+      created_at: now,
+      updated_at: now,
+    });
+    const event = await insertConversionEvent(trx, {
+      conversion_id: id,
+      from_status: null,
+      to_status: status,
+      status_raw: p.statusRaw,
+      payout: p.payout,
+      source: 'postback',
+      reason: null,
+      postback_log_id: logId,
+      created_at: now,
+    });
+    const queued = await enqueueDeliveriesForEvent(trx, conversion, event, now);
+    return { result, queued };
+  }
+
+  const base = { conversionId: existing.id, status: existing.status };
+  if (p.status === undefined || p.status === existing.status) {
+    const result: InboundResult = { code: 'duplicate', ...base };
+    await log(result);
+    return { result, queued: 0 };
+  }
+  // Legality is settled before the log row is written so the row carries the final answer.
+  if (!canTransition(existing.status, p.status)) {
+    const result: InboundResult = { code: 'illegal_transition', ...base };
+    await log(result);
+    return { result, queued: 0 };
+  }
+  const result: InboundResult = { code: 'status_changed', conversionId: existing.id, status: p.status };
+  const logId = await log(result);
+  const change = await applyStatusChange(
+    trx,
+    existing,
+    {
+      to: p.status,
+      statusRaw: p.statusRaw,
+      source: 'postback',
+      reason: null,
+      postbackLogId: logId,
+      amounts:
+        p.amount === undefined ? undefined : { payout: p.payout, revenue: p.revenue, review: p.review },
+    },
+    now,
+  );
+  if (!change.ok) throw new Error('transition checked above became illegal');
+  return { result, queued: change.queued };
+}
