@@ -1,6 +1,6 @@
 // Builds the HTTP application: one Fastify instance, every feature's routes, one error shape.
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { registerAdminRoutes } from '../admin/admin.routes.ts';
 import { registerClickRoutes } from '../clicks/click.routes.ts';
 import { registerInboundPostbackRoutes } from '../conversions/inbound.routes.ts';
@@ -12,7 +12,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps FastifyInstance's default generics.
     loggerInstance: ctx.log.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One log line per request would cost more than the click itself; attempts and hits log their own.
+    logController: new LogController({ disableRequestLogging: true }),
     // Our own proxy check (TRACKWIRE_TRUSTED_PROXIES) decides which X-Forwarded-For to believe.
     trustProxy: false,
     bodyLimit: 1024 * 1024,
