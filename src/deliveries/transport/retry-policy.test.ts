@@ -81,7 +81,8 @@ describe('judgeAttempt', () => {
 
   it('honours Retry-After clamped to [scheduled, 2 × scheduled], without jitter', () => {
     const policy = { schedule: [60_000], retry4xx: true, minDelayAfterThrottleMs: 0 };
-    const withHint = (retryAfterMs: number) => judgeAttempt(answer(503, { retryAfterMs }), 1, policy, () => 0);
+    const withHint = (retryAfterMs: number) =>
+      judgeAttempt(answer(503, { retryAfterMs }), 1, policy, () => 0);
     expect(withHint(90_000)).toEqual({ kind: 'retry', delayMs: 90_000 });
     expect(withHint(1_000)).toEqual({ kind: 'retry', delayMs: 60_000 });
     expect(withHint(3_600_000)).toEqual({ kind: 'retry', delayMs: 120_000 });
