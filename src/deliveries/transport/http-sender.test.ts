@@ -159,6 +159,22 @@ describe('createSender: failures without an answer', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('keeps the status and what arrived when the body stalls past the deadline', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('accepted;');
+    });
+    const result = await sender().send(get(server.url, 300));
+    expect(result).toMatchObject({ statusCode: 200, errorClass: null, responseTruncated: true });
+    expect(result.responseExcerpt).toBe('accepted;');
+  });
+
+  it('classifies a failed TLS handshake as tls', async () => {
+    const server = await serve((_req, res) => res.end('plain http'));
+    const result = await sender().send(get(`https://127.0.0.1:${server.port}/`));
+    expect(result).toMatchObject({ statusCode: 0, errorClass: 'tls' });
+  });
+
   it('classifies a closed port as connect', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
