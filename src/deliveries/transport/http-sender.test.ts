@@ -11,8 +11,11 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((x) => x.close()));
 });
 
-async function serve(handler: Parameters<typeof startLoopbackServer>[0]): Promise<LoopbackServer> {
-  const server = await startLoopbackServer(handler);
+async function serve(
+  handler: Parameters<typeof startLoopbackServer>[0],
+  bind?: Parameters<typeof startLoopbackServer>[1],
+): Promise<LoopbackServer> {
+  const server = await startLoopbackServer(handler, bind);
   open.push(server);
   return server;
 }
@@ -228,18 +231,24 @@ describe('createSender: SSRF guard at connect time', () => {
     expect(allowed.statusCode).toBe(200);
   });
 
+  // 127.0.0.2 stands in for the public address (allow-listed), so the test never leaves this machine:
+  // the refused loopback receiver on 127.0.0.1 listens on the same port and must see nothing.
   it.each([
-    [['93.184.215.14', '127.0.0.1']],
-    [['127.0.0.1', '93.184.215.14']],
-    [['93.184.215.14', '::ffff:127.0.0.1', '127.0.0.1']],
+    [['127.0.0.2', '127.0.0.1']],
+    [['127.0.0.1', '127.0.0.2']],
+    [['127.0.0.2', '::ffff:127.0.0.1', '127.0.0.1']],
   ])('never connects to loopback when a rebinding resolver answers %j', async (addresses) => {
-    const server = await serve((_req, res) => res.end('ok'));
-    const s = sender({ allowPrivateTargets: false, lookup: fakeResolver(addresses), connectTimeoutMs: 300 });
-    const result = await s.send(get(`http://rebind.example:${server.port}/hook`, 500));
-    // Only the public address may be tried; from this sandbox it fails or times out, never loops back.
-    expect(result.statusCode).toBe(0);
-    expect(result.errorClass).not.toBe('refused_address');
-    expect(server.connections).toBe(0);
-    expect(server.requests).toHaveLength(0);
+    const standIn = await serve((_req, res) => res.end('public'), { host: '127.0.0.2' });
+    const loopback = await serve((_req, res) => res.end('loopback'), { port: standIn.port });
+    const s = sender({
+      allowPrivateTargets: false,
+      allowedTargets: ['127.0.0.2/32'],
+      lookup: fakeResolver(addresses),
+    });
+    const result = await s.send(get(`http://rebind.example:${standIn.port}/hook`));
+    expect(result.statusCode).toBe(200);
+    expect(result.responseExcerpt).toBe('public');
+    expect(standIn.requests).toHaveLength(1);
+    expect(loopback.connections).toBe(0);
   });
 });

@@ -12,7 +12,9 @@ export interface LoopbackServer {
 
 export async function startLoopbackServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
+  bind: { host?: string; port?: number } = {},
 ): Promise<LoopbackServer> {
+  const host = bind.host ?? '127.0.0.1';
   const server: Server = createServer((req, res) => {
     state.requests.push(req);
     handler(req, res);
@@ -31,8 +33,8 @@ export async function startLoopbackServer(
   server.on('connection', () => {
     state.connections += 1;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(bind.port ?? 0, host, resolve));
   state.port = (server.address() as AddressInfo).port;
-  state.url = `http://127.0.0.1:${state.port}`;
+  state.url = `http://${host}:${state.port}`;
   return state;
 }
