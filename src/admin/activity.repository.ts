@@ -1,7 +1,12 @@
 // Read-only SQL behind the activity lists of the admin API (clicks, conversions, inbound log).
 // Newest first; clicks and conversions page by (created_at, id) so pages follow time order.
 import type { ClickRow } from '../clicks/click.table.ts';
-import type { ConversionEventRow, ConversionRow, PostbackLogRow, Status } from '../conversions/conversion.table.ts';
+import type {
+  ConversionEventRow,
+  ConversionRow,
+  PostbackLogRow,
+  Status,
+} from '../conversions/conversion.table.ts';
 import type { Db } from '../db/database.types.ts';
 import type { TimeCursor } from './cursor.ts';
 
@@ -19,7 +24,12 @@ export interface ClickFilter extends TimeWindow {
 }
 
 export function listClicks(db: Db, f: ClickFilter): Promise<ClickRow[]> {
-  let q = db.selectFrom('clicks').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit + 1);
+  let q = db
+    .selectFrom('clicks')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1);
   if (f.publisherId !== undefined) q = q.where('publisher_id', '=', f.publisherId);
   if (f.offerId !== undefined) q = q.where('offer_id', '=', f.offerId);
   if (f.linkId !== undefined) q = q.where('link_id', '=', f.linkId);
@@ -99,7 +109,11 @@ export interface PostbackLogFilter extends TimeWindow {
 }
 
 export function listPostbackLog(db: Db, f: PostbackLogFilter): Promise<PostbackLogRow[]> {
-  let q = db.selectFrom('postback_log').selectAll().orderBy('id', 'desc').limit(f.limit + 1);
+  let q = db
+    .selectFrom('postback_log')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1);
   if (f.beforeId !== undefined) q = q.where('id', '<', f.beforeId);
   if (f.advertiserId !== undefined) q = q.where('advertiser_id', '=', f.advertiserId);
   if (f.result !== undefined) q = q.where('result', '=', f.result);

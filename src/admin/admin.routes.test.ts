@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../../test/support/app.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
 import { registerAdminRoutes } from './admin.routes.ts';
@@ -19,7 +19,9 @@ describeEachStore('admin API: authentication, OpenAPI, input errors', (current) 
       expect(reply.status).toBe(401);
       expect(reply.body.error.code).toBe('unauthorized');
     }
-    const basic = await fetch(`${t.url}/api/v1/advertisers`, { headers: { authorization: `Basic ${TEST_ADMIN_KEY}` } });
+    const basic = await fetch(`${t.url}/api/v1/advertisers`, {
+      headers: { authorization: `Basic ${TEST_ADMIN_KEY}` },
+    });
     expect(basic.status).toBe(401);
 
     const created = await admin('POST', '/keys', { role: 'admin', label: 'ops' });
@@ -66,8 +68,12 @@ describeEachStore('admin API: authentication, OpenAPI, input errors', (current) 
     expect(Object.keys(doc.paths).every((p) => p.startsWith('/api/v1/'))).toBe(true);
     expect(doc.paths['/healthz']).toBeUndefined();
     // The request body schema is documented, so clients see the fields.
-    const post = doc.paths['/api/v1/advertisers'].post as { requestBody: { content: Record<string, { schema: { properties: object } }> } };
-    expect(Object.keys(post.requestBody.content['application/json'].schema.properties)).toContain('ipAllowlist');
+    const post = doc.paths['/api/v1/advertisers'].post as {
+      requestBody: { content: Record<string, { schema: { properties: object } }> };
+    };
+    expect(Object.keys(post.requestBody.content['application/json'].schema.properties)).toContain(
+      'ipAllowlist',
+    );
   });
 
   it('documents every route registered under /api/v1 with its method', async () => {
@@ -98,7 +104,11 @@ describeEachStore('admin API: authentication, OpenAPI, input errors', (current) 
     const missing = await admin('POST', '/advertisers', {});
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toContain('name');
-    const wrongType = await admin('POST', '/offers', { advertiserId: 'abc', name: 'x', url: 'https://x.test' });
+    const wrongType = await admin('POST', '/offers', {
+      advertiserId: 'abc',
+      name: 'x',
+      url: 'https://x.test',
+    });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.error.message).toContain('advertiserId');
     const badId = await admin('GET', '/advertisers/abc');

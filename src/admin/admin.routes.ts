@@ -38,7 +38,8 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
       info: {
         title: 'Trackwire admin API',
         version: '1',
-        description: 'Authenticate with `Authorization: Bearer <API key>`. Timestamps are milliseconds since the epoch.',
+        description:
+          'Authenticate with `Authorization: Bearer <API key>`. Timestamps are milliseconds since the epoch.',
       },
       servers: [{ url: ctx.config.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

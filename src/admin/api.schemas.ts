@@ -2,7 +2,10 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 /** A string restricted to `values`, emitted as a plain `enum` (clearer errors and docs than anyOf). */
-export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: { description?: string } = {},
+) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 

@@ -1,8 +1,10 @@
 // Helpers for admin API tests: a tiny JSON client over real HTTP and a seeded two-tenant world.
-import type { Store } from '../db/store.ts';
+
 import { createApiKey } from '../auth/api-key.service.ts';
 import type { KeyRole } from '../auth/api-key.table.ts';
+import type { Store } from '../db/store.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read JSON replies loosely and assert on them
 export interface Reply<T = any> {
   status: number;
   body: T;

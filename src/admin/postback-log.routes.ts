@@ -40,7 +40,9 @@ type PostbackLogQuery = Static<typeof PostbackLogQuery>;
 function parseHeaders(json: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(json);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -68,7 +70,13 @@ export function toPostbackLogView(r: PostbackLogRow) {
 export function registerPostbackLogRoutes(api: FastifyInstance, ctx: AppContext): void {
   api.get<{ Querystring: PostbackLogQuery }>(
     '/postback-log',
-    { schema: { tags: ['postback-log'], querystring: PostbackLogQuery, response: { 200: PageOf(PostbackLogEntry) } } },
+    {
+      schema: {
+        tags: ['postback-log'],
+        querystring: PostbackLogQuery,
+        response: { 200: PageOf(PostbackLogEntry) },
+      },
+    },
     async (request) => {
       const scope = advertiserScope(request);
       const q = request.query;

@@ -18,7 +18,11 @@ export function listAdvertisers(
   db: Db,
   filter: { afterId?: number; limit: number; onlyId?: number },
 ): Promise<AdvertiserRow[]> {
-  let query = db.selectFrom('advertisers').selectAll().orderBy('id').limit(filter.limit + 1);
+  let query = db
+    .selectFrom('advertisers')
+    .selectAll()
+    .orderBy('id')
+    .limit(filter.limit + 1);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
   if (filter.onlyId !== undefined) query = query.where('id', '=', filter.onlyId);
   return query.execute();
@@ -38,6 +42,11 @@ export async function deleteAdvertiserRow(db: Db, id: number): Promise<boolean> 
 }
 
 export async function advertiserHasOffers(db: Db, id: number): Promise<boolean> {
-  const row = await db.selectFrom('offers').select('id').where('advertiser_id', '=', id).limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('offers')
+    .select('id')
+    .where('advertiser_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }

@@ -32,4 +32,3 @@ export type CreateAdvertiserBody = Static<typeof CreateAdvertiserBody>;
 
 export const UpdateAdvertiserBody = Type.Partial(CreateAdvertiserBody);
 export type UpdateAdvertiserBody = Static<typeof UpdateAdvertiserBody>;
-

@@ -82,7 +82,9 @@ export async function updateAdvertiser(
 ): Promise<AdvertiserRow> {
   const row = await updateAdvertiserRow(ctx.store.db, id, {
     ...(patch.name !== undefined && { name: patch.name.trim() }),
-    ...(patch.ipAllowlist !== undefined && { ip_allowlist: JSON.stringify(normalizeAllowlist(patch.ipAllowlist)) }),
+    ...(patch.ipAllowlist !== undefined && {
+      ip_allowlist: JSON.stringify(normalizeAllowlist(patch.ipAllowlist)),
+    }),
     ...(patch.statusMap !== undefined && { status_map: JSON.stringify(patch.statusMap) }),
     updated_at: ctx.clock.now(),
   });

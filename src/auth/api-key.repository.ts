@@ -15,7 +15,11 @@ export function findApiKeyById(db: Db, id: number): Promise<ApiKeyRow | undefine
 }
 
 export function listApiKeys(db: Db, page: { afterId?: number; limit: number }): Promise<ApiKeyRow[]> {
-  let query = db.selectFrom('api_keys').selectAll().orderBy('id').limit(page.limit + 1);
+  let query = db
+    .selectFrom('api_keys')
+    .selectAll()
+    .orderBy('id')
+    .limit(page.limit + 1);
   if (page.afterId !== undefined) query = query.where('id', '>', page.afterId);
   return query.execute();
 }

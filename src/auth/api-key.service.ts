@@ -34,15 +34,27 @@ async function assertBinding(db: Db, input: NewApiKeyInput): Promise<void> {
     throw new AppError('validation_failed', 'role: admin keys are not bound to an advertiser or publisher');
   }
   if (role === 'advertiser') {
-    if (advertiserId == null) throw new AppError('validation_failed', 'advertiserId: required for advertiser keys');
-    if (publisherId != null) throw new AppError('validation_failed', 'publisherId: not allowed for advertiser keys');
-    const found = await db.selectFrom('advertisers').select('id').where('id', '=', advertiserId).executeTakeFirst();
+    if (advertiserId == null)
+      throw new AppError('validation_failed', 'advertiserId: required for advertiser keys');
+    if (publisherId != null)
+      throw new AppError('validation_failed', 'publisherId: not allowed for advertiser keys');
+    const found = await db
+      .selectFrom('advertisers')
+      .select('id')
+      .where('id', '=', advertiserId)
+      .executeTakeFirst();
     if (!found) throw new AppError('validation_failed', `advertiserId: no advertiser ${advertiserId}`);
   }
   if (role === 'publisher') {
-    if (publisherId == null) throw new AppError('validation_failed', 'publisherId: required for publisher keys');
-    if (advertiserId != null) throw new AppError('validation_failed', 'advertiserId: not allowed for publisher keys');
-    const found = await db.selectFrom('publishers').select('id').where('id', '=', publisherId).executeTakeFirst();
+    if (publisherId == null)
+      throw new AppError('validation_failed', 'publisherId: required for publisher keys');
+    if (advertiserId != null)
+      throw new AppError('validation_failed', 'advertiserId: not allowed for publisher keys');
+    const found = await db
+      .selectFrom('publishers')
+      .select('id')
+      .where('id', '=', publisherId)
+      .executeTakeFirst();
     if (!found) throw new AppError('validation_failed', `publisherId: no publisher ${publisherId}`);
   }
 }

@@ -1,7 +1,116 @@
+// `trackwire demo`: a sample advertiser, offer, publisher and link (found again on later runs, so
+// it is safe to repeat), and the commands to walk one click through to a conversion.
 import type { Logger } from 'pino';
+import { findAdvertiserByName } from '../advertisers/advertiser.repository.ts';
+import { createAdvertiser, postbackUrlOf } from '../advertisers/advertiser.service.ts';
+import type { AdvertiserRow } from '../advertisers/advertiser.table.ts';
 import type { Config } from '../config/config.ts';
+import type { AppContext } from '../http/context.ts';
+import { findLinkByOfferAndPublisher, findLinkRowBySlug } from '../links/link.repository.ts';
+import { createLink, trackingUrlOf } from '../links/link.service.ts';
+import type { LinkRow } from '../links/link.table.ts';
+import { findOfferByName } from '../offers/offer.repository.ts';
+import { createOffer } from '../offers/offer.service.ts';
+import type { OfferRow } from '../offers/offer.table.ts';
+import { findPublisherByName } from '../publishers/publisher.repository.ts';
+import { createPublisher } from '../publishers/publisher.service.ts';
+import type { PublisherRow } from '../publishers/publisher.table.ts';
+import { createContext, openMigratedStore } from '../server/context.ts';
 
-export async function runDemo(_config: Config, _log: Logger): Promise<number> {
-  console.error('demo: not available yet');
-  return 1;
+export const DEMO_NAMES = {
+  advertiser: 'Demo Advertiser',
+  offer: 'Demo Offer',
+  publisher: 'Demo Publisher',
+  slug: 'demo',
+} as const;
+
+export const DEMO_DESTINATION = 'https://example.com/landing?click_id={click_id}&sub1={sub1}';
+
+export interface DemoWorld {
+  advertiser: AdvertiserRow;
+  offer: OfferRow;
+  publisher: PublisherRow;
+  link: LinkRow;
+  trackingUrl: string;
+  postbackUrl: string;
+  /** What to print: the links and the curl commands that try the loop. */
+  lines: string[];
+}
+
+async function ensureDemoObjects(ctx: AppContext) {
+  const db = ctx.store.db;
+  const advertiser =
+    (await findAdvertiserByName(db, DEMO_NAMES.advertiser)) ??
+    (await createAdvertiser(ctx, {
+      name: DEMO_NAMES.advertiser,
+      statusMap: { hold: 'pending', paid: 'approved' },
+    }));
+  const offer =
+    (await findOfferByName(db, advertiser.id, DEMO_NAMES.offer)) ??
+    (
+      await createOffer(ctx, {
+        advertiserId: advertiser.id,
+        name: DEMO_NAMES.offer,
+        url: DEMO_DESTINATION,
+        payout: 1.5,
+        revenue: 2,
+        currency: 'USD',
+        goals: [
+          { key: 'install', name: 'Install', payout: 1.5, revenue: 2 },
+          { key: 'registration', name: 'Registration', payout: 3, revenue: 4 },
+          { key: 'purchase', name: 'Purchase', payout: 10, revenue: 15 },
+        ],
+      })
+    ).offer;
+  const publisher =
+    (await findPublisherByName(db, DEMO_NAMES.publisher)) ??
+    (await createPublisher(ctx, { name: DEMO_NAMES.publisher }));
+  const existing = await findLinkByOfferAndPublisher(db, offer.id, publisher.id);
+  // "demo" may already belong to someone's own link; then a generated slug will do.
+  const slugFree = !(await findLinkRowBySlug(db, DEMO_NAMES.slug));
+  const link =
+    existing ??
+    (await createLink(ctx, {
+      offerId: offer.id,
+      publisherId: publisher.id,
+      ...(slugFree && { slug: DEMO_NAMES.slug }),
+      subs: { sub1: 'demo' },
+    }));
+  return { advertiser, offer, publisher, link };
+}
+
+export async function seedDemo(ctx: AppContext): Promise<DemoWorld> {
+  const objects = await ensureDemoObjects(ctx);
+  const base = ctx.config.publicUrl;
+  const trackingUrl = trackingUrlOf(ctx.config, objects.link.slug);
+  const postbackUrl = `${postbackUrlOf(ctx.config, objects.advertiser.postback_token)}?click_id=<CLICK_ID>&payout=1.50&txn_id=demo-1&status=approved`;
+  const lines = [
+    `Demo ready: advertiser #${objects.advertiser.id}, offer #${objects.offer.id} (goals install, registration, purchase), publisher #${objects.publisher.id}, link #${objects.link.id}.`,
+    '',
+    `Tracking link:          ${trackingUrl}`,
+    `Inbound postback URL:   ${postbackUrl}`,
+    '',
+    'Try the loop (with the server running):',
+    '',
+    '  1. Click the link; the redirect carries the click id (click_id=… in the Location header):',
+    `       curl -si '${trackingUrl}?sub2=test' | grep -i '^location'`,
+    '',
+    '  2. Report a conversion as the advertiser would, with that click id in place of <CLICK_ID>:',
+    `       curl -s '${postbackUrl}'`,
+    '',
+    '  3. See it (with an admin key from `trackwire keys create --role admin`):',
+    `       curl -s -H 'Authorization: Bearer <ADMIN_KEY>' '${base}/api/v1/conversions'`,
+  ];
+  return { ...objects, trackingUrl, postbackUrl, lines };
+}
+
+export async function runDemo(config: Config, log: Logger): Promise<number> {
+  const store = await openMigratedStore(config, log);
+  try {
+    const world = await seedDemo(createContext(config, store, log));
+    for (const line of world.lines) console.log(line);
+    return 0;
+  } finally {
+    await store.close();
+  }
 }

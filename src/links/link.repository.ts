@@ -36,7 +36,11 @@ export interface LinkFilter {
 }
 
 export function listLinks(db: Db, filter: LinkFilter): Promise<LinkRow[]> {
-  let query = db.selectFrom('links').selectAll().orderBy('id').limit(filter.limit + 1);
+  let query = db
+    .selectFrom('links')
+    .selectAll()
+    .orderBy('id')
+    .limit(filter.limit + 1);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
   if (filter.offerId !== undefined) query = query.where('offer_id', '=', filter.offerId);
   if (filter.publisherId !== undefined) query = query.where('publisher_id', '=', filter.publisherId);

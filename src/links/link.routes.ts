@@ -63,7 +63,8 @@ export function registerLinkRoutes(api: FastifyInstance, ctx: AppContext): void 
       const { offerId, publisherId } = request.query;
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
       // Asking for another publisher's links finds nothing rather than revealing they exist.
-      if (scope !== undefined && publisherId !== undefined && publisherId !== scope) return { data: [], nextCursor: null };
+      if (scope !== undefined && publisherId !== undefined && publisherId !== scope)
+        return { data: [], nextCursor: null };
       const rows = await listLinks(db, {
         afterId: parseIdCursor(request.query.cursor),
         limit,

@@ -42,7 +42,8 @@ export function toLinkView(row: LinkRow, config: Config) {
   };
 }
 
-const slugTaken = (slug: string) => new AppError('conflict', `slug: "${slug}" is already used by another link`);
+const slugTaken = (slug: string) =>
+  new AppError('conflict', `slug: "${slug}" is already used by another link`);
 
 export async function createLink(ctx: AppContext, input: LinkInput): Promise<LinkRow> {
   const db = ctx.store.db;

@@ -29,7 +29,11 @@ export interface OfferFilter {
 }
 
 export function listOffers(db: Db, filter: OfferFilter): Promise<OfferRow[]> {
-  let query = db.selectFrom('offers').selectAll().orderBy('id').limit(filter.limit + 1);
+  let query = db
+    .selectFrom('offers')
+    .selectAll()
+    .orderBy('id')
+    .limit(filter.limit + 1);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
   if (filter.advertiserId !== undefined) query = query.where('advertiser_id', '=', filter.advertiserId);
   const publisherId = filter.linkedToPublisherId;
@@ -41,7 +45,11 @@ export function listOffers(db: Db, filter: OfferFilter): Promise<OfferRow[]> {
   return query.execute();
 }
 
-export async function isOfferLinkedToPublisher(db: Db, offerId: number, publisherId: number): Promise<boolean> {
+export async function isOfferLinkedToPublisher(
+  db: Db,
+  offerId: number,
+  publisherId: number,
+): Promise<boolean> {
   const row = await db
     .selectFrom('links')
     .select('id')
@@ -67,7 +75,12 @@ export async function deleteOfferRow(db: Db, id: number): Promise<boolean> {
 }
 
 export async function offerHasLinks(db: Db, id: number): Promise<boolean> {
-  const row = await db.selectFrom('links').select('id').where('offer_id', '=', id).limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('links')
+    .select('id')
+    .where('offer_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -83,7 +96,15 @@ export async function replaceOfferGoals(db: Db, offerId: number, goals: GoalValu
   if (goals.length === 0) return;
   await db
     .insertInto('offer_goals')
-    .values(goals.map((g) => ({ offer_id: offerId, key: g.key, name: g.name, payout: g.payout, revenue: g.revenue })))
+    .values(
+      goals.map((g) => ({
+        offer_id: offerId,
+        key: g.key,
+        name: g.name,
+        payout: g.payout,
+        revenue: g.revenue,
+      })),
+    )
     .execute();
 }
 

@@ -10,7 +10,14 @@ import { notFound } from '../http/errors.ts';
 import { DEFAULT_PAGE_SIZE, PageOf, toPage } from '../http/pagination.ts';
 import { findGoalsOfOffers, isOfferLinkedToPublisher, listOffers } from './offer.repository.ts';
 import { CreateOfferBody, Offer, OfferListQuery, UpdateOfferBody } from './offer.schemas.ts';
-import { createOffer, deleteOffer, loadOffer, type OfferWithGoals, toOfferView, updateOffer } from './offer.service.ts';
+import {
+  createOffer,
+  deleteOffer,
+  loadOffer,
+  type OfferWithGoals,
+  toOfferView,
+  updateOffer,
+} from './offer.service.ts';
 
 function viewFor(request: FastifyRequest) {
   const hideRevenue = request.principal.role === 'publisher';
@@ -44,10 +51,23 @@ export function registerOfferRoutes(api: FastifyInstance, ctx: AppContext): void
         ...(p.role === 'publisher' && { linkedToPublisherId: p.publisherId ?? -1 }),
       });
       // A foreign advertiserId filter from an advertiser key simply finds nothing.
-      const visible = p.role === 'advertiser' && request.query.advertiserId !== undefined && request.query.advertiserId !== p.advertiserId ? [] : rows;
-      const goals = await findGoalsOfOffers(db, visible.map((r) => r.id));
+      const visible =
+        p.role === 'advertiser' &&
+        request.query.advertiserId !== undefined &&
+        request.query.advertiserId !== p.advertiserId
+          ? []
+          : rows;
+      const goals = await findGoalsOfOffers(
+        db,
+        visible.map((r) => r.id),
+      );
       const view = viewFor(request);
-      return toPage(visible, limit, (r) => r.id, (offer) => view({ offer, goals: goals.get(offer.id) ?? [] }));
+      return toPage(
+        visible,
+        limit,
+        (r) => r.id,
+        (offer) => view({ offer, goals: goals.get(offer.id) ?? [] }),
+      );
     },
   );
 
@@ -59,7 +79,10 @@ export function registerOfferRoutes(api: FastifyInstance, ctx: AppContext): void
       const found = await loadOffer(db, request.params.id);
       if (!found) throw notFound('offer');
       if (p.role === 'advertiser' && found.offer.advertiser_id !== p.advertiserId) throw notFound('offer');
-      if (p.role === 'publisher' && !(await isOfferLinkedToPublisher(db, found.offer.id, p.publisherId ?? -1))) {
+      if (
+        p.role === 'publisher' &&
+        !(await isOfferLinkedToPublisher(db, found.offer.id, p.publisherId ?? -1))
+      ) {
         throw notFound('offer');
       }
       return viewFor(request)(found);

@@ -24,7 +24,9 @@ export const Offer = Type.Object({
   name: Type.String(),
   url: Type.String(),
   payout: Type.Number({ description: 'what the publisher earns per conversion' }),
-  revenue: Type.Optional(Type.Number({ description: 'what the advertiser pays; hidden from publisher keys' })),
+  revenue: Type.Optional(
+    Type.Number({ description: 'what the advertiser pays; hidden from publisher keys' }),
+  ),
   currency: Type.String(),
   goals: Type.Array(Goal),
   allowDuplicates: Type.Boolean(),

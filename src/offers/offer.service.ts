@@ -30,11 +30,20 @@ export function normalizeGoals(goals: GoalInput[]): GoalValues[] {
   const seen = new Set<string>();
   return goals.map((goal, i) => {
     if (goal.key === DEFAULT_GOAL) {
-      throw new AppError('validation_failed', `goals.${i}.key: "default" is reserved for the offer's own goal`);
+      throw new AppError(
+        'validation_failed',
+        `goals.${i}.key: "default" is reserved for the offer's own goal`,
+      );
     }
-    if (seen.has(goal.key)) throw new AppError('validation_failed', `goals.${i}.key: "${goal.key}" is repeated`);
+    if (seen.has(goal.key))
+      throw new AppError('validation_failed', `goals.${i}.key: "${goal.key}" is repeated`);
     seen.add(goal.key);
-    return { key: goal.key, name: goal.name.trim(), payout: goal.payout ?? null, revenue: goal.revenue ?? null };
+    return {
+      key: goal.key,
+      name: goal.name.trim(),
+      payout: goal.payout ?? null,
+      revenue: goal.revenue ?? null,
+    };
   });
 }
 
@@ -48,7 +57,12 @@ export function toOfferView({ offer, goals }: OfferWithGoals, options: { hideRev
     payout: offer.payout,
     ...(!hide && { revenue: offer.revenue }),
     currency: offer.currency,
-    goals: goals.map((g) => ({ key: g.key, name: g.name, payout: g.payout, ...(!hide && { revenue: g.revenue }) })),
+    goals: goals.map((g) => ({
+      key: g.key,
+      name: g.name,
+      payout: g.payout,
+      ...(!hide && { revenue: g.revenue }),
+    })),
     allowDuplicates: offer.allow_duplicates === 1,
     clickLifetimeDays: offer.click_lifetime_days,
     createdAt: offer.created_at,
@@ -88,7 +102,11 @@ export async function createOffer(ctx: AppContext, input: CreateOfferBody): Prom
   return result;
 }
 
-export async function updateOffer(ctx: AppContext, id: number, patch: UpdateOfferBody): Promise<OfferWithGoals> {
+export async function updateOffer(
+  ctx: AppContext,
+  id: number,
+  patch: UpdateOfferBody,
+): Promise<OfferWithGoals> {
   const goals = patch.goals && normalizeGoals(patch.goals);
   const result = await ctx.store.db.transaction().execute(async (trx) => {
     const offer = await updateOfferRow(trx, id, {
@@ -113,7 +131,8 @@ export async function deleteOffer(ctx: AppContext, id: number): Promise<void> {
   await ctx.store.db.transaction().execute(async (trx) => {
     if (!(await findOfferById(trx, id))) throw notFound('offer');
     // Links carry live traffic and conversions point at them: remove them deliberately first.
-    if (await offerHasLinks(trx, id)) throw new AppError('conflict', 'the offer still has links; delete them first');
+    if (await offerHasLinks(trx, id))
+      throw new AppError('conflict', 'the offer still has links; delete them first');
     await deleteOfferRow(trx, id);
   });
   ctx.events.emit('catalog.changed');

@@ -18,7 +18,11 @@ export function listPublishers(
   db: Db,
   filter: { afterId?: number; limit: number; onlyId?: number },
 ): Promise<PublisherRow[]> {
-  let query = db.selectFrom('publishers').selectAll().orderBy('id').limit(filter.limit + 1);
+  let query = db
+    .selectFrom('publishers')
+    .selectAll()
+    .orderBy('id')
+    .limit(filter.limit + 1);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
   if (filter.onlyId !== undefined) query = query.where('id', '=', filter.onlyId);
   return query.execute();
@@ -39,7 +43,12 @@ export async function deletePublisherRow(db: Db, id: number): Promise<boolean> {
 
 /** Links and postbacks reference the publisher and must go first. */
 export async function publisherHasDependents(db: Db, id: number): Promise<boolean> {
-  const link = await db.selectFrom('links').select('id').where('publisher_id', '=', id).limit(1).executeTakeFirst();
+  const link = await db
+    .selectFrom('links')
+    .select('id')
+    .where('publisher_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
   if (link) return true;
   const postback = await db
     .selectFrom('postbacks')

@@ -9,7 +9,6 @@ import type { AppContext } from '../http/context.ts';
 import { notFound } from '../http/errors.ts';
 import { DEFAULT_PAGE_SIZE, PageOf, PageQuery, toPage } from '../http/pagination.ts';
 import { findPublisherById, listPublishers } from './publisher.repository.ts';
-import type { PublisherRow } from './publisher.table.ts';
 import {
   createPublisher,
   deletePublisher,
@@ -17,6 +16,7 @@ import {
   toPublisherView,
   updatePublisher,
 } from './publisher.service.ts';
+import type { PublisherRow } from './publisher.table.ts';
 
 const Publisher = Type.Object({
   id: Type.Integer(),
@@ -39,7 +39,9 @@ function assertVisible(request: FastifyRequest, id: number): void {
 function viewFor(request: FastifyRequest) {
   const p = request.principal;
   return (row: PublisherRow) =>
-    toPublisherView(row, { includeSecret: p.role === 'admin' || (p.role === 'publisher' && p.publisherId === row.id) });
+    toPublisherView(row, {
+      includeSecret: p.role === 'admin' || (p.role === 'publisher' && p.publisherId === row.id),
+    });
 }
 
 export function registerPublisherRoutes(api: FastifyInstance, ctx: AppContext): void {

@@ -53,7 +53,11 @@ export async function createPublisher(ctx: AppContext, input: { name: string }):
   return row;
 }
 
-export async function updatePublisher(ctx: AppContext, id: number, patch: { name?: string }): Promise<PublisherRow> {
+export async function updatePublisher(
+  ctx: AppContext,
+  id: number,
+  patch: { name?: string },
+): Promise<PublisherRow> {
   const row = await updatePublisherRow(ctx.store.db, id, {
     ...(patch.name !== undefined && { name: patch.name.trim() }),
     updated_at: ctx.clock.now(),

@@ -1,6 +1,8 @@
 // Starts what the role asks for on one store: the HTTP API, the delivery worker, or both.
 import type { Logger } from 'pino';
+import { ensureFirstAdminKey } from '../auth/api-key.service.ts';
 import type { Config } from '../config/config.ts';
+import { startDeliveryWorker } from '../deliveries/delivery-worker.ts';
 import { buildApp } from '../http/app.ts';
 import type { AppContext } from '../http/context.ts';
 import { createContext, openMigratedStore } from './context.ts';
@@ -18,6 +20,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const store = await openMigratedStore(config, log);
   const ctx = createContext(config, store, log);
   const banner: string[] = [];
+  if (config.role !== 'worker') banner.push(...(await firstAdminKeyBanner(ctx)));
   const closers: Array<() => Promise<void>> = [];
   let address: string | undefined;
   if (config.role !== 'worker') {
@@ -26,6 +29,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const port = (app.server.address() as { port: number }).port;
     address = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     closers.push(() => app.close());
+  }
+  if (config.role !== 'api') {
+    // Stopped after the API closes and before the store: in-flight attempts finish and are recorded.
+    const worker = startDeliveryWorker(ctx);
+    closers.push(() => worker.stop());
   }
   closers.push(() => store.close());
   return {
@@ -36,4 +44,20 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       for (const close of closers) await close();
     },
   };
+}
+
+/** Without TRACKWIRE_ADMIN_KEY, the first start makes an admin key and shows it this once. */
+async function firstAdminKeyBanner(ctx: AppContext): Promise<string[]> {
+  if (ctx.config.adminKey) return [];
+  const key = await ensureFirstAdminKey(ctx.store.db, ctx.clock.now());
+  if (!key) return [];
+  return [
+    '',
+    'No admin API key existed, so one was created. It is shown this once; store it now:',
+    '',
+    `  ${key}`,
+    '',
+    `Use it as "Authorization: Bearer <key>" on ${ctx.config.publicUrl}/api/v1 (more keys: trackwire keys create).`,
+    '',
+  ];
 }
