@@ -1,0 +1,97 @@
+// SQL for postbacks; the caller passes a handle or a transaction.
+import type { Db } from '../db/database.types.ts';
+import type { NewPostbackRow, PostbackRow, PostbackTable } from './postback.table.ts';
+
+export type PostbackPatch = Partial<Omit<PostbackTable, 'id' | 'created_at'>>;
+
+export function insertPostback(db: Db, row: NewPostbackRow): Promise<PostbackRow> {
+  return db.insertInto('postbacks').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findPostbackById(db: Db, id: number): Promise<PostbackRow | undefined> {
+  return db.selectFrom('postbacks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface PostbackFilter {
+  afterId?: number;
+  limit: number;
+  publisherId?: number;
+  offerId?: number;
+}
+
+export function listPostbacks(db: Db, filter: PostbackFilter): Promise<PostbackRow[]> {
+  let query = db
+    .selectFrom('postbacks')
+    .selectAll()
+    .orderBy('id')
+    .limit(filter.limit + 1);
+  if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
+  if (filter.publisherId !== undefined) query = query.where('publisher_id', '=', filter.publisherId);
+  if (filter.offerId !== undefined) query = query.where('offer_id', '=', filter.offerId);
+  return query.execute();
+}
+
+/**
+ * Every postback of a publisher that could concern a conversion on `offerId`: its global ones and
+ * those tied to that offer. One query on the publisher index; the precedence rules run in memory.
+ * `onlyEnabled` is false for diagnosis, which must also explain switched-off postbacks.
+ */
+export function findPostbacksForOffer(
+  db: Db,
+  publisherId: number,
+  offerId: number,
+  onlyEnabled = true,
+): Promise<PostbackRow[]> {
+  let query = db
+    .selectFrom('postbacks')
+    .selectAll()
+    .where('publisher_id', '=', publisherId)
+    .where((eb) => eb.or([eb('scope', '=', 'global'), eb('offer_id', '=', offerId)]));
+  if (onlyEnabled) query = query.where('enabled', '=', 1);
+  return query.orderBy('id').execute();
+}
+
+export function updatePostbackRow(
+  db: Db,
+  id: number,
+  patch: PostbackPatch,
+): Promise<PostbackRow | undefined> {
+  return db.updateTable('postbacks').set(patch).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+export async function deletePostbackRow(db: Db, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('postbacks').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Deliveries still waiting for a postback that is being deleted can never be sent: cancel them. */
+export async function cancelWaitingDeliveries(db: Db, postbackId: number, now: number): Promise<number> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ status: 'cancelled', updated_at: now, completed_at: now, last_error: 'postback deleted' })
+    .where('postback_id', '=', postbackId)
+    .where('status', 'in', ['pending', 'held'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export function offerExists(db: Db, offerId: number): Promise<{ id: number } | undefined> {
+  return db.selectFrom('offers').select('id').where('id', '=', offerId).executeTakeFirst();
+}
+
+export function offerGoalExists(db: Db, offerId: number, goal: string): Promise<{ id: number } | undefined> {
+  return db
+    .selectFrom('offer_goals')
+    .select('id')
+    .where('offer_id', '=', offerId)
+    .where('key', '=', goal)
+    .executeTakeFirst();
+}
+
+export function publisherExists(db: Db, publisherId: number): Promise<{ id: number } | undefined> {
+  return db.selectFrom('publishers').select('id').where('id', '=', publisherId).executeTakeFirst();
+}
+
+export function publisherRowById(db: Db, publisherId: number) {
+  return db.selectFrom('publishers').selectAll().where('id', '=', publisherId).executeTakeFirst();
+}

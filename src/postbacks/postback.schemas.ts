@@ -1,0 +1,107 @@
+// API shapes of /api/v1/postbacks (camelCase; the table is snake_case).
+import { type Static, Type } from '@sinclair/typebox';
+import { Millis, Nullable, StringEnum } from '../admin/api.schemas.ts';
+import { STATUSES } from '../conversions/conversion.table.ts';
+import { PageQuery } from '../http/pagination.ts';
+
+export const MAX_TIMEOUT_MS = 30_000;
+export const SCOPES = ['global', 'offer', 'goal'] as const;
+export const METHODS = ['GET', 'POST'] as const;
+export const BODY_FORMATS = ['form', 'json'] as const;
+
+const Statuses = Type.Array(StringEnum(STATUSES), {
+  minItems: 1,
+  uniqueItems: true,
+  description: 'statuses that fire it; all five (the default) = "All conversions"',
+});
+const Headers = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ maxLength: 2000 }), {
+  description: 'extra request headers; values may hold macros (rendered raw)',
+});
+
+const editable = {
+  scope: StringEnum(SCOPES, { description: 'global: every offer; offer: offerId; goal: offerId + goal' }),
+  offerId: Nullable(Type.Integer({ minimum: 1 })),
+  goal: Nullable(
+    Type.String({ minLength: 1, maxLength: 64, description: 'goal key ("default" = the main conversion)' }),
+  ),
+  url: Type.String({
+    minLength: 1,
+    maxLength: 4000,
+    description: 'URL template with macros such as {click_id}',
+  }),
+  method: StringEnum(METHODS),
+  bodyFormat: Nullable(StringEnum(BODY_FORMATS, { description: 'POST only' })),
+  bodyTemplate: Nullable(Type.String({ maxLength: 20_000, description: 'POST only; macros allowed' })),
+  headers: Headers,
+  statuses: Statuses,
+  enabled: Type.Boolean(),
+  fireWithSpecific: Type.Boolean({
+    description:
+      'global/offer scope: also fire when a more specific postback fires (default: most specific wins)',
+  }),
+  timeoutMs: Type.Integer({ minimum: 1000, maximum: MAX_TIMEOUT_MS }),
+  retry4xx: Type.Boolean({
+    description: 'false: a 4xx other than 408/429 ends the delivery without retries',
+  }),
+};
+
+export const CreatePostbackBody = Type.Object({
+  publisherId: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'defaults to the caller for publisher keys' }),
+  ),
+  url: editable.url,
+  scope: Type.Optional(editable.scope),
+  offerId: Type.Optional(editable.offerId),
+  goal: Type.Optional(editable.goal),
+  method: Type.Optional(editable.method),
+  bodyFormat: Type.Optional(editable.bodyFormat),
+  bodyTemplate: Type.Optional(editable.bodyTemplate),
+  headers: Type.Optional(editable.headers),
+  statuses: Type.Optional(editable.statuses),
+  enabled: Type.Optional(editable.enabled),
+  fireWithSpecific: Type.Optional(editable.fireWithSpecific),
+  timeoutMs: Type.Optional(editable.timeoutMs),
+  retry4xx: Type.Optional(editable.retry4xx),
+});
+export type CreatePostbackBody = Static<typeof CreatePostbackBody>;
+
+export const UpdatePostbackBody = Type.Partial(Type.Object(editable), { minProperties: 1 });
+export type UpdatePostbackBody = Static<typeof UpdatePostbackBody>;
+
+export const Postback = Type.Object({
+  id: Type.Integer(),
+  publisherId: Type.Integer(),
+  ...editable,
+  state: StringEnum(['active', 'disabled'] as const, {
+    description: 'endpoint health; disabled holds deliveries',
+  }),
+  disabledReason: Nullable(Type.String()),
+  disabledAt: Nullable(Millis),
+  failureStreak: Type.Integer(),
+  lastSuccessAt: Nullable(Millis),
+  lastFailureAt: Nullable(Millis),
+  createdAt: Millis,
+  updatedAt: Millis,
+});
+export type Postback = Static<typeof Postback>;
+
+export const SavedPostback = Type.Composite([
+  Postback,
+  Type.Object({ warnings: Type.Array(Type.String(), { description: 'saved, but worth a look' }) }),
+]);
+
+export const PostbackListQuery = Type.Composite([
+  PageQuery,
+  Type.Object({
+    publisherId: Type.Optional(Type.Integer({ minimum: 1 })),
+    offerId: Type.Optional(Type.Integer({ minimum: 1 })),
+  }),
+]);
+export type PostbackListQuery = Static<typeof PostbackListQuery>;
+
+export const EnableBody = Type.Object({
+  releaseHeld: Type.Optional(
+    Type.Boolean({ description: 'also send the deliveries held while it was disabled' }),
+  ),
+});
+export type EnableBody = Static<typeof EnableBody>;

@@ -1,0 +1,215 @@
+// Postback rules: defaults, save-time validation, ownership, and the operator's enable/disable
+// switch (which holds deliveries rather than dropping them).
+import type { Principal } from '../auth/principal.ts';
+import { DELIVERIES_CHANNEL, notifyChannel } from '../db/notify.ts';
+import { releaseHeldDeliveries, setEndpointEnabled } from '../deliveries/endpoint-health.ts';
+import type { AppContext } from '../http/context.ts';
+import { AppError, notFound } from '../http/errors.ts';
+import {
+  cancelWaitingDeliveries,
+  deletePostbackRow,
+  findPostbackById,
+  insertPostback,
+  updatePostbackRow,
+} from './postback.repository.ts';
+import { type CreatePostbackBody, MAX_TIMEOUT_MS, type UpdatePostbackBody } from './postback.schemas.ts';
+import type { PostbackRow } from './postback.table.ts';
+import { ALL_STATUSES, headersOf } from './postback.view.ts';
+import { type PostbackDraft, validatePostbackDraft } from './postback-validation.ts';
+
+export interface SavedPostback {
+  row: PostbackRow;
+  warnings: string[];
+}
+
+function policyOf(ctx: AppContext) {
+  return { allowPrivateTargets: ctx.config.allowPrivateTargets, allowedTargets: ctx.config.allowedTargets };
+}
+
+/** The publisher a caller may act for: its own for publisher keys, any for admins, none otherwise. */
+function ownerFor(principal: Principal, requested: number | undefined): number {
+  if (principal.role === 'admin') {
+    if (requested === undefined) throw new AppError('validation_failed', 'publisherId: required');
+    return requested;
+  }
+  if (principal.role === 'publisher' && principal.publisherId !== null) {
+    if (requested !== undefined && requested !== principal.publisherId) {
+      throw new AppError('forbidden', 'a publisher key manages only its own postbacks');
+    }
+    return principal.publisherId;
+  }
+  throw new AppError('forbidden', 'advertiser keys cannot manage postbacks');
+}
+
+/** The postback if this caller may see it; otherwise not_found (other publishers' ids are not revealed). */
+export async function loadOwnPostback(
+  ctx: AppContext,
+  principal: Principal,
+  id: number,
+): Promise<PostbackRow> {
+  if (principal.role !== 'admin' && principal.role !== 'publisher') {
+    throw new AppError('forbidden', 'advertiser keys cannot manage postbacks');
+  }
+  const row = await findPostbackById(ctx.store.db, id);
+  if (!row || (principal.role === 'publisher' && row.publisher_id !== principal.publisherId)) {
+    throw notFound('postback');
+  }
+  return row;
+}
+
+function draftOf(row: PostbackRow): PostbackDraft {
+  return {
+    publisherId: row.publisher_id,
+    scope: row.scope,
+    offerId: row.offer_id,
+    goal: row.goal,
+    url: row.url,
+    method: row.method,
+    bodyFormat: row.body_format === 'none' ? null : row.body_format,
+    bodyTemplate: row.body_template,
+    headers: headersOf(row),
+    fireWithSpecific: row.fire_with_specific === 1,
+  };
+}
+
+export async function createPostback(
+  ctx: AppContext,
+  principal: Principal,
+  input: CreatePostbackBody,
+): Promise<SavedPostback> {
+  const draft: PostbackDraft = {
+    publisherId: ownerFor(principal, input.publisherId),
+    scope: input.scope ?? 'global',
+    offerId: input.offerId ?? null,
+    goal: input.goal ?? null,
+    url: input.url.trim(),
+    method: input.method ?? 'GET',
+    bodyFormat: input.bodyFormat ?? null,
+    bodyTemplate: input.bodyTemplate ?? null,
+    headers: input.headers ?? {},
+    fireWithSpecific: input.fireWithSpecific ?? false,
+  };
+  const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
+  const now = ctx.clock.now();
+  const row = await insertPostback(ctx.store.db, {
+    publisher_id: draft.publisherId,
+    scope: draft.scope,
+    offer_id: draft.offerId,
+    goal: draft.goal,
+    url: draft.url,
+    method: draft.method,
+    body_format: draft.bodyFormat ?? 'none',
+    body_template: draft.bodyTemplate,
+    headers: JSON.stringify(draft.headers),
+    statuses: JSON.stringify(input.statuses ?? ALL_STATUSES),
+    enabled: input.enabled === false ? 0 : 1,
+    fire_with_specific: draft.fireWithSpecific ? 1 : 0,
+    timeout_ms: input.timeoutMs ?? Math.min(ctx.config.attemptTimeoutMs, MAX_TIMEOUT_MS),
+    retry_4xx: input.retry4xx === false ? 0 : 1,
+    state: 'active',
+    disabled_reason: null,
+    disabled_at: null,
+    failure_streak: 0,
+    last_success_at: null,
+    last_failure_at: null,
+    created_at: now,
+    updated_at: now,
+  });
+  ctx.events.emit('catalog.changed');
+  return { row, warnings };
+}
+
+export async function updatePostback(
+  ctx: AppContext,
+  principal: Principal,
+  id: number,
+  patch: UpdatePostbackBody,
+): Promise<SavedPostback> {
+  const current = await loadOwnPostback(ctx, principal, id);
+  const before = draftOf(current);
+  // Switching to GET drops the body unless the patch says otherwise, so a method change is one call.
+  const toGet = patch.method === 'GET' && current.method === 'POST';
+  const draft: PostbackDraft = {
+    ...before,
+    ...(patch.scope !== undefined && { scope: patch.scope }),
+    ...(patch.offerId !== undefined && { offerId: patch.offerId }),
+    ...(patch.goal !== undefined && { goal: patch.goal }),
+    ...(patch.url !== undefined && { url: patch.url.trim() }),
+    ...(patch.method !== undefined && { method: patch.method }),
+    ...(toGet && { bodyFormat: null, bodyTemplate: null }),
+    ...(patch.bodyFormat !== undefined && { bodyFormat: patch.bodyFormat }),
+    ...(patch.bodyTemplate !== undefined && { bodyTemplate: patch.bodyTemplate }),
+    ...(patch.headers !== undefined && { headers: patch.headers }),
+    ...(patch.fireWithSpecific !== undefined && { fireWithSpecific: patch.fireWithSpecific }),
+  };
+  if (patch.scope === 'global')
+    Object.assign(draft, { offerId: patch.offerId ?? null, goal: patch.goal ?? null });
+  if (patch.scope === 'offer') draft.goal = patch.goal ?? null;
+  const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
+  const row = await updatePostbackRow(ctx.store.db, id, {
+    scope: draft.scope,
+    offer_id: draft.offerId,
+    goal: draft.goal,
+    url: draft.url,
+    method: draft.method,
+    body_format: draft.bodyFormat ?? 'none',
+    body_template: draft.bodyTemplate,
+    headers: JSON.stringify(draft.headers),
+    fire_with_specific: draft.fireWithSpecific ? 1 : 0,
+    ...(patch.statuses !== undefined && { statuses: JSON.stringify(patch.statuses) }),
+    ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
+    ...(patch.timeoutMs !== undefined && { timeout_ms: patch.timeoutMs }),
+    ...(patch.retry4xx !== undefined && { retry_4xx: patch.retry4xx ? 1 : 0 }),
+    updated_at: ctx.clock.now(),
+  });
+  if (!row) throw notFound('postback');
+  ctx.events.emit('catalog.changed');
+  return { row, warnings };
+}
+
+export async function deletePostback(ctx: AppContext, principal: Principal, id: number): Promise<void> {
+  await loadOwnPostback(ctx, principal, id);
+  const now = ctx.clock.now();
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await cancelWaitingDeliveries(trx, id, now);
+    await deletePostbackRow(trx, id);
+  });
+  ctx.events.emit('catalog.changed');
+}
+
+/**
+ * "Enable": the postback fires again and its endpoint is active (streak cleared). Deliveries held
+ * while it was disabled stay held unless `releaseHeld`, because the operator may not want a backlog.
+ */
+export async function enablePostback(
+  ctx: AppContext,
+  principal: Principal,
+  id: number,
+  releaseHeld: boolean,
+): Promise<{ row: PostbackRow; released: number }> {
+  await loadOwnPostback(ctx, principal, id);
+  const now = ctx.clock.now();
+  const released = await ctx.store.db.transaction().execute(async (trx) => {
+    await updatePostbackRow(trx, id, { enabled: 1, updated_at: now });
+    await setEndpointEnabled(trx, id, true, now);
+    if (!releaseHeld) return 0;
+    const count = await releaseHeldDeliveries(trx, id, now);
+    if (count > 0) await notifyChannel(trx, DELIVERIES_CHANNEL);
+    return count;
+  });
+  if (released > 0) ctx.notifyDeliveriesQueued();
+  ctx.events.emit('catalog.changed');
+  return { row: await loadOwnPostback(ctx, principal, id), released };
+}
+
+/** "Disable": the endpoint is paused; its pending and future deliveries are held, never dropped. */
+export async function disablePostback(
+  ctx: AppContext,
+  principal: Principal,
+  id: number,
+): Promise<PostbackRow> {
+  await loadOwnPostback(ctx, principal, id);
+  await ctx.store.db.transaction().execute((trx) => setEndpointEnabled(trx, id, false, ctx.clock.now()));
+  ctx.events.emit('catalog.changed');
+  return loadOwnPostback(ctx, principal, id);
+}

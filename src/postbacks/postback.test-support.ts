@@ -1,0 +1,173 @@
+// Test-only helpers: postbacks, clicks, conversions and their events written straight into the
+// store, so matching and rendering tests control every value.
+import type { ClickRow } from '../clicks/click.table.ts';
+import type { ConversionEventRow, ConversionRow, Status } from '../conversions/conversion.table.ts';
+import type { Db } from '../db/database.types.ts';
+import { newId } from '../shared/ids.ts';
+import type { NewPostbackRow, PostbackRow } from './postback.table.ts';
+
+export const ALL = ['pending', 'approved', 'rejected', 'declined', 'reversed'];
+
+export function insertTestPostback(
+  db: Db,
+  publisherId: number,
+  overrides: Partial<NewPostbackRow> & { statusList?: string[] } = {},
+): Promise<PostbackRow> {
+  const { statusList, ...rest } = overrides;
+  return db
+    .insertInto('postbacks')
+    .values({
+      publisher_id: publisherId,
+      scope: 'global',
+      offer_id: null,
+      goal: null,
+      url: 'https://receiver.example/pb?cid={click_id}',
+      method: 'GET',
+      body_format: 'none',
+      body_template: null,
+      headers: '{}',
+      statuses: JSON.stringify(statusList ?? ALL),
+      enabled: 1,
+      fire_with_specific: 0,
+      timeout_ms: 15_000,
+      retry_4xx: 1,
+      state: 'active',
+      disabled_reason: null,
+      disabled_at: null,
+      failure_streak: 0,
+      last_success_at: null,
+      last_failure_at: null,
+      created_at: 1,
+      updated_at: 1,
+      ...rest,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export interface CatalogIds {
+  advertiserId: number;
+  offerId: number;
+  publisherId: number;
+  linkId: number;
+}
+
+export async function insertTestClick(
+  db: Db,
+  ids: CatalogIds,
+  values: Partial<ClickRow> = {},
+): Promise<ClickRow> {
+  const createdAt = values.created_at ?? 1_718_000_000_000;
+  const subs = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`sub${i + 1}`, null]));
+  return db
+    .insertInto('clicks')
+    .values({
+      id: newId(createdAt),
+      link_id: ids.linkId,
+      offer_id: ids.offerId,
+      publisher_id: ids.publisherId,
+      advertiser_id: ids.advertiserId,
+      ...subs,
+      external_id: null,
+      fbclid: null,
+      ttclid: null,
+      gclid: null,
+      gbraid: null,
+      wbraid: null,
+      msclkid: null,
+      ip: '198.51.100.7',
+      user_agent: 'test-agent',
+      device: 'desktop',
+      os: 'Windows',
+      browser: 'Chrome',
+      country: 'US',
+      referrer: null,
+      is_bot: 0,
+      created_at: createdAt,
+      ...values,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export interface ConversionFacts {
+  goal?: string;
+  status?: Status;
+  payout?: number;
+  revenue?: number;
+  saleAmount?: number | null;
+  txnId?: string | null;
+  statusRaw?: string | null;
+  at?: number;
+}
+
+/** A conversion on `click` and its first event (created → `status`). */
+export async function insertTestConversion(
+  db: Db,
+  click: ClickRow,
+  facts: ConversionFacts = {},
+): Promise<{ conversion: ConversionRow; event: ConversionEventRow }> {
+  const at = facts.at ?? click.created_at + 60_000;
+  const status = facts.status ?? 'approved';
+  const conversion = await db
+    .insertInto('conversions')
+    .values({
+      id: newId(at, 'cv_'),
+      click_id: click.id,
+      offer_id: click.offer_id,
+      publisher_id: click.publisher_id,
+      advertiser_id: click.advertiser_id,
+      link_id: click.link_id,
+      goal: facts.goal ?? 'default',
+      txn_id: facts.txnId === undefined ? 'TXN-1' : facts.txnId,
+      dedupe_key: newId(at, 'dk_'),
+      status,
+      status_raw: facts.statusRaw ?? null,
+      payout: facts.payout ?? 0.5,
+      revenue: facts.revenue ?? 0.8,
+      sale_amount: facts.saleAmount ?? null,
+      currency: 'USD',
+      needs_review: 0,
+      review_reason: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const event = await insertTestEvent(
+    db,
+    conversion,
+    null,
+    status,
+    at,
+    facts.payout ?? 0.5,
+    facts.statusRaw ?? null,
+  );
+  return { conversion, event };
+}
+
+export function insertTestEvent(
+  db: Db,
+  conversion: ConversionRow,
+  from: Status | null,
+  to: Status,
+  at: number,
+  payout = conversion.payout,
+  statusRaw: string | null = null,
+): Promise<ConversionEventRow> {
+  return db
+    .insertInto('conversion_events')
+    .values({
+      conversion_id: conversion.id,
+      from_status: from,
+      to_status: to,
+      status_raw: statusRaw,
+      payout,
+      source: 'postback',
+      reason: null,
+      postback_log_id: null,
+      created_at: at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
