@@ -117,6 +117,23 @@ describeEachStore('admin API: authentication, OpenAPI, input errors', (current) 
     const badCursor = await admin('GET', '/advertisers?cursor=zzz');
     expect(badCursor.status).toBe(400);
     expect(badCursor.body.error.message).toContain('cursor');
+    // Ids beyond what the columns hold are refused up front, on both stores.
+    for (const path of [
+      '/advertisers/99999999999999',
+      '/offers?advertiserId=99999999999',
+      '/clicks?to=1e300',
+    ]) {
+      const huge = await admin('GET', path);
+      expect(huge.status, path).toBe(400);
+    }
+    const hugeBody = await admin('POST', '/links', { offerId: 1e12, publisherId: 1 });
+    expect(hugeBody.status).toBe(400);
+    expect(hugeBody.body.error.message).toContain('offerId');
+    const nul = await admin('POST', '/advertisers', { name: 'a\u0000b' });
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.message).toContain('name');
+    expect((await admin('GET', '/postback-log?code=a%00b')).status).toBe(400);
+    expect((await admin('GET', '/clicks/a%00b')).status).toBe(400);
     const badClickCursor = await admin('GET', '/clicks?cursor=zzz');
     expect(badClickCursor.status).toBe(400);
   });

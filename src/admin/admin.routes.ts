@@ -8,13 +8,16 @@ import { registerKeyRoutes } from '../auth/key.routes.ts';
 import type { Principal } from '../auth/principal.ts';
 import { registerClickApiRoutes } from '../clicks/click.api.routes.ts';
 import { registerConversionApiRoutes } from '../conversions/conversion.api.routes.ts';
+import { registerDeliveryRoutes } from '../deliveries/delivery.routes.ts';
 import type { AppContext } from '../http/context.ts';
 import { AppError } from '../http/errors.ts';
 import { registerLinkRoutes } from '../links/link.routes.ts';
 import { registerMacroRoutes } from '../macros/macro.routes.ts';
 import { registerOfferRoutes } from '../offers/offer.routes.ts';
+import { registerPostbackRoutes } from '../postbacks/postback.routes.ts';
 import { registerPublisherRoutes } from '../publishers/publisher.routes.ts';
 import { registerPostbackLogRoutes } from './postback-log.routes.ts';
+import { rejectNulBytes } from './reject-nul.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -29,6 +32,8 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerConversionApiRoutes(api, ctx);
   registerPostbackLogRoutes(api, ctx);
   registerMacroRoutes(api, ctx);
+  registerPostbackRoutes(api, ctx);
+  registerDeliveryRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -68,6 +73,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
         if (!principal) throw new AppError('unauthorized', 'missing, invalid or revoked API key');
         request.principal = principal;
       });
+      api.addHook('preValidation', rejectNulBytes);
       registerResourceRoutes(api, ctx);
     },
     { prefix: API_PREFIX },

@@ -13,7 +13,11 @@ export function Nullable<T extends TSchema>(schema: T) {
   return Type.Union([schema, Type.Null()]);
 }
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/** Ids also land in PostgreSQL `integer` columns, so anything larger must be a 400, not a 500. */
+export const MAX_ID = 2_147_483_647;
+export const Id = () => Type.Integer({ minimum: 1, maximum: MAX_ID });
+
+export const IdParams = Type.Object({ id: Id() });
 export type IdParams = Static<typeof IdParams>;
 
 export const TextIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -23,8 +27,12 @@ export const Millis = Type.Integer({ minimum: 0, description: 'milliseconds sinc
 
 /** `from` (inclusive) and `to` (exclusive) bounds of a time-filtered list. */
 export const TimeRange = {
-  from: Type.Optional(Type.Integer({ minimum: 0, description: 'inclusive, ms since epoch' })),
-  to: Type.Optional(Type.Integer({ minimum: 0, description: 'exclusive, ms since epoch' })),
+  from: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'inclusive, ms since epoch' }),
+  ),
+  to: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'exclusive, ms since epoch' }),
+  ),
 };
 
-export const Money = Type.Number({ minimum: 0 });
+export const Money = Type.Number({ minimum: 0, maximum: 1e12 });

@@ -7,7 +7,7 @@ import type { PostbackLogRow } from '../conversions/conversion.table.ts';
 import type { AppContext } from '../http/context.ts';
 import { DEFAULT_PAGE_SIZE, PageOf, toPage } from '../http/pagination.ts';
 import { listPostbackLog } from './activity.repository.ts';
-import { Millis, Nullable, StringEnum, TimeRange } from './api.schemas.ts';
+import { Id, Millis, Nullable, StringEnum, TimeRange } from './api.schemas.ts';
 import { parseIdCursor } from './cursor.ts';
 
 const RESULTS = ['accepted', 'duplicate', 'rejected'] as const;
@@ -30,7 +30,7 @@ const PostbackLogEntry = Type.Object({
 const PostbackLogQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
-  advertiserId: Type.Optional(Type.Integer({ minimum: 1 })),
+  advertiserId: Type.Optional(Id()),
   result: Type.Optional(StringEnum(RESULTS)),
   code: Type.Optional(Type.String({ maxLength: 64 })),
   ...TimeRange,

@@ -1,7 +1,7 @@
 // /api/v1/keys: admin-only management of API keys. The secret is in the create response only.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { IdParams, Millis, Nullable, StringEnum } from '../admin/api.schemas.ts';
+import { Id, IdParams, Millis, Nullable, StringEnum } from '../admin/api.schemas.ts';
 import { parseIdCursor } from '../admin/cursor.ts';
 import type { AppContext } from '../http/context.ts';
 import { notFound } from '../http/errors.ts';
@@ -30,8 +30,8 @@ const CreatedApiKey = Type.Composite([
 ]);
 const CreateApiKeyBody = Type.Object({
   role: StringEnum(ROLES),
-  advertiserId: Type.Optional(Type.Integer({ minimum: 1 })),
-  publisherId: Type.Optional(Type.Integer({ minimum: 1 })),
+  advertiserId: Type.Optional(Id()),
+  publisherId: Type.Optional(Id()),
   label: Type.Optional(Type.String({ maxLength: 200 })),
 });
 

@@ -3,7 +3,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { findClickRowById, listClicks } from '../admin/activity.repository.ts';
-import { Millis, Nullable, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
+import { Id, Millis, Nullable, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
 import { parseTimeCursor, timeCursorOf } from '../admin/cursor.ts';
 import { publisherScope } from '../auth/principal.ts';
 import type { AppContext } from '../http/context.ts';
@@ -48,9 +48,9 @@ const Click = Type.Object({
 const ClickListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
-  publisherId: Type.Optional(Type.Integer({ minimum: 1 })),
-  offerId: Type.Optional(Type.Integer({ minimum: 1 })),
-  linkId: Type.Optional(Type.Integer({ minimum: 1 })),
+  publisherId: Type.Optional(Id()),
+  offerId: Type.Optional(Id()),
+  linkId: Type.Optional(Id()),
   ...TimeRange,
 });
 type ClickListQuery = Static<typeof ClickListQuery>;

@@ -7,7 +7,7 @@ import {
   listConversionEvents,
   listConversions,
 } from '../admin/activity.repository.ts';
-import { Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
+import { Id, Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
 import { parseTimeCursor, timeCursorOf } from '../admin/cursor.ts';
 import { requireRole } from '../auth/principal.ts';
 import type { AppContext } from '../http/context.ts';
@@ -56,9 +56,9 @@ const ConversionListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   status: Type.Optional(StringEnum(STATUSES)),
-  offerId: Type.Optional(Type.Integer({ minimum: 1 })),
-  publisherId: Type.Optional(Type.Integer({ minimum: 1 })),
-  advertiserId: Type.Optional(Type.Integer({ minimum: 1 })),
+  offerId: Type.Optional(Id()),
+  publisherId: Type.Optional(Id()),
+  advertiserId: Type.Optional(Id()),
   needsReview: Type.Optional(Type.Boolean()),
   ...TimeRange,
 });

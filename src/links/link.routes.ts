@@ -1,7 +1,7 @@
 // /api/v1/links. Admin manages them; a publisher key reads only its own links. Advertisers: 403.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { IdParams, Millis } from '../admin/api.schemas.ts';
+import { Id, IdParams, Millis } from '../admin/api.schemas.ts';
 import { parseIdCursor } from '../admin/cursor.ts';
 import { publisherScope, requireRole } from '../auth/principal.ts';
 import type { AppContext } from '../http/context.ts';
@@ -25,8 +25,8 @@ const Link = Type.Object({
   updatedAt: Millis,
 });
 const CreateLinkBody = Type.Object({
-  offerId: Type.Integer({ minimum: 1 }),
-  publisherId: Type.Integer({ minimum: 1 }),
+  offerId: Id(),
+  publisherId: Id(),
   slug: Type.Optional(Type.String({ pattern: SLUG_PATTERN, description: 'generated when omitted' })),
   subs: Type.Optional(Subs),
 });
@@ -36,8 +36,8 @@ type UpdateLinkBody = Static<typeof UpdateLinkBody>;
 const LinkListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
-  offerId: Type.Optional(Type.Integer({ minimum: 1 })),
-  publisherId: Type.Optional(Type.Integer({ minimum: 1 })),
+  offerId: Type.Optional(Id()),
+  publisherId: Type.Optional(Id()),
 });
 type LinkListQuery = Static<typeof LinkListQuery>;
 

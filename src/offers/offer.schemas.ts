@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Millis, Money, Nullable } from '../admin/api.schemas.ts';
+import { Id, Millis, Money, Nullable } from '../admin/api.schemas.ts';
 
 export const GOAL_KEY_PATTERN = '^[a-z0-9][a-z0-9_-]{0,63}$';
 
@@ -51,7 +51,7 @@ const offerFields = {
 };
 
 export const CreateOfferBody = Type.Object({
-  advertiserId: Type.Integer({ minimum: 1 }),
+  advertiserId: Id(),
   name: offerFields.name,
   url: offerFields.url,
   payout: Type.Optional(offerFields.payout),
@@ -70,6 +70,6 @@ export type UpdateOfferBody = Static<typeof UpdateOfferBody>;
 export const OfferListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
-  advertiserId: Type.Optional(Type.Integer({ minimum: 1 })),
+  advertiserId: Type.Optional(Id()),
 });
 export type OfferListQuery = Static<typeof OfferListQuery>;
