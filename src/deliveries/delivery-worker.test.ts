@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEachStore } from '../../test/support/stores.ts';
+import {
+  deliveryRows,
+  type Receiver,
+  seedDeliveries,
+  startReceiver,
+  workerContext,
+} from './delivery.test-support.ts';
+import { type DeliveryWorker, startDeliveryWorker, type WorkerOptions } from './delivery-worker.ts';
+import { releaseHeldDeliveries, setEndpointEnabled } from './endpoint-health.ts';
+
+const FAST: Partial<WorkerOptions> = { retrySchedule: [10, 20], minDelayAfterThrottleMs: 5, pollMs: 50 };
+
+describeEachStore('delivery worker', (current) => {
+  const db = () => current().store.db;
+  let receiver: Receiver;
+  let worker: DeliveryWorker | undefined;
+
+  beforeEach(async () => {
+    receiver = await startReceiver();
+  });
+  afterEach(async () => {
+    await worker?.stop();
+    worker = undefined;
+    await receiver.close();
+  });
+
+  const start = (options: Partial<WorkerOptions> = {}) => {
+    worker = startDeliveryWorker(workerContext(current().store), { ...FAST, ...options });
+    return worker;
+  };
+
+  const attemptsOf = (deliveryId: string) =>
+    db()
+      .selectFrom('delivery_attempts')
+      .selectAll()
+      .where('delivery_id', '=', deliveryId)
+      .orderBy('id')
+      .execute();
+
+  it('delivers every postback once it succeeds, retrying failed first tries', async () => {
+    // Every third delivery fails its first try with a 500.
+    const failFirst = new Set<string>();
+    receiver.answer = (hit, nth) =>
+      nth === 1 && failFirst.has(hit.deliveryId) ? { status: 500 } : { status: 200 };
+    const seeded = await seedDeliveries(db(), receiver.url, 30);
+    seeded.deliveryIds.forEach((id, i) => {
+      if (i % 3 === 0) failFirst.add(id);
+    });
+    await start().drained();
+    const rows = await deliveryRows(db(), seeded.deliveryIds);
+    expect(rows.every((r) => r.status === 'succeeded')).toBe(true);
+    for (const id of seeded.deliveryIds) expect(receiver.countOf(id)).toBe(failFirst.has(id) ? 2 : 1);
+    const retried = rows.find((r) => failFirst.has(r.id));
+    expect(retried?.attempts).toBe(2);
+    const attempts = await attemptsOf(retried?.id ?? '');
+    expect(attempts.map((a) => [a.attempt_no, a.status_code, a.trigger])).toEqual([
+      [1, 500, 'scheduled'],
+      [2, 200, 'scheduled'],
+    ]);
+    expect(attempts[0]).toMatchObject({ method: 'GET', error_class: 'http' });
+    expect(attempts[0].url).toContain(`pid=${retried?.id}`);
+    expect(receiver.maxConcurrentPerDelivery).toBe(1);
+  });
+
+  it('gives up after 1 + schedule length attempts and keeps the delivery as failed', async () => {
+    receiver.answer = () => ({ status: 503, body: 'down for maintenance' });
+    const seeded = await seedDeliveries(db(), receiver.url, 1);
+    await start().drained();
+    const [row] = await deliveryRows(db(), seeded.deliveryIds);
+    expect(row).toMatchObject({ status: 'failed', attempts: 3, last_status_code: 503 });
+    expect(row.last_error).toMatch(/gave up after 3 attempts/);
+    const attempts = await attemptsOf(row.id);
+    expect(attempts.map((a) => a.attempt_no)).toEqual([1, 2, 3]);
+    expect(attempts[2].response_excerpt).toBe('down for maintenance');
+    expect(receiver.countOf(row.id)).toBe(3);
+  });
+
+  it('does not retry a 4xx when the postback says so', async () => {
+    receiver.answer = () => ({ status: 400, body: 'duplicate click id' });
+    const seeded = await seedDeliveries(db(), receiver.url, 1, { postback: { retry_4xx: 0 } });
+    await start().drained();
+    const [row] = await deliveryRows(db(), seeded.deliveryIds);
+    expect(row).toMatchObject({ status: 'failed', attempts: 1, last_status_code: 400 });
+  });
+
+  it('disables an endpoint that answers 410 and holds its deliveries until released', async () => {
+    receiver.answer = () => ({ status: 410 });
+    const seeded = await seedDeliveries(db(), receiver.url, 5);
+    const w = start({ concurrency: 1 });
+    await w.drained();
+    const postback = await db()
+      .selectFrom('postbacks')
+      .selectAll()
+      .where('id', '=', seeded.postbackId)
+      .executeTakeFirstOrThrow();
+    expect(postback).toMatchObject({ state: 'disabled', disabled_reason: 'receiver answered 410 Gone' });
+    const rows = await deliveryRows(db(), seeded.deliveryIds);
+    expect(rows.map((r) => r.status)).toEqual(['held', 'held', 'held', 'held', 'held']);
+    // Only the first reached the receiver: the rest were held, never sent, never dropped.
+    expect(receiver.hits).toHaveLength(1);
+
+    receiver.answer = () => ({ status: 200 });
+    await setEndpointEnabled(db(), seeded.postbackId, true, Date.now());
+    expect(await releaseHeldDeliveries(db(), seeded.postbackId, Date.now())).toBe(5);
+    await w.drained();
+    const after = await deliveryRows(db(), seeded.deliveryIds);
+    expect(after.every((r) => r.status === 'succeeded')).toBe(true);
+    for (const id of seeded.deliveryIds)
+      expect(receiver.hits.filter((h) => h.deliveryId === id).length).toBeGreaterThan(0);
+  });
+
+  it('keeps each endpoint within its in-flight cap without spending attempts on deferrals', async () => {
+    receiver.answer = () => ({ status: 200, delayMs: 20 });
+    const seeded = await seedDeliveries(db(), receiver.url, 12);
+    await start({ concurrency: 8, endpointInflightCap: 2, capDeferMs: 5 }).drained();
+    const rows = await deliveryRows(db(), seeded.deliveryIds);
+    expect(rows.every((r) => r.status === 'succeeded' && r.attempts === 1)).toBe(true);
+    expect(receiver.maxConcurrent).toBeLessThanOrEqual(2);
+    expect(receiver.hits).toHaveLength(12);
+  });
+
+  it('defers work while the breaker is open, without spending attempts', async () => {
+    receiver.answer = () => ({ status: 500 });
+    const seeded = await seedDeliveries(db(), receiver.url, 3);
+    const w = start({
+      concurrency: 1,
+      retrySchedule: [5, 5, 5, 5, 5, 5, 5, 5],
+      breaker: { minAttempts: 2, failureRatio: 0.5, openMs: 60_000 },
+    });
+    // Two failures open the breaker; after that nothing is sent and no attempt is spent.
+    for (let i = 0; i < 100 && receiver.hits.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    await w.stop();
+    worker = undefined;
+    expect(receiver.hits).toHaveLength(2);
+    const rows = await deliveryRows(db(), seeded.deliveryIds);
+    expect(rows.reduce((sum, r) => sum + r.attempts, 0)).toBe(2);
+    expect(rows.every((r) => r.status === 'pending')).toBe(true);
+    await db()
+      .updateTable('deliveries')
+      .set({ status: 'cancelled' })
+      .where('id', 'in', seeded.deliveryIds)
+      .execute();
+  });
+
+  it('waits for in-flight attempts on stop and records them', async () => {
+    let arrived!: () => void;
+    const reached = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    receiver.answer = () => {
+      arrived();
+      return { status: 200, delayMs: 150 };
+    };
+    const seeded = await seedDeliveries(db(), receiver.url, 1);
+    const w = start();
+    await reached;
+    await w.stop();
+    worker = undefined;
+    const [row] = await deliveryRows(db(), seeded.deliveryIds);
+    expect(row).toMatchObject({ status: 'succeeded', attempts: 1, claim_id: null });
+    expect(await attemptsOf(row.id)).toHaveLength(1);
+  });
+});
