@@ -42,6 +42,8 @@ describeEachStore('inbound postback security and garbage', (current) => {
       await send(`${app.url}/postback?${query({ click_id: clickId, token: `${open.token}x` })}`),
       await send(`${app.url}/postback?${query({ click_id: clickId, key: open.token.slice(0, -1) })}`),
       await send(`${app.url}/postback/not-a-token?${query({ click_id: clickId })}`),
+      await send(`${app.url}/postback/${'x'.repeat(500)}?${query({ click_id: clickId })}`),
+      await send(`${app.url}/postback/${open.token}/extra?${query({ click_id: clickId })}`),
       // The path token decides on the advertiser URL; a right token in the query does not rescue it.
       await send(`${app.url}/postback/wrong?${query({ click_id: clickId, token: open.token })}`),
     ];

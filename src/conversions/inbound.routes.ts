@@ -38,6 +38,10 @@ const schema = {
   response: { 200: AnswerSchema, '4xx': AnswerSchema, '5xx': AnswerSchema },
 };
 
+function pathTokenOf(params: Record<string, string> | undefined): string | undefined {
+  return params?.token ?? params?.['*'];
+}
+
 export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppContext): void {
   const trustedProxies = parseCidrList(ctx.config.trustedProxies);
   const deps: InboundDeps = {
@@ -50,7 +54,7 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
     return parseInboundRequest({
       method: request.method,
       url: request.url,
-      pathToken: (request.params as { token?: string } | undefined)?.token,
+      pathToken: pathTokenOf(request.params as Record<string, string> | undefined),
       headers: request.headers,
       body: typeof request.body === 'string' ? request.body : undefined,
       source: resolveRequestSource(
@@ -90,11 +94,13 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    for (const url of ['/postback', '/postback/:token']) {
+    // '/postback/*' catches what '/postback/:token' cannot (over-long or multi-segment tokens), so
+    // those hits are answered and logged like any other bad token.
+    for (const url of ['/postback', '/postback/:token', '/postback/*']) {
       scope.route({
         method: ['GET', 'POST'],
         url,
-        schema,
+        schema: url.endsWith('*') ? ({ ...schema, hide: true } as FastifySchema) : schema,
         // The query is read from the raw URL; the schema only documents the common names.
         attachValidation: true,
         // A HEAD from a link checker must not record a conversion.
