@@ -3,9 +3,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.ts';
 import { parseCidrList } from '../shared/cidr.ts';
-import { findClickTargetBySlug, insertClicks } from './click.repository.ts';
+import { findClickTargetBySlug } from './click.repository.ts';
 import { buildClick, destinationFor } from './click.service.ts';
 import type { ClickRow } from './click.table.ts';
+import { createClickInserter } from './click-inserter.ts';
 import { HTML, NOT_FOUND_PAGE, UNAVAILABLE_PAGE } from './click-pages.ts';
 import type { Query } from './click-params.ts';
 import { type ClickTarget, toClickTarget } from './click-target.ts';
@@ -33,7 +34,7 @@ export function registerClickRoutes(app: FastifyInstance, ctx: AppContext): void
     const row = await findClickTargetBySlug(db, slug);
     return row ? toClickTarget(row) : null;
   });
-  const writer = new ClickWriter<ClickRow>((rows) => insertClicks(db, rows), {
+  const writer = new ClickWriter<ClickRow>(createClickInserter(ctx.store), {
     onBatchError: (err, size) => log.warn({ err, size }, 'click batch failed; retrying row by row'),
   });
   const dropTargets = () => targets.clear();
