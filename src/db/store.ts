@@ -28,6 +28,8 @@ export interface StoreOptions {
   sqlitePath?: string;
   dataDir?: string;
   poolSize?: number;
+  /** Told when an idle PostgreSQL connection fails (the store recovers by itself). */
+  onIdleConnectionError?: (error: Error) => void;
 }
 
 export function openSqlite(path: string): SQLite.Database {
@@ -44,6 +46,9 @@ export function openSqlite(path: string): SQLite.Database {
 export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle connection that the server drops (restart, failover, admin kill) is an 'error' on the
+    // pool; unheard, it would kill the process. The pool replaces it on the next checkout.
+    pool.on('error', (error) => options.onIdleConnectionError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

@@ -8,7 +8,11 @@ import type { AppContext } from '../http/context.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 
 export async function openMigratedStore(config: Config, log: Logger): Promise<Store> {
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onIdleConnectionError: (err) => log.warn({ err }, 'idle database connection lost; it will be replaced'),
+  });
   const applied = await migrateToLatest(store.db, store.capabilities);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   return store;
