@@ -106,7 +106,8 @@ export function registerPostbackRoutes(api: FastifyInstance, ctx: AppContext): v
     {
       schema: {
         tags,
-        summary: 'fire again and mark the endpoint active; releaseHeld also sends what was held',
+        summary:
+          'fire again and mark the endpoint active; optional body {"releaseHeld": true} also sends what was held',
         params: IdParams,
         response: { 200: Type.Composite([Postback, Type.Object({ released: Type.Integer() })]) },
       },
