@@ -3,7 +3,7 @@
 // NOTIFY, at the earliest known due time, and by polling as a fallback.
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../http/context.ts';
-import { loadDeliveryContexts } from '../postbacks/delivery-request.ts';
+import { type DeliveryContext, loadDeliveryContexts } from '../postbacks/delivery-request.ts';
 import {
   claimDueDeliveries,
   countUnfinishedDeliveries,
@@ -49,6 +49,12 @@ export interface DeliveryWorker {
 }
 
 const MIN_IDLE_MS = 5;
+interface Queued {
+  delivery: DeliveryRow;
+  claimId: string;
+  context: DeliveryContext | undefined;
+}
+
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOptions> = {}): DeliveryWorker {
@@ -74,6 +80,8 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       allowPrivateTargets: config.allowPrivateTargets,
       allowedTargets: config.allowedTargets,
       userAgent: o.userAgent,
+      // As many keep-alive connections as the endpoint may have attempts in flight.
+      connectionsPerOrigin: o.endpointInflightCap,
     });
   const deps: AttemptDeps = {
     sender,
@@ -156,16 +164,43 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       for (const delivery of rows) addOutcome({ kind: 'deferred', delivery, claimId, nextRunAt });
       return;
     }
-    for (const delivery of rows) {
-      const task = runDeliveryAttempt(deps, { delivery, claimId }, contexts.get(delivery.id))
-        .catch((err): DeliveryOutcome => {
-          log.error({ err, deliveryId: delivery.id }, 'delivery attempt crashed; deferring');
-          return { kind: 'deferred', delivery, claimId, nextRunAt: clock.now() + o.pollMs };
-        })
-        .then(addOutcome);
-      running.add(task);
-      void task.finally(() => running.delete(task));
+    for (const delivery of rows) schedule({ delivery, claimId, context: contexts.get(delivery.id) });
+  }
+
+  // A delivery whose endpoint is at its in-flight cap waits here for one wave (so its wait stays
+  // within one attempt deadline, well inside the lease); beyond that it is deferred in the store.
+  const waiting = new Map<string, Queued[]>();
+  function schedule(item: Queued): void {
+    const key = String(item.delivery.postback_id);
+    if (deps.limiter.inflight(key) >= o.endpointInflightCap) {
+      const queue = waiting.get(key) ?? [];
+      if (queue.length < o.endpointInflightCap) {
+        queue.push(item);
+        waiting.set(key, queue);
+        return;
+      }
     }
+    start(item);
+  }
+  function startNextWaiting(key: string): void {
+    const queue = waiting.get(key);
+    const next = queue?.shift();
+    if (queue?.length === 0) waiting.delete(key);
+    if (next) start(next);
+  }
+  function start(item: Queued): void {
+    const { delivery, claimId } = item;
+    const task = runDeliveryAttempt(deps, { delivery, claimId }, item.context)
+      .catch((err): DeliveryOutcome => {
+        log.error({ err, deliveryId: delivery.id }, 'delivery attempt crashed; deferring');
+        return { kind: 'deferred', delivery, claimId, nextRunAt: clock.now() + o.pollMs };
+      })
+      .then((outcome) => {
+        addOutcome(outcome);
+        startNextWaiting(String(delivery.postback_id));
+      });
+    running.add(task);
+    void task.finally(() => running.delete(task));
   }
 
   async function tick(lastSweep: number): Promise<number> {
