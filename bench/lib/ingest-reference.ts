@@ -27,7 +27,7 @@ export async function measureRawIngest(count: number): Promise<number> {
   const insertDelivery = sqlite.prepare(
     `insert into deliveries (id, conversion_event_id, postback_id, conversion_id, publisher_id, status, attempts, next_run_at,
       claim_id, lease_until, last_status_code, last_error, created_at, updated_at, completed_at)
-     values (?, ?, 1, ?, 1, 'pending', 0, ?, null, null, null, null, ?, ?)`,
+     values (?, ?, 1, ?, 1, 'pending', 0, ?, null, null, null, null, ?, ?, null)`,
   );
   const one = sqlite.transaction((i: number, now: number) => {
     const id = `cv_${i}`;

@@ -1,0 +1,199 @@
+// The benchmark's phases. Each takes the shared run state and fills its part of the report.
+import type { Store } from '../../src/db/store.ts';
+import { measureRawIngest } from './ingest-reference.ts';
+import { median, runLoad } from './load.ts';
+import { addSlowDeliveries, drainDeliveries } from './outbound.ts';
+import { type Child, startReference302, startTrackwire } from './processes.ts';
+import type { Receiver } from './receiver.ts';
+import type { Report } from './report.ts';
+import type { Seeded } from './seed.ts';
+
+export interface RunState {
+  store: Store;
+  seeded: Seeded;
+  receiver: Receiver;
+  env: Record<string, string>;
+  smoke: boolean;
+  phaseSeconds: number;
+  rounds: number;
+  report: Report;
+  peakRssMb: number;
+  /** Measured click rate; later phases load at fractions of it. */
+  clickRate?: number;
+}
+
+export async function countRows(
+  store: Store,
+  table: 'clicks' | 'conversions' | 'deliveries',
+): Promise<number> {
+  const row = await store.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+let clickCounter = 0;
+function clickPathFor(state: RunState): () => string {
+  const { slugs } = state.seeded;
+  return () => {
+    clickCounter++;
+    return `/c/${slugs[clickCounter % slugs.length]}?sub1=s${clickCounter}&cid=ext${clickCounter}`;
+  };
+}
+
+async function withApi<T>(state: RunState, role: 'api' | 'all', run: (api: Child) => Promise<T>): Promise<T> {
+  const api = await startTrackwire(state.env, role);
+  try {
+    return await run(api);
+  } finally {
+    state.peakRssMb = Math.max(state.peakRssMb, api.memory().peakMb);
+    await api.stop();
+  }
+}
+
+/** 1. Click redirect vs a bare node:http 302, alternated A/B/A/B; then latency at half the rate. */
+export async function runClickPhase(state: RunState): Promise<void> {
+  const clickPath = clickPathFor(state);
+  const before = await countRows(state.store, 'clicks');
+  await withApi(state, 'api', async (api) => {
+    const reference = await startReference302();
+    const refRates: number[] = [];
+    const clickRates: number[] = [];
+    let redirected = 0;
+    let errors = 0;
+    try {
+      for (let r = 0; r < state.rounds; r++) {
+        refRates.push((await runLoad({ url: reference.url, seconds: state.phaseSeconds })).rps);
+        const run = await runLoad({ url: api.url, seconds: state.phaseSeconds, nextPath: clickPath });
+        clickRates.push(run.rps);
+        redirected += run.answers['3xx'];
+        errors += run.answers['4xx'] + run.answers['5xx'] + run.answers.errors;
+      }
+    } finally {
+      await reference.stop();
+    }
+    const clickRate = median(clickRates);
+    state.clickRate = clickRate;
+    const fixedRate = Math.max(1, Math.round(clickRate / 2));
+    const fixed = await runLoad({
+      url: api.url,
+      seconds: state.phaseSeconds * 2,
+      nextPath: clickPath,
+      rate: fixedRate,
+    });
+    redirected += fixed.answers['3xx'];
+    const stored = (await countRows(state.store, 'clicks')) - before;
+    state.report.clicks = {
+      referenceRps: median(refRates),
+      trackwireRps: clickRate,
+      ratio: clickRate / median(refRates),
+      p50Ms: fixed.p50,
+      p99Ms: fixed.p99,
+      fixedRate,
+      redirected,
+      stored,
+      lost: Math.max(0, redirected - stored),
+      errors,
+    };
+  });
+}
+
+/** Clicks for the ingest phase when the click phase did not run. */
+async function ensureClicks(state: RunState, wanted: number): Promise<void> {
+  if ((await countRows(state.store, 'clicks')) >= wanted) return;
+  await withApi(state, 'api', (api) =>
+    runLoad({ url: api.url, seconds: state.smoke ? 1 : 3, nextPath: clickPathFor(state) }),
+  );
+}
+
+/** 2. Inbound ingest: distinct accepted conversions, then the same postbacks again (duplicates). */
+export async function runIngestPhase(state: RunState): Promise<void> {
+  await ensureClicks(state, 1000);
+  const clicks = await state.store.db
+    .selectFrom('clicks')
+    .select(['id', 'advertiser_id'])
+    .limit(200_000)
+    .execute();
+  const before = await countRows(state.store, 'conversions');
+  const sent: string[] = [];
+  let i = 0;
+  const ingestPath = () => {
+    const c = clicks[i % clicks.length];
+    const path = `/postback?token=${state.seeded.tokens.get(c.advertiser_id)}&click_id=${c.id}&txn_id=t${i}&payout=1.50&status=approved`;
+    sent.push(path);
+    i++;
+    return path;
+  };
+  await withApi(state, 'api', async (api) => {
+    const ingest = await runLoad({ url: api.url, seconds: state.phaseSeconds, nextPath: ingestPath });
+    let j = 0;
+    const duplicate = await runLoad({
+      url: api.url,
+      seconds: state.phaseSeconds,
+      nextPath: () => sent[j++ % sent.length],
+    });
+    const stored = (await countRows(state.store, 'conversions')) - before;
+    const rawRate = await measureRawIngest(state.smoke ? 2_000 : 20_000);
+    state.report.ingest = {
+      acceptedRps: ingest.rps,
+      accepted: ingest.answers['2xx'],
+      stored,
+      lost: Math.max(0, ingest.answers['2xx'] - stored),
+      duplicateRps: duplicate.rps,
+      rawInsertRps: rawRate,
+      ratio: ingest.rps / rawRate,
+      errors: ingest.answers['4xx'] + ingest.answers['5xx'] + ingest.answers.errors,
+    };
+  });
+}
+
+/** 3. Outbound: a worker drains every delivery the ingest queued; then a slow (100 ms) receiver. */
+export async function runOutboundPhase(state: RunState): Promise<void> {
+  const { store, env, receiver } = state;
+  const queued = await state.store.db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  const fast = await drainDeliveries(store, env, Number(queued.n));
+  state.peakRssMb = Math.max(state.peakRssMb, fast.peakRssMb);
+  receiver.delayMs = 100;
+  const cap = Number(env.TRACKWIRE_ENDPOINT_INFLIGHT_CAP);
+  const slowCount = state.smoke ? 200 : 3_000;
+  await addSlowDeliveries(store, receiver.url, slowCount);
+  const slow = await drainDeliveries(store, env, slowCount);
+  receiver.delayMs = 0;
+  const ideal = cap / 0.1;
+  state.report.outbound = {
+    delivered: fast.delivered,
+    deliveriesPerSecond: fast.perSecond,
+    receiverDistinct: receiver.distinct.size,
+    slowPerSecond: slow.perSecond,
+    slowIdealPerSecond: ideal,
+    slowRatio: slow.perSecond / ideal,
+  };
+}
+
+/** 4. Memory growth across a soak at a fixed click rate (a quarter of the measured maximum). */
+export async function runSoakPhase(state: RunState, seconds: number): Promise<void> {
+  const rate = Math.max(1, Math.round((state.clickRate ?? 2000) / 4));
+  await withApi(state, 'all', async (api) => {
+    const samples: number[] = [];
+    const timer = setInterval(() => samples.push(api.memory().rssMb), 5_000);
+    try {
+      await runLoad({ url: api.url, seconds, nextPath: clickPathFor(state), rate });
+    } finally {
+      clearInterval(timer);
+    }
+    // The first minute is warm-up (JIT, caches, SQLite page cache): compare the rest.
+    const settled = samples.slice(Math.min(12, Math.floor(samples.length / 2)));
+    state.report.soak = {
+      seconds,
+      rate,
+      firstMb: settled[0] ?? 0,
+      lastMb: settled[settled.length - 1] ?? 0,
+      growth: settled.length ? settled[settled.length - 1] / settled[0] - 1 : 0,
+    };
+  });
+}
