@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachStore } from '../../test/support/stores.ts';
+import { sweepExpiredLeases } from './delivery.repository.ts';
 import {
   deliveryRows,
   type Receiver,
@@ -162,5 +163,21 @@ describeEachStore('delivery worker', (current) => {
     const [row] = await deliveryRows(db(), seeded.deliveryIds);
     expect(row).toMatchObject({ status: 'succeeded', attempts: 1, claim_id: null });
     expect(await attemptsOf(row.id)).toHaveLength(1);
+  });
+
+  it('renews the lease of a slow attempt so a sweeper never hands it to a second sender', async () => {
+    receiver.answer = () => ({ status: 200, delayMs: 600 });
+    const seeded = await seedDeliveries(db(), receiver.url, 1);
+    const w = start({ leaseMs: 150 });
+    // Another node's sweeper running all along: an unrenewed 150 ms lease would be taken back.
+    const sweeping = setInterval(() => void sweepExpiredLeases(db(), Date.now()), 20);
+    try {
+      await w.drained();
+    } finally {
+      clearInterval(sweeping);
+    }
+    const [row] = await deliveryRows(db(), seeded.deliveryIds);
+    expect(row).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(receiver.countOf(row.id)).toBe(1);
   });
 });

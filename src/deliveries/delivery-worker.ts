@@ -8,6 +8,7 @@ import {
   claimDueDeliveries,
   countUnfinishedDeliveries,
   findNextDueAt,
+  renewLease,
   sweepExpiredLeases,
 } from './delivery.repository.ts';
 import type { DeliveryRow } from './delivery.table.ts';
@@ -146,12 +147,15 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     return flushChain;
   };
   function addOutcome(outcome: DeliveryOutcome): void {
+    held.delete(outcome.delivery.id);
     buffer.push(outcome);
     if (buffer.length >= o.flushMax) void queueFlush();
     else if (!flushTimer) flushTimer = setTimeout(queueFlush, o.flushIntervalMs);
   }
 
   async function dispatch(rows: DeliveryRow[], claimId: string): Promise<void> {
+    const claimedAt = clock.now();
+    for (const row of rows) held.set(row.id, { claimId, renewedAt: claimedAt });
     let contexts: Awaited<ReturnType<typeof loadDeliveryContexts>>;
     try {
       contexts = await loadDeliveryContexts(
@@ -248,6 +252,25 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     }
   }
 
+  // Claims this process holds. A slow attempt renews its lease so the sweeper (here or on another
+  // node) never hands a delivery that is still being sent to a second sender.
+  const held = new Map<string, { claimId: string; renewedAt: number }>();
+  const renewEvery = Math.max(50, Math.floor(o.leaseMs / 3));
+  async function renewLeases(): Promise<void> {
+    const now = clock.now();
+    for (const [id, claim] of held) {
+      if (now - claim.renewedAt < renewEvery) continue;
+      claim.renewedAt = now;
+      if (!(await renewLease(store.db, id, claim.claimId, now + o.leaseMs, now))) {
+        log.warn({ deliveryId: id }, 'lost the claim of a delivery still in flight');
+      }
+    }
+  }
+  const renewTimer = setInterval(() => {
+    renewLeases().catch((err) => log.error({ err }, 'could not renew delivery leases'));
+  }, renewEvery);
+  renewTimer.unref();
+
   const unsubscribe = ctx.onDeliveriesQueued(wake);
   const listener: QueueListener | undefined =
     store.capabilities.listenNotify && store.postgresUrl
@@ -264,6 +287,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       unsubscribe();
       while (running.size > 0) await Promise.all([...running]);
       await queueFlush();
+      clearInterval(renewTimer);
       await listener?.close();
       if (!o.sender) await sender.close();
       log.info('delivery worker stopped');
