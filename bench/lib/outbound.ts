@@ -9,41 +9,48 @@ export interface DrainResult {
   peakRssMb: number;
 }
 
-async function countByStatus(store: Store, status: string): Promise<number> {
-  const row = await store.db
+async function succeededSince(store: Store, since: number, postbackId?: number) {
+  let query = store.db
     .selectFrom('deliveries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', status as never)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.min('completed_at').as('first'),
+      eb.fn.max('completed_at').as('last'),
+    ])
+    .where('status', '=', 'succeeded')
+    .where('completed_at', '>=', since);
+  if (postbackId !== undefined) query = query.where('postback_id', '=', postbackId);
+  const row = await query.executeTakeFirstOrThrow();
+  return { n: Number(row.n), first: Number(row.first), last: Number(row.last) };
 }
 
-/** Runs a worker until `expected` more deliveries have succeeded (or 5 minutes pass). */
+/**
+ * Runs a worker until `expected` deliveries (of one postback, when given) have succeeded, or five
+ * minutes pass. The rate comes from the deliveries' own completion times, first to last, so the
+ * worker's start-up and this loop's polling do not count.
+ */
 export async function drainDeliveries(
   store: Store,
   env: Record<string, string>,
   expected: number,
+  postbackId?: number,
 ): Promise<DrainResult> {
-  const before = await countByStatus(store, 'succeeded');
+  const since = Date.now();
   const worker = await startTrackwire(env, 'worker');
-  // The worker's own start-up (loading, migrating) is not delivery time: measure from its first success.
-  let firstAt = 0;
-  let done = before;
   const deadline = Date.now() + 300_000;
-  while (done - before < expected && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-    done = await countByStatus(store, 'succeeded');
-    if (!firstAt && done > before) firstAt = performance.now();
+  let done = await succeededSince(store, since, postbackId);
+  while (done.n < expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    done = await succeededSince(store, since, postbackId);
   }
-  const seconds = firstAt ? (performance.now() - firstAt) / 1000 : Number.POSITIVE_INFINITY;
   const peakRssMb = worker.memory().peakMb;
   await worker.stop();
-  const delivered = done - before;
-  return { delivered, perSecond: delivered / seconds, peakRssMb };
+  const seconds = (done.last - done.first) / 1000;
+  return { delivered: done.n, perSecond: seconds > 0 ? (done.n - 1) / seconds : 0, peakRssMb };
 }
 
 /** Queues `count` deliveries to one new postback whose receiver answers slowly. */
-export async function addSlowDeliveries(store: Store, receiverUrl: string, count: number): Promise<void> {
+export async function addSlowDeliveries(store: Store, receiverUrl: string, count: number): Promise<number> {
   const now = Date.now();
   const template = await store.db
     .selectFrom('postbacks')
@@ -91,4 +98,5 @@ export async function addSlowDeliveries(store: Store, receiverUrl: string, count
       .insertInto('deliveries')
       .values(rows.slice(i, i + 500))
       .execute();
+  return inserted.id;
 }

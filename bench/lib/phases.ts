@@ -157,18 +157,19 @@ export async function runOutboundPhase(state: RunState): Promise<void> {
     .where('status', '=', 'pending')
     .executeTakeFirstOrThrow();
   const fast = await drainDeliveries(store, env, Number(queued.n));
+  const receiverDistinct = receiver.distinct.size;
   state.peakRssMb = Math.max(state.peakRssMb, fast.peakRssMb);
   receiver.delayMs = 100;
   const cap = Number(env.TRACKWIRE_ENDPOINT_INFLIGHT_CAP);
   const slowCount = state.smoke ? 200 : 3_000;
-  await addSlowDeliveries(store, receiver.url, slowCount);
-  const slow = await drainDeliveries(store, env, slowCount);
+  const slowPostback = await addSlowDeliveries(store, receiver.url, slowCount);
+  const slow = await drainDeliveries(store, env, slowCount, slowPostback);
   receiver.delayMs = 0;
   const ideal = cap / 0.1;
   state.report.outbound = {
     delivered: fast.delivered,
     deliveriesPerSecond: fast.perSecond,
-    receiverDistinct: receiver.distinct.size,
+    receiverDistinct,
     slowPerSecond: slow.perSecond,
     slowIdealPerSecond: ideal,
     slowRatio: slow.perSecond / ideal,
