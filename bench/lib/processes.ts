@@ -50,10 +50,17 @@ async function waitFor(url: string, proc: ChildProcess, timeoutMs = 30_000): Pro
   throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
 }
 
-function launch(args: string[], env: Record<string, string>, url: string, probePath: string): Promise<Child> {
+/** Starts a node process; ready when `probeUrl` answers, or (without one) when it is still running after 1.5 s. */
+async function launch(
+  args: string[],
+  env: Record<string, string>,
+  url: string,
+  probeUrl?: string,
+): Promise<Child> {
   const proc = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
+    // Output goes nowhere, but it is still produced: logging stays part of what is measured.
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const child: Child = {
@@ -69,49 +76,33 @@ function launch(args: string[], env: Record<string, string>, url: string, probeP
         setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
       }),
   };
-  return waitFor(url + probePath, proc).then(() => child);
+  if (probeUrl) {
+    await waitFor(probeUrl, proc);
+  } else {
+    await new Promise((r) => setTimeout(r, 1500));
+    if (proc.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${proc.exitCode}`);
+  }
+  return child;
 }
 
+/** Trackwire through its real CLI: `serve` for the API roles, `worker` (no HTTP) for the worker. */
 export async function startTrackwire(
   env: Record<string, string>,
   role: 'all' | 'api' | 'worker' = 'api',
 ): Promise<Child> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const fullEnv = {
-    ...env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    TRACKWIRE_ROLE: role,
-    TRACKWIRE_LOG_LEVEL: 'warn',
-  };
-  if (role === 'worker') {
-    // A worker serves no HTTP: give it a moment, then treat "still running" as ready.
-    const proc = spawn(process.execPath, ['bin/trackwire.js', 'worker'], {
-      cwd: ROOT,
-      env: { ...process.env, ...fullEnv },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    await new Promise((r) => setTimeout(r, 1500));
-    if (proc.exitCode !== null) throw new Error(`worker exited with ${proc.exitCode}`);
-    return {
-      proc,
-      url: '',
-      pid: proc.pid!,
-      memory: () => readMemory(proc.pid!),
-      stop: () =>
-        new Promise((done) => {
-          if (proc.exitCode !== null) return done();
-          proc.once('exit', () => done());
-          proc.kill('SIGTERM');
-          setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
-        }),
-    };
-  }
-  return launch(['bin/trackwire.js', 'serve'], fullEnv, url, '/healthz');
+  const fullEnv = { ...env, PORT: String(port), HOST: '127.0.0.1', TRACKWIRE_ROLE: role };
+  if (role === 'worker') return launch(['bin/trackwire.js', 'worker'], fullEnv, '');
+  return launch(['bin/trackwire.js', 'serve'], fullEnv, url, `${url}/healthz`);
 }
 
 export async function startReference302(): Promise<Child> {
   const port = await freePort();
-  return launch(['bench/reference-302-server.js'], { PORT: String(port) }, `http://127.0.0.1:${port}`, '/');
+  return launch(
+    ['bench/reference-302-server.js'],
+    { PORT: String(port) },
+    `http://127.0.0.1:${port}`,
+    `http://127.0.0.1:${port}/`,
+  );
 }
