@@ -4,7 +4,7 @@
 //   --smoke            each phase for about a second, no soak (CI runs this so the bench never rots)
 //   --seconds=N        length of each load phase (default 5)
 //   --soak=SECONDS     memory soak length (default 300; 0 skips it)
-//   --only=a,b         run only these phases: clicks, ingest, outbound, soak
+//   --only=a,b         run only these phases: clicks, ingest, outbound, scale (PostgreSQL), soak
 // DATABASE_URL=postgres://… runs the same phases on a fresh database on that server.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,6 +17,7 @@ import {
   runClickPhase,
   runIngestPhase,
   runOutboundPhase,
+  runScalePhase,
   runSoakPhase,
 } from './lib/phases.ts';
 import { startReceiver } from './lib/receiver.ts';
@@ -31,7 +32,7 @@ const args = new Map(
 );
 const smoke = args.has('smoke');
 const soakSeconds = Number(args.get('soak') ?? (smoke ? 0 : 300));
-const only = new Set((args.get('only') ?? 'clicks,ingest,outbound,soak').split(','));
+const only = new Set((args.get('only') ?? 'clicks,ingest,outbound,scale,soak').split(','));
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     if (only.has('clicks')) await runClickPhase(state);
     if (only.has('ingest') || only.has('outbound')) await runIngestPhase(state);
     if (only.has('outbound')) await runOutboundPhase(state);
+    if (only.has('scale') && store.capabilities.dialect === 'postgres') await runScalePhase(state);
     if (only.has('soak') && soakSeconds > 0) await runSoakPhase(state, soakSeconds);
   } finally {
     await store.close();

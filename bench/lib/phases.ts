@@ -198,3 +198,25 @@ export async function runSoakPhase(state: RunState, seconds: number): Promise<vo
     };
   });
 }
+
+/**
+ * 5. Scale-out (PostgreSQL only): the click rate of one API process, then of two API processes on
+ * the same database loaded at once (each with half the connections); two must beat one.
+ */
+export async function runScalePhase(state: RunState): Promise<void> {
+  const clickPath = clickPathFor(state);
+  const one = await withApi(state, 'api', (api) =>
+    runLoad({ url: api.url, seconds: state.phaseSeconds, nextPath: clickPath }),
+  );
+  const two = await withApi(state, 'api', (a) =>
+    withApi(state, 'api', async (b) => {
+      const runs = await Promise.all(
+        [a, b].map((api) =>
+          runLoad({ url: api.url, seconds: state.phaseSeconds, nextPath: clickPath, connections: 16 }),
+        ),
+      );
+      return runs.reduce((sum, r) => sum + r.rps, 0);
+    }),
+  );
+  state.report.scale = { oneProcessRps: one.rps, twoProcessesRps: two, ratio: two / one.rps };
+}

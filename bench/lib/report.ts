@@ -31,6 +31,7 @@ export interface Report {
     slowIdealPerSecond: number;
     slowRatio: number;
   };
+  scale?: { oneProcessRps: number; twoProcessesRps: number; ratio: number };
   soak?: { seconds: number; rate: number; firstMb: number; lastMb: number; growth: number };
   peakRssMb: number;
   seconds: number;
@@ -104,6 +105,15 @@ export function printReport(r: Report): void {
         `≥ 80 %: ${verdict(o.slowRatio >= 0.8)}`,
       ],
     );
+  }
+  if (r.scale) {
+    const c = r.scale;
+    rows.push([
+      'two API processes',
+      `${f(c.twoProcessesRps)} clicks/s`,
+      `${f(c.ratio, 2)}× one process (${f(c.oneProcessRps)} clicks/s)`,
+      `two beat one: ${verdict(c.ratio > 1)}`,
+    ]);
   }
   rows.push([
     'peak RSS',
