@@ -1,5 +1,7 @@
 // Conversion SQL only; the caller passes the db or a transaction.
+import type { Compilable } from 'kysely';
 import type { Db } from '../db/database.types.ts';
+import { preparedQuery } from '../db/prepared-query.ts';
 import type {
   ConversionEventRow,
   ConversionRow,
@@ -9,9 +11,8 @@ import type {
   Status,
 } from './conversion.table.ts';
 
-/** What the conversion rules need from a click's offer. */
-export function findOfferTerms(db: Db, offerId: number) {
-  return db
+const offerTermsQuery = preparedQuery(1, (db, offerId) =>
+  db
     .selectFrom('offers')
     .select([
       'id',
@@ -22,8 +23,24 @@ export function findOfferTerms(db: Db, offerId: number) {
       'allow_duplicates',
       'click_lifetime_days',
     ])
-    .where('id', '=', offerId)
-    .executeTakeFirst();
+    .where('id', '=', offerId),
+);
+
+/** What the conversion rules need from a click's offer. */
+export async function findOfferTerms(db: Db, offerId: number) {
+  return (await offerTermsQuery(db, offerId)).rows[0];
+}
+
+const clickQuery = preparedQuery(1, (db, id) =>
+  db
+    .selectFrom('clicks')
+    .select(['id', 'offer_id', 'publisher_id', 'link_id', 'created_at'])
+    .where('id', '=', id),
+);
+
+/** What a conversion needs from its click. */
+export async function findClickForConversion(db: Db, clickId: string) {
+  return (await clickQuery(db, clickId)).rows[0];
 }
 export type OfferTerms = NonNullable<Awaited<ReturnType<typeof findOfferTerms>>>;
 
@@ -53,12 +70,65 @@ export function findConversionById(db: Db, id: string): Promise<ConversionRow | 
   return db.selectFrom('conversions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function findConversionByDedupeKey(db: Db, dedupeKey: string): Promise<ConversionRow | undefined> {
-  return db.selectFrom('conversions').selectAll().where('dedupe_key', '=', dedupeKey).executeTakeFirst();
+const byDedupeKeyQuery = preparedQuery(1, (db, dedupeKey) =>
+  db.selectFrom('conversions').selectAll().where('dedupe_key', '=', dedupeKey),
+);
+
+export async function findConversionByDedupeKey(
+  db: Db,
+  dedupeKey: string,
+): Promise<ConversionRow | undefined> {
+  return (await byDedupeKeyQuery(db, dedupeKey)).rows[0];
 }
 
+// Inserts of every column in a fixed order, so each table's insert compiles once. A nullable
+// column the caller left out is written as null, which is its default.
+function preparedInsert<T extends 'conversions' | 'conversion_events' | 'postback_log', R>(
+  table: T,
+  columns: readonly string[],
+  returning: (q: ReturnType<typeof insertInto<T>>) => Compilable<R>,
+) {
+  const query = preparedQuery(columns.length, (db, ...slots) =>
+    returning(
+      insertInto(db, table).values(Object.fromEntries(columns.map((c, i) => [c, slots[i]])) as never),
+    ),
+  );
+  return async (db: Db, row: Record<string, unknown>): Promise<R> => {
+    const { rows } = await query(db, ...columns.map((c) => row[c] ?? null));
+    if (rows.length === 0) throw new Error(`insert into ${table} returned no row`);
+    return rows[0];
+  };
+}
+
+function insertInto<T extends 'conversions' | 'conversion_events' | 'postback_log'>(db: Db, table: T) {
+  return db.insertInto(table);
+}
+
+const CONVERSION_COLUMNS = [
+  'id',
+  'click_id',
+  'offer_id',
+  'publisher_id',
+  'advertiser_id',
+  'link_id',
+  'goal',
+  'txn_id',
+  'dedupe_key',
+  'status',
+  'status_raw',
+  'payout',
+  'revenue',
+  'sale_amount',
+  'currency',
+  'needs_review',
+  'review_reason',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof NewConversionRow)[];
+const insertConversionRow = preparedInsert('conversions', CONVERSION_COLUMNS, (q) => q.returningAll());
+
 export async function insertConversion(db: Db, row: NewConversionRow): Promise<ConversionRow> {
-  return db.insertInto('conversions').values(row).returningAll().executeTakeFirstOrThrow();
+  return (await insertConversionRow(db, { ...row })) as ConversionRow;
 }
 
 export type ConversionPatch = Partial<
@@ -84,12 +154,42 @@ export function updateConversionIfStatus(
     .executeTakeFirst();
 }
 
-export function insertConversionEvent(db: Db, row: NewConversionEventRow): Promise<ConversionEventRow> {
-  return db.insertInto('conversion_events').values(row).returningAll().executeTakeFirstOrThrow();
+const EVENT_COLUMNS = [
+  'conversion_id',
+  'from_status',
+  'to_status',
+  'status_raw',
+  'payout',
+  'source',
+  'reason',
+  'postback_log_id',
+  'created_at',
+] as const satisfies readonly (keyof NewConversionEventRow)[];
+const insertEventRow = preparedInsert('conversion_events', EVENT_COLUMNS, (q) => q.returningAll());
+
+export async function insertConversionEvent(db: Db, row: NewConversionEventRow): Promise<ConversionEventRow> {
+  return (await insertEventRow(db, { ...row })) as ConversionEventRow;
 }
 
+const LOG_COLUMNS = [
+  'received_at',
+  'method',
+  'url',
+  'ip',
+  'scheme',
+  'headers',
+  'body',
+  'advertiser_id',
+  'result',
+  'code',
+  'http_status',
+  'conversion_id',
+  'insecure',
+] as const satisfies readonly (keyof NewPostbackLogRow)[];
+const insertLogRow = preparedInsert('postback_log', LOG_COLUMNS, (q) => q.returning('id'));
+
 export async function insertPostbackLog(db: Db, row: NewPostbackLogRow): Promise<number> {
-  const { id } = await db.insertInto('postback_log').values(row).returning('id').executeTakeFirstOrThrow();
+  const { id } = await insertLogRow(db, { ...row });
   return Number(id);
 }
 

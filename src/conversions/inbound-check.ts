@@ -1,14 +1,14 @@
 // Everything decided before anything is written: who sent it, is it allowed, does it make sense,
 // which click, offer and goal it is about, and what the conversion would look like.
-import { findClickById } from '../clicks/click.repository.ts';
 import type { AppContext } from '../http/context.ts';
 import { ipInList } from '../shared/cidr.ts';
 import { newId } from '../shared/ids.ts';
 import type { AdvertiserTokens } from './advertiser-tokens.ts';
-import { findOfferGoal, findOfferTerms } from './conversion.repository.ts';
+import { findClickForConversion, findOfferGoal, findOfferTerms } from './conversion.repository.ts';
 import type { Status } from './conversion.table.ts';
 import type { InboundCode } from './inbound-codes.ts';
 import { extractInboundFields } from './inbound-params.ts';
+import type { InboundRecorder } from './inbound-recorder.ts';
 import type { InboundRequest } from './inbound-request.ts';
 import {
   isValidTxnId,
@@ -27,6 +27,8 @@ export const DEFAULT_GOAL = 'default';
 export interface InboundDeps {
   limiter: RateLimiter;
   advertisers: AdvertiserTokens;
+  /** Group commit for the writes; without it each hit commits its own transaction. */
+  recorder?: InboundRecorder;
 }
 
 /** A postback that passed every check, ready to be recorded. */
@@ -95,7 +97,7 @@ export async function checkInboundPostback(
     return reject('invalid_txn_id', advertiserId);
 
   if (fields.clickId.length > MAX_CLICK_ID_LENGTH) return reject('unknown_click', advertiserId);
-  const click = await findClickById(ctx.store.db, fields.clickId);
+  const click = await findClickForConversion(ctx.store.db, fields.clickId);
   const offer = click && (await findOfferTerms(ctx.store.db, click.offer_id));
   // Another advertiser's click is "unknown" to this one: no hint that it exists.
   if (!click || !offer || Number(offer.advertiser_id) !== advertiserId)

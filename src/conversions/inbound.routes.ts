@@ -13,6 +13,7 @@ import { insertPostbackLog } from './conversion.repository.ts';
 import { type InboundDeps, ingestPostback, postbackLogRow } from './inbound.service.ts';
 import { answerFor, INBOUND_CODES, type InboundCode, type InboundResult } from './inbound-codes.ts';
 import { INBOUND_ALIASES, SUB_PARAMS } from './inbound-params.ts';
+import { createInboundRecorder } from './inbound-recorder.ts';
 import { parseInboundRequest } from './inbound-request.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { resolveRequestSource } from './request-source.ts';
@@ -47,6 +48,7 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
   const deps: InboundDeps = {
     limiter: createRateLimiter(ctx.config.inboundRateLimitPerMinute),
     advertisers: createAdvertiserTokens(ctx),
+    recorder: createInboundRecorder(ctx),
   };
 
   function parse(request: FastifyRequest) {

@@ -1,6 +1,7 @@
 // Records an inbound postback: checks it, then in ONE transaction writes the conversion (or its
 // status change), its history event, the postback log row and the outbox rows. A rejected or
-// duplicate hit writes only its postback log row.
+// duplicate hit writes only its postback log row. Concurrent hits share one transaction
+// (deps.recorder, a group commit), and each is answered only after that commit.
 
 import type { Db } from '../db/database.types.ts';
 import type { AppContext } from '../http/context.ts';
@@ -20,7 +21,7 @@ import {
   type InboundDeps,
   type PreparedConversion,
 } from './inbound-check.ts';
-import { INBOUND_CODES, type InboundResult } from './inbound-codes.ts';
+import { INBOUND_CODES, type InboundCode, type InboundResult } from './inbound-codes.ts';
 import type { InboundRequest } from './inbound-request.ts';
 import { canTransition } from './status-transitions.ts';
 
@@ -52,6 +53,11 @@ export function postbackLogRow(
   };
 }
 
+/** One checked hit, ready to be written: a conversion to record, or only its log row. */
+export type InboundWork =
+  | { request: InboundRequest; now: number; prepared: PreparedConversion }
+  | { request: InboundRequest; now: number; rejected: InboundCode; advertiserId: number | null };
+
 export async function ingestPostback(
   ctx: AppContext,
   deps: InboundDeps,
@@ -59,15 +65,35 @@ export async function ingestPostback(
 ): Promise<InboundResult> {
   const now = ctx.clock.now();
   const check: CheckResult = await checkInboundPostback(ctx, deps, request, now);
-  if (!check.ok) {
-    await insertPostbackLog(ctx.store.db, postbackLogRow(ctx, request, now, check, check.advertiserId));
-    return { code: check.code };
-  }
-  const { result, queued } = await inTransactionWithRetry(ctx.store.db, (trx) =>
-    recordPrepared(ctx, trx, request, check.prepared, now),
-  );
-  if (queued > 0) ctx.notifyDeliveriesQueued();
+  const work: InboundWork = check.ok
+    ? { request, now, prepared: check.prepared }
+    : { request, now, rejected: check.code, advertiserId: check.advertiserId };
+  if (deps.recorder) return deps.recorder.submit(work);
+  const [result] = await recordInboundBatch(ctx, [work]);
   return result;
+}
+
+/**
+ * Writes a batch of hits in ONE transaction, in order, so a later hit sees what an earlier one
+ * wrote (the same txn twice in a batch is one conversion and one duplicate). Nothing is answered
+ * before the commit; a lost race starts the whole batch over on fresh data.
+ */
+export async function recordInboundBatch(ctx: AppContext, batch: InboundWork[]): Promise<InboundResult[]> {
+  const outcomes = await inTransactionWithRetry(ctx.store.db, async (trx) => {
+    const done: { result: InboundResult; queued: number }[] = [];
+    for (const work of batch) {
+      if ('prepared' in work) {
+        done.push(await recordPrepared(ctx, trx, work.request, work.prepared, work.now));
+      } else {
+        const outcome: InboundResult = { code: work.rejected };
+        await insertPostbackLog(trx, postbackLogRow(ctx, work.request, work.now, outcome, work.advertiserId));
+        done.push({ result: outcome, queued: 0 });
+      }
+    }
+    return done;
+  });
+  if (outcomes.some((o) => o.queued > 0)) ctx.notifyDeliveriesQueued();
+  return outcomes.map((o) => o.result);
 }
 
 async function recordPrepared(

@@ -1,0 +1,34 @@
+// Prepared statements are reused across queries on SQLite. Kysely prepares every query it runs
+// afresh, and preparing (parsing and planning the SQL) costs more than running a small statement;
+// the hot paths repeat a handful of query shapes, so the driver gets each shape's statement from
+// this cache. Bounded so one-off shapes (IN lists, multi-row inserts of every size) cannot grow
+// it without limit. SQLite re-prepares a cached statement by itself after a schema change.
+import type SQLite from 'better-sqlite3';
+import type { SqliteDatabase } from 'kysely';
+
+const DEFAULT_MAX_STATEMENTS = 500;
+
+export function withStatementCache(
+  sqlite: SQLite.Database,
+  maxStatements = DEFAULT_MAX_STATEMENTS,
+): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      const cached = statements.get(sql);
+      // A statement still iterating a streamed result cannot run another query: use a fresh one.
+      if (cached && !cached.busy) return cached;
+      const statement = sqlite.prepare(sql);
+      if (!cached) {
+        if (statements.size >= maxStatements) {
+          // Maps iterate in insertion order: drop the oldest shape.
+          const oldest = statements.keys().next().value;
+          if (oldest !== undefined) statements.delete(oldest);
+        }
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}

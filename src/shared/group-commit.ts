@@ -1,0 +1,88 @@
+// Group commit: work items that arrive together are handed to `run` as one batch (one transaction
+// in the callers), and each caller's promise settles only after that batch has committed. While
+// one batch runs the next one fills up, so batches grow with load by themselves and a lone item
+// waits for nothing but its own commit. When a batch fails, every item is run again alone, so one
+// bad item costs only itself. (src/clicks/click-writer.ts applies the same idea to click rows.)
+
+export interface GroupCommitOptions {
+  /** Most items per batch; a full batch starts at once. */
+  maxBatch?: number;
+  /** Called when a batch failed and its items are being run one by one. */
+  onBatchError?: (error: unknown, size: number) => void;
+}
+
+interface Pending<I, O> {
+  item: I;
+  resolve: (output: O) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommit<I, O> {
+  private queue: Pending<I, O>[] = [];
+  private scheduled = false;
+  private running = false;
+  private readonly maxBatch: number;
+
+  /** `run` must return one output per item, in the items' order. */
+  constructor(
+    private readonly run: (items: I[]) => Promise<O[]>,
+    private readonly options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = Math.max(1, options.maxBatch ?? 128);
+  }
+
+  /** Resolves with the item's output once its batch has committed. */
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.running || this.scheduled) return; // the running batch picks the queue up when it ends
+    this.scheduled = true;
+    // setImmediate, not a microtask: requests parsed in the same I/O turn join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.running) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        await this.runBatch(this.queue.splice(0, this.maxBatch));
+        // Let requests that arrived meanwhile be parsed and checked before the next batch.
+        if (this.queue.length > 0 && this.queue.length < this.maxBatch) await yieldToIo();
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runBatch(batch: Pending<I, O>[]): Promise<void> {
+    try {
+      const outputs = await this.run(batch.map((p) => p.item));
+      for (let i = 0; i < batch.length; i++) batch[i].resolve(outputs[i]);
+      return;
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0].reject(error);
+        return;
+      }
+      this.options.onBatchError?.(error, batch.length);
+    }
+    for (const p of batch) {
+      try {
+        const [output] = await this.run([p.item]);
+        p.resolve(output);
+      } catch (error) {
+        p.reject(error);
+      }
+    }
+  }
+}
+
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
