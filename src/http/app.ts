@@ -1,15 +1,26 @@
 // Builds the HTTP application: one Fastify instance, every feature's routes, one error shape.
+import { createServer } from 'node:http';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { registerAdminRoutes } from '../admin/admin.routes.ts';
 import { registerClickRoutes } from '../clicks/click.routes.ts';
+import type { RawRequestHandler } from '../clicks/click-fast-path.ts';
 import { registerInboundPostbackRoutes } from '../conversions/inbound.routes.ts';
 import type { AppContext } from './context.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerHealthRoutes } from './health.routes.ts';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  // Tracking-link clicks are answered on node:http directly when they can be; the rest is Fastify's.
+  let clickFastPath: RawRequestHandler | undefined;
   const app = Fastify({
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => {
+        if (!clickFastPath?.(req, res)) handler(req, res);
+      });
+      server.keepAliveTimeout = 72_000; // what Fastify sets on a server it creates itself
+      return server;
+    },
     // pino's Logger is a FastifyBaseLogger; the cast keeps FastifyInstance's default generics.
     loggerInstance: ctx.log.child({ component: 'http' }) as FastifyBaseLogger,
     // One log line per request would cost more than the click itself; attempts and hits log their own.
@@ -22,7 +33,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installErrorHandler(app);
   await app.register(formbody);
   registerHealthRoutes(app, ctx);
-  registerClickRoutes(app, ctx);
+  clickFastPath = registerClickRoutes(app, ctx);
   registerInboundPostbackRoutes(app, ctx);
   await registerAdminRoutes(app, ctx);
   return app;
