@@ -49,7 +49,6 @@ export function openSqlite(path: string): SQLite.Database {
   // back and syncing the file) happen in a background thread (see startCheckpointer); the automatic
   // one stays as a backstop far above what that thread lets accumulate.
   sqlite.pragma('wal_autocheckpoint = 20000');
-  sqlite.pragma('cache_size = -65536'); // KiB: 64 MB, so index pages stay cached on big tables
   sqlite.pragma('temp_store = MEMORY');
   sqlite.pragma('mmap_size = 268435456');
   return sqlite;
