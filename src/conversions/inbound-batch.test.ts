@@ -1,0 +1,107 @@
+// Group commit of inbound postbacks: hits written in one transaction still dedupe against each
+// other, and one hit that cannot be written does not cost the others their conversions.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { describeEachStore } from '../../test/support/stores.ts';
+import { ManualClock } from '../shared/clock.ts';
+import { createAdvertiserTokens } from './advertiser-tokens.ts';
+import { type InboundWork, recordInboundBatch } from './inbound.service.ts';
+import { checkInboundPostback, type InboundDeps } from './inbound-check.ts';
+import { createInboundRecorder } from './inbound-recorder.ts';
+import { parseInboundRequest } from './inbound-request.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+import { createInboundCatalog, type InboundCatalog, query } from './test-fixtures.ts';
+
+describeEachStore('inbound group commit', (current) => {
+  const clock = new ManualClock(Date.UTC(2026, 2, 1));
+  let app: TestApp;
+  let catalog: InboundCatalog;
+  let deps: InboundDeps;
+  const db = () => current().store.db;
+
+  beforeAll(async () => {
+    app = await startTestApp(current().store, {}, clock);
+    catalog = await createInboundCatalog(db(), clock.now());
+    deps = { limiter: createRateLimiter(0), advertisers: createAdvertiserTokens(app.ctx) };
+  });
+  afterAll(() => app.close());
+
+  async function workFor(params: Record<string, string>): Promise<InboundWork> {
+    const request = parseInboundRequest({
+      method: 'GET',
+      url: `/postback?${query({ token: catalog.token, ...params })}`,
+      headers: {},
+      body: undefined,
+      source: { ip: '127.0.0.1', scheme: 'http' },
+    });
+    const now = clock.now();
+    const check = await checkInboundPostback(app.ctx, deps, request, now);
+    if (!check.ok) return { request, now, rejected: check.code, advertiserId: check.advertiserId };
+    return { request, now, prepared: check.prepared };
+  }
+
+  const conversionsOf = (clickId: string) =>
+    db().selectFrom('conversions').select(['id', 'status']).where('click_id', '=', clickId).execute();
+  const logCodesOf = (conversionId: string) =>
+    db()
+      .selectFrom('postback_log')
+      .select('code')
+      .where('conversion_id', '=', conversionId)
+      .orderBy('id')
+      .execute();
+
+  it('records the same txn twice in one batch as one conversion and one duplicate', async () => {
+    const click = await catalog.click(clock.now());
+    const twice = { click_id: click, txn_id: 'batch-twin', status: 'approved' };
+    const results = await recordInboundBatch(app.ctx, [await workFor(twice), await workFor(twice)]);
+    expect(results.map((r) => r.code)).toEqual(['conversion_created', 'duplicate']);
+    expect(results[1].conversionId).toBe(results[0].conversionId);
+    const stored = await conversionsOf(click);
+    expect(stored).toEqual([{ id: results[0].conversionId, status: 'approved' }]);
+    expect((await logCodesOf(stored[0].id)).map((r) => r.code)).toEqual(['conversion_created', 'duplicate']);
+  });
+
+  it('applies a status change later in the same batch to the conversion created earlier in it', async () => {
+    const click = await catalog.click(clock.now());
+    const results = await recordInboundBatch(app.ctx, [
+      await workFor({ click_id: click, txn_id: 'batch-move', status: 'pending' }),
+      await workFor({ click_id: click, txn_id: 'batch-move', status: 'approved' }),
+      await workFor({ click_id: 'no-such-click', txn_id: 'x' }),
+    ]);
+    expect(results.map((r) => r.code)).toEqual(['conversion_created', 'status_changed', 'unknown_click']);
+    expect(await conversionsOf(click)).toEqual([{ id: results[0].conversionId, status: 'approved' }]);
+    const events = await db()
+      .selectFrom('conversion_events')
+      .select(['from_status', 'to_status'])
+      .where('conversion_id', '=', results[0].conversionId!)
+      .orderBy('id')
+      .execute();
+    expect(events).toEqual([
+      { from_status: null, to_status: 'pending' },
+      { from_status: 'pending', to_status: 'approved' },
+    ]);
+  });
+
+  it('writes concurrent hits in one batch, and one hit that cannot be written fails alone', async () => {
+    const recorder = createInboundRecorder(app.ctx);
+    const clicks = [await catalog.click(clock.now()), await catalog.click(clock.now())];
+    const good = await Promise.all(clicks.map((c) => workFor({ click_id: c, txn_id: `ok-${c}` })));
+    const bad = await workFor({ click_id: clicks[0], txn_id: 'broken' });
+    if (!('prepared' in bad)) throw new Error('expected a prepared conversion');
+    // A NOT NULL column left empty: the store refuses this one row, on either dialect.
+    bad.prepared = { ...bad.prepared, currency: null as unknown as string };
+    const settled = await Promise.allSettled([
+      recorder.submit(good[0]),
+      recorder.submit(bad),
+      recorder.submit(good[1]),
+    ]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    for (const [i, click] of clicks.entries()) {
+      const outcome = settled[i === 0 ? 0 : 2];
+      expect(outcome.status === 'fulfilled' && outcome.value.code).toBe('conversion_created');
+      expect((await conversionsOf(click)).length).toBe(1);
+    }
+    const broken = await db().selectFrom('conversions').select('id').where('txn_id', '=', 'broken').execute();
+    expect(broken).toEqual([]);
+  });
+});
