@@ -50,6 +50,8 @@ async function main(): Promise<void> {
       TRACKWIRE_ADMIN_KEY: 'tw_bench_admin_key_0123456789',
       TRACKWIRE_ALLOW_PRIVATE_TARGETS: 'true',
       TRACKWIRE_ENDPOINT_INFLIGHT_CAP: '64',
+      // The load generator is one source IP; the per-IP limit would otherwise answer most of it 429.
+      TRACKWIRE_INBOUND_RATE_LIMIT: '0',
     },
     smoke,
     phaseSeconds: Number(args.get('seconds') ?? (smoke ? 1 : 5)),

@@ -136,13 +136,14 @@ export async function runIngestPhase(state: RunState): Promise<void> {
     const stored = (await countRows(state.store, 'conversions')) - before;
     const rawRate = await measureRawIngest(state.smoke ? 2_000 : 20_000);
     state.report.ingest = {
-      acceptedRps: ingest.rps,
+      // Only 2xx answers count: a rejection (429, 4xx) must never pass for throughput.
+      acceptedRps: ingest.answers['2xx'] / state.phaseSeconds,
       accepted: ingest.answers['2xx'],
       stored,
       lost: Math.max(0, ingest.answers['2xx'] - stored),
-      duplicateRps: duplicate.rps,
+      duplicateRps: duplicate.answers['2xx'] / state.phaseSeconds,
       rawInsertRps: rawRate,
-      ratio: ingest.rps / rawRate,
+      ratio: ingest.answers['2xx'] / state.phaseSeconds / rawRate,
       errors: ingest.answers['4xx'] + ingest.answers['5xx'] + ingest.answers.errors,
     };
   });

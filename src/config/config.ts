@@ -124,7 +124,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     trustedProxies: list(env, 'TRACKWIRE_TRUSTED_PROXIES'),
     httpsOnly: bool(env, 'TRACKWIRE_HTTPS_ONLY', false),
     payoutTolerance: num(env, 'TRACKWIRE_PAYOUT_TOLERANCE', 0.5),
-    inboundRateLimitPerMinute: int(env, 'TRACKWIRE_INBOUND_RATE_LIMIT', 6000),
+    inboundRateLimitPerMinute: int(env, 'TRACKWIRE_INBOUND_RATE_LIMIT', 60_000),
     retrySchedule,
     attemptTimeoutMs,
     allowPrivateTargets: bool(env, 'TRACKWIRE_ALLOW_PRIVATE_TARGETS', false),
