@@ -4,15 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, Db } from '../db/database.types.ts';
-import {
-  completeDelivery,
-  deferDelivery,
-  failDelivery,
-  holdDelivery,
-  insertAttempts,
-  rescheduleDelivery,
-  restoreDelivery,
-} from './delivery.repository.ts';
+import { type ClaimedPatch, insertAttempts, updateClaimedMany } from './delivery.repository.ts';
 import type { AttemptTrigger, DeliveryRow, DeliveryStatus, NewDeliveryAttemptRow } from './delivery.table.ts';
 import { type EndpointOutcome, type HealthPolicy, recordEndpointHealth } from './endpoint-health.ts';
 import type { AttemptResult, AttemptVerdict, OutboundRequest } from './transport/outbound.types.ts';
@@ -82,56 +74,100 @@ export function buildAttemptRow(
   };
 }
 
-async function writeOne(
-  trx: Db,
-  o: DeliveryOutcome,
-  disabled: Set<number>,
-  now: number,
-  log: Logger,
-): Promise<WrittenOutcome> {
-  const { id } = o.delivery;
-  const at = (status: DeliveryStatus, owned: boolean, nextRunAt?: number): WrittenOutcome => ({
-    deliveryId: id,
-    owned,
-    status,
-    nextRunAt,
-  });
+/** What one outcome does to its row: the fenced patch, and whether it spends an attempt. */
+interface Plan {
+  status: DeliveryStatus;
+  patch: ClaimedPatch;
+  spendAttempt: boolean;
+  nextRunAt?: number;
+  /** Log "delivery.exhausted" once the write is known to have landed. */
+  exhausted?: string;
+}
+
+function planOne(o: DeliveryOutcome, disabled: Set<number>, now: number): Plan {
   if (o.kind === 'deferred') {
-    return at('pending', await deferDelivery(trx, id, o.claimId, now, o.nextRunAt), o.nextRunAt);
+    const patch = { status: 'pending' as const, next_run_at: o.nextRunAt };
+    return { status: 'pending', patch, spendAttempt: false, nextRunAt: o.nextRunAt };
   }
   if (o.kind === 'held' || o.kind === 'unsendable') {
-    const f = { now, statusCode: null, error: o.reason, spendAttempt: false };
+    const facts = { last_status_code: null, last_error: o.reason };
     return o.kind === 'held'
-      ? at('held', await holdDelivery(trx, id, o.claimId, f))
-      : at('failed', await failDelivery(trx, id, o.claimId, f));
+      ? { status: 'held', patch: { status: 'held', ...facts }, spendAttempt: false }
+      : { status: 'failed', patch: { status: 'failed', completed_at: now, ...facts }, spendAttempt: false };
   }
   const manual = o.restoreStatus !== undefined;
-  const f = {
-    now,
-    statusCode: o.result.statusCode,
-    error: o.result.errorMessage,
-    spendAttempt: !manual,
-  };
+  const facts = { last_status_code: o.result.statusCode, last_error: o.result.errorMessage };
+  const spendAttempt = !manual;
   const v = o.verdict;
-  if (v.kind === 'succeeded') return at('succeeded', await completeDelivery(trx, id, o.claimId, f));
+  if (v.kind === 'succeeded') {
+    return { status: 'succeeded', patch: { status: 'succeeded', completed_at: now, ...facts }, spendAttempt };
+  }
   if (v.kind === 'disable' || disabled.has(o.delivery.postback_id)) {
-    return at('held', await holdDelivery(trx, id, o.claimId, f));
+    return { status: 'held', patch: { status: 'held', ...facts }, spendAttempt };
   }
   if (o.restoreStatus !== undefined) {
-    return at(o.restoreStatus, await restoreDelivery(trx, id, o.claimId, { ...f, status: o.restoreStatus }));
+    // A manual resend that did not succeed never spends the automatic budget.
+    return { status: o.restoreStatus, patch: { status: o.restoreStatus, ...facts }, spendAttempt: false };
   }
   if (v.kind === 'retry') {
     const nextRunAt = now + v.delayMs;
-    return at('pending', await rescheduleDelivery(trx, id, o.claimId, { ...f, nextRunAt }), nextRunAt);
+    return {
+      status: 'pending',
+      patch: { status: 'pending', next_run_at: nextRunAt, ...facts },
+      spendAttempt,
+      nextRunAt,
+    };
   }
-  const owned = await failDelivery(trx, id, o.claimId, { ...f, error: v.reason });
-  if (owned) {
-    log.warn(
-      { event: 'delivery.exhausted', deliveryId: id, postbackId: o.delivery.postback_id, reason: v.reason },
-      'delivery.exhausted',
-    );
+  return {
+    status: 'failed',
+    patch: { status: 'failed', completed_at: now, ...facts, last_error: v.reason },
+    spendAttempt,
+    exhausted: v.reason,
+  };
+}
+
+/**
+ * Writes every outcome's next state with one fenced UPDATE per group of rows that share a claim and
+ * an identical patch (a claimed batch that all succeeded is one statement), not one per delivery.
+ */
+async function writeStates(
+  trx: Db,
+  outcomes: readonly DeliveryOutcome[],
+  disabled: Set<number>,
+  now: number,
+  log: Logger,
+): Promise<WrittenOutcome[]> {
+  const plans = outcomes.map((o) => planOne(o, disabled, now));
+  const groups = new Map<string, { claimId: string; plan: Plan; ids: string[] }>();
+  plans.forEach((plan, i) => {
+    const { claimId, delivery } = outcomes[i];
+    const key = `${claimId}\u0000${plan.spendAttempt}\u0000${JSON.stringify(plan.patch)}`;
+    const group = groups.get(key);
+    if (group) group.ids.push(delivery.id);
+    else groups.set(key, { claimId, plan, ids: [delivery.id] });
+  });
+  const owned = new Set<string>();
+  for (const { claimId, plan, ids } of groups.values()) {
+    for (const id of await updateClaimedMany(trx, ids, claimId, now, plan.patch, plan.spendAttempt)) {
+      owned.add(id);
+    }
   }
-  return at('failed', owned);
+  return outcomes.map((o, i) => {
+    const plan = plans[i];
+    const mine = owned.has(o.delivery.id);
+    if (mine && plan.exhausted !== undefined) {
+      log.warn(
+        {
+          event: 'delivery.exhausted',
+          deliveryId: o.delivery.id,
+          postbackId: o.delivery.postback_id,
+          reason: plan.exhausted,
+        },
+        'delivery.exhausted',
+      );
+    }
+    return { deliveryId: o.delivery.id, owned: mine, status: plan.status, nextRunAt: plan.nextRunAt };
+  });
 }
 
 export async function writeOutcomes(
@@ -155,8 +191,6 @@ export async function writeOutcomes(
       at: Number(o.attempt.created_at),
     }));
     const disabled = await recordEndpointHealth(trx, health, now, policy, log);
-    const written: WrittenOutcome[] = [];
-    for (const o of outcomes) written.push(await writeOne(trx, o, disabled, now, log));
-    return written;
+    return writeStates(trx, outcomes, disabled, now, log);
   });
 }

@@ -98,12 +98,31 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
   };
 
   let stopping = false;
-  /** Claimed deliveries whose outcome is not yet written: they hold a concurrency slot. */
-  let active = 0;
+  const cap = o.endpointInflightCap;
+  /** An endpoint may hold one wave in flight and one waiting here; the rest stays in the store. */
+  const perEndpoint = 2 * cap;
+  /** Claim again for an endpoint only once it has room for at least half a wave. */
+  const minEndpointRoom = Math.max(1, Math.floor(cap / 2));
+  /** Below this many free slots a claim waits for more to free (no one-row claims at full speed). */
+  const minClaim = Math.max(1, Math.floor(o.concurrency / 8));
+  /** Claimed deliveries whose attempt has not finished (sending or waiting for an endpoint slot). */
+  let sending = 0;
+  /** Finished attempts whose outcome is not yet written. */
+  let unwritten = 0;
+  /** Claimed deliveries per endpoint, in flight or waiting here. */
+  const load = new Map<number, number>();
+  /** Claimed deliveries waiting for a slot of their endpoint's in-flight cap. */
+  const waiting = new Map<number, Queued[]>();
   let buffer: DeliveryOutcome[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
   let flushChain: Promise<void> = Promise.resolve();
   const running = new Set<Promise<void>>();
+
+  // The last claim found less than it asked for: claiming again before something changes (new
+  // work queued, an endpoint with room again, the poll interval) would only find nothing again.
+  let exhausted = false;
+  let claimHint = false;
+  let finishedSinceClaim = 0;
 
   let woken = false;
   let wakeSleeper: (() => void) | undefined;
@@ -111,10 +130,17 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     woken = true;
     wakeSleeper?.();
   };
+  const hint = () => {
+    claimHint = true;
+    wake();
+  };
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       if (woken) return resolve();
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(() => {
+        claimHint = true;
+        done();
+      }, ms);
       function done() {
         clearTimeout(timer);
         wakeSleeper = undefined;
@@ -122,6 +148,9 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       }
       wakeSleeper = done;
     });
+  // A slot frees when its outcome is written, not when the answer arrives: the next claim then sees
+  // what the last answers decided (an endpoint disabled by a 410 has its pending work held).
+  const freeSlots = () => o.concurrency - sending - unwritten;
 
   async function flush(): Promise<void> {
     if (flushTimer) clearTimeout(flushTimer);
@@ -138,8 +167,9 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       // Rows stay in_flight; their leases expire and they are sent again (at-least-once).
       log.error({ err }, 'could not write delivery outcomes; leases will return them');
     } finally {
-      active -= batch.length;
-      wake();
+      for (const outcome of batch) held.delete(outcome.delivery.id);
+      unwritten -= batch.length;
+      if (!exhausted || finishedSinceClaim >= minEndpointRoom) hint();
     }
   }
   const queueFlush = () => {
@@ -147,7 +177,6 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     return flushChain;
   };
   function addOutcome(outcome: DeliveryOutcome): void {
-    held.delete(outcome.delivery.id);
     buffer.push(outcome);
     if (buffer.length >= o.flushMax) void queueFlush();
     else if (!flushTimer) flushTimer = setTimeout(queueFlush, o.flushIntervalMs);
@@ -165,33 +194,47 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     } catch (err) {
       log.error({ err }, 'could not load delivery contexts; deferring the batch');
       const nextRunAt = clock.now() + o.pollMs;
-      for (const delivery of rows) addOutcome({ kind: 'deferred', delivery, claimId, nextRunAt });
+      for (const delivery of rows)
+        finish(delivery, { kind: 'deferred', delivery, claimId, nextRunAt }, false);
       return;
     }
-    for (const delivery of rows) schedule({ delivery, claimId, context: contexts.get(delivery.id) });
+    const touched = new Set<number>();
+    for (const delivery of rows) {
+      const key = delivery.postback_id;
+      const queue = waiting.get(key);
+      const item = { delivery, claimId, context: contexts.get(delivery.id) };
+      if (queue) queue.push(item);
+      else waiting.set(key, [item]);
+      touched.add(key);
+    }
+    for (const key of touched) pump(key);
   }
 
-  // A delivery whose endpoint is at its in-flight cap waits here for one wave (so its wait stays
-  // within one attempt deadline, well inside the lease); beyond that it is deferred in the store.
-  const waiting = new Map<string, Queued[]>();
-  function schedule(item: Queued): void {
-    const key = String(item.delivery.postback_id);
-    if (deps.limiter.inflight(key) >= o.endpointInflightCap) {
-      const queue = waiting.get(key) ?? [];
-      if (queue.length < o.endpointInflightCap) {
-        queue.push(item);
-        waiting.set(key, queue);
-        return;
-      }
-    }
-    start(item);
-  }
-  function startNextWaiting(key: string): void {
+  // Starts waiting deliveries of one endpoint while it is under its in-flight cap: the next one
+  // goes out the moment a slot frees, without a round trip through the store.
+  function pump(key: number): void {
     const queue = waiting.get(key);
-    const next = queue?.shift();
-    if (queue?.length === 0) waiting.delete(key);
-    if (next) start(next);
+    if (!queue) return;
+    while (queue.length > 0 && deps.limiter.inflight(String(key)) < cap) start(queue.shift() as Queued);
+    if (queue.length === 0) waiting.delete(key);
   }
+
+  function finish(delivery: DeliveryRow, outcome: DeliveryOutcome, started: boolean): void {
+    const key = delivery.postback_id;
+    const before = load.get(key) ?? 0;
+    if (before <= 1) load.delete(key);
+    else load.set(key, before - 1);
+    sending -= 1;
+    unwritten += 1;
+    addOutcome(outcome);
+    if (started) pump(key);
+    finishedSinceClaim += 1;
+    // An endpoint that was too busy to claim for has room again: its pending rows are claimable.
+    if (exhausted && before > perEndpoint - minEndpointRoom && before - 1 <= perEndpoint - minEndpointRoom) {
+      hint();
+    }
+  }
+
   function start(item: Queued): void {
     const { delivery, claimId } = item;
     const task = runDeliveryAttempt(deps, { delivery, claimId }, item.context)
@@ -199,43 +242,74 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
         log.error({ err, deliveryId: delivery.id }, 'delivery attempt crashed; deferring');
         return { kind: 'deferred', delivery, claimId, nextRunAt: clock.now() + o.pollMs };
       })
-      .then((outcome) => {
-        addOutcome(outcome);
-        startNextWaiting(String(delivery.postback_id));
-      });
+      .then((outcome) => finish(delivery, outcome, true));
     running.add(task);
     void task.finally(() => running.delete(task));
+  }
+
+  /** Endpoints too busy here to take more now, and the room of the others that hold some. */
+  function endpointLimits(): { skip: number[]; room: Map<number, number> } {
+    const skip: number[] = [];
+    const room = new Map<number, number>();
+    for (const [key, n] of load) {
+      const left = perEndpoint - n;
+      if (left < minEndpointRoom) skip.push(key);
+      else room.set(key, left);
+    }
+    return { skip, room };
+  }
+
+  async function claim(free: number): Promise<number> {
+    const claimId = randomUUID();
+    const { skip, room } = endpointLimits();
+    // A claim no larger than the smallest room of a busy endpoint can take the store's cheap
+    // oldest-first path; only a claim that could over-fill an endpoint counts rows per endpoint.
+    let limit = Math.min(free, perEndpoint);
+    const smallestRoom = Math.min(...room.values());
+    if (smallestRoom < limit && smallestRoom >= minClaim) limit = smallestRoom;
+    const rows = await claimDueDeliveries(store.db, {
+      capabilities: store.capabilities,
+      now: clock.now(),
+      limit,
+      claimId,
+      leaseMs: o.leaseMs,
+      perEndpoint,
+      endpointRoom: room,
+      skipEndpoints: skip,
+    });
+    exhausted = rows.length < limit;
+    claimHint = false;
+    finishedSinceClaim = 0;
+    if (rows.length > 0) {
+      sending += rows.length;
+      for (const row of rows) load.set(row.postback_id, (load.get(row.postback_id) ?? 0) + 1);
+      await dispatch(rows, claimId);
+    }
+    return rows.length;
   }
 
   async function tick(lastSweep: number): Promise<number> {
     const now = clock.now();
     if (now - lastSweep >= o.pollMs || now < lastSweep) {
       const swept = await sweepExpiredLeases(store.db, now);
-      if (swept > 0) log.warn({ swept }, 'expired delivery leases returned to pending');
+      if (swept > 0) {
+        log.warn({ swept }, 'expired delivery leases returned to pending');
+        claimHint = true;
+      }
       lastSweep = now;
     }
-    const free = o.concurrency - active;
-    if (free <= 0) {
-      await sleep(o.pollMs);
+    const free = freeSlots();
+    const worthIt = free >= minClaim || (free > 0 && sending === 0);
+    if (worthIt && (!exhausted || claimHint)) {
+      await claim(free);
+      if (!exhausted) return lastSweep;
+      if (woken) return lastSweep;
+      const nextDue = await findNextDueAt(store.db, endpointLimits().skip);
+      const untilDue = nextDue === undefined ? o.pollMs : nextDue - clock.now();
+      await sleep(Math.max(MIN_IDLE_MS, Math.min(o.pollMs, untilDue)));
       return lastSweep;
     }
-    const claimId = randomUUID();
-    const rows = await claimDueDeliveries(store.db, {
-      capabilities: store.capabilities,
-      now,
-      limit: free,
-      claimId,
-      leaseMs: o.leaseMs,
-    });
-    if (rows.length > 0) {
-      active += rows.length;
-      await dispatch(rows, claimId);
-      if (rows.length === free) return lastSweep;
-    }
-    if (woken) return lastSweep;
-    const nextDue = await findNextDueAt(store.db);
-    const untilDue = nextDue === undefined ? o.pollMs : nextDue - clock.now();
-    await sleep(Math.max(MIN_IDLE_MS, Math.min(o.pollMs, untilDue)));
+    if (!woken) await sleep(o.pollMs);
     return lastSweep;
   }
 
@@ -248,6 +322,17 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       } catch (err) {
         log.error({ err }, 'delivery worker loop failed; retrying after the poll interval');
         await sleep(o.pollMs);
+      }
+    }
+  }
+
+  /** On shutdown, deliveries still waiting for an endpoint slot go back to the store unsent. */
+  function releaseWaiting(): void {
+    const now = clock.now();
+    for (const [key, queue] of waiting) {
+      waiting.delete(key);
+      for (const { delivery, claimId } of queue) {
+        finish(delivery, { kind: 'deferred', delivery, claimId, nextRunAt: now }, false);
       }
     }
   }
@@ -271,10 +356,10 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
   }, renewEvery);
   renewTimer.unref();
 
-  const unsubscribe = ctx.onDeliveriesQueued(wake);
+  const unsubscribe = ctx.onDeliveriesQueued(hint);
   const listener: QueueListener | undefined =
     store.capabilities.listenNotify && store.postgresUrl
-      ? listenForQueuedDeliveries(store.postgresUrl, wake, log)
+      ? listenForQueuedDeliveries(store.postgresUrl, hint, log)
       : undefined;
   const looping = loop();
   log.info({ concurrency: o.concurrency, store: store.capabilities.dialect }, 'delivery worker started');
@@ -285,6 +370,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       wake();
       await looping;
       unsubscribe();
+      releaseWaiting();
       while (running.size > 0) await Promise.all([...running]);
       await queueFlush();
       clearInterval(renewTimer);
@@ -294,7 +380,8 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     },
     async drained() {
       for (;;) {
-        if (active === 0 && buffer.length === 0 && (await countUnfinishedDeliveries(store.db)) === 0) return;
+        const idle = sending === 0 && unwritten === 0 && buffer.length === 0;
+        if (idle && (await countUnfinishedDeliveries(store.db)) === 0) return;
         await delay(10);
       }
     },

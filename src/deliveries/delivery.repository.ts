@@ -1,10 +1,10 @@
 // SQL of the delivery state machine: pending → in_flight (claimed under a lease) → succeeded /
 // pending again / failed / held. Every write after the claim is fenced on (id, claim_id), so a
 // worker whose lease expired cannot overwrite whoever claimed the row after it.
-import { sql } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Capabilities } from '../db/capabilities.ts';
 import { lockSkippingClaimed } from '../db/claim.ts';
-import type { Db } from '../db/database.types.ts';
+import type { Database, Db } from '../db/database.types.ts';
 import type { DeliveryRow, DeliveryStatus, DeliveryTable, NewDeliveryAttemptRow } from './delivery.table.ts';
 
 export interface ClaimOptions {
@@ -13,14 +13,59 @@ export interface ClaimOptions {
   limit: number;
   claimId: string;
   leaseMs: number;
+  /** Most rows any one endpoint may get from this claim (the in-flight cap plus one waiting wave). */
+  perEndpoint?: number;
+  /** Endpoints whose room is smaller than `perEndpoint` (rows already held here), by postback id. */
+  endpointRoom?: ReadonlyMap<number, number>;
+  /** Endpoints that get nothing now: their rows stay pending in the store for whoever has room. */
+  skipEndpoints?: readonly number[];
 }
 
-/** Claims up to `limit` due pending deliveries, oldest due first. */
+const asInt = (value: number) => sql`CAST(${value} AS integer)`;
+
+/**
+ * Claims up to `limit` due pending deliveries, oldest due first, and at most `perEndpoint` (or the
+ * endpoint's room) of any one endpoint: work the endpoint cannot take now stays pending in the
+ * store instead of being claimed, held here and deferred. The per-endpoint count is taken over a
+ * bounded window of the oldest due rows, so a claim costs the same however long the backlog is.
+ */
 export function claimDueDeliveries(db: Db, o: ClaimOptions): Promise<DeliveryRow[]> {
+  const perEndpoint = o.perEndpoint ?? o.limit;
+  const rooms = [...(o.endpointRoom ?? [])];
+  const skip = o.skipEndpoints ?? [];
+  if (perEndpoint >= o.limit && rooms.every(([, n]) => n >= o.limit)) {
+    // No endpoint can be over-claimed: the plain oldest-due-first claim (much cheaper).
+    let plain = db.selectFrom('deliveries').select('id');
+    if (skip.length > 0) plain = plain.where('postback_id', 'not in', [...skip]);
+    return claimRows(db, o, plain);
+  }
+  const notSkipped = skip.length > 0 ? sql`AND postback_id NOT IN (${sql.join(skip.map(asInt))})` : sql``;
+  const room =
+    rooms.length > 0
+      ? sql`CASE postback_id ${sql.join(
+          rooms.map(([id, n]) => sql`WHEN ${asInt(id)} THEN ${asInt(n)}`),
+          sql` `,
+        )} ELSE ${asInt(perEndpoint)} END`
+      : asInt(perEndpoint);
+  const scan = Math.max(128, o.limit * 2);
+  const fair = sql`SELECT id FROM (
+      SELECT id, postback_id, ROW_NUMBER() OVER (PARTITION BY postback_id ORDER BY next_run_at, id) AS rn
+      FROM (
+        SELECT id, postback_id, next_run_at FROM deliveries
+        WHERE status = 'pending' AND next_run_at <= ${o.now} ${notSkipped}
+        ORDER BY next_run_at LIMIT ${scan}
+      ) due
+    ) ranked WHERE rn <= ${room}`;
+  return claimRows(db, o, db.selectFrom('deliveries').select('id').where(sql<boolean>`id IN (${fair})`));
+}
+
+function claimRows(
+  db: Db,
+  o: ClaimOptions,
+  candidates: SelectQueryBuilder<Database, 'deliveries', { id: string }>,
+): Promise<DeliveryRow[]> {
   const due = lockSkippingClaimed(
-    db
-      .selectFrom('deliveries')
-      .select('id')
+    candidates
       .where('status', '=', 'pending')
       .where('next_run_at', '<=', o.now)
       .orderBy('next_run_at')
@@ -51,7 +96,7 @@ export function claimDeliveryById(
     .executeTakeFirst();
 }
 
-type ClaimedPatch = Partial<
+export type ClaimedPatch = Partial<
   Pick<DeliveryTable, 'status' | 'next_run_at' | 'last_status_code' | 'last_error' | 'completed_at'>
 >;
 
@@ -78,6 +123,42 @@ async function updateClaimed(
     .where('status', '=', 'in_flight')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+// Keeps each IN list well under both stores' bound-parameter limits.
+const ID_CHUNK = 500;
+
+/**
+ * The fenced write for many rows of ONE claim that move to the same state: one statement instead
+ * of one per row. Returns the ids it changed (rows whose claim expired are left alone).
+ */
+export async function updateClaimedMany(
+  db: Db,
+  ids: readonly string[],
+  claimId: string,
+  now: number,
+  patch: ClaimedPatch,
+  spendAttempt: boolean,
+): Promise<string[]> {
+  const releasing = patch.status !== undefined && patch.status !== 'in_flight';
+  const changed: string[] = [];
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    const rows = await db
+      .updateTable('deliveries')
+      .set({
+        ...patch,
+        ...(spendAttempt ? { attempts: sql<number>`attempts + 1` } : {}),
+        ...(releasing ? { claim_id: null, lease_until: null } : {}),
+        updated_at: now,
+      })
+      .where('id', 'in', ids.slice(i, i + ID_CHUNK))
+      .where('claim_id', '=', claimId)
+      .where('status', '=', 'in_flight')
+      .returning('id')
+      .execute();
+    for (const row of rows) changed.push(row.id);
+  }
+  return changed;
 }
 
 export interface AttemptFacts {
@@ -224,13 +305,17 @@ export async function requeueFailedDeliveries(
   return Number(result.numUpdatedRows);
 }
 
-/** When the next pending delivery falls due (undefined when none is pending). */
-export async function findNextDueAt(db: Db): Promise<number | undefined> {
-  const row = await db
+/** When the next pending delivery (of an endpoint not skipped) falls due; undefined when none. */
+export async function findNextDueAt(
+  db: Db,
+  skipEndpoints: readonly number[] = [],
+): Promise<number | undefined> {
+  let query = db
     .selectFrom('deliveries')
     .select((eb) => eb.fn.min('next_run_at').as('at'))
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
+    .where('status', '=', 'pending');
+  if (skipEndpoints.length > 0) query = query.where('postback_id', 'not in', [...skipEndpoints]);
+  const row = await query.executeTakeFirst();
   return row?.at == null ? undefined : Number(row.at);
 }
 

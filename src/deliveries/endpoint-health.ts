@@ -1,6 +1,7 @@
 // The durable health of an endpoint (a postback's URL): failure streak, last success and failure,
 // and the switch that disables it after 410 or a long streak. Disabling HOLDS its deliveries:
 // a receiver that comes back gets them after "release held", none is ever dropped.
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.types.ts';
 import { holdPendingDeliveries, releaseHeldForPostback } from './delivery.repository.ts';
@@ -57,6 +58,7 @@ export async function recordEndpointHealth(
   }
   const disabled = new Set<number>();
   if (byEndpoint.size === 0) return disabled;
+  const recovered: Success[] = [];
   const rows = await db
     .selectFrom('postbacks')
     .select(['id', 'state', 'failure_streak', 'last_success_at', 'created_at'])
@@ -76,15 +78,7 @@ export async function recordEndpointHealth(
     if (lastOk >= 0) {
       streak = list.length - 1 - lastOk;
       lastSuccessAt = list[lastOk].at;
-      await db
-        .updateTable('postbacks')
-        .set({
-          failure_streak: streak,
-          last_success_at: lastSuccessAt,
-          ...(lastFailureAt !== undefined ? { last_failure_at: lastFailureAt } : {}),
-        })
-        .where('id', '=', row.id)
-        .execute();
+      recovered.push({ id: row.id, streak, lastSuccessAt: list[lastOk].at, lastFailureAt });
     } else {
       streak = previous + failures.length;
       // An increment, not a read-modify-write, so two workers' failures both count.
@@ -119,7 +113,44 @@ export async function recordEndpointHealth(
       log.warn({ event: 'endpoint.disabled', ...notice, reason, held }, 'endpoint.disabled');
     }
   }
+  await writeSuccesses(db, recovered);
   return disabled;
+}
+
+interface Success {
+  id: number;
+  streak: number;
+  lastSuccessAt: number;
+  lastFailureAt: number | undefined;
+}
+
+const value = (v: number) => sql`CAST(${v} AS bigint)`;
+
+/** One UPDATE for every endpoint of the batch that saw a success (the common case), not one each. */
+async function writeSuccesses(db: Db, rows: readonly Success[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = (name: string, pick: (r: Success) => number | undefined) => {
+    const whens = rows.flatMap((r) => {
+      const v = pick(r);
+      return v === undefined ? [] : [sql`WHEN ${sql.lit(r.id)} THEN ${value(v)}`];
+    });
+    return whens.length === 0
+      ? sql.ref(name)
+      : sql`CASE id ${sql.join(whens, sql` `)} ELSE ${sql.ref(name)} END`;
+  };
+  await db
+    .updateTable('postbacks')
+    .set({
+      failure_streak: column('failure_streak', (r) => r.streak) as never,
+      last_success_at: column('last_success_at', (r) => r.lastSuccessAt) as never,
+      last_failure_at: column('last_failure_at', (r) => r.lastFailureAt) as never,
+    })
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .execute();
 }
 
 /** "Release held": a re-enabled endpoint's held deliveries become due now. Returns how many. */
