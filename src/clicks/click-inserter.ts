@@ -51,8 +51,13 @@ export function createClickInserter(store: Store): ClickInserter {
   // Prepared on first use, so building the app never depends on the schema being migrated yet.
   const prepare = () => {
     const statement = sqlite.prepare(sql);
+    // One reused parameter array: run() copies the values into the statement before returning.
+    const values: unknown[] = new Array(COLUMNS.length);
     return sqlite.transaction((rows: NewClickRow[]) => {
-      for (const row of rows) statement.run(COLUMNS.map((column) => row[column] ?? null));
+      for (const row of rows) {
+        for (let i = 0; i < COLUMNS.length; i++) values[i] = row[COLUMNS[i]] ?? null;
+        statement.run(values);
+      }
     });
   };
   return async (rows) => {
