@@ -122,6 +122,23 @@ describeEachStore('delivery worker', (current) => {
     expect(receiver.hits).toHaveLength(12);
   });
 
+  it('keeps a slow endpoint at exactly its cap in flight, with no deferral round trips', async () => {
+    receiver.answer = () => ({ status: 200, delayMs: 30 });
+    const seeded = await seedDeliveries(db(), receiver.url, 30);
+    // A cap deferral would park a delivery for a minute and the drain would never finish.
+    await start({ concurrency: 32, endpointInflightCap: 4, capDeferMs: 60_000 }).drained();
+    const rows = await deliveryRows(db(), seeded.deliveryIds);
+    expect(rows.every((r) => r.status === 'succeeded' && r.attempts === 1)).toBe(true);
+    expect(receiver.maxConcurrent).toBe(4);
+    expect(receiver.hits).toHaveLength(30);
+    const attempts = await db()
+      .selectFrom('delivery_attempts')
+      .select('delivery_id')
+      .where('postback_id', '=', seeded.postbackId)
+      .execute();
+    expect(attempts).toHaveLength(30);
+  });
+
   it('defers work while the breaker is open, without spending attempts', async () => {
     receiver.answer = () => ({ status: 500 });
     const seeded = await seedDeliveries(db(), receiver.url, 3);

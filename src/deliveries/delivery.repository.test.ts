@@ -154,4 +154,33 @@ describeEachStore('delivery repository', (current) => {
     expect(await claim(T0 + 3, 10, 'c')).toHaveLength(2);
     expect(await setEndpointEnabled(db(), 999_999, false, T0)).toBe(false);
   });
+
+  it('claims no more of one endpoint than its room; the rest stays pending in the store', async () => {
+    const a = await seedDeliveries(db(), 'http://127.0.0.1:9', 6, { now: T0 });
+    const b = await seedDeliveries(db(), 'http://127.0.0.1:9', 6, { now: T0 });
+    const claimWith = (claimId: string, extra: { room?: [number, number][]; skip?: number[] }) =>
+      claimDueDeliveries(db(), {
+        capabilities: current().store.capabilities,
+        now: T0,
+        limit: 12,
+        claimId,
+        leaseMs: LEASE,
+        perEndpoint: 3,
+        endpointRoom: new Map(extra.room ?? []),
+        skipEndpoints: extra.skip,
+      });
+    const first = await claimWith('c1', { room: [[a.postbackId, 1]] });
+    const count = (rows: { postback_id: number }[], id: number) =>
+      rows.filter((r) => r.postback_id === id).length;
+    expect(count(first, a.postbackId)).toBe(1);
+    expect(count(first, b.postbackId)).toBe(3);
+    const second = await claimWith('c2', { skip: [b.postbackId] });
+    expect(count(second, a.postbackId)).toBe(3);
+    expect(count(second, b.postbackId)).toBe(0);
+    const pending = (await deliveryRows(db(), [...a.deliveryIds, ...b.deliveryIds])).filter(
+      (r) => r.status === 'pending',
+    );
+    expect(count(pending, a.postbackId)).toBe(2);
+    expect(count(pending, b.postbackId)).toBe(3);
+  });
 });
