@@ -2,6 +2,7 @@
 import type { ConversionEventRow, ConversionRow } from '../conversions/conversion.table.ts';
 import type { Db } from '../db/database.types.ts';
 import { DELIVERIES_CHANNEL, notifyChannel } from '../db/notify.ts';
+import { preparedQuery } from '../db/prepared-query.ts';
 import type { NewDeliveryRow } from '../deliveries/delivery.table.ts';
 import { newId } from '../shared/ids.ts';
 import { findPostbacksForOffer } from './postback.repository.ts';
@@ -12,6 +13,69 @@ import { selectFiringPostbacks } from './postback-matching.ts';
  * after the transaction commits, the caller wakes the worker (ctx.notifyDeliveriesQueued()) when > 0.
  * Precedence between global, offer and goal postbacks is documented in postback-matching.ts.
  */
+const DELIVERY_COLUMNS = [
+  'id',
+  'conversion_event_id',
+  'postback_id',
+  'conversion_id',
+  'publisher_id',
+  'status',
+  'attempts',
+  'next_run_at',
+  'claim_id',
+  'lease_until',
+  'last_status_code',
+  'last_error',
+  'created_at',
+  'updated_at',
+  'completed_at',
+] as const satisfies readonly (keyof NewDeliveryRow)[];
+
+// The insert runs once per conversion event, almost always for one or two postbacks: each row
+// count up to MAX_PREPARED_ROWS compiles once (building it per call cost more than the write).
+const MAX_PREPARED_ROWS = 8;
+const preparedInserts = new Map<number, ReturnType<typeof deliveriesInsert>>();
+
+function deliveriesInsert(count: number) {
+  const width = DELIVERY_COLUMNS.length;
+  return preparedQuery(count * width, (db, ...slots) =>
+    db
+      .insertInto('deliveries')
+      .values(
+        Array.from(
+          { length: count },
+          (_, r) =>
+            Object.fromEntries(DELIVERY_COLUMNS.map((c, i) => [c, slots[r * width + i]])) as NewDeliveryRow,
+        ),
+      )
+      // The unique (event, postback) pair makes a repeated enqueue (a retried transaction) a no-op.
+      .onConflict((oc) => oc.columns(['conversion_event_id', 'postback_id']).doNothing())
+      .returning(['id', 'status']),
+  );
+}
+
+async function insertDeliveryRows(
+  trx: Db,
+  rows: NewDeliveryRow[],
+): Promise<{ id: string; status: string }[]> {
+  if (rows.length > MAX_PREPARED_ROWS) {
+    return trx
+      .insertInto('deliveries')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['conversion_event_id', 'postback_id']).doNothing())
+      .returning(['id', 'status'])
+      .execute();
+  }
+  let insert = preparedInserts.get(rows.length);
+  if (!insert) {
+    insert = deliveriesInsert(rows.length);
+    preparedInserts.set(rows.length, insert);
+  }
+  const values: unknown[] = [];
+  for (const row of rows) for (const c of DELIVERY_COLUMNS) values.push(row[c] ?? null);
+  return (await insert(trx, ...values)).rows;
+}
+
 export async function enqueueDeliveriesForEvent(
   trx: Db,
   conversion: ConversionRow,
@@ -41,13 +105,7 @@ export async function enqueueDeliveriesForEvent(
     updated_at: now,
     completed_at: null,
   }));
-  // The unique (event, postback) pair makes a repeated enqueue (a retried transaction) a no-op.
-  const inserted = await trx
-    .insertInto('deliveries')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['conversion_event_id', 'postback_id']).doNothing())
-    .returning(['id', 'status'])
-    .execute();
+  const inserted = await insertDeliveryRows(trx, rows);
   if (inserted.some((row) => row.status === 'pending')) await notifyChannel(trx, DELIVERIES_CHANNEL);
   return inserted.length;
 }

@@ -1,5 +1,6 @@
 // SQL for postbacks; the caller passes a handle or a transaction.
 import type { Db } from '../db/database.types.ts';
+import { preparedQuery } from '../db/prepared-query.ts';
 import type { NewPostbackRow, PostbackRow, PostbackTable } from './postback.table.ts';
 
 export type PostbackPatch = Partial<Omit<PostbackTable, 'id' | 'created_at'>>;
@@ -31,24 +32,35 @@ export function listPostbacks(db: Db, filter: PostbackFilter): Promise<PostbackR
   return query.execute();
 }
 
+// Compiled once: this lookup runs for every conversion event written (the outbox), so building and
+// compiling it per call cost more than running it. Always a fresh read, never cached: a postback
+// created a moment ago must get the deliveries of the next event.
+const postbacksForOfferQuery = (onlyEnabled: boolean) =>
+  preparedQuery(2, (db, publisherId, offerId) => {
+    let query = db
+      .selectFrom('postbacks')
+      .selectAll()
+      .where('publisher_id', '=', publisherId)
+      .where((eb) => eb.or([eb('scope', '=', 'global'), eb('offer_id', '=', offerId)]));
+    if (onlyEnabled) query = query.where('enabled', '=', 1);
+    return query.orderBy('id');
+  });
+const enabledPostbacksForOffer = postbacksForOfferQuery(true);
+const allPostbacksForOffer = postbacksForOfferQuery(false);
+
 /**
  * Every postback of a publisher that could concern a conversion on `offerId`: its global ones and
  * those tied to that offer. One query on the publisher index; the precedence rules run in memory.
  * `onlyEnabled` is false for diagnosis, which must also explain switched-off postbacks.
  */
-export function findPostbacksForOffer(
+export async function findPostbacksForOffer(
   db: Db,
   publisherId: number,
   offerId: number,
   onlyEnabled = true,
 ): Promise<PostbackRow[]> {
-  let query = db
-    .selectFrom('postbacks')
-    .selectAll()
-    .where('publisher_id', '=', publisherId)
-    .where((eb) => eb.or([eb('scope', '=', 'global'), eb('offer_id', '=', offerId)]));
-  if (onlyEnabled) query = query.where('enabled', '=', 1);
-  return query.orderBy('id').execute();
+  const query = onlyEnabled ? enabledPostbacksForOffer : allPostbacksForOffer;
+  return (await query(db, publisherId, offerId)).rows as PostbackRow[];
 }
 
 export function updatePostbackRow(
