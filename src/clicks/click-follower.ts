@@ -3,6 +3,7 @@
 // Fastify route and the raw node:http fast path (click-fast-path.ts) answer from this.
 import type { AppContext } from '../http/context.ts';
 import { parseCidrList } from '../shared/cidr.ts';
+import { GroupCommit } from '../shared/group-commit.ts';
 import { buildClick, destinationFor } from './click.service.ts';
 import type { ClickRow } from './click.table.ts';
 import { createClickInserter } from './click-inserter.ts';
@@ -10,7 +11,6 @@ import type { Query } from './click-params.ts';
 import type { ClickTarget } from './click-target.ts';
 import { ClickTargetCache } from './click-target-cache.ts';
 import { createClickTargetLoader } from './click-target-loader.ts';
-import { ClickWriter } from './click-writer.ts';
 import { resolveClientIp } from './client-ip.ts';
 import { loadCountryDatabase } from './geo-country.ts';
 
@@ -43,9 +43,18 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
     ? parseCidrList(ctx.config.trustedProxies)
     : undefined;
   const targets = new ClickTargetCache<ClickTarget>(createClickTargetLoader(ctx.store));
-  const writer = new ClickWriter<ClickRow>(createClickInserter(ctx.store), {
-    onBatchError: (err, size) => log.warn({ err, size }, 'click batch failed; retrying row by row'),
-  });
+  // Group commit: a redirect waits for its click's commit, shared with the clicks that came with it.
+  const insertClicks = createClickInserter(ctx.store);
+  const writer = new GroupCommit<ClickRow, void>(
+    async (rows) => {
+      await insertClicks(rows);
+      return rows.map(() => undefined);
+    },
+    {
+      maxBatch: 256,
+      onBatchError: (err, size) => log.warn({ err, size }, 'click batch failed; retrying row by row'),
+    },
+  );
   const dropTargets = () => targets.clear();
   ctx.events.on('catalog.changed', dropTargets);
   void loadCountryDatabase((err) => log.warn({ err }, 'country database unavailable; clicks get no country'));
@@ -79,7 +88,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
       return UNAVAILABLE;
     }
     try {
-      await writer.write(click);
+      await writer.submit(click);
     } catch (err) {
       log.error({ err }, 'click not recorded; no redirect sent');
       return UNAVAILABLE;

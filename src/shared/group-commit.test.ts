@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { GroupCommit } from './group-commit.ts';
+import { GroupCommit, GroupCommitClosedError } from './group-commit.ts';
 
 it('hands items submitted together to one run and answers each with its own output', async () => {
   const runs: number[][] = [];
@@ -46,4 +46,17 @@ it('runs every item of a failed batch alone, so only the bad one fails', async (
   const settled = await Promise.allSettled([1, 2, 3].map((n) => group.submit(n)));
   expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   expect(errors).toEqual([3]);
+});
+
+it('commits queued items on close and refuses items after it', async () => {
+  const batches: number[][] = [];
+  const group = new GroupCommit<number, number>(async (items) => {
+    batches.push(items);
+    return items;
+  });
+  const pending = group.submit(7);
+  await group.close();
+  expect(await pending).toBe(7);
+  expect(batches).toEqual([[7]]);
+  await expect(group.submit(8)).rejects.toBeInstanceOf(GroupCommitClosedError);
 });

@@ -2,7 +2,8 @@
 // in the callers), and each caller's promise settles only after that batch has committed. While
 // one batch runs the next one fills up, so batches grow with load by themselves and a lone item
 // waits for nothing but its own commit. When a batch fails, every item is run again alone, so one
-// bad item costs only itself. (src/clicks/click-writer.ts applies the same idea to click rows.)
+// bad item costs only itself. Clicks (rows before their redirect) and inbound postbacks (hits
+// before their answer) both commit this way.
 
 export interface GroupCommitOptions {
   /** Most items per batch; a full batch starts at once. */
@@ -17,10 +18,17 @@ interface Pending<I, O> {
   reject: (error: unknown) => void;
 }
 
+export class GroupCommitClosedError extends Error {
+  constructor() {
+    super('group commit is closed');
+  }
+}
+
 export class GroupCommit<I, O> {
   private queue: Pending<I, O>[] = [];
   private scheduled = false;
-  private running = false;
+  private running: Promise<void> | undefined;
+  private closed = false;
   private readonly maxBatch: number;
 
   /** `run` must return one output per item, in the items' order. */
@@ -33,10 +41,17 @@ export class GroupCommit<I, O> {
 
   /** Resolves with the item's output once its batch has committed. */
   submit(item: I): Promise<O> {
+    if (this.closed) return Promise.reject(new GroupCommitClosedError());
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       this.schedule();
     });
+  }
+
+  /** Commits everything still queued, waits for it, and refuses further items. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.running || this.queue.length > 0) await (this.running ?? this.flush());
   }
 
   private schedule(): void {
@@ -49,17 +64,19 @@ export class GroupCommit<I, O> {
     });
   }
 
-  private async flush(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.queue.length > 0) {
-        await this.runBatch(this.queue.splice(0, this.maxBatch));
-        // Let requests that arrived meanwhile be parsed and checked before the next batch.
-        if (this.queue.length > 0 && this.queue.length < this.maxBatch) await yieldToIo();
+  private flush(): Promise<void> {
+    this.running = (async () => {
+      try {
+        while (this.queue.length > 0) {
+          await this.runBatch(this.queue.splice(0, this.maxBatch));
+          // Let requests that arrived meanwhile be parsed and checked before the next batch.
+          if (this.queue.length > 0 && this.queue.length < this.maxBatch) await yieldToIo();
+        }
+      } finally {
+        this.running = undefined;
       }
-    } finally {
-      this.running = false;
-    }
+    })();
+    return this.running;
   }
 
   private async runBatch(batch: Pending<I, O>[]): Promise<void> {
