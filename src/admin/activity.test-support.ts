@@ -1,5 +1,7 @@
 // Seeds activity rows (clicks, conversions, inbound log) straight into the store, as the click and
 // inbound paths would have written them, so admin API tests can read them back.
+
+import { clickRow } from '../../test/support/rows.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
 import type { ConversionRow, PostbackLogRow } from '../conversions/conversion.table.ts';
 import type { Db } from '../db/database.types.ts';
@@ -18,40 +20,22 @@ export async function seedClick(
   createdAt: number,
   extra: Partial<ClickRow> = {},
 ): Promise<ClickRow> {
-  const row: ClickRow = {
-    id: newId(createdAt),
+  const row = clickRow({
     link_id: link.linkId,
     offer_id: link.offerId,
     publisher_id: link.publisherId,
     advertiser_id: link.advertiserId,
     sub1: 'instagram',
-    sub2: null,
-    sub3: null,
-    sub4: null,
-    sub5: null,
-    sub6: null,
-    sub7: null,
-    sub8: null,
-    sub9: null,
-    sub10: null,
     external_id: 'ext-1',
-    fbclid: null,
-    ttclid: null,
-    gclid: null,
-    gbraid: null,
-    wbraid: null,
-    msclkid: null,
     ip: '198.51.100.7',
     user_agent: 'Mozilla/5.0',
     device: 'mobile',
     os: 'iOS',
     browser: 'Safari',
     country: 'DE',
-    referrer: null,
-    is_bot: 0,
     created_at: createdAt,
     ...extra,
-  };
+  });
   await db.insertInto('clicks').values(row).execute();
   return row;
 }

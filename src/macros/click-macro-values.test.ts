@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ClickRow } from '../clicks/click.table.ts';
+import { clickRow } from '../../test/support/rows.ts';
 import { formatDatetimeUtc, formatUnixSeconds, macroValuesFromClick } from './click-macro-values.ts';
 import { renderTemplate } from './template.ts';
 
 const createdAt = Date.UTC(2024, 5, 10, 6, 3, 20, 789);
 
-const click: ClickRow = {
+const click = clickRow({
   id: '01J9Z8K7Q2M4N6P8R0T2V4X6Z8',
   link_id: 11,
   offer_id: 42,
@@ -13,20 +13,11 @@ const click: ClickRow = {
   advertiser_id: 5,
   sub1: 'instagram',
   sub2: 'story',
-  sub3: null,
-  sub4: null,
-  sub5: null,
-  sub6: null,
-  sub7: null,
-  sub8: null,
-  sub9: null,
   sub10: 'ten',
   external_id: 'YOUR_CLICK_ID_789',
   fbclid: 'fb1',
   ttclid: 'tt1',
   gclid: 'g1',
-  gbraid: null,
-  wbraid: null,
   msclkid: 'ms1',
   ip: '203.0.113.7',
   user_agent: 'Mozilla/5.0',
@@ -35,9 +26,8 @@ const click: ClickRow = {
   browser: 'Mobile Safari',
   country: 'US',
   referrer: 'https://ref.example/a?b=c',
-  is_bot: 0,
   created_at: createdAt,
-};
+});
 
 describe('macro values from a click', () => {
   it('formats times as Unix seconds and as YYYY-MM-DD HH:MM:SS UTC', () => {

@@ -1,0 +1,39 @@
+// Complete rows for tests that write straight into the store: name what matters, the rest is null.
+import type { ClickRow } from '../../src/clicks/click.table.ts';
+import { newId } from '../../src/shared/ids.ts';
+
+type ClickKeys = Pick<ClickRow, 'link_id' | 'offer_id' | 'publisher_id' | 'advertiser_id'>;
+
+const EMPTY_CLICK = {
+  sub1: null,
+  sub2: null,
+  sub3: null,
+  sub4: null,
+  sub5: null,
+  sub6: null,
+  sub7: null,
+  sub8: null,
+  sub9: null,
+  sub10: null,
+  external_id: null,
+  fbclid: null,
+  ttclid: null,
+  gclid: null,
+  gbraid: null,
+  wbraid: null,
+  msclkid: null,
+  ip: null,
+  user_agent: null,
+  device: null,
+  os: null,
+  browser: null,
+  country: null,
+  referrer: null,
+  is_bot: 0,
+} satisfies Omit<ClickRow, keyof ClickKeys | 'id' | 'created_at'>;
+
+/** A click row with every capture field empty unless given; id and time default to now. */
+export function clickRow(fields: ClickKeys & Partial<ClickRow>): ClickRow {
+  const createdAt = fields.created_at ?? Date.now();
+  return { ...EMPTY_CLICK, id: newId(createdAt), created_at: createdAt, ...fields };
+}
