@@ -8,6 +8,7 @@ import type {
   Status,
 } from '../conversions/conversion.table.ts';
 import type { Db } from '../db/database.types.ts';
+import { pageNewestFirst } from '../db/newest-first.ts';
 import type { TimeCursor } from './cursor.ts';
 
 interface TimeWindow {
@@ -24,26 +25,10 @@ export interface ClickFilter extends TimeWindow {
 }
 
 export function listClicks(db: Db, f: ClickFilter): Promise<ClickRow[]> {
-  let q = db
-    .selectFrom('clicks')
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(f.limit + 1);
+  let q = pageNewestFirst(db.selectFrom('clicks').selectAll(), f);
   if (f.publisherId !== undefined) q = q.where('publisher_id', '=', f.publisherId);
   if (f.offerId !== undefined) q = q.where('offer_id', '=', f.offerId);
   if (f.linkId !== undefined) q = q.where('link_id', '=', f.linkId);
-  if (f.from !== undefined) q = q.where('created_at', '>=', f.from);
-  if (f.to !== undefined) q = q.where('created_at', '<', f.to);
-  const after = f.after;
-  if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', after.createdAt),
-        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
-      ]),
-    );
-  }
   return q.execute();
 }
 
@@ -62,28 +47,12 @@ export interface ConversionFilter extends TimeWindow {
 }
 
 export function listConversions(db: Db, f: ConversionFilter): Promise<ConversionRow[]> {
-  let q = db
-    .selectFrom('conversions')
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(f.limit + 1);
+  let q = pageNewestFirst(db.selectFrom('conversions').selectAll(), f);
   if (f.status !== undefined) q = q.where('status', '=', f.status);
   if (f.offerId !== undefined) q = q.where('offer_id', '=', f.offerId);
   if (f.publisherId !== undefined) q = q.where('publisher_id', '=', f.publisherId);
   if (f.advertiserId !== undefined) q = q.where('advertiser_id', '=', f.advertiserId);
   if (f.needsReview !== undefined) q = q.where('needs_review', '=', f.needsReview ? 1 : 0);
-  if (f.from !== undefined) q = q.where('created_at', '>=', f.from);
-  if (f.to !== undefined) q = q.where('created_at', '<', f.to);
-  const after = f.after;
-  if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', after.createdAt),
-        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
-      ]),
-    );
-  }
   return q.execute();
 }
 

@@ -1,6 +1,7 @@
 // Read-side SQL of deliveries for the operator API: filtered lists (newest first) and attempt logs.
 import type { TimeCursor } from '../admin/cursor.ts';
 import type { Db } from '../db/database.types.ts';
+import { pageNewestFirst } from '../db/newest-first.ts';
 import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus } from './delivery.table.ts';
 
 export interface DeliveryFilter {
@@ -17,27 +18,11 @@ export interface DeliveryFilter {
 
 /** Fetches `limit + 1` rows so the caller can tell whether another page follows. */
 export function listDeliveries(db: Db, f: DeliveryFilter): Promise<DeliveryRow[]> {
-  let q = db
-    .selectFrom('deliveries')
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(f.limit + 1);
+  let q = pageNewestFirst(db.selectFrom('deliveries').selectAll(), f);
   if (f.status !== undefined) q = q.where('status', '=', f.status);
   if (f.publisherId !== undefined) q = q.where('publisher_id', '=', f.publisherId);
   if (f.postbackId !== undefined) q = q.where('postback_id', '=', f.postbackId);
   if (f.conversionId !== undefined) q = q.where('conversion_id', '=', f.conversionId);
-  if (f.from !== undefined) q = q.where('created_at', '>=', f.from);
-  if (f.to !== undefined) q = q.where('created_at', '<', f.to);
-  const after = f.after;
-  if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', after.createdAt),
-        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
-      ]),
-    );
-  }
   return q.execute();
 }
 
