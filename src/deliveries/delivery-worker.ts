@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../http/context.ts';
 import { type DeliveryContext, loadDeliveryContexts } from '../postbacks/delivery-request.ts';
+import { TRACKWIRE_USER_AGENT } from '../postbacks/user-agent.ts';
 import {
   claimDueDeliveries,
   countUnfinishedDeliveries,
@@ -19,8 +20,6 @@ import { listenForQueuedDeliveries, type QueueListener } from './queue-listener.
 import { type BreakerOptions, CircuitBreaker, InflightLimiter } from './transport/circuit-breaker.ts';
 import { createSender } from './transport/http-sender.ts';
 import type { Sender } from './transport/outbound.types.ts';
-
-export const USER_AGENT = 'Trackwire/0.1 (postback delivery)';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -72,7 +71,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     capDeferMs: 50,
     health: DEFAULT_HEALTH_POLICY,
     breaker: {},
-    userAgent: USER_AGENT,
+    userAgent: TRACKWIRE_USER_AGENT,
     ...options,
   };
   const sender =

@@ -7,6 +7,7 @@ import { parseTimeCursor, timeCursorOf } from '../admin/cursor.ts';
 import { publisherScope } from '../auth/principal.ts';
 import type { AppContext } from '../http/context.ts';
 import { DEFAULT_PAGE_SIZE, PageOf, toPage } from '../http/pagination.ts';
+import { TRACKWIRE_USER_AGENT } from '../postbacks/user-agent.ts';
 import {
   getDeliveryWithAttempts,
   MAX_BULK_RESEND,
@@ -16,7 +17,6 @@ import {
 import { DELIVERY_STATUSES, type DeliveryAttemptRow, type DeliveryRow } from './delivery.table.ts';
 import type { AttemptDeps } from './delivery-attempt.ts';
 import { listDeliveries } from './delivery-query.repository.ts';
-import { USER_AGENT } from './delivery-worker.ts';
 import { CircuitBreaker, InflightLimiter } from './transport/circuit-breaker.ts';
 import { createSender } from './transport/http-sender.ts';
 
@@ -118,7 +118,7 @@ export function registerDeliveryRoutes(api: FastifyInstance, ctx: AppContext): v
   const sender = createSender({
     allowPrivateTargets: ctx.config.allowPrivateTargets,
     allowedTargets: ctx.config.allowedTargets,
-    userAgent: USER_AGENT,
+    userAgent: TRACKWIRE_USER_AGENT,
   });
   api.addHook('onClose', async () => sender.close());
   const deps: AttemptDeps = {
@@ -127,7 +127,7 @@ export function registerDeliveryRoutes(api: FastifyInstance, ctx: AppContext): v
     limiter: new InflightLimiter(ctx.config.endpointInflightCap),
     clock: ctx.clock,
     log: ctx.log.child({ component: 'delivery-api' }),
-    userAgent: USER_AGENT,
+    userAgent: TRACKWIRE_USER_AGENT,
     retrySchedule: ctx.config.retrySchedule,
     capDeferMs: 0,
   };
