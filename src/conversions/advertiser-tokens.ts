@@ -1,8 +1,9 @@
-// Finds the advertiser a postback token belongs to without leaking the token through timing:
-// every known token's digest is compared in constant time, with no early exit. Credentials are
+// Finds the advertiser a postback token belongs to without leaking the token through timing: the
+// lookup is keyed by the token's SHA-256 digest, so how long it takes depends only on the digest,
+// which tells nothing about how close a guess is to a real token. Credentials are
 // cached briefly (the table is small); 'catalog.changed' clears the cache, and a token we do not
 // know triggers a fresh read so a just-created advertiser works at once.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { BlockList } from 'node:net';
 import type { AppContext } from '../http/context.ts';
 import { CidrError, parseCidrList } from '../shared/cidr.ts';
@@ -17,14 +18,9 @@ export interface InboundAdvertiser {
   statusMap: ReadonlyMap<string, Status>;
 }
 
-interface Entry {
-  digest: Buffer;
-  advertiser: InboundAdvertiser;
-}
-
 const CACHE_TTL_MS = 5_000;
 
-const digestOf = (token: string) => createHash('sha256').update(token, 'utf8').digest();
+const digestOf = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64');
 
 function parseAllowlist(json: string): InboundAdvertiser['allowlist'] {
   try {
@@ -42,7 +38,7 @@ export interface AdvertiserTokens {
 }
 
 export function createAdvertiserTokens(ctx: AppContext): AdvertiserTokens {
-  let entries: Entry[] = [];
+  let byDigest = new Map<string, InboundAdvertiser>();
   let loadedAt = Number.NEGATIVE_INFINITY;
   ctx.events.on('catalog.changed', () => {
     loadedAt = Number.NEGATIVE_INFINITY;
@@ -50,24 +46,22 @@ export function createAdvertiserTokens(ctx: AppContext): AdvertiserTokens {
 
   async function load(): Promise<void> {
     const rows = await listAdvertiserCredentials(ctx.store.db);
-    entries = rows.map((row) => ({
-      digest: digestOf(row.postback_token),
-      advertiser: {
+    const next = new Map<string, InboundAdvertiser>();
+    for (const row of rows) {
+      const digest = digestOf(row.postback_token);
+      // Two advertisers with one token: the first row wins, as it always has.
+      if (next.has(digest)) continue;
+      next.set(digest, {
         id: Number(row.id),
         allowlist: parseAllowlist(row.ip_allowlist),
         statusMap: parseStatusMap(row.status_map),
-      },
-    }));
+      });
+    }
+    byDigest = next;
     loadedAt = Date.now();
   }
 
-  function match(digest: Buffer): InboundAdvertiser | undefined {
-    let found: InboundAdvertiser | undefined;
-    for (const entry of entries) {
-      if (timingSafeEqual(entry.digest, digest)) found ??= entry.advertiser;
-    }
-    return found;
-  }
+  const match = (digest: string) => byDigest.get(digest);
 
   return {
     async resolve(token) {

@@ -125,10 +125,21 @@ const CONVERSION_COLUMNS = [
   'created_at',
   'updated_at',
 ] as const satisfies readonly (keyof NewConversionRow)[];
-const insertConversionRow = preparedInsert('conversions', CONVERSION_COLUMNS, (q) => q.returningAll());
+const insertConversionQuery = preparedQuery(CONVERSION_COLUMNS.length, (db, ...slots) =>
+  db
+    .insertInto('conversions')
+    .values(Object.fromEntries(CONVERSION_COLUMNS.map((c, i) => [c, slots[i]])) as NewConversionRow),
+);
 
+/**
+ * Every column is written from `row` (none has a database default), so the stored row is known
+ * without RETURNING, which on SQLite costs several times the insert itself.
+ */
 export async function insertConversion(db: Db, row: NewConversionRow): Promise<ConversionRow> {
-  return (await insertConversionRow(db, { ...row })) as ConversionRow;
+  const stored = {} as Record<string, unknown>;
+  for (const c of CONVERSION_COLUMNS) stored[c] = row[c] ?? null;
+  await insertConversionQuery(db, ...CONVERSION_COLUMNS.map((c) => stored[c]));
+  return stored as unknown as ConversionRow;
 }
 
 export type ConversionPatch = Partial<

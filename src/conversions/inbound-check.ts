@@ -18,6 +18,7 @@ import {
   parseCurrency,
   payoutReviewReason,
 } from './inbound-validation.ts';
+import type { OfferTermsCache } from './offer-terms-cache.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { mapStatus } from './status-crosswalk.ts';
 
@@ -29,6 +30,8 @@ export interface InboundDeps {
   advertisers: AdvertiserTokens;
   /** Group commit for the writes; without it each hit commits its own transaction. */
   recorder?: InboundRecorder;
+  /** Offer terms kept in memory; without it each hit reads them. */
+  offerTerms?: OfferTermsCache;
 }
 
 /** A postback that passed every check, ready to be recorded. */
@@ -98,7 +101,11 @@ export async function checkInboundPostback(
 
   if (fields.clickId.length > MAX_CLICK_ID_LENGTH) return reject('unknown_click', advertiserId);
   const click = await findClickForConversion(ctx.store.db, fields.clickId);
-  const offer = click && (await findOfferTerms(ctx.store.db, click.offer_id));
+  const offer =
+    click &&
+    (await (deps.offerTerms
+      ? deps.offerTerms.get(click.offer_id)
+      : findOfferTerms(ctx.store.db, click.offer_id)));
   // Another advertiser's click is "unknown" to this one: no hint that it exists.
   if (!click || !offer || Number(offer.advertiser_id) !== advertiserId)
     return reject('unknown_click', advertiserId);

@@ -15,6 +15,7 @@ import { answerFor, INBOUND_CODES, type InboundCode, type InboundResult } from '
 import { INBOUND_ALIASES, SUB_PARAMS } from './inbound-params.ts';
 import { createInboundRecorder } from './inbound-recorder.ts';
 import { parseInboundRequest } from './inbound-request.ts';
+import { createOfferTermsCache } from './offer-terms-cache.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { resolveRequestSource } from './request-source.ts';
 
@@ -49,6 +50,7 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
     limiter: createRateLimiter(ctx.config.inboundRateLimitPerMinute),
     advertisers: createAdvertiserTokens(ctx),
     recorder: createInboundRecorder(ctx),
+    offerTerms: createOfferTermsCache(ctx),
   };
 
   function parse(request: FastifyRequest) {

@@ -13,6 +13,18 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
 }
 
+// Checking an address against a BlockList allocates and is not cheap; most installs trust no proxy,
+// so an empty list is recognised once and skipped.
+const emptyLists = new WeakMap<BlockList, boolean>();
+function isEmptyList(list: BlockList): boolean {
+  let empty = emptyLists.get(list);
+  if (empty === undefined) {
+    empty = list.rules.length === 0;
+    emptyLists.set(list, empty);
+  }
+  return empty;
+}
+
 export function resolveRequestSource(
   socketIp: string | undefined,
   encrypted: boolean,
@@ -22,7 +34,7 @@ export function resolveRequestSource(
   const peer = socketIp ? normalizeIp(socketIp) : null;
   let ip = peer;
   let scheme: 'http' | 'https' = encrypted ? 'https' : 'http';
-  if (peer && ipInList(trusted, peer)) {
+  if (peer && !isEmptyList(trusted) && ipInList(trusted, peer)) {
     // Walk right to left: the first address that is not one of our proxies is the client.
     const hops = (firstHeader(headers['x-forwarded-for']) ?? '')
       .split(',')
