@@ -176,10 +176,14 @@ const EVENT_COLUMNS = [
   'postback_log_id',
   'created_at',
 ] as const satisfies readonly (keyof NewConversionEventRow)[];
-const insertEventRow = preparedInsert('conversion_events', EVENT_COLUMNS, (q) => q.returningAll());
+const insertEventRow = preparedInsert('conversion_events', EVENT_COLUMNS, (q) => q.returning('id'));
 
+/** Only the generated id comes back: every other column is written from `row` (RETURNING * is dear). */
 export async function insertConversionEvent(db: Db, row: NewConversionEventRow): Promise<ConversionEventRow> {
-  return (await insertEventRow(db, { ...row })) as ConversionEventRow;
+  const stored = {} as Record<string, unknown>;
+  for (const c of EVENT_COLUMNS) stored[c] = row[c] ?? null;
+  const { id } = await insertEventRow(db, stored);
+  return { id: Number(id), ...stored } as ConversionEventRow;
 }
 
 const LOG_COLUMNS = [
