@@ -16,8 +16,10 @@ export interface LoadOptions {
   connections?: number;
   /** Fixed total request rate; omitted = as fast as the server answers. */
   rate?: number;
-  /** Returns the path (and query) of the next request. */
+  /** Returns the path (and query) of the next request (built per request: costs the client more). */
   nextPath?: () => string;
+  /** A fixed set of paths, cycled; prebuilt once by the load generator, so cheap for the client. */
+  paths?: string[];
   method?: 'GET' | 'POST';
 }
 
@@ -30,16 +32,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     pipelining: 1,
     overallRate: options.rate,
     method: options.method ?? 'GET',
-    requests: nextPath
-      ? [
-          {
-            setupRequest: (req: Record<string, unknown>) => {
-              req.path = nextPath();
-              return req;
+    requests: options.paths
+      ? options.paths.map((path) => ({ path }))
+      : nextPath
+        ? [
+            {
+              setupRequest: (req: Record<string, unknown>) => {
+                req.path = nextPath();
+                return req;
+              },
             },
-          },
-        ]
-      : undefined,
+          ]
+        : undefined,
   } as autocannon.Options);
   return {
     rps: result.requests.average,

@@ -52,9 +52,15 @@ async function withApi<T>(state: RunState, role: 'api' | 'all', run: (api: Child
   }
 }
 
-/** 1. Click redirect vs a bare node:http 302, alternated A/B/A/B; then latency at half the rate. */
+/**
+ * 1. Click redirect vs a bare node:http 302, alternated A/B/A/B; then latency at half the rate.
+ * Both servers get the same stream of 100 distinct click URLs (different links and sub ids),
+ * prebuilt by the load generator so that its own cost stays small next to the servers'. (Thousands
+ * of distinct URLs cost autocannon a second-long stall at start, which shows up as latency.)
+ */
 export async function runClickPhase(state: RunState): Promise<void> {
   const clickPath = clickPathFor(state);
+  const paths = Array.from({ length: 100 }, clickPath);
   const before = await countRows(state.store, 'clicks');
   await withApi(state, 'api', async (api) => {
     const reference = await startReference302();
@@ -64,8 +70,8 @@ export async function runClickPhase(state: RunState): Promise<void> {
     let errors = 0;
     try {
       for (let r = 0; r < state.rounds; r++) {
-        refRates.push((await runLoad({ url: reference.url, seconds: state.phaseSeconds })).rps);
-        const run = await runLoad({ url: api.url, seconds: state.phaseSeconds, nextPath: clickPath });
+        refRates.push((await runLoad({ url: reference.url, seconds: state.phaseSeconds, paths })).rps);
+        const run = await runLoad({ url: api.url, seconds: state.phaseSeconds, paths });
         clickRates.push(run.rps);
         redirected += run.answers['3xx'];
         errors += run.answers['4xx'] + run.answers['5xx'] + run.answers.errors;
@@ -79,7 +85,7 @@ export async function runClickPhase(state: RunState): Promise<void> {
     const fixed = await runLoad({
       url: api.url,
       seconds: state.phaseSeconds * 2,
-      nextPath: clickPath,
+      paths,
       rate: fixedRate,
     });
     redirected += fixed.answers['3xx'];
