@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     rounds: 3,
     report: { machine: { cpus: cpus().length, dialect: 'sqlite', smoke: false } } as Report,
     peakRssMb: 0,
+    peaks: {},
   };
   try {
     await runClickPhase(state);

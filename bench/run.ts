@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     rounds: smoke ? 1 : 3,
     report: { machine: { cpus: cpus().length, dialect: store.capabilities.dialect, smoke } } as Report,
     peakRssMb: 0,
+    peaks: {},
   };
   try {
     if (only.has('clicks')) await runClickPhase(state);
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     await database.drop();
   }
   state.report.peakRssMb = state.peakRssMb;
+  state.report.peakRssByProcess = state.peaks;
   state.report.seconds = (Date.now() - started) / 1000;
   printReport(state.report);
   writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(state.report, null, 2)}\n`);

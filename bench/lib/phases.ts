@@ -18,6 +18,8 @@ export interface RunState {
   rounds: number;
   report: Report;
   peakRssMb: number;
+  /** Peak RSS of each measured process, by what it was doing. */
+  peaks: Record<string, number>;
   /** Measured click rate; later phases load at fractions of it. */
   clickRate?: number;
 }
@@ -42,12 +44,22 @@ function clickPathFor(state: RunState): () => string {
   };
 }
 
-async function withApi<T>(state: RunState, role: 'api' | 'all', run: (api: Child) => Promise<T>): Promise<T> {
+function notePeak(state: RunState, label: string, peakMb: number): void {
+  state.peaks[label] = Math.max(state.peaks[label] ?? 0, peakMb);
+  state.peakRssMb = Math.max(state.peakRssMb, peakMb);
+}
+
+async function withApi<T>(
+  state: RunState,
+  role: 'api' | 'all',
+  label: string,
+  run: (api: Child) => Promise<T>,
+): Promise<T> {
   const api = await startTrackwire(state.env, role);
   try {
     return await run(api);
   } finally {
-    state.peakRssMb = Math.max(state.peakRssMb, api.memory().peakMb);
+    notePeak(state, label, api.memory().peakMb);
     await api.stop();
   }
 }
@@ -62,7 +74,7 @@ export async function runClickPhase(state: RunState): Promise<void> {
   const clickPath = clickPathFor(state);
   const paths = Array.from({ length: 100 }, clickPath);
   const before = await countRows(state.store, 'clicks');
-  await withApi(state, 'api', async (api) => {
+  await withApi(state, 'api', 'api (clicks)', async (api) => {
     const reference = await startReference302();
     const refRates: number[] = [];
     const clickRates: number[] = [];
@@ -108,7 +120,7 @@ export async function runClickPhase(state: RunState): Promise<void> {
 /** Clicks for the ingest phase when the click phase did not run. */
 async function ensureClicks(state: RunState, wanted: number): Promise<void> {
   if ((await countRows(state.store, 'clicks')) >= wanted) return;
-  await withApi(state, 'api', (api) =>
+  await withApi(state, 'api', 'api (clicks for ingest)', (api) =>
     runLoad({ url: api.url, seconds: state.smoke ? 1 : 3, nextPath: clickPathFor(state) }),
   );
 }
@@ -131,7 +143,7 @@ export async function runIngestPhase(state: RunState): Promise<void> {
     i++;
     return path;
   };
-  await withApi(state, 'api', async (api) => {
+  await withApi(state, 'api', 'api (ingest)', async (api) => {
     const ingest = await runLoad({ url: api.url, seconds: state.phaseSeconds, nextPath: ingestPath });
     let j = 0;
     const duplicate = await runLoad({
@@ -165,12 +177,13 @@ export async function runOutboundPhase(state: RunState): Promise<void> {
     .executeTakeFirstOrThrow();
   const fast = await drainDeliveries(store, env, Number(queued.n));
   const receiverDistinct = receiver.distinct.size;
-  state.peakRssMb = Math.max(state.peakRssMb, fast.peakRssMb);
+  notePeak(state, 'worker (drain)', fast.peakRssMb);
   receiver.delayMs = 100;
   const cap = Number(env.TRACKWIRE_ENDPOINT_INFLIGHT_CAP);
   const slowCount = state.smoke ? 200 : 3_000;
   const slowPostback = await addSlowDeliveries(store, receiver.url, slowCount);
   const slow = await drainDeliveries(store, env, slowCount, slowPostback);
+  notePeak(state, 'worker (slow receiver)', slow.peakRssMb);
   receiver.delayMs = 0;
   const ideal = cap / 0.1;
   state.report.outbound = {
@@ -186,7 +199,7 @@ export async function runOutboundPhase(state: RunState): Promise<void> {
 /** 4. Memory growth across a soak at a fixed click rate (a quarter of the measured maximum). */
 export async function runSoakPhase(state: RunState, seconds: number): Promise<void> {
   const rate = Math.max(1, Math.round((state.clickRate ?? 2000) / 4));
-  await withApi(state, 'all', async (api) => {
+  await withApi(state, 'all', 'all (soak)', async (api) => {
     const samples: number[] = [];
     const timer = setInterval(() => samples.push(api.memory().rssMb), 5_000);
     try {
@@ -212,11 +225,11 @@ export async function runSoakPhase(state: RunState, seconds: number): Promise<vo
  */
 export async function runScalePhase(state: RunState): Promise<void> {
   const clickPath = clickPathFor(state);
-  const one = await withApi(state, 'api', (api) =>
+  const one = await withApi(state, 'api', 'api (scale, one)', (api) =>
     runLoad({ url: api.url, seconds: state.phaseSeconds, nextPath: clickPath }),
   );
-  const two = await withApi(state, 'api', (a) =>
-    withApi(state, 'api', async (b) => {
+  const two = await withApi(state, 'api', 'api (scale, two)', (a) =>
+    withApi(state, 'api', 'api (scale, two)', async (b) => {
       const runs = await Promise.all(
         [a, b].map((api) =>
           runLoad({ url: api.url, seconds: state.phaseSeconds, nextPath: clickPath, connections: 16 }),

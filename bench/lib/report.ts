@@ -34,6 +34,7 @@ export interface Report {
   scale?: { oneProcessRps: number; twoProcessesRps: number; ratio: number };
   soak?: { seconds: number; rate: number; firstMb: number; lastMb: number; growth: number };
   peakRssMb: number;
+  peakRssByProcess: Record<string, number>;
   seconds: number;
 }
 
@@ -118,7 +119,9 @@ export function printReport(r: Report): void {
   rows.push([
     'peak RSS',
     `${f(r.peakRssMb)} MB`,
-    'largest of the Trackwire processes',
+    Object.entries(r.peakRssByProcess)
+      .map(([label, mb]) => `${label} ${f(mb)}`)
+      .join(', '),
     `≤ 300 MB: ${verdict(r.peakRssMb <= 300)}`,
   ]);
   if (r.soak) {

@@ -50,7 +50,6 @@ export function openSqlite(path: string): SQLite.Database {
   // one stays as a backstop far above what that thread lets accumulate.
   sqlite.pragma('wal_autocheckpoint = 20000');
   sqlite.pragma('temp_store = MEMORY');
-  sqlite.pragma('mmap_size = 268435456');
   return sqlite;
 }
 
