@@ -2,6 +2,7 @@
 // transaction, and the worker is woken after the commit.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { postbackRow } from '../../test/support/rows.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
 import { ManualClock } from '../shared/clock.ts';
 import { changeConversionStatus } from './conversion-status.service.ts';
@@ -28,30 +29,14 @@ describeEachStore('inbound postbacks feed the outbox', (current) => {
     catalog = await createInboundCatalog(db(), clock.now());
     await db()
       .insertInto('postbacks')
-      .values({
-        publisher_id: catalog.publisherId,
-        scope: 'global',
-        offer_id: null,
-        goal: null,
-        url: 'http://127.0.0.1:9/pb?click={click_id}&status={status}',
-        method: 'GET',
-        body_format: 'none',
-        body_template: null,
-        headers: '{}',
-        statuses: JSON.stringify(['approved', 'reversed']),
-        enabled: 1,
-        fire_with_specific: 0,
-        timeout_ms: 15_000,
-        retry_4xx: 1,
-        state: 'active',
-        disabled_reason: null,
-        disabled_at: null,
-        failure_streak: 0,
-        last_success_at: null,
-        last_failure_at: null,
-        created_at: clock.now(),
-        updated_at: clock.now(),
-      })
+      .values(
+        postbackRow({
+          publisher_id: catalog.publisherId,
+          url: 'http://127.0.0.1:9/pb?click={click_id}&status={status}',
+          statuses: JSON.stringify(['approved', 'reversed']),
+          created_at: clock.now(),
+        }),
+      )
       .execute();
   });
   afterAll(async () => {

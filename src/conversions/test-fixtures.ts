@@ -2,8 +2,8 @@
 // written straight into the store, and a loopback HTTP helper for the inbound routes.
 import { randomBytes } from 'node:crypto';
 import { createCatalog } from '../../test/support/fixtures.ts';
+import { clickRow } from '../../test/support/rows.ts';
 import type { Db } from '../db/database.types.ts';
-import { newId } from '../shared/ids.ts';
 
 export interface CatalogOptions {
   ipAllowlist?: string[];
@@ -63,36 +63,17 @@ export async function createInboundCatalog(
     publisherId,
     linkId,
     async click(createdAt) {
-      const id = newId(createdAt);
-      const subs = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`sub${i + 1}`, null]));
-      await db
-        .insertInto('clicks')
-        .values({
-          id,
-          link_id: linkId,
-          offer_id: offerId,
-          publisher_id: publisherId,
-          advertiser_id: advertiserId,
-          ...subs,
-          external_id: null,
-          fbclid: null,
-          ttclid: null,
-          gclid: null,
-          gbraid: null,
-          wbraid: null,
-          msclkid: null,
-          ip: '198.51.100.7',
-          user_agent: 'test',
-          device: null,
-          os: null,
-          browser: null,
-          country: null,
-          referrer: null,
-          is_bot: 0,
-          created_at: createdAt,
-        })
-        .execute();
-      return id;
+      const row = clickRow({
+        link_id: linkId,
+        offer_id: offerId,
+        publisher_id: publisherId,
+        advertiser_id: advertiserId,
+        ip: '198.51.100.7',
+        user_agent: 'test',
+        created_at: createdAt,
+      });
+      await db.insertInto('clicks').values(row).execute();
+      return row.id;
     },
   };
 }

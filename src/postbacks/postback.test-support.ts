@@ -1,5 +1,7 @@
 // Test-only helpers: postbacks, clicks, conversions and their events written straight into the
 // store, so matching and rendering tests control every value.
+
+import { clickRow, postbackRow } from '../../test/support/rows.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
 import type { ConversionEventRow, ConversionRow, Status } from '../conversions/conversion.table.ts';
 import type { Db } from '../db/database.types.ts';
@@ -16,31 +18,15 @@ export function insertTestPostback(
   const { statusList, ...rest } = overrides;
   return db
     .insertInto('postbacks')
-    .values({
-      publisher_id: publisherId,
-      scope: 'global',
-      offer_id: null,
-      goal: null,
-      url: 'https://receiver.example/pb?cid={click_id}',
-      method: 'GET',
-      body_format: 'none',
-      body_template: null,
-      headers: '{}',
-      statuses: JSON.stringify(statusList ?? ALL),
-      enabled: 1,
-      fire_with_specific: 0,
-      timeout_ms: 15_000,
-      retry_4xx: 1,
-      state: 'active',
-      disabled_reason: null,
-      disabled_at: null,
-      failure_streak: 0,
-      last_success_at: null,
-      last_failure_at: null,
-      created_at: 1,
-      updated_at: 1,
-      ...rest,
-    })
+    .values(
+      postbackRow({
+        publisher_id: publisherId,
+        url: 'https://receiver.example/pb?cid={click_id}',
+        statuses: JSON.stringify(statusList ?? ALL),
+        created_at: 1,
+        ...rest,
+      }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -58,34 +44,24 @@ export async function insertTestClick(
   values: Partial<ClickRow> = {},
 ): Promise<ClickRow> {
   const createdAt = values.created_at ?? 1_718_000_000_000;
-  const subs = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`sub${i + 1}`, null]));
   return db
     .insertInto('clicks')
-    .values({
-      id: newId(createdAt),
-      link_id: ids.linkId,
-      offer_id: ids.offerId,
-      publisher_id: ids.publisherId,
-      advertiser_id: ids.advertiserId,
-      ...subs,
-      external_id: null,
-      fbclid: null,
-      ttclid: null,
-      gclid: null,
-      gbraid: null,
-      wbraid: null,
-      msclkid: null,
-      ip: '198.51.100.7',
-      user_agent: 'test-agent',
-      device: 'desktop',
-      os: 'Windows',
-      browser: 'Chrome',
-      country: 'US',
-      referrer: null,
-      is_bot: 0,
-      created_at: createdAt,
-      ...values,
-    })
+    .values(
+      clickRow({
+        link_id: ids.linkId,
+        offer_id: ids.offerId,
+        publisher_id: ids.publisherId,
+        advertiser_id: ids.advertiserId,
+        ip: '198.51.100.7',
+        user_agent: 'test-agent',
+        device: 'desktop',
+        os: 'Windows',
+        browser: 'Chrome',
+        country: 'US',
+        created_at: createdAt,
+        ...values,
+      }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
 }

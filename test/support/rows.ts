@@ -1,5 +1,7 @@
 // Complete rows for tests that write straight into the store: name what matters, the rest is null.
 import type { ClickRow } from '../../src/clicks/click.table.ts';
+import { STATUSES } from '../../src/conversions/conversion.table.ts';
+import type { PostbackRow } from '../../src/postbacks/postback.table.ts';
 import { newId } from '../../src/shared/ids.ts';
 
 type ClickKeys = Pick<ClickRow, 'link_id' | 'offer_id' | 'publisher_id' | 'advertiser_id'>;
@@ -36,4 +38,36 @@ const EMPTY_CLICK = {
 export function clickRow(fields: ClickKeys & Partial<ClickRow>): ClickRow {
   const createdAt = fields.created_at ?? Date.now();
   return { ...EMPTY_CLICK, id: newId(createdAt), created_at: createdAt, ...fields };
+}
+
+type PostbackKeys = Pick<PostbackRow, 'publisher_id' | 'url'>;
+
+/** An active, enabled GET postback for every status, global unless told otherwise. */
+export function postbackRow(
+  fields: PostbackKeys & Partial<Omit<PostbackRow, 'id'>>,
+): Omit<PostbackRow, 'id'> {
+  const now = fields.created_at ?? Date.now();
+  return {
+    scope: 'global',
+    offer_id: null,
+    goal: null,
+    method: 'GET',
+    body_format: 'none',
+    body_template: null,
+    headers: '{}',
+    statuses: JSON.stringify(STATUSES),
+    enabled: 1,
+    fire_with_specific: 0,
+    timeout_ms: 15_000,
+    retry_4xx: 1,
+    state: 'active',
+    disabled_reason: null,
+    disabled_at: null,
+    failure_streak: 0,
+    last_success_at: null,
+    last_failure_at: null,
+    created_at: now,
+    updated_at: now,
+    ...fields,
+  };
 }
