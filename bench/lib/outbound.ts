@@ -49,8 +49,15 @@ export async function drainDeliveries(
   return { delivered: done.n, perSecond: seconds > 0 ? (done.n - 1) / seconds : 0, peakRssMb };
 }
 
-/** Queues `count` deliveries to one new postback whose receiver answers slowly. */
-export async function addSlowDeliveries(store: Store, receiverUrl: string, count: number): Promise<number> {
+/**
+ * Queues up to `count` deliveries (one per conversion event there is) to one new postback whose
+ * receiver answers slowly. Returns the postback and how many were queued.
+ */
+export async function addSlowDeliveries(
+  store: Store,
+  receiverUrl: string,
+  count: number,
+): Promise<{ postbackId: number; queued: number }> {
   const now = Date.now();
   const template = await store.db
     .selectFrom('postbacks')
@@ -74,8 +81,6 @@ export async function addSlowDeliveries(store: Store, receiverUrl: string, count
     ])
     .limit(count)
     .execute();
-  if (events.length < count)
-    throw new Error(`only ${events.length} conversion events to attach slow deliveries to`);
   const rows = events.map((e) => ({
     id: `dlv_slow_${randomBytes(9).toString('hex')}`,
     conversion_event_id: e.eventId,
@@ -98,5 +103,5 @@ export async function addSlowDeliveries(store: Store, receiverUrl: string, count
       .insertInto('deliveries')
       .values(rows.slice(i, i + 500))
       .execute();
-  return inserted.id;
+  return { postbackId: inserted.id, queued: rows.length };
 }

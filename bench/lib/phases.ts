@@ -181,8 +181,8 @@ export async function runOutboundPhase(state: RunState): Promise<void> {
   receiver.delayMs = 100;
   const cap = Number(env.TRACKWIRE_ENDPOINT_INFLIGHT_CAP);
   const slowCount = state.smoke ? 200 : 3_000;
-  const slowPostback = await addSlowDeliveries(store, receiver.url, slowCount);
-  const slow = await drainDeliveries(store, env, slowCount, slowPostback);
+  const slowQueue = await addSlowDeliveries(store, receiver.url, slowCount);
+  const slow = await drainDeliveries(store, env, slowQueue.queued, slowQueue.postbackId);
   notePeak(state, 'worker (slow receiver)', slow.peakRssMb);
   receiver.delayMs = 0;
   const ideal = cap / 0.1;
@@ -224,16 +224,14 @@ export async function runSoakPhase(state: RunState, seconds: number): Promise<vo
  * the same database loaded at once (each with half the connections); two must beat one.
  */
 export async function runScalePhase(state: RunState): Promise<void> {
-  const clickPath = clickPathFor(state);
+  const paths = Array.from({ length: 100 }, clickPathFor(state));
   const one = await withApi(state, 'api', 'api (scale, one)', (api) =>
-    runLoad({ url: api.url, seconds: state.phaseSeconds, nextPath: clickPath }),
+    runLoad({ url: api.url, seconds: state.phaseSeconds, paths }),
   );
   const two = await withApi(state, 'api', 'api (scale, two)', (a) =>
     withApi(state, 'api', 'api (scale, two)', async (b) => {
       const runs = await Promise.all(
-        [a, b].map((api) =>
-          runLoad({ url: api.url, seconds: state.phaseSeconds, nextPath: clickPath, connections: 16 }),
-        ),
+        [a, b].map((api) => runLoad({ url: api.url, seconds: state.phaseSeconds, paths, connections: 16 })),
       );
       return runs.reduce((sum, r) => sum + r.rps, 0);
     }),
