@@ -52,6 +52,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
     },
     {
       maxBatch: 256,
+      concurrency: ctx.store.capabilities.singleWriter ? 1 : 4,
       onBatchError: (err, size) => log.warn({ err, size }, 'click batch failed; retrying row by row'),
     },
   );

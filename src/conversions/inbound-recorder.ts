@@ -14,6 +14,7 @@ export interface InboundRecorder {
 export function createInboundRecorder(ctx: AppContext, maxBatch = 128): InboundRecorder {
   return new GroupCommit<InboundWork, InboundResult>((batch) => recordInboundBatch(ctx, batch), {
     maxBatch,
+    concurrency: ctx.store.capabilities.singleWriter ? 1 : 4,
     onBatchError: (err, size) => ctx.log.warn({ err, size }, 'postback batch failed; writing each alone'),
   });
 }

@@ -60,3 +60,21 @@ it('commits queued items on close and refuses items after it', async () => {
   expect(batches).toEqual([[7]]);
   await expect(group.submit(8)).rejects.toBeInstanceOf(GroupCommitClosedError);
 });
+
+it('runs up to `concurrency` batches at once, and no more', async () => {
+  let running = 0;
+  let most = 0;
+  const group = new GroupCommit<number, number>(
+    async (items) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 20));
+      running--;
+      return items;
+    },
+    { maxBatch: 1, concurrency: 2 },
+  );
+  const outputs = await Promise.all([1, 2, 3, 4, 5].map((n) => group.submit(n)));
+  expect(outputs).toEqual([1, 2, 3, 4, 5]);
+  expect(most).toBe(2);
+});

@@ -6,8 +6,13 @@
 // before their answer) both commit this way.
 
 export interface GroupCommitOptions {
-  /** Most items per batch; a full batch starts at once. */
+  /** Most items per batch. */
   maxBatch?: number;
+  /**
+   * Batches that may run at once. 1 where the store has a single writer (SQLite: batches would only
+   * queue for its lock); more where commits wait on the network and the disk (PostgreSQL).
+   */
+  concurrency?: number;
   /** Called when a batch failed and its items are being run one by one. */
   onBatchError?: (error: unknown, size: number) => void;
 }
@@ -27,9 +32,11 @@ export class GroupCommitClosedError extends Error {
 export class GroupCommit<I, O> {
   private queue: Pending<I, O>[] = [];
   private scheduled = false;
-  private running: Promise<void> | undefined;
+  private active = 0;
   private closed = false;
+  private idleWaiters: Array<() => void> = [];
   private readonly maxBatch: number;
+  private readonly concurrency: number;
 
   /** `run` must return one output per item, in the items' order. */
   constructor(
@@ -37,6 +44,7 @@ export class GroupCommit<I, O> {
     private readonly options: GroupCommitOptions = {},
   ) {
     this.maxBatch = Math.max(1, options.maxBatch ?? 128);
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
   /** Resolves with the item's output once its batch has committed. */
@@ -51,32 +59,35 @@ export class GroupCommit<I, O> {
   /** Commits everything still queued, waits for it, and refuses further items. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.running || this.queue.length > 0) await (this.running ?? this.flush());
+    while (this.active > 0 || this.queue.length > 0) {
+      const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      this.startBatches();
+      await idle;
+    }
   }
 
   private schedule(): void {
-    if (this.running || this.scheduled) return; // the running batch picks the queue up when it ends
+    // While every slot is busy, items wait: a finishing batch starts the next with what queued up.
+    if (this.scheduled || this.active >= this.concurrency) return;
     this.scheduled = true;
     // setImmediate, not a microtask: requests parsed in the same I/O turn join the batch.
     setImmediate(() => {
       this.scheduled = false;
-      if (!this.running) void this.flush();
+      this.startBatches();
     });
   }
 
-  private flush(): Promise<void> {
-    this.running = (async () => {
-      try {
-        while (this.queue.length > 0) {
-          await this.runBatch(this.queue.splice(0, this.maxBatch));
-          // Let requests that arrived meanwhile be parsed and checked before the next batch.
-          if (this.queue.length > 0 && this.queue.length < this.maxBatch) await yieldToIo();
-        }
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+  private startBatches(): void {
+    while (this.active < this.concurrency && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.active++;
+      void this.runBatch(batch).finally(() => {
+        this.active--;
+        // Let requests that arrived meanwhile be parsed and checked before the next batch starts.
+        if (this.queue.length > 0) this.schedule();
+        for (const wake of this.idleWaiters.splice(0)) wake();
+      });
+    }
   }
 
   private async runBatch(batch: Pending<I, O>[]): Promise<void> {
@@ -101,5 +112,3 @@ export class GroupCommit<I, O> {
     }
   }
 }
-
-const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
