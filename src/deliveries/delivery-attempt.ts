@@ -16,12 +16,24 @@ export interface AttemptDeps {
   limiter: InflightLimiter;
   clock: Clock;
   log: Logger;
+  /** Logger for the per-attempt line (see `attemptLogger`); `log` when absent. */
+  attemptLog?: Logger;
   userAgent: string;
   retrySchedule: readonly number[];
   jitter?: number;
   minDelayAfterThrottleMs?: number;
   /** How long a delivery waits when its endpoint is at its in-flight cap. */
   capDeferMs: number;
+}
+
+/**
+ * The logger for the one line every attempt writes. That line holds only scalar fields, so the
+ * redaction paths (all of the form `x.secret`) can never match in it; skipping redaction for it
+ * cuts its cost about threefold, and at thousands of attempts a second it was the worker's largest
+ * source of garbage. Every other line keeps going through the redacting logger.
+ */
+export function attemptLogger(log: Logger): Logger {
+  return log.child({}, { redact: [] });
 }
 
 export interface ClaimedDelivery {
@@ -79,7 +91,7 @@ export async function runDeliveryAttempt(
       jitter: deps.jitter,
       minDelayAfterThrottleMs: deps.minDelayAfterThrottleMs,
     });
-    deps.log.info(
+    (deps.attemptLog ?? deps.log).info(
       {
         event: 'delivery.attempted',
         deliveryId: delivery.id,

@@ -13,7 +13,7 @@ import {
   sweepExpiredLeases,
 } from './delivery.repository.ts';
 import type { DeliveryRow } from './delivery.table.ts';
-import { type AttemptDeps, runDeliveryAttempt } from './delivery-attempt.ts';
+import { type AttemptDeps, attemptLogger, runDeliveryAttempt } from './delivery-attempt.ts';
 import { type DeliveryOutcome, writeOutcomes } from './delivery-outcomes.ts';
 import { DEFAULT_HEALTH_POLICY, type HealthPolicy } from './endpoint-health.ts';
 import { listenForQueuedDeliveries, type QueueListener } from './queue-listener.ts';
@@ -95,6 +95,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     limiter: new InflightLimiter(o.endpointInflightCap),
     clock,
     log,
+    attemptLog: attemptLogger(log),
     userAgent: o.userAgent,
     retrySchedule: o.retrySchedule,
     jitter: o.jitter,
