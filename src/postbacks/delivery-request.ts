@@ -26,32 +26,34 @@ const CONTENT_TYPES = { form: 'application/x-www-form-urlencoded', json: 'applic
 /** Every macro value of this delivery, keyed by canonical name. */
 export function deliveryMacroValues(context: DeliveryContext): MacroValues {
   const { conversion, event, offer, publisher, delivery } = context;
-  return {
-    ...(context.click ? macroValuesFromClick(context.click) : {}),
-    offer_id: String(conversion.offer_id),
-    offer_name: offer.name,
-    advertiser_id: String(conversion.advertiser_id),
-    publisher_id: String(conversion.publisher_id),
-    link_id: String(conversion.link_id),
-    click_id: conversion.click_id,
-    conversion_id: conversion.id,
-    txn_id: conversion.txn_id,
-    goal: conversion.goal,
-    goal_id: context.goalId == null ? null : String(context.goalId),
-    // The status this event moved the conversion to: a reversal fires "reversed" even if a later
-    // event has moved the conversion on by the time this delivery is sent.
-    status: event.to_status,
-    status_raw: event.status_raw ?? conversion.status_raw,
-    payout: formatAmount(event.payout),
-    revenue: formatAmount(conversion.revenue),
-    sale_amount: formatAmount(conversion.sale_amount),
-    currency: conversion.currency,
-    timestamp: formatUnixSeconds(event.created_at),
-    datetime: formatDatetimeUtc(event.created_at),
-    security_token: publisher.security_token,
-    postback_id: delivery.id,
-    random: randomUUID(),
-  };
+  // The click's values are overridden in place, not spread into a new literal: spreading its ~30
+  // values into an object literal that then redefines some of them cost about 60 µs a call in V8
+  // (the object's shape is rebuilt every time), more than all the rest of rendering a request.
+  const values: MacroValues = context.click ? macroValuesFromClick(context.click) : {};
+  values.offer_id = String(conversion.offer_id);
+  values.offer_name = offer.name;
+  values.advertiser_id = String(conversion.advertiser_id);
+  values.publisher_id = String(conversion.publisher_id);
+  values.link_id = String(conversion.link_id);
+  values.click_id = conversion.click_id;
+  values.conversion_id = conversion.id;
+  values.txn_id = conversion.txn_id;
+  values.goal = conversion.goal;
+  values.goal_id = context.goalId == null ? null : String(context.goalId);
+  // The status this event moved the conversion to: a reversal fires "reversed" even if a later
+  // event has moved the conversion on by the time this delivery is sent.
+  values.status = event.to_status;
+  values.status_raw = event.status_raw ?? conversion.status_raw;
+  values.payout = formatAmount(event.payout);
+  values.revenue = formatAmount(conversion.revenue);
+  values.sale_amount = formatAmount(conversion.sale_amount);
+  values.currency = conversion.currency;
+  values.timestamp = formatUnixSeconds(event.created_at);
+  values.datetime = formatDatetimeUtc(event.created_at);
+  values.security_token = publisher.security_token;
+  values.postback_id = delivery.id;
+  values.random = randomUUID();
+  return values;
 }
 
 const hasHeader = (headers: Record<string, string>, lower: string) =>
