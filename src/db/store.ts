@@ -42,9 +42,9 @@ export function openSqlite(path: string): SQLite.Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  // 32 MB of page cache instead of 2 MB: the hot indexes (clicks, conversions' dedupe keys, the
-  // postback log) stay in memory, so lookups and commits do not go back to the file for pages.
-  sqlite.pragma('cache_size = -32768');
+  // 16 MB of page cache instead of 2 MB: the hot index pages (clicks, conversions' dedupe keys, the
+  // postback log) stay in memory. Larger showed no measurable gain and counts against every process.
+  sqlite.pragma('cache_size = -16384');
   // Write path: a commit appends its pages to the WAL and nothing more. Checkpoints (copying the WAL
   // back and syncing the file) happen in a background thread (see startCheckpointer); the automatic
   // one stays as a backstop far above what that thread lets accumulate.
