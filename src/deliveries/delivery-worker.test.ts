@@ -182,11 +182,27 @@ describeEachStore('delivery worker', (current) => {
     expect(await attemptsOf(row.id)).toHaveLength(1);
   });
 
-  it('renews the lease of a slow attempt so a sweeper never hands it to a second sender', async () => {
-    receiver.answer = () => ({ status: 200, delayMs: 600 });
+  it('never sends twice when its own lease lapses mid-attempt: the re-claimed row is adopted', async () => {
+    receiver.answer = () => ({ status: 200, delayMs: 400 });
     const seeded = await seedDeliveries(db(), receiver.url, 1);
-    const w = start({ leaseMs: 150 });
-    // Another node's sweeper running all along: an unrenewed 150 ms lease would be taken back.
+    const [id] = seeded.deliveryIds;
+    const w = start({ pollMs: 10 });
+    while (receiver.countOf(id) === 0) await new Promise((r) => setTimeout(r, 5));
+    // As if a renewal came too late: a sweeper returns the row to pending while it is being sent,
+    // and this worker, polling, claims it again.
+    await db().updateTable('deliveries').set({ lease_until: 0 }).where('id', '=', id).execute();
+    expect(await sweepExpiredLeases(db(), Date.now())).toBe(1);
+    await w.drained();
+    const [row] = await deliveryRows(db(), seeded.deliveryIds);
+    expect(row).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(receiver.countOf(id)).toBe(1);
+  });
+
+  it('renews the lease of a slow attempt so a sweeper never hands it to a second sender', async () => {
+    receiver.answer = () => ({ status: 200, delayMs: 900 });
+    const seeded = await seedDeliveries(db(), receiver.url, 1);
+    const w = start({ leaseMs: 300 });
+    // Another node's sweeper running all along: an unrenewed 300 ms lease would be taken back.
     const sweeping = setInterval(() => void sweepExpiredLeases(db(), Date.now()), 20);
     try {
       await w.drained();

@@ -183,7 +183,11 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     return flushChain;
   };
   function addOutcome(outcome: DeliveryOutcome): void {
-    buffer.push(outcome);
+    // Written under the newest claim this process holds on the row (see dispatch).
+    const current = held.get(outcome.delivery.id);
+    buffer.push(
+      current && current.claimId !== outcome.claimId ? { ...outcome, claimId: current.claimId } : outcome,
+    );
     if (buffer.length >= o.flushMax) void queueFlush();
     else if (!flushTimer) flushTimer = setTimeout(queueFlush, o.flushIntervalMs);
   }
@@ -265,6 +269,18 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     return { skip, room };
   }
 
+  /**
+   * Our own lease on `row` lapsed (a renewal came late) and we claimed it again while its attempt is
+   * still running here: that attempt carries on under the new claim, with no second send.
+   */
+  function adoptOwnClaim(row: DeliveryRow, claimId: string): boolean {
+    const mine = held.get(row.id);
+    if (!mine) return false;
+    mine.claimId = claimId;
+    mine.renewedAt = clock.now();
+    return true;
+  }
+
   async function claim(free: number): Promise<number> {
     const claimId = randomUUID();
     const { skip, room } = endpointLimits();
@@ -273,7 +289,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     let limit = Math.min(free, perEndpoint);
     const smallestRoom = Math.min(...room.values());
     if (smallestRoom < limit && smallestRoom >= minClaim) limit = smallestRoom;
-    const rows = await claimDueDeliveries(store.db, {
+    const claimed = await claimDueDeliveries(store.db, {
       capabilities: store.capabilities,
       now: clock.now(),
       limit,
@@ -283,15 +299,16 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       endpointRoom: room,
       skipEndpoints: skip,
     });
-    exhausted = rows.length < limit;
+    exhausted = claimed.length < limit;
     claimHint = false;
     finishedSinceClaim = 0;
+    const rows = claimed.filter((row) => !adoptOwnClaim(row, claimId));
     if (rows.length > 0) {
       sending += rows.length;
       for (const row of rows) load.set(row.postback_id, (load.get(row.postback_id) ?? 0) + 1);
       await dispatch(rows, claimId);
     }
-    return rows.length;
+    return claimed.length;
   }
 
   async function tick(lastSweep: number): Promise<number> {
