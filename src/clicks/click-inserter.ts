@@ -6,6 +6,7 @@
 import type { Store } from '../db/store.ts';
 import { insertClicks } from './click.repository.ts';
 import type { ClickTable, NewClickRow } from './click.table.ts';
+import { SUB_KEYS } from './click-target.ts';
 
 export type ClickInserter = (rows: NewClickRow[]) => Promise<void>;
 
@@ -15,16 +16,7 @@ const COLUMNS = [
   'offer_id',
   'publisher_id',
   'advertiser_id',
-  'sub1',
-  'sub2',
-  'sub3',
-  'sub4',
-  'sub5',
-  'sub6',
-  'sub7',
-  'sub8',
-  'sub9',
-  'sub10',
+  ...SUB_KEYS,
   'external_id',
   'fbclid',
   'ttclid',

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { testConfig } from '../../test/support/app.ts';
 import { createCatalog } from '../../test/support/fixtures.ts';
+import { postbackRow } from '../../test/support/rows.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.types.ts';
 import type { Store } from '../db/store.ts';
@@ -123,27 +124,15 @@ export async function seedDeliveries(
   const catalog = await createCatalog(db, { now });
   const postback = await db
     .insertInto('postbacks')
-    .values({
-      publisher_id: catalog.publisher.id,
-      scope: 'global',
-      offer_id: null,
-      goal: null,
-      url: `${receiverUrl}/pb?pid={postback_id}&status={status}&payout={payout}`,
-      method: 'GET',
-      body_format: 'none',
-      body_template: null,
-      headers: '{}',
-      statuses: JSON.stringify(['pending', 'approved', 'rejected', 'declined', 'reversed']),
-      enabled: 1,
-      fire_with_specific: 0,
-      timeout_ms: 5_000,
-      retry_4xx: 1,
-      state: 'active',
-      failure_streak: 0,
-      created_at: now,
-      updated_at: now,
-      ...options.postback,
-    })
+    .values(
+      postbackRow({
+        publisher_id: catalog.publisher.id,
+        url: `${receiverUrl}/pb?pid={postback_id}&status={status}&payout={payout}`,
+        timeout_ms: 5_000,
+        created_at: now,
+        ...options.postback,
+      }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
   const before = await db

@@ -10,6 +10,7 @@ import {
 import { type Receiver, startReceiver } from '../../src/deliveries/delivery.test-support.ts';
 import { type DeliveryWorker, startDeliveryWorker } from '../../src/deliveries/delivery-worker.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { postbackRow } from '../support/rows.ts';
 import { describeEachStore } from '../support/stores.ts';
 
 describeEachStore('delivery drain end to end', (current) => {
@@ -29,29 +30,15 @@ describeEachStore('delivery drain end to end', (current) => {
       return nth === 1 && n % 3 === 0 ? { status: 500 } : { status: 200 };
     });
     catalog = await createInboundCatalog(db(), Date.now());
-    const now = Date.now();
     const postback = await db()
       .insertInto('postbacks')
-      .values({
-        publisher_id: catalog.publisherId,
-        scope: 'global',
-        offer_id: null,
-        goal: null,
-        url: `${receiver.url}/pb?pid={postback_id}&status={status}&txn={txn_id}&payout={payout}&click={click_id}`,
-        method: 'GET',
-        body_format: 'none',
-        body_template: null,
-        headers: '{}',
-        statuses: JSON.stringify(['pending', 'approved', 'rejected', 'declined', 'reversed']),
-        enabled: 1,
-        fire_with_specific: 0,
-        timeout_ms: 5_000,
-        retry_4xx: 1,
-        state: 'active',
-        failure_streak: 0,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(
+        postbackRow({
+          publisher_id: catalog.publisherId,
+          url: `${receiver.url}/pb?pid={postback_id}&status={status}&txn={txn_id}&payout={payout}&click={click_id}`,
+          timeout_ms: 5_000,
+        }),
+      )
       .returning('id')
       .executeTakeFirstOrThrow();
     postbackId = postback.id;
