@@ -72,6 +72,21 @@ function draftOf(row: PostbackRow): PostbackDraft {
   };
 }
 
+/** The columns a validated draft decides, as create and update both write them. */
+function draftColumns(draft: PostbackDraft) {
+  return {
+    scope: draft.scope,
+    offer_id: draft.offerId,
+    goal: draft.goal,
+    url: draft.url,
+    method: draft.method,
+    body_format: draft.bodyFormat ?? ('none' as const),
+    body_template: draft.bodyTemplate,
+    headers: JSON.stringify(draft.headers),
+    fire_with_specific: draft.fireWithSpecific ? 1 : 0,
+  };
+}
+
 export async function createPostback(
   ctx: AppContext,
   principal: Principal,
@@ -93,17 +108,9 @@ export async function createPostback(
   const now = ctx.clock.now();
   const row = await insertPostback(ctx.store.db, {
     publisher_id: draft.publisherId,
-    scope: draft.scope,
-    offer_id: draft.offerId,
-    goal: draft.goal,
-    url: draft.url,
-    method: draft.method,
-    body_format: draft.bodyFormat ?? 'none',
-    body_template: draft.bodyTemplate,
-    headers: JSON.stringify(draft.headers),
+    ...draftColumns(draft),
     statuses: JSON.stringify(input.statuses ?? ALL_STATUSES),
     enabled: input.enabled === false ? 0 : 1,
-    fire_with_specific: draft.fireWithSpecific ? 1 : 0,
     timeout_ms: input.timeoutMs ?? Math.min(ctx.config.attemptTimeoutMs, MAX_TIMEOUT_MS),
     retry_4xx: input.retry4xx === false ? 0 : 1,
     state: 'active',
@@ -147,15 +154,7 @@ export async function updatePostback(
   if (patch.scope === 'offer') draft.goal = patch.goal ?? null;
   const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
   const row = await updatePostbackRow(ctx.store.db, id, {
-    scope: draft.scope,
-    offer_id: draft.offerId,
-    goal: draft.goal,
-    url: draft.url,
-    method: draft.method,
-    body_format: draft.bodyFormat ?? 'none',
-    body_template: draft.bodyTemplate,
-    headers: JSON.stringify(draft.headers),
-    fire_with_specific: draft.fireWithSpecific ? 1 : 0,
+    ...draftColumns(draft),
     ...(patch.statuses !== undefined && { statuses: JSON.stringify(patch.statuses) }),
     ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
     ...(patch.timeoutMs !== undefined && { timeout_ms: patch.timeoutMs }),
