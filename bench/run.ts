@@ -5,6 +5,7 @@
 //   --seconds=N        length of each load phase (default 5)
 //   --soak=SECONDS     memory soak length (default 300; 0 skips it)
 //   --only=a,b         run only these phases: clicks, ingest, outbound, scale (PostgreSQL), soak
+//   --cpu-prof=DIR     write a V8 CPU profile of every Trackwire process into DIR (not the references)
 // DATABASE_URL=postgres://… runs the same phases on a fresh database on that server.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -20,6 +21,7 @@ import {
   runScalePhase,
   runSoakPhase,
 } from './lib/phases.ts';
+import { profileTrackwireInto } from './lib/processes.ts';
 import { startReceiver } from './lib/receiver.ts';
 import { printReport, type Report } from './lib/report.ts';
 import { FULL_SIZES, seedCatalog } from './lib/seed.ts';
@@ -36,6 +38,8 @@ const only = new Set((args.get('only') ?? 'clicks,ingest,outbound,scale,soak').s
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const profileDir = args.get('cpu-prof');
+  if (profileDir) profileTrackwireInto(profileDir);
   const receiver = await startReceiver();
   const database = await createBenchDatabase(process.env.DATABASE_URL);
   const store = openStore(database.storeOptions);

@@ -85,6 +85,13 @@ async function launch(
   return child;
 }
 
+let trackwireNodeArgs: string[] = [];
+
+/** Makes every Trackwire process started from now on write a CPU profile into `dir` when it exits. */
+export function profileTrackwireInto(dir: string): void {
+  trackwireNodeArgs = ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`];
+}
+
 /** Trackwire through its real CLI: `serve` for the API roles, `worker` (no HTTP) for the worker. */
 export async function startTrackwire(
   env: Record<string, string>,
@@ -93,8 +100,8 @@ export async function startTrackwire(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const fullEnv = { ...env, PORT: String(port), HOST: '127.0.0.1', TRACKWIRE_ROLE: role };
-  if (role === 'worker') return launch(['bin/trackwire.js', 'worker'], fullEnv, '');
-  return launch(['bin/trackwire.js', 'serve'], fullEnv, url, `${url}/healthz`);
+  if (role === 'worker') return launch([...trackwireNodeArgs, 'bin/trackwire.js', 'worker'], fullEnv, '');
+  return launch([...trackwireNodeArgs, 'bin/trackwire.js', 'serve'], fullEnv, url, `${url}/healthz`);
 }
 
 export async function startReference302(): Promise<Child> {
