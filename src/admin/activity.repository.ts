@@ -1,5 +1,6 @@
 // Read-only SQL behind the activity lists of the admin API (clicks, conversions, inbound log).
-// Newest first; clicks and conversions page by (created_at, id) so pages follow time order.
+// Newest first; conversions page by (created_at, id) so pages follow time order. The click list is
+// clicks/click-list.repository.ts.
 import type { ClickRow } from '../clicks/click.table.ts';
 import type {
   ConversionEventRow,
@@ -14,22 +15,6 @@ import type { TimeCursor } from './cursor.ts';
 interface TimeWindow {
   from?: number;
   to?: number;
-}
-
-export interface ClickFilter extends TimeWindow {
-  limit: number;
-  after?: TimeCursor;
-  publisherId?: number;
-  offerId?: number;
-  linkId?: number;
-}
-
-export function listClicks(db: Db, f: ClickFilter): Promise<ClickRow[]> {
-  let q = pageNewestFirst(db.selectFrom('clicks').selectAll(), f);
-  if (f.publisherId !== undefined) q = q.where('publisher_id', '=', f.publisherId);
-  if (f.offerId !== undefined) q = q.where('offer_id', '=', f.offerId);
-  if (f.linkId !== undefined) q = q.where('link_id', '=', f.linkId);
-  return q.execute();
 }
 
 export function findClickRowById(db: Db, id: string): Promise<ClickRow | undefined> {

@@ -2,14 +2,19 @@
 // Advertiser keys get 403: clicks carry publishers' traffic details (IPs, sub ids).
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { findClickRowById, listClicks } from '../admin/activity.repository.ts';
+import { findClickRowById } from '../admin/activity.repository.ts';
 import { Id, Millis, Nullable, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
 import { parseTimeCursor, timeCursorOf } from '../admin/cursor.ts';
 import { publisherScope } from '../auth/principal.ts';
 import type { AppContext } from '../http/context.ts';
 import { notFound } from '../http/errors.ts';
-import { DEFAULT_PAGE_SIZE, PageOf, toPage } from '../http/pagination.ts';
+import { DEFAULT_PAGE_SIZE, PageOf } from '../http/pagination.ts';
+import { idTime } from '../shared/ids.ts';
 import type { ClickRow } from './click.table.ts';
+import { CLICK_SCAN_LIMIT, listClicks } from './click-list.repository.ts';
+
+/** Same "<created_at>.<id>" form as the other activity lists; a click's id carries its time. */
+const clickCursor = (id: string) => timeCursorOf({ created_at: idTime(id), id });
 
 const S = Nullable(Type.String());
 const Click = Type.Object({
@@ -95,23 +100,33 @@ export function registerClickApiRoutes(api: FastifyInstance, ctx: AppContext): v
   const tags = ['clicks'];
   api.get<{ Querystring: ClickListQuery }>(
     '/clicks',
-    { schema: { tags, querystring: ClickListQuery, response: { 200: PageOf(Click) } } },
+    {
+      schema: {
+        tags,
+        description: `Newest first. With publisherId, offerId or linkId (or a publisher key), a page reads at most ${CLICK_SCAN_LIMIT} clicks, so it may hold fewer than \`limit\` while nextCursor goes on: follow nextCursor until it is null.`,
+        querystring: ClickListQuery,
+        response: { 200: PageOf(Click) },
+      },
+    },
     async (request) => {
       const scope = publisherScope(request);
       const { publisherId, offerId, linkId, from, to } = request.query;
       if (scope !== undefined && publisherId !== undefined && publisherId !== scope)
         return { data: [], nextCursor: null };
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
-      const rows = await listClicks(ctx.store.db, {
+      const page = await listClicks(ctx.store.db, {
         limit,
-        after: parseTimeCursor(request.query.cursor),
+        beforeId: parseTimeCursor(request.query.cursor)?.id,
         publisherId: scope ?? publisherId,
         offerId,
         linkId,
         from,
         to,
       });
-      return toPage(rows, limit, timeCursorOf, toClickView);
+      return {
+        data: page.rows.map(toClickView),
+        nextCursor: page.nextBeforeId === null ? null : clickCursor(page.nextBeforeId),
+      };
     },
   );
 

@@ -14,6 +14,28 @@ describeEachStore('migrations', (current) => {
     }
   });
 
+  it('leaves clicks with only their id index, in byte order on PostgreSQL too', async () => {
+    const { store } = current();
+    const table = (await store.db.introspection.getTables()).find((t) => t.name === 'clicks');
+    expect(table).toBeDefined();
+    const indexes =
+      store.capabilities.dialect === 'postgres'
+        ? await sql<{
+            name: string;
+          }>`select indexname as name from pg_indexes where tablename = 'clicks'`.execute(store.db)
+        : await sql<{
+            name: string;
+          }>`select name from sqlite_master where type = 'index' and tbl_name = 'clicks'`.execute(store.db);
+    expect(indexes.rows).toHaveLength(1); // the primary key's
+    if (store.capabilities.dialect === 'postgres') {
+      const column = await sql<{ collation_name: string }>`
+        select collation_name from information_schema.columns where table_name = 'clicks' and column_name = 'id'`.execute(
+        store.db,
+      );
+      expect(column.rows[0].collation_name).toBe('C');
+    }
+  });
+
   it('is a no-op the second time', async () => {
     const { store } = current();
     expect(await migrateToLatest(store.db, store.capabilities)).toEqual([]);

@@ -27,10 +27,16 @@ function encode(bytes: Buffer): string {
   return out;
 }
 
+/** The 6-byte millisecond time that opens every id. */
+function timeBytes(now: number, length: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  bytes.writeUIntBE(Math.max(0, Math.min(Math.floor(now), 2 ** 48 - 1)), 0, 6);
+  return bytes;
+}
+
 /** A new id; `prefix` (e.g. "cv_") makes ids of different kinds tell themselves apart. */
 export function newId(now: number = Date.now(), prefix = ''): string {
-  const bytes = Buffer.allocUnsafe(18);
-  bytes.writeUIntBE(Math.max(0, Math.min(now, 2 ** 48 - 1)), 0, 6);
+  const bytes = timeBytes(now, 18);
   randomBytes12(bytes, 6);
   return prefix + encode(bytes);
 }
@@ -42,4 +48,12 @@ export function idTime(id: string): number {
   let n = 0;
   for (let i = 0; i < 8; i++) n = n * 64 + ALPHABET.indexOf(id[i]);
   return n;
+}
+
+/**
+ * The smallest id `newId` can make at `time` (all random bits zero): every id made at `time` or later
+ * sorts at or after it, every earlier one before it, so a time window is an id range.
+ */
+export function firstIdAt(time: number): string {
+  return encode(timeBytes(time, 18));
 }
