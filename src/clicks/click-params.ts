@@ -35,26 +35,62 @@ export function cleanValue(value: string | null | undefined, max = MAX_VALUE_LEN
   return text === '' ? null : text;
 }
 
-function first(query: Query, name: string): string | null {
-  const raw = query[name];
-  return cleanValue(Array.isArray(raw) ? raw[0] : raw);
-}
+/** Where a query parameter goes: a sub id, the external id or an ad click id, and its precedence. */
+type Slot =
+  | { kind: 'sub'; key: (typeof SUB_KEYS)[number]; rank: number }
+  | { kind: 'external'; rank: number }
+  | { kind: 'ad'; name: (typeof AD_CLICK_ID_PARAMS)[number] };
 
-function firstOf(query: Query, names: readonly string[]): string | null {
-  for (const name of names) {
-    const value = first(query, name);
-    if (value !== null) return value;
-  }
-  return null;
+// A click's query string has a handful of parameters and we know 40 names: walking the query once
+// and looking each name up here costs less than probing the query for every name.
+const SLOTS = new Map<string, Slot>([
+  ...SUB_ALIASES.flatMap(([key, names]) =>
+    names.map((name, rank) => [name, { kind: 'sub', key, rank }] as const),
+  ),
+  ...EXTERNAL_ID_PARAMS.map((name, rank) => [name, { kind: 'external', rank }] as const),
+  ...AD_CLICK_ID_PARAMS.map((name) => [name, { kind: 'ad', name }] as const),
+]);
+
+/** A repeated parameter counts by its first value; an empty one counts as absent. */
+function firstValue(raw: string | string[] | undefined): string | null {
+  return cleanValue(Array.isArray(raw) ? raw[0] : raw);
 }
 
 export function parseClickParams(query: Query, defaultSubs: SubValues): ClickParams {
   const subs: SubValues = {};
-  for (const [key, names] of SUB_ALIASES) {
-    const value = firstOf(query, names) ?? defaultSubs[key];
-    if (value !== undefined) subs[key] = value;
+  const subRanks: Partial<Record<(typeof SUB_KEYS)[number], number>> = {};
+  let externalId: string | null = null;
+  let externalRank = Number.POSITIVE_INFINITY;
+  const adClickIds: AdClickIds = {
+    fbclid: null,
+    ttclid: null,
+    gclid: null,
+    gbraid: null,
+    wbraid: null,
+    msclkid: null,
+  };
+  for (const name in query) {
+    const slot = SLOTS.get(name);
+    if (slot === undefined) continue;
+    const value = firstValue(query[name]);
+    if (value === null) continue;
+    // Of several spellings present, the earliest in its alias list wins, whatever the URL's order.
+    if (slot.kind === 'sub') {
+      if (slot.rank < (subRanks[slot.key] ?? Number.POSITIVE_INFINITY)) {
+        subs[slot.key] = value;
+        subRanks[slot.key] = slot.rank;
+      }
+    } else if (slot.kind === 'external') {
+      if (slot.rank < externalRank) {
+        externalId = value;
+        externalRank = slot.rank;
+      }
+    } else {
+      adClickIds[slot.name] = value;
+    }
   }
-  const adClickIds = {} as AdClickIds;
-  for (const name of AD_CLICK_ID_PARAMS) adClickIds[name] = first(query, name);
-  return { subs, externalId: firstOf(query, EXTERNAL_ID_PARAMS), adClickIds };
+  for (const key of SUB_KEYS) {
+    if (subs[key] === undefined && defaultSubs[key] !== undefined) subs[key] = defaultSubs[key];
+  }
+  return { subs, externalId, adClickIds };
 }

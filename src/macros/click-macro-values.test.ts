@@ -36,6 +36,14 @@ describe('macro values from a click', () => {
     expect(formatDatetimeUtc(0)).toBe('1970-01-01 00:00:00');
   });
 
+  it('reuses the text of the current second only within that second', () => {
+    const second = 1_717_999_400_000;
+    expect(formatDatetimeUtc(second + 999)).toBe('2024-06-10 06:03:20');
+    expect(formatDatetimeUtc(second + 1_000)).toBe('2024-06-10 06:03:21');
+    expect(formatDatetimeUtc(second - 1)).toBe('2024-06-10 06:03:19');
+    expect(formatDatetimeUtc(second)).toBe('2024-06-10 06:03:20');
+  });
+
   it('fills the click macros', () => {
     const values = macroValuesFromClick(click);
     expect(values).toMatchObject({

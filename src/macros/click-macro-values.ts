@@ -8,10 +8,20 @@ export function formatUnixSeconds(ms: number): string {
   return String(Math.floor(ms / 1000));
 }
 
+// Every redirect fills the time macros, and a busy link sees thousands of clicks per second: the
+// text of the current second is kept and reused.
+let lastSecond = Number.NaN;
+let lastDatetime = '';
+
 /** Milliseconds → "YYYY-MM-DD HH:MM:SS" in UTC, the format the seeds' {datetime} promises. */
 export function formatDatetimeUtc(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    const iso = new Date(second * 1000).toISOString();
+    lastDatetime = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+    lastSecond = second;
+  }
+  return lastDatetime;
 }
 
 export function macroValuesFromClick(click: ClickRow): MacroValues {
