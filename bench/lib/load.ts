@@ -14,8 +14,6 @@ export interface LoadOptions {
   url: string;
   seconds: number;
   connections?: number;
-  /** Fixed total request rate; omitted = as fast as the server answers. */
-  rate?: number;
   /** Returns the path (and query) of the next request (built per request: costs the client more). */
   nextPath?: () => string;
   /** A fixed set of paths, cycled; prebuilt once by the load generator, so cheap for the client. */
@@ -30,7 +28,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     duration: options.seconds,
     connections: options.connections ?? 32,
     pipelining: 1,
-    overallRate: options.rate,
     method: options.method ?? 'GET',
     requests: options.paths
       ? options.paths.map((path) => ({ path }))

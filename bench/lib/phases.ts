@@ -3,6 +3,7 @@ import type { Store } from '../../src/db/store.ts';
 import { measureRawIngest } from './ingest-reference.ts';
 import { median, runLoad } from './load.ts';
 import { addSlowDeliveries, drainDeliveries } from './outbound.ts';
+import { type PacedLoadResult, runPacedLoad } from './paced-load.ts';
 import { type Child, startReference302, startTrackwire } from './processes.ts';
 import type { Receiver } from './receiver.ts';
 import type { Report } from './report.ts';
@@ -65,10 +66,14 @@ async function withApi<T>(
 }
 
 /**
- * 1. Click redirect vs a bare node:http 302, alternated A/B/A/B; then latency at half the rate.
- * Both servers get the same stream of 100 distinct click URLs (different links and sub ids),
- * prebuilt by the load generator so that its own cost stays small next to the servers'. (Thousands
- * of distinct URLs cost autocannon a second-long stall at start, which shows up as latency.)
+ * 1. Click redirect vs a bare node:http 302, alternated A/B/A/B; then latency of both at half the
+ * measured click rate. Both servers get the same stream of 100 distinct click URLs (different links
+ * and sub ids), prebuilt by the load generators so that their own cost stays small next to the
+ * servers'. (Thousands of distinct URLs cost autocannon a second-long stall at start.)
+ *
+ * Latency comes from the paced generator, not autocannon: autocannon's rate mode sends each
+ * second's quota in a burst and then idles, which measures queueing at saturation. The paced one
+ * sends evenly spaced requests and times each from its intended send time.
  */
 export async function runClickPhase(state: RunState): Promise<void> {
   const clickPath = clickPathFor(state);
@@ -80,6 +85,9 @@ export async function runClickPhase(state: RunState): Promise<void> {
     const clickRates: number[] = [];
     let redirected = 0;
     let errors = 0;
+    let fixedRate: number;
+    let fixed: PacedLoadResult;
+    let referenceFixed: PacedLoadResult;
     try {
       for (let r = 0; r < state.rounds; r++) {
         refRates.push((await runLoad({ url: reference.url, seconds: state.phaseSeconds, paths })).rps);
@@ -88,26 +96,26 @@ export async function runClickPhase(state: RunState): Promise<void> {
         redirected += run.answers['3xx'];
         errors += run.answers['4xx'] + run.answers['5xx'] + run.answers.errors;
       }
+      state.clickRate = median(clickRates);
+      fixedRate = Math.max(1, Math.round(state.clickRate / 2));
+      const seconds = state.phaseSeconds * 2;
+      fixed = await runPacedLoad({ url: api.url, rate: fixedRate, seconds, paths });
+      // The same rate and generator against the bare server: the latency floor of this machine.
+      referenceFixed = await runPacedLoad({ url: reference.url, rate: fixedRate, seconds, paths });
     } finally {
       await reference.stop();
     }
-    const clickRate = median(clickRates);
-    state.clickRate = clickRate;
-    const fixedRate = Math.max(1, Math.round(clickRate / 2));
-    const fixed = await runLoad({
-      url: api.url,
-      seconds: state.phaseSeconds * 2,
-      paths,
-      rate: fixedRate,
-    });
     redirected += fixed.answers['3xx'];
+    errors += fixed.answers['4xx'] + fixed.answers['5xx'] + fixed.answers.errors;
     const stored = (await countRows(state.store, 'clicks')) - before;
     state.report.clicks = {
       referenceRps: median(refRates),
-      trackwireRps: clickRate,
-      ratio: clickRate / median(refRates),
+      trackwireRps: state.clickRate,
+      ratio: state.clickRate / median(refRates),
       p50Ms: fixed.p50,
       p99Ms: fixed.p99,
+      referenceP50Ms: referenceFixed.p50,
+      referenceP99Ms: referenceFixed.p99,
       fixedRate,
       redirected,
       stored,
@@ -196,14 +204,18 @@ export async function runOutboundPhase(state: RunState): Promise<void> {
   };
 }
 
-/** 4. Memory growth across a soak at a fixed click rate (a quarter of the measured maximum). */
+/**
+ * 4. Memory growth across a soak at a fixed click rate (a quarter of the measured maximum), evenly
+ * paced. 1 000 distinct click URLs, prebuilt and cycled: every click is still stored.
+ */
 export async function runSoakPhase(state: RunState, seconds: number): Promise<void> {
   const rate = Math.max(1, Math.round((state.clickRate ?? 2000) / 4));
+  const paths = Array.from({ length: 1_000 }, clickPathFor(state));
   await withApi(state, 'all', 'all (soak)', async (api) => {
     const samples: number[] = [];
     const timer = setInterval(() => samples.push(api.memory().rssMb), 5_000);
     try {
-      await runLoad({ url: api.url, seconds, nextPath: clickPathFor(state), rate });
+      await runPacedLoad({ url: api.url, rate, seconds, paths });
     } finally {
       clearInterval(timer);
     }

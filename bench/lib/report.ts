@@ -5,8 +5,12 @@ export interface Report {
     referenceRps: number;
     trackwireRps: number;
     ratio: number;
+    /** Trackwire's latency at `fixedRate`, from the paced generator. */
     p50Ms: number;
     p99Ms: number;
+    /** The bare node:http reference's latency at the same rate, same generator, same run. */
+    referenceP50Ms: number;
+    referenceP99Ms: number;
     fixedRate: number;
     redirected: number;
     stored: number;
@@ -56,7 +60,7 @@ export function printReport(r: Report): void {
       [
         'click latency',
         `p50 ${f(c.p50Ms, 1)} ms, p99 ${f(c.p99Ms, 1)} ms`,
-        `at ${c.fixedRate} req/s (half max)`,
+        `at ${c.fixedRate} req/s (half max); bare node:http p50 ${f(c.referenceP50Ms, 1)} ms, p99 ${f(c.referenceP99Ms, 1)} ms at the same rate`,
         `p99 ≤ 10 ms: ${verdict(c.p99Ms <= 10)}`,
       ],
       [
