@@ -12,6 +12,8 @@ export async function openMigratedStore(config: Config, log: Logger): Promise<St
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     onIdleConnectionError: (err) => log.warn({ err }, 'idle database connection lost; it will be replaced'),
+    onCheckpointerError: (err) =>
+      log.warn({ err }, 'SQLite checkpointer thread stopped; commits will checkpoint the WAL themselves'),
   });
   const applied = await migrateToLatest(store.db, store.capabilities);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
