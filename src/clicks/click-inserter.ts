@@ -1,16 +1,18 @@
 // How the click writer stores a batch. On a store with a raw SQLite handle, batches skip query
 // building: one cached prepared statement run per row inside one better-sqlite3 transaction, which
 // costs a fraction of compiling and preparing a fresh multi-row INSERT per batch (the click route is
-// the hottest path). Everywhere else, and whenever someone else's transaction is open on the shared
-// SQLite connection, the Kysely repository path is used.
+// the hottest path). On PostgreSQL each batch is one statement of fixed text
+// (click-inserter.postgres.ts). Whenever someone else's transaction is open on the shared SQLite
+// connection, the Kysely repository path is used.
 import type { Store } from '../db/store.ts';
 import { insertClicks } from './click.repository.ts';
 import type { ClickTable, NewClickRow } from './click.table.ts';
+import { createPostgresClickInserter } from './click-inserter.postgres.ts';
 import { SUB_KEYS } from './click-target.ts';
 
 export type ClickInserter = (rows: NewClickRow[]) => Promise<void>;
 
-const COLUMNS = [
+export const COLUMNS = [
   'id',
   'link_id',
   'offer_id',
@@ -37,7 +39,7 @@ const COLUMNS = [
 
 export function createClickInserter(store: Store): ClickInserter {
   const { db, sqlite } = store;
-  if (!sqlite) return (rows) => insertClicks(db, rows);
+  if (!sqlite) return createPostgresClickInserter(db, COLUMNS);
   const sql = `insert into clicks (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`;
   let insertAll: ((rows: NewClickRow[]) => void) | undefined;
   // Prepared on first use, so building the app never depends on the schema being migrated yet.
