@@ -1,6 +1,6 @@
-import { expect, it, type TestContext } from 'vitest';
+import { expect, it } from 'vitest';
 import { clickRow } from '../../test/support/rows.ts';
-import { describeEachStore, type TestStore } from '../../test/support/stores.ts';
+import { describePostgres, type TestStore } from '../../test/support/stores.ts';
 import type { ClickRow } from './click.table.ts';
 import {
   clickRowsJson,
@@ -75,11 +75,6 @@ async function storedBatch(testStore: TestStore, batch: string): Promise<ClickRo
     .execute();
 }
 
-/** These tests are about the PostgreSQL statement; SQLite has its own path. */
-function postgresOnly(testStore: TestStore, context: TestContext): void {
-  if (testStore.dialect !== 'postgres') context.skip('PostgreSQL only');
-}
-
 it('has one statement text whatever the batch size, naming every column, with one parameter', () => {
   const text = postgresClickInsertSql(COLUMNS);
   expect(text.match(/\$\d+/g)).toEqual(['$1']);
@@ -96,11 +91,10 @@ it('sends lone surrogates as U+FFFD, as a plain string parameter would, and leav
   expect(clickRowsJson([row('Grüße 😀')])).toBe(JSON.stringify([row('Grüße 😀')]));
 });
 
-describeEachStore('PostgreSQL click inserter', (current) => {
+describePostgres('PostgreSQL click inserter', (current) => {
   for (const size of [1, 7, 300]) {
-    it(`stores a batch of ${size} with every column exactly as given`, async (context) => {
+    it(`stores a batch of ${size} with every column exactly as given`, async () => {
       const testStore = current();
-      postgresOnly(testStore, context);
       const insert = createPostgresClickInserter(testStore.store.db, COLUMNS);
       const batch = `b${size}`;
       const rows = Array.from({ length: size }, (_, i) => awkwardClick(i, batch));
@@ -109,9 +103,8 @@ describeEachStore('PostgreSQL click inserter', (current) => {
     });
   }
 
-  it('keeps every awkward string and null apart from the string "NULL"', async (context) => {
+  it('keeps every awkward string and null apart from the string "NULL"', async () => {
     const testStore = current();
-    postgresOnly(testStore, context);
     const insert = createPostgresClickInserter(testStore.store.db, COLUMNS);
     const rows = AWKWARD.map((value, i) => {
       const row = clickRow({ link_id: 1, offer_id: 1, publisher_id: 1, advertiser_id: 1, is_bot: 1 });
@@ -124,18 +117,16 @@ describeEachStore('PostgreSQL click inserter', (current) => {
     expect(await storedBatch(testStore, 'aw')).toEqual(rows);
   });
 
-  it('stores a lone surrogate as U+FFFD instead of failing the batch', async (context) => {
+  it('stores a lone surrogate as U+FFFD instead of failing the batch', async () => {
     const testStore = current();
-    postgresOnly(testStore, context);
     const insert = createPostgresClickInserter(testStore.store.db, COLUMNS);
     const row = { ...awkwardClick(1, 'ls'), referrer: 'a\ud800b', sub1: '\\ud800' };
     await insert([row]);
     expect(await storedBatch(testStore, 'ls')).toEqual([{ ...row, referrer: 'a\ufffdb' }]);
   });
 
-  it('writes a batch all or nothing when one row breaks the primary key', async (context) => {
+  it('writes a batch all or nothing when one row breaks the primary key', async () => {
     const testStore = current();
-    postgresOnly(testStore, context);
     const insert = createPostgresClickInserter(testStore.store.db, COLUMNS);
     const stored = awkwardClick(0, 'dup0');
     await insert([stored]);
@@ -152,9 +143,8 @@ describeEachStore('PostgreSQL click inserter', (current) => {
     expect(await storedBatch(testStore, 'dup0')).toEqual([stored]);
   });
 
-  it('does nothing with an empty batch', async (context) => {
+  it('does nothing with an empty batch', async () => {
     const testStore = current();
-    postgresOnly(testStore, context);
     await createPostgresClickInserter(testStore.store.db, COLUMNS)([]);
   });
 });

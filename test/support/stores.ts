@@ -90,26 +90,34 @@ export async function openTestStore(
   return { store, dialect, sqlitePath, close: () => store.close() };
 }
 
+/** Declares `body` on one store; the PostgreSQL suite is skipped, loudly, when PostgreSQL is down. */
+function describeOnStore(dialect: Dialect, name: string, body: (current: () => TestStore) => void): void {
+  const skip = dialect === 'postgres' && postgresProblem !== undefined;
+  const title = skip ? `${name} [postgres — SKIPPED: PostgreSQL unreachable]` : `${name} [${dialect}]`;
+  (skip ? describe.skip : describe)(title, () => {
+    let testStore: TestStore | undefined;
+    beforeAll(async () => {
+      testStore = await openTestStore(dialect);
+    });
+    afterAll(async () => {
+      await testStore?.close();
+    });
+    body(() => {
+      if (!testStore) throw new Error('store not open yet');
+      return testStore;
+    });
+  });
+}
+
 /**
  * Declares `body` once per store. Inside, `current()` gives the suite's migrated store.
  * Each suite gets its own store, shared by the tests in it.
  */
 export function describeEachStore(name: string, body: (current: () => TestStore) => void): void {
-  for (const dialect of ['sqlite', 'postgres'] as const) {
-    const skip = dialect === 'postgres' && postgresProblem !== undefined;
-    const title = skip ? `${name} [postgres — SKIPPED: PostgreSQL unreachable]` : `${name} [${dialect}]`;
-    (skip ? describe.skip : describe)(title, () => {
-      let testStore: TestStore | undefined;
-      beforeAll(async () => {
-        testStore = await openTestStore(dialect);
-      });
-      afterAll(async () => {
-        await testStore?.close();
-      });
-      body(() => {
-        if (!testStore) throw new Error('store not open yet');
-        return testStore;
-      });
-    });
-  }
+  for (const dialect of ['sqlite', 'postgres'] as const) describeOnStore(dialect, name, body);
+}
+
+/** For code that exists only on PostgreSQL: declares `body` on a PostgreSQL store alone. */
+export function describePostgres(name: string, body: (current: () => TestStore) => void): void {
+  describeOnStore('postgres', name, body);
 }
