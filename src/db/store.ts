@@ -4,10 +4,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type Capabilities, POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './capabilities.ts';
 import type { Database } from './database.types.ts';
+import { SharedFileSqliteDialect } from './sqlite-dialect.ts';
 import { withStatementCache } from './statement-cache.ts';
 
 export interface Store {
@@ -116,8 +117,14 @@ export function openStore(options: StoreOptions): Store {
     path = join(dir, 'trackwire.sqlite');
   }
   const sqlite = openSqlite(path);
+  // Other processes write to this file too (a `trackwire worker`, CLI commands): the dialect waits
+  // for their locks without blocking the event loop, which needs SQLite's own wait off. The few
+  // raw-handle writers wait the same way (waitOutBusy).
+  sqlite.pragma('busy_timeout = 0');
   const stopCheckpointer = startCheckpointer(sqlite, options.onCheckpointerError);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({
+    dialect: new SharedFileSqliteDialect({ database: withStatementCache(sqlite) }, sqlite),
+  });
   const close = async () => {
     await stopCheckpointer();
     await db.destroy();
