@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     const big = state.report.clicks;
     if (!big) throw new Error('click phase reported nothing');
     const line = (name: string, c: NonNullable<Report['clicks']>) =>
-      `${name}: ${c.trackwireRps.toFixed(0)} clicks/s (${((c.ratio ?? 0) * 100).toFixed(0)} % of bare ${c.referenceRps.toFixed(0)}), p99 ${c.p99Ms} ms`;
+      `${name}: ${c.trackwireRps.toFixed(0)} clicks/s (${((c.ratio ?? 0) * 100).toFixed(0)} % of bare ${c.referenceRps.toFixed(0)}), p99 ${c.p99Ms.toFixed(1)} ms`;
     console.log(line('empty table', empty));
     console.log(line(`${preload} clicks`, big));
     const ratio = big.trackwireRps / empty.trackwireRps;
