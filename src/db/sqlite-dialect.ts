@@ -65,8 +65,13 @@ class SharedFileSqliteDriver extends SqliteDriver {
     super(config);
   }
 
+  // SQLite has one connection: it is wrapped once, not on every query.
+  private wrapped: DatabaseConnection | undefined;
+
   override async acquireConnection(): Promise<DatabaseConnection> {
-    return waitingOutBusy(await super.acquireConnection(), this.sqlite);
+    const connection = await super.acquireConnection();
+    this.wrapped ??= waitingOutBusy(connection, this.sqlite);
+    return this.wrapped;
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {

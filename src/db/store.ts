@@ -63,9 +63,9 @@ export function openSqlite(path: string): SQLite.Database {
 //
 // It runs often (every 100 ms) so that each checkpoint is small. On ext4, a checkpoint's fsync of
 // the database file commits the filesystem journal, and the event loop's WAL writes wait for that
-// commit: the more a checkpoint copies, the longer they wait. Measured with the bench's paced click
-// load at half the maximum rate, p99 was 12–17 ms with 500 ms between checkpoints and 3–4 ms with
-// 100 ms; with 2–5 s it was 26–40 ms.
+// commit: the more a checkpoint copies, the longer they wait. In `npm run bench -- --only=clicks`
+// (paced load at half the maximum rate) p99 was 12–17 ms with 500 ms between checkpoints and
+// 3–4 ms with 100 ms. A paced 20 000 clicks/s on a one-link store gave p99 26–40 ms with 2–5 s.
 const CHECKPOINTER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const SQLite = require(workerData.sqliteModule);
