@@ -1,6 +1,6 @@
 // Outbound phases: start a worker process, time how long it takes to deliver what is queued.
-import { randomBytes } from 'node:crypto';
 import type { Store } from '../../src/db/store.ts';
+import { newDeliveryRow } from '../../src/postbacks/enqueue-deliveries.ts';
 import { startTrackwire } from './processes.ts';
 
 export interface DrainResult {
@@ -74,30 +74,18 @@ export async function addSlowDeliveries(
   const events = await store.db
     .selectFrom('conversion_events')
     .innerJoin('conversions', 'conversions.id', 'conversion_events.conversion_id')
-    .select([
-      'conversion_events.id as eventId',
-      'conversions.id as conversionId',
-      'conversions.publisher_id as publisherId',
-    ])
+    .select(['conversion_events.id as eventId', 'conversions.id as conversionId'])
     .limit(count)
     .execute();
-  const rows = events.map((e) => ({
-    id: `dlv_slow_${randomBytes(9).toString('hex')}`,
-    conversion_event_id: e.eventId,
-    postback_id: inserted.id,
-    conversion_id: e.conversionId,
-    publisher_id: template.publisher_id,
-    status: 'pending' as const,
-    attempts: 0,
-    next_run_at: now,
-    claim_id: null,
-    lease_until: null,
-    last_status_code: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-    completed_at: null,
-  }));
+  const rows = events.map((e) =>
+    newDeliveryRow(
+      e.eventId,
+      inserted.id,
+      { id: e.conversionId, publisher_id: template.publisher_id },
+      'pending',
+      now,
+    ),
+  );
   for (let i = 0; i < rows.length; i += 500)
     await store.db
       .insertInto('deliveries')

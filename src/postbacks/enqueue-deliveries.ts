@@ -8,6 +8,33 @@ import { newId } from '../shared/ids.ts';
 import { findPostbacksForOffer } from './postback.repository.ts';
 import { selectFiringPostbacks } from './postback-matching.ts';
 
+/** A delivery not yet attempted, of one event of `conversion` to one postback. */
+export function newDeliveryRow(
+  eventId: number,
+  postbackId: number,
+  conversion: Pick<ConversionRow, 'id' | 'publisher_id'>,
+  status: 'pending' | 'held',
+  now: number,
+): NewDeliveryRow {
+  return {
+    id: newId(now, 'dlv_'),
+    conversion_event_id: eventId,
+    postback_id: postbackId,
+    conversion_id: conversion.id,
+    publisher_id: conversion.publisher_id,
+    status,
+    attempts: 0,
+    next_run_at: now,
+    claim_id: null,
+    lease_until: null,
+    last_status_code: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+    completed_at: null,
+  };
+}
+
 /**
  * Call inside the same transaction that wrote `event`. Returns how many deliveries were queued;
  * after the transaction commits, the caller wakes the worker (ctx.notifyDeliveriesQueued()) when > 0.
@@ -87,24 +114,16 @@ export async function enqueueDeliveriesForEvent(
   const firing = selectFiringPostbacks(candidates, conversion, event.to_status);
   if (firing.length === 0) return 0;
 
-  const rows: NewDeliveryRow[] = firing.map((postback) => ({
-    id: newId(now, 'dlv_'),
-    conversion_event_id: event.id,
-    postback_id: postback.id,
-    conversion_id: conversion.id,
-    publisher_id: conversion.publisher_id,
+  const rows = firing.map((postback) =>
     // A disabled endpoint still owes this postback: hold it until someone re-enables and releases.
-    status: postback.state === 'disabled' ? 'held' : 'pending',
-    attempts: 0,
-    next_run_at: now,
-    claim_id: null,
-    lease_until: null,
-    last_status_code: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-    completed_at: null,
-  }));
+    newDeliveryRow(
+      event.id,
+      postback.id,
+      conversion,
+      postback.state === 'disabled' ? 'held' : 'pending',
+      now,
+    ),
+  );
   const inserted = await insertDeliveryRows(trx, rows);
   if (inserted.some((row) => row.status === 'pending')) await notifyChannel(trx, DELIVERIES_CHANNEL);
   return inserted.length;
