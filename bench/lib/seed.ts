@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/database.types.ts';
+import { postbackRow } from '../../test/support/rows.ts';
 
 export interface SeedSizes {
   advertisers: number;
@@ -88,30 +89,13 @@ export async function seedCatalog(
   }));
   await insertInChunks(links, (c) => db.insertInto('links').values(c).execute());
 
-  const postbacks = publisherIds.map((publisher_id) => ({
-    publisher_id,
-    scope: 'global' as const,
-    offer_id: null,
-    goal: null,
-    url: `${receiverUrl}/pb?id={postback_id}&cid={external_id}&payout={payout}&status={status}`,
-    method: 'GET' as const,
-    body_format: 'none' as const,
-    body_template: null,
-    headers: '{}',
-    statuses: JSON.stringify(['pending', 'approved', 'rejected', 'declined', 'reversed']),
-    enabled: 1,
-    fire_with_specific: 0,
-    timeout_ms: 15_000,
-    retry_4xx: 1,
-    state: 'active' as const,
-    disabled_reason: null,
-    disabled_at: null,
-    failure_streak: 0,
-    last_success_at: null,
-    last_failure_at: null,
-    created_at: now,
-    updated_at: now,
-  }));
+  const postbacks = publisherIds.map((publisher_id) =>
+    postbackRow({
+      publisher_id,
+      url: `${receiverUrl}/pb?id={postback_id}&cid={external_id}&payout={payout}&status={status}`,
+      created_at: now,
+    }),
+  );
   await insertInChunks(postbacks, (c) => db.insertInto('postbacks').values(c).execute());
   const postbackIds = (await db.selectFrom('postbacks').select('id').execute()).map((p) => p.id);
   return { slugs: links.map((l) => l.slug), tokens, postbackIds };
