@@ -3,22 +3,14 @@
 //   node bin/run-ts.js bench/big-table.ts --preload=10000000 [--seconds=5]
 // Target: the preloaded click rate is at least 80 % of the empty one (indexes and the write path
 // must not degrade with size). SQLite only: the point is the embedded store's b-trees.
-import { cpus } from 'node:os';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import { openStore, type Store } from '../src/db/store.ts';
+import type { Store } from '../src/db/store.ts';
 import { newId } from '../src/shared/ids.ts';
-import { createBenchDatabase } from './lib/bench-database.ts';
-import { type RunState, runClickPhase } from './lib/phases.ts';
-import { startReceiver } from './lib/receiver.ts';
+import { openBenchRun, parseArgs } from './lib/bench-run.ts';
+import { runClickPhase } from './lib/phases.ts';
 import type { Report } from './lib/report.ts';
-import { FULL_SIZES, type Seeded, seedCatalog } from './lib/seed.ts';
+import type { Seeded } from './lib/seed.ts';
 
-const args = new Map(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k, v ?? 'true'] as const;
-  }),
-);
+const args = parseArgs(process.argv.slice(2));
 const preload = Number(args.get('preload') ?? 10_000_000);
 const seconds = Number(args.get('seconds') ?? 5);
 const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0';
@@ -77,23 +69,8 @@ function preloadClicks(store: Store, seeded: Seeded, count: number): void {
 }
 
 async function main(): Promise<void> {
-  const receiver = await startReceiver();
-  const database = await createBenchDatabase(undefined);
-  const store = openStore(database.storeOptions);
-  await migrateToLatest(store.db, store.capabilities);
-  const seeded = await seedCatalog(store.db, FULL_SIZES, receiver.url);
-  const state: RunState = {
-    store,
-    seeded,
-    receiver,
-    env: { ...database.env, TRACKWIRE_ADMIN_KEY: 'tw_bench_admin_key_0123456789' },
-    smoke: false,
-    phaseSeconds: seconds,
-    rounds: 3,
-    report: { machine: { cpus: cpus().length, dialect: 'sqlite', smoke: false } } as Report,
-    peakRssMb: 0,
-    peaks: {},
-  };
+  const { state, close } = await openBenchRun({ smoke: false, phaseSeconds: seconds });
+  const { store, seeded } = state;
   try {
     await runClickPhase(state);
     const empty = state.report.clicks;
@@ -112,9 +89,7 @@ async function main(): Promise<void> {
       `preloaded / empty: ${(ratio * 100).toFixed(0)} % raw, ${(bareRatio * 100).toFixed(0)} % against the bare server of each run (target ≥ 80 %)`,
     );
   } finally {
-    await store.close();
-    await receiver.close();
-    await database.drop();
+    await close();
   }
 }
 
