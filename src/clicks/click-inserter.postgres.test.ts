@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { clickRow } from '../../test/support/rows.ts';
+import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../test/support/rows.ts';
 import { describePostgres, type TestStore } from '../../test/support/stores.ts';
 import type { ClickRow } from './click.table.ts';
 import {
@@ -37,18 +37,6 @@ const AWKWARD = [
   `long ${'ü'.repeat(3000)}`,
 ];
 
-const NOT_TEXT = [
-  'id',
-  'link_id',
-  'offer_id',
-  'publisher_id',
-  'advertiser_id',
-  'is_bot',
-  'created_at',
-] as const;
-type TextColumn = Exclude<(typeof COLUMNS)[number], (typeof NOT_TEXT)[number]>;
-const TEXT_COLUMNS = COLUMNS.filter((c): c is TextColumn => !(NOT_TEXT as readonly string[]).includes(c));
-
 /** Row `i` of a batch: every text column awkward or null, integers at their limits on some rows. */
 function awkwardClick(i: number, batch: string): ClickRow {
   const row = clickRow({
@@ -60,7 +48,7 @@ function awkwardClick(i: number, batch: string): ClickRow {
     created_at: i === 0 ? Number.MAX_SAFE_INTEGER : Date.UTC(2026, 0, 1) + i,
   });
   row.id = `${batch}-${String(i).padStart(4, '0')}-${row.id}`;
-  TEXT_COLUMNS.forEach((column, c) => {
+  OPTIONAL_CLICK_COLUMNS.forEach((column, c) => {
     row[column] = (i + c) % 5 === 0 ? null : AWKWARD[(i + c) % AWKWARD.length];
   });
   return row;
@@ -109,7 +97,7 @@ describePostgres('PostgreSQL click inserter', (current) => {
     const rows = AWKWARD.map((value, i) => {
       const row = clickRow({ link_id: 1, offer_id: 1, publisher_id: 1, advertiser_id: 1, is_bot: 1 });
       row.id = `aw-${String(i).padStart(4, '0')}`;
-      for (const column of TEXT_COLUMNS) row[column] = value;
+      for (const column of OPTIONAL_CLICK_COLUMNS) row[column] = value;
       row.referrer = null;
       return row;
     });

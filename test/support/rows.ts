@@ -1,5 +1,6 @@
 // Complete rows for tests that write straight into the store: name what matters, the rest is null.
 import type { ClickRow } from '../../src/clicks/click.table.ts';
+import { COLUMNS as CLICK_COLUMNS } from '../../src/clicks/click-inserter.ts';
 import { STATUSES } from '../../src/conversions/conversion.table.ts';
 import type { PostbackRow } from '../../src/postbacks/postback.table.ts';
 import { newId } from '../../src/shared/ids.ts';
@@ -33,6 +34,24 @@ const EMPTY_CLICK = {
   referrer: null,
   is_bot: 0,
 } satisfies Omit<ClickRow, keyof ClickKeys | 'id' | 'created_at'>;
+
+const REQUIRED_CLICK_COLUMNS = [
+  'id',
+  'link_id',
+  'offer_id',
+  'publisher_id',
+  'advertiser_id',
+  'is_bot',
+  'created_at',
+] as const;
+export type OptionalClickColumn = Exclude<
+  (typeof CLICK_COLUMNS)[number],
+  (typeof REQUIRED_CLICK_COLUMNS)[number]
+>;
+/** The click columns that may be empty: every text column but the id. */
+export const OPTIONAL_CLICK_COLUMNS = CLICK_COLUMNS.filter(
+  (c): c is OptionalClickColumn => !(REQUIRED_CLICK_COLUMNS as readonly string[]).includes(c),
+);
 
 /** A click row with every capture field empty unless given; id and time default to now. */
 export function clickRow(fields: ClickKeys & Partial<ClickRow>): ClickRow {
