@@ -89,6 +89,12 @@ export async function runClickPhase(state: RunState): Promise<void> {
     let fixed: PacedLoadResult;
     let referenceFixed: PacedLoadResult;
     try {
+      // Both servers warm up first (JIT, the link cache, SQLite's page cache), as in service.
+      const warmUp = (server: Child) => runLoad({ url: server.url, seconds: state.smoke ? 1 : 2, paths });
+      await warmUp(reference);
+      const warm = await warmUp(api);
+      redirected += warm.answers['3xx'];
+      errors += warm.answers['4xx'] + warm.answers['5xx'] + warm.answers.errors;
       for (let r = 0; r < state.rounds; r++) {
         refRates.push((await runLoad({ url: reference.url, seconds: state.phaseSeconds, paths })).rps);
         const run = await runLoad({ url: api.url, seconds: state.phaseSeconds, paths });
