@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../test/support/rows.ts';
 import { describePostgres, type TestStore } from '../../test/support/stores.ts';
@@ -54,6 +55,12 @@ function awkwardClick(i: number, batch: string): ClickRow {
   return row;
 }
 
+function poolOf(testStore: TestStore): pg.Pool {
+  const pool = testStore.store.postgres;
+  if (!pool) throw new Error('not a PostgreSQL store');
+  return pool;
+}
+
 async function storedBatch(testStore: TestStore, batch: string): Promise<ClickRow[]> {
   return testStore.store.db
     .selectFrom('clicks')
@@ -83,7 +90,7 @@ describePostgres('PostgreSQL click inserter', (current) => {
   for (const size of [1, 7, 300]) {
     it(`stores a batch of ${size} with every column exactly as given`, async () => {
       const testStore = current();
-      const insert = createPostgresClickInserter(testStore.store.db, COLUMNS);
+      const insert = createPostgresClickInserter(poolOf(testStore), COLUMNS);
       const batch = `b${size}`;
       const rows = Array.from({ length: size }, (_, i) => awkwardClick(i, batch));
       await insert(rows);
@@ -93,7 +100,7 @@ describePostgres('PostgreSQL click inserter', (current) => {
 
   it('keeps every awkward string and null apart from the string "NULL"', async () => {
     const testStore = current();
-    const insert = createPostgresClickInserter(testStore.store.db, COLUMNS);
+    const insert = createPostgresClickInserter(poolOf(testStore), COLUMNS);
     const rows = AWKWARD.map((value, i) => {
       const row = clickRow({ link_id: 1, offer_id: 1, publisher_id: 1, advertiser_id: 1, is_bot: 1 });
       row.id = `aw-${String(i).padStart(4, '0')}`;
@@ -107,7 +114,7 @@ describePostgres('PostgreSQL click inserter', (current) => {
 
   it('stores a lone surrogate as U+FFFD instead of failing the batch', async () => {
     const testStore = current();
-    const insert = createPostgresClickInserter(testStore.store.db, COLUMNS);
+    const insert = createPostgresClickInserter(poolOf(testStore), COLUMNS);
     const row = { ...awkwardClick(1, 'ls'), referrer: 'a\ud800b', sub1: '\\ud800' };
     await insert([row]);
     expect(await storedBatch(testStore, 'ls')).toEqual([{ ...row, referrer: 'a\ufffdb' }]);
@@ -115,7 +122,7 @@ describePostgres('PostgreSQL click inserter', (current) => {
 
   it('writes a batch all or nothing when one row breaks the primary key', async () => {
     const testStore = current();
-    const insert = createPostgresClickInserter(testStore.store.db, COLUMNS);
+    const insert = createPostgresClickInserter(poolOf(testStore), COLUMNS);
     const stored = awkwardClick(0, 'dup0');
     await insert([stored]);
 
@@ -133,6 +140,6 @@ describePostgres('PostgreSQL click inserter', (current) => {
 
   it('does nothing with an empty batch', async () => {
     const testStore = current();
-    await createPostgresClickInserter(testStore.store.db, COLUMNS)([]);
+    await createPostgresClickInserter(poolOf(testStore), COLUMNS)([]);
   });
 });

@@ -40,8 +40,9 @@ export const COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof ClickTable>;
 
 export function createClickInserter(store: Store): ClickInserter {
-  const { db, sqlite } = store;
-  if (!sqlite) return createPostgresClickInserter(db, COLUMNS);
+  const { db, sqlite, postgres } = store;
+  if (postgres) return createPostgresClickInserter(postgres, COLUMNS);
+  if (!sqlite) throw new Error('the store has neither a SQLite handle nor a PostgreSQL pool');
   let insertAll: ((rows: NewClickRow[]) => void) | undefined;
   return (rows) =>
     waitOutBusy(sqlite, () => {

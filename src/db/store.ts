@@ -18,6 +18,8 @@ export interface Store {
   readonly sqlite?: SQLite.Database;
   /** The PostgreSQL connection string, for LISTEN connections (absent on SQLite). */
   readonly postgresUrl?: string;
+  /** The PostgreSQL pool, for the few hot paths that send named prepared statements (absent on SQLite). */
+  readonly postgres?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export function openStore(options: StoreOptions): Store {
       db,
       capabilities: POSTGRES_CAPABILITIES,
       postgresUrl: options.databaseUrl,
+      postgres: pool,
       close: () => db.destroy(),
     };
   }
