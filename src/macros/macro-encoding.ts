@@ -24,8 +24,13 @@ function encodeComponent(value: string): string {
   }
 }
 
+/** RFC 3986's unreserved characters: a value made only of these is its own encoding. */
+const UNRESERVED_ONLY = /^[\w.~-]*$/;
+
 /** RFC 3986 percent-encoding: only unreserved characters stay as they are. */
 export function encodeUrlValue(value: string): string {
+  // Click ids, numeric ids and most sub ids need no encoding: tested once, not encoded and rescanned.
+  if (UNRESERVED_ONLY.test(value)) return value;
   const encoded = encodeComponent(value);
   return encoded.replace(RFC3986_EXTRA, percentByte);
 }

@@ -130,6 +130,25 @@ describe('encodings', () => {
     );
   });
 
+  it('url: every value encodes as RFC 3986 spells it, plain ones included', () => {
+    // The rule written out: percent-encode every UTF-8 byte except A-Z a-z 0-9 - . _ ~.
+    const rfc3986 = (value: string) =>
+      [...Buffer.from(value, 'utf8')]
+        .map((b) =>
+          /[\w.~-]/.test(String.fromCharCode(b)) && b < 0x80
+            ? String.fromCharCode(b)
+            : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+        )
+        .join('');
+    const plain = fc.stringMatching(/^[\w.~-]*$/);
+    fc.assert(
+      fc.property(fc.oneof(plain, fc.string({ unit: 'grapheme' }), fc.string()), (value) => {
+        expect(renderTemplate('{sub1}', { sub1: value })).toBe(rfc3986(value));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('form: application/x-www-form-urlencoded, as URLSearchParams writes it', () => {
     const rendered = renderTemplate('v={sub1}', { sub1: tricky }, 'form');
     expect(rendered).toBe(new URLSearchParams({ v: tricky }).toString());
