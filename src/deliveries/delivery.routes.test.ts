@@ -133,7 +133,7 @@ describeEachStore('delivery API', (current) => {
     const seen = [...page1.body.data, ...page2.body.data].map((d: { id: string }) => d.id).sort();
     expect(seen).toEqual([...mine.deliveryIds].sort());
     expect(
-      (await admin('GET', '/deliveries?status=succeeded&postbackId=' + mine.postbackId)).body.data,
+      (await admin('GET', `/deliveries?status=succeeded&postbackId=${mine.postbackId}`)).body.data,
     ).toEqual([]);
 
     const publisher = apiClient(
