@@ -8,6 +8,12 @@ describe('ids', () => {
     expect(idTime(id)).toBe(1_700_000_000_123);
   });
 
+  it('keep the encoding every stored id was made with', () => {
+    expect(firstIdAt(1_700_000_000_123)).toBe('-NjEtLWv----------------');
+    expect(firstIdAt(2 ** 47 + 12_345)).toBe('V----2-t----------------');
+    expect(newId(2 ** 48 - 1).slice(0, 8)).toBe('zzzzzzzz');
+  });
+
   it('sort in byte order as their times do, whatever the random part', () => {
     const times = [0, 1, 999, 1_000, 1_700_000_000_000, 1_700_000_000_001, 2 ** 47, 2 ** 48 - 1];
     const ids = times.flatMap((t) => [newId(t), newId(t), newId(t)]);
