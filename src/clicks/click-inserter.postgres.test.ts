@@ -3,12 +3,12 @@ import { expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../test/support/rows.ts';
 import { describePostgres, type TestStore } from '../../test/support/stores.ts';
 import type { ClickRow } from './click.table.ts';
+import { CLICK_COLUMNS as COLUMNS } from './click-columns.ts';
 import {
   clickRowsJson,
   createPostgresClickInserter,
   postgresClickInsertSql,
 } from './click-inserter.postgres.ts';
-import { COLUMNS } from './click-inserter.ts';
 
 // Strings that JSON must escape, that look like other JSON values, or that a careless encoding would
 // turn into NULL.

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../test/support/rows.ts';
 import { openTestStore, type TestStore } from '../../test/support/stores.ts';
 import type { ClickRow } from './click.table.ts';
+import { CLICK_COLUMNS as COLUMNS } from './click-columns.ts';
 import { createSqliteRowWriter } from './click-inserter.sqlite.ts';
-import { COLUMNS } from './click-inserter.ts';
 
 let testStore: TestStore;
 beforeEach(async () => {
@@ -34,7 +34,7 @@ function sqliteOf(store: TestStore): Database.Database {
 
 it('stores rows of many different column sets with every column exactly as given', async () => {
   const rows = Array.from({ length: 300 }, (_, i) => patchyClick(i));
-  const write = createSqliteRowWriter(sqliteOf(testStore), COLUMNS);
+  const write = createSqliteRowWriter(sqliteOf(testStore));
   write(rows.slice(0, 7));
   write(rows.slice(7));
   expect(await stored()).toEqual(rows);
@@ -45,18 +45,18 @@ it('stores a row with every column set, and one with only what is required', asy
   for (const column of OPTIONAL_CLICK_COLUMNS) full[column] = `all ${column}`;
   const bare = clickRow({ link_id: 1, offer_id: 1, publisher_id: 1, advertiser_id: 1 });
   bare.id = 'r-bare';
-  createSqliteRowWriter(sqliteOf(testStore), COLUMNS)([full, bare]);
+  createSqliteRowWriter(sqliteOf(testStore))([full, bare]);
   expect(await stored()).toEqual([full, bare].sort((a, b) => a.id.localeCompare(b.id)));
 });
 
 it('falls back to the statement naming every column once its cache of column sets is full', async () => {
   const rows = Array.from({ length: 40 }, (_, i) => patchyClick(i));
-  createSqliteRowWriter(sqliteOf(testStore), COLUMNS, 2)(rows);
+  createSqliteRowWriter(sqliteOf(testStore), 2)(rows);
   expect(await stored()).toEqual(rows);
 });
 
 it('writes a batch all or nothing when one row breaks the primary key', async () => {
-  const write = createSqliteRowWriter(sqliteOf(testStore), COLUMNS);
+  const write = createSqliteRowWriter(sqliteOf(testStore));
   const rows = Array.from({ length: 5 }, (_, i) => patchyClick(i));
   rows[4] = { ...rows[4], id: rows[1].id };
   expect(() => write(rows)).toThrow(/UNIQUE constraint/);

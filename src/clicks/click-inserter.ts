@@ -7,41 +7,16 @@
 import { waitOutBusy } from '../db/sqlite-dialect.ts';
 import type { Store } from '../db/store.ts';
 import { insertClicks } from './click.repository.ts';
-import type { ClickTable, NewClickRow } from './click.table.ts';
+import type { NewClickRow } from './click.table.ts';
+import { CLICK_COLUMNS } from './click-columns.ts';
 import { createPostgresClickInserter } from './click-inserter.postgres.ts';
 import { createSqliteRowWriter } from './click-inserter.sqlite.ts';
-import { SUB_KEYS } from './click-target.ts';
 
 export type ClickInserter = (rows: NewClickRow[]) => Promise<void>;
 
-export const COLUMNS = [
-  'id',
-  'link_id',
-  'offer_id',
-  'publisher_id',
-  'advertiser_id',
-  ...SUB_KEYS,
-  'external_id',
-  'fbclid',
-  'ttclid',
-  'gclid',
-  'gbraid',
-  'wbraid',
-  'msclkid',
-  'ip',
-  'user_agent',
-  'device',
-  'os',
-  'browser',
-  'country',
-  'referrer',
-  'is_bot',
-  'created_at',
-] as const satisfies ReadonlyArray<keyof ClickTable>;
-
 export function createClickInserter(store: Store): ClickInserter {
   const { db, sqlite, postgres } = store;
-  if (postgres) return createPostgresClickInserter(postgres, COLUMNS);
+  if (postgres) return createPostgresClickInserter(postgres, CLICK_COLUMNS);
   if (!sqlite) throw new Error('the store has neither a SQLite handle nor a PostgreSQL pool');
   let insertAll: ((rows: NewClickRow[]) => void) | undefined;
   return (rows) =>
@@ -50,7 +25,7 @@ export function createClickInserter(store: Store): ClickInserter {
       // outer transaction would take already-redirected clicks with it: wait our turn instead.
       if (sqlite.inTransaction) return insertClicks(db, rows);
       // Prepared on first use, so building the app never depends on the schema being migrated yet.
-      insertAll ??= createSqliteRowWriter(sqlite, COLUMNS);
+      insertAll ??= createSqliteRowWriter(sqlite);
       insertAll(rows);
     });
 }

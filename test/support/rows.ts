@@ -1,6 +1,6 @@
 // Complete rows for tests that write straight into the store: name what matters, the rest is null.
 import type { ClickRow } from '../../src/clicks/click.table.ts';
-import { COLUMNS as CLICK_COLUMNS } from '../../src/clicks/click-inserter.ts';
+import { CLICK_COLUMNS } from '../../src/clicks/click-columns.ts';
 import { STATUSES } from '../../src/conversions/conversion.table.ts';
 import type { PostbackRow } from '../../src/postbacks/postback.table.ts';
 import { newId } from '../../src/shared/ids.ts';
