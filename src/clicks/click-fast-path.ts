@@ -3,10 +3,9 @@
 // Anything this does not recognise as a plain click request goes to Fastify, which answers the
 // same route with the same outcomes (click.routes.ts), so behaviour does not depend on the path.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseQuery } from 'node:querystring';
 import type { ClickFollower, Outcome } from './click-follower.ts';
 import { HTML, NOT_FOUND_PAGE, UNAVAILABLE_PAGE } from './click-pages.ts';
-import type { Query } from './click-params.ts';
+import { queryStringOf } from './click-params.ts';
 
 /** Handles the request and returns true, or returns false without touching it. */
 export type RawRequestHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -58,12 +57,11 @@ export function createClickFastPath(follower: ClickFollower): RawRequestHandler 
     const mark = url.indexOf('?');
     const slug = slugOf(mark < 0 ? url : url.slice(0, mark));
     if (slug === null) return false;
-    const query: Query = mark < 0 ? {} : parseQuery(url.slice(mark + 1));
     const headers = req.headers;
     follower
       .follow({
         slug,
-        query,
+        queryString: queryStringOf(url),
         socketAddress: req.socket.remoteAddress,
         forwardedFor: headers['x-forwarded-for'],
         userAgent: headers['user-agent'],

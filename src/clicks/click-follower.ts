@@ -7,7 +7,6 @@ import { GroupCommit } from '../shared/group-commit.ts';
 import { buildClick, destinationFor } from './click.service.ts';
 import type { ClickRow } from './click.table.ts';
 import { createClickInserter } from './click-inserter.ts';
-import type { Query } from './click-params.ts';
 import type { ClickTarget } from './click-target.ts';
 import { ClickTargetCache } from './click-target-cache.ts';
 import { createClickTargetLoader } from './click-target-loader.ts';
@@ -19,7 +18,8 @@ export type Outcome = { status: 302; location: string } | { status: 404 | 503 };
 
 export interface VisitRequest {
   slug: string;
-  query: Query;
+  /** The query string, after its '?' ('' when there is none). */
+  queryString: string;
   socketAddress: string | undefined;
   forwardedFor: string | string[] | undefined;
   userAgent: string | undefined;
@@ -77,7 +77,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
     let location: string;
     try {
       click = buildClick(target, {
-        query: visit.query,
+        queryString: visit.queryString,
         ip: resolveClientIp(visit.socketAddress, visit.forwardedFor, trustedProxies),
         userAgent: visit.userAgent,
         referrer: visit.referrer,

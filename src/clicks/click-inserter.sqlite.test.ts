@@ -3,7 +3,6 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../test/support/rows.ts';
 import { openTestStore, type TestStore } from '../../test/support/stores.ts';
 import type { ClickRow } from './click.table.ts';
-import { CLICK_COLUMNS as COLUMNS } from './click-columns.ts';
 import { createSqliteRowWriter } from './click-inserter.sqlite.ts';
 
 let testStore: TestStore;

@@ -1,16 +1,15 @@
+import { type ParsedUrlQuery, parse as parseQuery } from 'node:querystring';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  AD_CLICK_ID_PARAMS,
-  cleanValue,
-  EXTERNAL_ID_PARAMS,
-  parseClickParams,
-  type Query,
-} from './click-params.ts';
+import { AD_CLICK_ID_PARAMS, cleanValue, EXTERNAL_ID_PARAMS, parseClickParams } from './click-params.ts';
 import { SUB_KEYS, type SubValues } from './click-target.ts';
 
-/** The rules spelled out one name at a time, as the parser's specification. */
-function specParse(query: Query, defaults: SubValues) {
+/**
+ * The rules spelled out one name at a time, as the parser's specification, over the query as
+ * node's querystring.parse reads it.
+ */
+function specParse(queryString: string, defaults: SubValues) {
+  const query: ParsedUrlQuery = parseQuery(queryString);
   const first = (name: string) => {
     const raw = Object.hasOwn(query, name) ? query[name] : undefined;
     return cleanValue(Array.isArray(raw) ? raw[0] : raw);
@@ -33,13 +32,13 @@ const KNOWN_NAMES = [
 
 describe('parseClickParams', () => {
   it('takes the first value of a repeated parameter and treats empty as absent', () => {
-    const params = parseClickParams({ sub1: ['a', 'b'], sub2: '', subid_2: 'two', cid: ['', 'x'] }, {});
+    const params = parseClickParams('sub1=a&sub2=&sub1=b&subid_2=two&cid&cid=x', {});
     expect(params.subs).toEqual({ sub1: 'a', sub2: 'two' });
     expect(params.externalId).toBeNull();
   });
 
   it('lets the click override link defaults, sub by sub', () => {
-    expect(parseClickParams({ sub_id_1: 'click' }, { sub1: 'link', sub9: 'nine' }).subs).toEqual({
+    expect(parseClickParams('sub_id_1=click', { sub1: 'link', sub9: 'nine' }).subs).toEqual({
       sub1: 'click',
       sub9: 'nine',
     });
@@ -47,25 +46,59 @@ describe('parseClickParams', () => {
 });
 
 describe('parseClickParams against its specification', () => {
-  it('agrees on random queries: aliases in any URL order, repeats, empties, unknown names', () => {
-    const value = fc.oneof(fc.constant(''), fc.string({ maxLength: 6 }), fc.constant('\u0000'));
-    const name = fc.oneof(fc.constantFrom(...KNOWN_NAMES), fc.constantFrom('utm_source', '__proto__', 'x'));
-    const query = fc
-      .array(fc.tuple(name, fc.oneof(value, fc.array(value, { minLength: 1, maxLength: 3 }))), {
-        maxLength: 12,
-      })
-      .map((pairs) => {
-        const q: Query = Object.create(null);
-        for (const [k, v] of pairs) q[k] = v;
-        return q;
-      });
+  // Text that decoding must get right: '+', valid and broken %-escapes, multi-byte UTF-8, NUL.
+  const piece = fc.constantFrom(
+    'a',
+    'Z',
+    '9',
+    '+',
+    ' ',
+    '%20',
+    '%2B',
+    '%26',
+    '%3D',
+    '%',
+    '%4',
+    '%zz',
+    '%E6%97%A5',
+    '%ED%A0%80',
+    '%00',
+    '.',
+    '~',
+  );
+  const text = (maxLength: number) => fc.array(piece, { maxLength }).map((parts) => parts.join(''));
+  const known = fc.constantFrom(...KNOWN_NAMES);
+  // Known names as sent: plainly, %-encoded letter by letter, or with a '+' that decodes to a space.
+  const name = fc.oneof(
+    known,
+    known.map((n) => [...n].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')),
+    fc.constantFrom('utm_source', '__proto__', 'x', '', 'sub1+', 'c+id'),
+    text(3),
+  );
+  const segment = fc.oneof(
+    fc.tuple(name, text(6)).map(([n, v]) => `${n}=${v}`),
+    name, // a name with no '=' at all
+    fc.tuple(name, text(3), text(3)).map(([n, a, b]) => `${n}=${a}=${b}`),
+  );
+  const queryString = fc.array(segment, { maxLength: 14 }).map((segments) => segments.join('&'));
+
+  it('agrees on random query strings: aliases in any order, repeats, empties, encodings', () => {
     const defaults = fc.dictionary(fc.constantFrom(...SUB_KEYS), fc.string({ minLength: 1, maxLength: 4 }));
     fc.assert(
-      fc.property(query, defaults, (q, d) => {
+      fc.property(queryString, defaults, (q, d) => {
         expect(parseClickParams(q, d)).toEqual(specParse(q, d));
       }),
-      { numRuns: 2_000 },
+      { numRuns: 3_000 },
     );
+  });
+
+  it('reads no further than querystring.parse does (its first 1 000 pairs)', () => {
+    for (const filler of ['x=1', '', 'x']) {
+      for (const count of [998, 999, 1_000]) {
+        const q = `${Array(count).fill(filler).join('&')}&sub1=late&cid=late`;
+        expect(parseClickParams(q, {})).toEqual(specParse(q, {}));
+      }
+    }
   });
 });
 

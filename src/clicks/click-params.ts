@@ -1,9 +1,8 @@
 // What a click carries on its query string: sub ids (and their other spellings), the publisher's
 // own click id, and ad-platform click ids. Values are cleaned so nothing a visitor types can make
 // the insert fail: over-long values are cut, NUL bytes dropped, broken UTF-16 repaired.
+import { unescape as percentDecode } from 'node:querystring';
 import { SUB_KEYS, type SubValues } from './click-target.ts';
-
-export type Query = Record<string, string | string[] | undefined>;
 
 export const MAX_VALUE_LENGTH = 512;
 
@@ -36,27 +35,48 @@ export function cleanValue(value: string | null | undefined, max = MAX_VALUE_LEN
 }
 
 /** Where a query parameter goes: a sub id, the external id or an ad click id, and its precedence. */
-type Slot =
+type Slot = { index: number } & (
   | { kind: 'sub'; key: (typeof SUB_KEYS)[number]; rank: number }
   | { kind: 'external'; rank: number }
-  | { kind: 'ad'; name: (typeof AD_CLICK_ID_PARAMS)[number] };
+  | { kind: 'ad'; name: (typeof AD_CLICK_ID_PARAMS)[number] }
+);
 
 // A click's query string has a handful of parameters and we know 40 names: walking the query once
 // and looking each name up here costs less than probing the query for every name.
-const SLOTS = new Map<string, Slot>([
-  ...SUB_ALIASES.flatMap(([key, names]) =>
-    names.map((name, rank) => [name, { kind: 'sub', key, rank }] as const),
-  ),
-  ...EXTERNAL_ID_PARAMS.map((name, rank) => [name, { kind: 'external', rank }] as const),
-  ...AD_CLICK_ID_PARAMS.map((name) => [name, { kind: 'ad', name }] as const),
-]);
+const SLOTS = new Map<string, Slot>(
+  [
+    ...SUB_ALIASES.flatMap(([key, names]) =>
+      names.map((name, rank) => [name, { kind: 'sub', key, rank }] as const),
+    ),
+    ...EXTERNAL_ID_PARAMS.map((name, rank) => [name, { kind: 'external', rank }] as const),
+    ...AD_CLICK_ID_PARAMS.map((name) => [name, { kind: 'ad', name }] as const),
+  ].map(([name, slot], index) => [name, { ...slot, index }]),
+);
+/** Which known names the current walk has met (reset per call; the walk is synchronous). */
+const met = new Uint8Array(SLOTS.size);
 
-/** A repeated parameter counts by its first value; an empty one counts as absent. */
-function firstValue(raw: string | string[] | undefined): string | null {
-  return cleanValue(Array.isArray(raw) ? raw[0] : raw);
+/** What follows the '?' of a request URL ('' without one). Both click routes read the query this way. */
+export function queryStringOf(url: string): string {
+  const mark = url.indexOf('?');
+  return mark === -1 ? '' : url.slice(mark + 1);
 }
 
-export function parseClickParams(query: Query, defaultSubs: SubValues): ClickParams {
+/** As querystring.parse: pairs after the first 1 000 are not read. */
+const MAX_PAIRS = 1_000;
+
+/** A name or value decoded as querystring.parse does: '+' is a space, then lenient %-decoding. */
+function decodePart(text: string): string {
+  const spaced = text.includes('+') ? text.replaceAll('+', ' ') : text;
+  return spaced.includes('%') ? percentDecode(spaced) : spaced;
+}
+
+/**
+ * Reads the click's parameters straight from its query string (the part after '?'), with
+ * querystring.parse's decoding and rules: a repeated parameter counts by its first value, and an
+ * empty one counts as absent. Only the known names are decoded and kept: parsing the whole query into
+ * an object first cost more than the rest of this.
+ */
+export function parseClickParams(queryString: string, defaultSubs: SubValues): ClickParams {
   const subs: SubValues = {};
   const subRanks: Partial<Record<(typeof SUB_KEYS)[number], number>> = {};
   let externalId: string | null = null;
@@ -69,25 +89,37 @@ export function parseClickParams(query: Query, defaultSubs: SubValues): ClickPar
     wbraid: null,
     msclkid: null,
   };
-  for (const name in query) {
-    const slot = SLOTS.get(name);
-    if (slot === undefined) continue;
-    const value = firstValue(query[name]);
-    if (value === null) continue;
-    // Of several spellings present, the earliest in its alias list wins, whatever the URL's order.
-    if (slot.kind === 'sub') {
-      if (slot.rank < (subRanks[slot.key] ?? Number.POSITIVE_INFINITY)) {
-        subs[slot.key] = value;
-        subRanks[slot.key] = slot.rank;
+  met.fill(0);
+  const length = queryString.length;
+  // Where the next '=' is, found once and reused while the walk has not passed it.
+  let equals = queryString.indexOf('=');
+  for (let start = 0, pairs = 0; start < length && pairs < MAX_PAIRS; pairs++) {
+    let end = queryString.indexOf('&', start);
+    if (end === -1) end = length;
+    if (equals !== -1 && equals < start) equals = queryString.indexOf('=', start);
+    const hasValue = equals !== -1 && equals < end;
+    const slot = SLOTS.get(decodePart(queryString.slice(start, hasValue ? equals : end)));
+    if (slot !== undefined && met[slot.index] === 0) {
+      met[slot.index] = 1;
+      const value = hasValue ? cleanValue(decodePart(queryString.slice(equals + 1, end))) : null;
+      if (value !== null) {
+        // Of several spellings present, the earliest in its alias list wins, whatever the URL's order.
+        if (slot.kind === 'sub') {
+          if (slot.rank < (subRanks[slot.key] ?? Number.POSITIVE_INFINITY)) {
+            subs[slot.key] = value;
+            subRanks[slot.key] = slot.rank;
+          }
+        } else if (slot.kind === 'external') {
+          if (slot.rank < externalRank) {
+            externalId = value;
+            externalRank = slot.rank;
+          }
+        } else {
+          adClickIds[slot.name] = value;
+        }
       }
-    } else if (slot.kind === 'external') {
-      if (slot.rank < externalRank) {
-        externalId = value;
-        externalRank = slot.rank;
-      }
-    } else {
-      adClickIds[slot.name] = value;
     }
+    start = end + 1;
   }
   for (const key of SUB_KEYS) {
     if (subs[key] === undefined && defaultSubs[key] !== undefined) subs[key] = defaultSubs[key];

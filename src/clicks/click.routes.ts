@@ -7,11 +7,10 @@ import type { AppContext } from '../http/context.ts';
 import { createClickFastPath, type RawRequestHandler } from './click-fast-path.ts';
 import { createClickFollower } from './click-follower.ts';
 import { HTML, NOT_FOUND_PAGE, UNAVAILABLE_PAGE } from './click-pages.ts';
-import type { Query } from './click-params.ts';
+import { queryStringOf } from './click-params.ts';
 
 interface SlugRequest {
   Params: { slug: string };
-  Querystring: Query;
 }
 
 function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
@@ -26,7 +25,7 @@ export function registerClickRoutes(app: FastifyInstance, ctx: AppContext): RawR
   app.get<SlugRequest>('/c/:slug', { exposeHeadRoute: false }, async (request, reply) => {
     const outcome = await follower.follow({
       slug: request.params.slug,
-      query: request.query,
+      queryString: queryStringOf(request.raw.url ?? ''),
       socketAddress: request.socket.remoteAddress,
       forwardedFor: request.headers['x-forwarded-for'],
       userAgent: request.headers['user-agent'],

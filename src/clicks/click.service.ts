@@ -2,7 +2,7 @@
 import { macroValuesFromClick } from '../macros/click-macro-values.ts';
 import { newId } from '../shared/ids.ts';
 import type { ClickRow } from './click.table.ts';
-import { cleanValue, parseClickParams, type Query } from './click-params.ts';
+import { cleanValue, parseClickParams } from './click-params.ts';
 import type { ClickTarget } from './click-target.ts';
 import { lookupCountry } from './geo-country.ts';
 import { describeVisitor, type VisitorInfo } from './visitor-info.ts';
@@ -10,7 +10,8 @@ import { describeVisitor, type VisitorInfo } from './visitor-info.ts';
 export const MAX_USER_AGENT_LENGTH = 1_024;
 
 export interface Visit {
-  query: Query;
+  /** The query string, after its '?'. */
+  queryString: string;
   ip: string | null;
   userAgent: string | undefined;
   referrer: string | undefined;
@@ -20,7 +21,7 @@ export interface Visit {
 const UNKNOWN_VISITOR: VisitorInfo = { device: null, os: null, browser: null, isBot: false };
 
 export function buildClick(target: ClickTarget, visit: Visit): ClickRow {
-  const { subs, externalId, adClickIds } = parseClickParams(visit.query, target.defaultSubs);
+  const { subs, externalId, adClickIds } = parseClickParams(visit.queryString, target.defaultSubs);
   const userAgent = cleanValue(visit.userAgent, MAX_USER_AGENT_LENGTH);
   // Enrichment is best effort: a parser failure costs a field, never the click.
   let visitor = UNKNOWN_VISITOR;

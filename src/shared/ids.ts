@@ -7,7 +7,7 @@ const ALPHABET = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwx
 /** Every pair of letters, by the 12 bits they encode. */
 const PAIRS = Array.from({ length: 4096 }, (_, n) => ALPHABET[n >>> 6] + ALPHABET[n & 63]);
 const POOL_SIZE = 4095; // a multiple of 3: random bytes are taken three at a time
-const pool = Buffer.allocUnsafe(POOL_SIZE);
+const pool = Buffer.allocUnsafeSlow(POOL_SIZE);
 let poolOffset = POOL_SIZE;
 
 // Every click makes an id, so ids are written two letters (12 bits) at a time straight from the time
