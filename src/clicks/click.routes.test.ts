@@ -35,6 +35,17 @@ describeEachStore('GET /c/:slug', (current) => {
     await t?.close();
   });
 
+  it('percent-encodes what a raw macro or the offer URL itself would put unsafe into the Location header', async () => {
+    const { link } = await createCatalog(db(), {
+      offer: { url: 'https://adv.example/länd page?s={sub1:raw}&t={sub2}' },
+    });
+    const res = await visit(
+      `/c/${link.slug}?sub1=${encodeURIComponent('a b\tü')}&sub2=${encodeURIComponent('c d')}`,
+    );
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('https://adv.example/l%C3%A4nd%20page?s=a%20b%09%C3%BC&t=c%20d');
+  });
+
   it('records every captured field before answering 302 to the offer URL with macros URL-encoded', async () => {
     const { link, offer, publisher, advertiser } = await createCatalog(db(), {
       offer: {

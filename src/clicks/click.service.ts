@@ -68,7 +68,10 @@ function toHeaderSafe(url: string): string {
   return url.replace(/[^\x21-\x7e]+/g, (run) => encodeURIComponent(cleanValue(run, run.length) ?? ''));
 }
 
-/** The offer URL with this click's macros filled in, URL-encoded. */
+/** The offer URL with this click's macros filled in, URL-encoded, fit for a Location header. */
 export function destinationFor(target: ClickTarget, click: ClickRow): string {
-  return toHeaderSafe(target.destination.render(macroValuesFromClick(click), 'url'));
+  const { destination } = target;
+  const url = destination.render(macroValuesFromClick(click), 'url');
+  // Most offer URLs are safe by construction; checking the rendered text is for the rest.
+  return destination.urlIsVisibleAscii ? url : toHeaderSafe(url);
 }

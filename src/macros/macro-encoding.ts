@@ -67,6 +67,14 @@ function digest(algorithm: string): ValueWriter {
 
 const writeRaw: ValueWriter = (value) => value;
 
+/**
+ * Whether the writer's output in a URL is visible ASCII whatever the value: true of every writer but
+ * raw, since the others percent-encode, hex-encode, or both.
+ */
+export function writesVisibleAsciiInUrls(write: ValueWriter): boolean {
+  return write !== writeRaw;
+}
+
 /** Modifier (lower-case) → writer. `{x:urlencode}` is encoded once, whatever the template's encoding. */
 const MODIFIERS: ReadonlyMap<string, ValueWriter> = new Map<string, ValueWriter>([
   ['raw', writeRaw],

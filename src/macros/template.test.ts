@@ -149,6 +149,31 @@ describe('encodings', () => {
     );
   });
 
+  it('url: knows when a rendering can only be visible ASCII, and is right about it', () => {
+    expect(
+      compileTemplate('https://a.com/?c={click_id}&s={sub1:hash}&u={sub2:upper}').urlIsVisibleAscii,
+    ).toBe(true);
+    expect(compileTemplate('https://a.com/?s={sub1:raw}').urlIsVisibleAscii).toBe(false);
+    expect(compileTemplate('https://a.com/ü?s={sub1}').urlIsVisibleAscii).toBe(false);
+    expect(compileTemplate('https://a.com/a b').urlIsVisibleAscii).toBe(false);
+    const modifier = fc.constantFrom('', ':hash', ':upper', ':lower', ':urlencode', ':md5', ':raw');
+    const literal = fc.string({ maxLength: 8 }).map((text) => text.replace(/[{}#[\]]/g, ''));
+    fc.assert(
+      fc.property(
+        literal,
+        modifier,
+        literal,
+        fc.string({ unit: 'grapheme' }),
+        (before, mod, after, value) => {
+          const template = compileTemplate(`${before}{sub1${mod}}${after}`);
+          const rendered = template.render({ sub1: value }, 'url');
+          if (template.urlIsVisibleAscii) expect(rendered).toMatch(/^[\x21-\x7e]*$/);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('form: application/x-www-form-urlencoded, as URLSearchParams writes it', () => {
     const rendered = renderTemplate('v={sub1}', { sub1: tricky }, 'form');
     expect(rendered).toBe(new URLSearchParams({ v: tricky }).toString());

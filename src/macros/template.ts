@@ -1,6 +1,6 @@
 // Templates users paste (offer destination URLs, postback URLs and bodies), compiled once into
 // literal and macro parts so the click redirect and the delivery worker render without parsing.
-import type { MacroEncoding } from './macro-encoding.ts';
+import { type MacroEncoding, writesVisibleAsciiInUrls } from './macro-encoding.ts';
 import { type MacroUse, parseTemplate, type TemplatePart } from './template-parser.ts';
 
 export type { MacroEncoding } from './macro-encoding.ts';
@@ -11,18 +11,29 @@ export type MacroValues = Record<string, string | number | null | undefined>;
 
 export interface CompiledTemplate {
   readonly macros: readonly MacroUse[];
+  /**
+   * True when rendering in 'url' encoding can only yield visible ASCII (no space, control or non-ASCII
+   * character), whatever the values: its literal text is visible ASCII and no macro is written raw.
+   * Such a URL can go into a Location header as it is.
+   */
+  readonly urlIsVisibleAscii: boolean;
   render(values: MacroValues, encoding?: MacroEncoding): string;
 }
 
 const CACHE_LIMIT = 1_000;
+const VISIBLE_ASCII = /^[\x21-\x7e]*$/;
 const cache = new Map<string, CompiledTemplate>();
 
 function buildTemplate(template: string): CompiledTemplate {
   const { parts, macros } = parseTemplate(template);
   const frozenParts: readonly TemplatePart[] = Object.freeze(parts);
   const frozenMacros = Object.freeze(macros.map((use) => Object.freeze(use)));
+  const urlIsVisibleAscii = parts.every((part) =>
+    typeof part === 'string' ? VISIBLE_ASCII.test(part) : writesVisibleAsciiInUrls(part.write),
+  );
   return Object.freeze({
     macros: frozenMacros,
+    urlIsVisibleAscii,
     render(values: MacroValues, encoding: MacroEncoding = 'url'): string {
       let out = '';
       for (let i = 0; i < frozenParts.length; i++) {
