@@ -4,11 +4,11 @@
 // only per-row work on this side.
 //
 // Measured against the alternatives, per row, at a batch of 8 (the bench's batches are mostly 4-16):
-// Kysely's multi-row VALUES (the repository path), which compiles 33 parameters per row, costs 21-31
+// Kysely's multi-row VALUES (the repository path), which compiles 31 parameters per row, costs 21-31
 // µs in Node and 29-45 µs in the backend; one array per column spread by unnest() 16-21 and 45-66; this
 // 10-13 and 28-36. Sent unnamed, the server parses and plans the statement on every execution however
-// often its text repeats, and that is where unnest() loses: resolving 33 polymorphic calls and
-// running 33 function scans cost the backend more per statement than VALUES. So the statement is sent
+// often its text repeats, and that is where unnest() loses: resolving 31 polymorphic calls and
+// running 31 function scans cost the backend more per statement than VALUES. So the statement is sent
 // named, through the pg pool rather than Kysely: each connection parses and plans it once, and this
 // text then measured 15-17 µs in the backend.
 import type pg from 'pg';

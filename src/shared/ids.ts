@@ -6,8 +6,8 @@ import { randomFillSync } from 'node:crypto';
 const ALPHABET = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
 /** Every pair of letters, by the 12 bits they encode. */
 const PAIRS = Array.from({ length: 4096 }, (_, n) => ALPHABET[n >>> 6] + ALPHABET[n & 63]);
-const POOL_SIZE = 4095; // a multiple of 3: random bytes are taken three at a time
-const pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+const POOL_SIZE = 4096;
+const pool = Buffer.allocUnsafe(POOL_SIZE);
 let poolOffset = POOL_SIZE;
 
 // Every click makes an id, so ids are written two letters (12 bits) at a time straight from the time
