@@ -1,6 +1,6 @@
 // Conversion SQL only; the caller passes the db or a transaction.
-import type { Compilable } from 'kysely';
 import type { Db } from '../db/database.types.ts';
+import { capabilitiesOf } from '../db/notify.ts';
 import { preparedQuery } from '../db/prepared-query.ts';
 import type {
   ConversionEventRow,
@@ -81,27 +81,26 @@ export async function findConversionByDedupeKey(
   return (await byDedupeKeyQuery(db, dedupeKey)).rows[0];
 }
 
-// Inserts of every column in a fixed order, so each table's insert compiles once. A nullable
-// column the caller left out is written as null, which is its default.
-function preparedInsert<T extends 'conversions' | 'conversion_events' | 'postback_log', R>(
+// Inserts of every column in a fixed order, so each table's insert compiles once, giving back the
+// generated id. A nullable column the caller left out is written as null, which is its default.
+// SQLite reports the new rowid with every insert; RETURNING would turn the insert into a statement
+// that yields a result row, which costs more than the id is worth. PostgreSQL needs RETURNING.
+function preparedInsertReturningId<T extends 'conversion_events' | 'postback_log'>(
   table: T,
   columns: readonly string[],
-  returning: (q: ReturnType<typeof insertInto<T>>) => Compilable<R>,
 ) {
-  const query = preparedQuery(columns.length, (db, ...slots) =>
-    returning(
-      insertInto(db, table).values(Object.fromEntries(columns.map((c, i) => [c, slots[i]])) as never),
-    ),
-  );
-  return async (db: Db, row: Record<string, unknown>): Promise<R> => {
-    const { rows } = await query(db, ...columns.map((c) => row[c] ?? null));
-    if (rows.length === 0) throw new Error(`insert into ${table} returned no row`);
-    return rows[0];
+  const query = preparedQuery(columns.length, (db, ...slots) => {
+    const insert = db
+      .insertInto(table)
+      .values(Object.fromEntries(columns.map((c, i) => [c, slots[i]])) as never);
+    return capabilitiesOf(db).dialect === 'sqlite' ? insert : insert.returning('id');
+  });
+  return async (db: Db, row: Record<string, unknown>): Promise<number> => {
+    const { rows, insertId } = await query(db, ...columns.map((c) => row[c] ?? null));
+    const id = insertId ?? (rows[0] as { id?: unknown } | undefined)?.id;
+    if (id === undefined) throw new Error(`insert into ${table} gave no id`);
+    return Number(id);
   };
-}
-
-function insertInto<T extends 'conversions' | 'conversion_events' | 'postback_log'>(db: Db, table: T) {
-  return db.insertInto(table);
 }
 
 const CONVERSION_COLUMNS = [
@@ -128,18 +127,25 @@ const CONVERSION_COLUMNS = [
 const insertConversionQuery = preparedQuery(CONVERSION_COLUMNS.length, (db, ...slots) =>
   db
     .insertInto('conversions')
-    .values(Object.fromEntries(CONVERSION_COLUMNS.map((c, i) => [c, slots[i]])) as NewConversionRow),
+    .values(Object.fromEntries(CONVERSION_COLUMNS.map((c, i) => [c, slots[i]])) as NewConversionRow)
+    .onConflict((oc) => oc.column('dedupe_key').doNothing()),
 );
 
 /**
+ * Inserts `row` unless a conversion with its dedupe key is already stored (or, on PostgreSQL, is
+ * being committed by a concurrent twin, which the insert waits for): the stored row, or undefined
+ * for a duplicate. Trying the insert first spares new conversions, the common case, a lookup.
  * Every column is written from `row` (none has a database default), so the stored row is known
  * without RETURNING, which on SQLite costs several times the insert itself.
  */
-export async function insertConversion(db: Db, row: NewConversionRow): Promise<ConversionRow> {
+export async function insertConversionUnlessDuplicate(
+  db: Db,
+  row: NewConversionRow,
+): Promise<ConversionRow | undefined> {
   const stored = {} as Record<string, unknown>;
   for (const c of CONVERSION_COLUMNS) stored[c] = row[c] ?? null;
-  await insertConversionQuery(db, ...CONVERSION_COLUMNS.map((c) => stored[c]));
-  return stored as unknown as ConversionRow;
+  const { numAffectedRows } = await insertConversionQuery(db, ...CONVERSION_COLUMNS.map((c) => stored[c]));
+  return numAffectedRows === 0n ? undefined : (stored as unknown as ConversionRow);
 }
 
 export type ConversionPatch = Partial<
@@ -176,14 +182,14 @@ const EVENT_COLUMNS = [
   'postback_log_id',
   'created_at',
 ] as const satisfies readonly (keyof NewConversionEventRow)[];
-const insertEventRow = preparedInsert('conversion_events', EVENT_COLUMNS, (q) => q.returning('id'));
+const insertEventRow = preparedInsertReturningId('conversion_events', EVENT_COLUMNS);
 
 /** Only the generated id comes back: every other column is written from `row` (RETURNING * is dear). */
 export async function insertConversionEvent(db: Db, row: NewConversionEventRow): Promise<ConversionEventRow> {
   const stored = {} as Record<string, unknown>;
   for (const c of EVENT_COLUMNS) stored[c] = row[c] ?? null;
-  const { id } = await insertEventRow(db, stored);
-  return { id: Number(id), ...stored } as ConversionEventRow;
+  const id = await insertEventRow(db, stored);
+  return { id, ...stored } as ConversionEventRow;
 }
 
 const LOG_COLUMNS = [
@@ -201,11 +207,10 @@ const LOG_COLUMNS = [
   'conversion_id',
   'insecure',
 ] as const satisfies readonly (keyof NewPostbackLogRow)[];
-const insertLogRow = preparedInsert('postback_log', LOG_COLUMNS, (q) => q.returning('id'));
+const insertLogRow = preparedInsertReturningId('postback_log', LOG_COLUMNS);
 
 export async function insertPostbackLog(db: Db, row: NewPostbackLogRow): Promise<number> {
-  const { id } = await insertLogRow(db, { ...row });
-  return Number(id);
+  return insertLogRow(db, row as unknown as Record<string, unknown>);
 }
 
 /** True for a unique-constraint violation on either store (the dedupe key lost a race). */

@@ -7,11 +7,11 @@ import type { Db } from '../db/database.types.ts';
 import type { AppContext } from '../http/context.ts';
 import { enqueueDeliveriesForEvent } from '../postbacks/enqueue-deliveries.ts';
 import { newId } from '../shared/ids.ts';
-import { applyStatusChange, inTransactionWithRetry } from './apply-status-change.ts';
+import { applyStatusChange, ConcurrentChangeError, inTransactionWithRetry } from './apply-status-change.ts';
 import {
   findConversionByDedupeKey,
-  insertConversion,
   insertConversionEvent,
+  insertConversionUnlessDuplicate,
   insertPostbackLog,
 } from './conversion.repository.ts';
 import type { NewPostbackLogRow } from './conversion.table.ts';
@@ -105,38 +105,35 @@ async function recordPrepared(
 ): Promise<{ result: InboundResult; queued: number }> {
   const log = (outcome: InboundResult) =>
     insertPostbackLog(trx, postbackLogRow(ctx, request, now, outcome, p.advertiserId));
-  const existing = await findConversionByDedupeKey(trx, p.dedupeKey);
+  // No status on a first postback means approved: Trackier and RevBoost send one postback per
+  // confirmed conversion, and networks that hold conversions say so ("pending", "hold").
+  const status = p.status ?? 'approved';
+  const id = newId(now, 'cv_');
+  const conversion = await insertConversionUnlessDuplicate(trx, {
+    id,
+    click_id: p.click.id,
+    offer_id: p.click.offerId,
+    publisher_id: p.click.publisherId,
+    advertiser_id: p.advertiserId,
+    link_id: p.click.linkId,
+    goal: p.goal,
+    txn_id: p.txnId,
+    dedupe_key: p.dedupeKey,
+    status,
+    status_raw: p.statusRaw,
+    payout: p.payout,
+    revenue: p.revenue,
+    sale_amount: p.saleAmount,
+    currency: p.currency,
+    needs_review: p.review ? 1 : 0,
+    review_reason: p.review,
+    created_at: now,
+    updated_at: now,
+  });
 
-  if (!existing) {
-    // No status on a first postback means approved: Trackier and RevBoost send one postback per
-    // confirmed conversion, and networks that hold conversions say so ("pending", "hold").
-    const status = p.status ?? 'approved';
-    const id = newId(now, 'cv_');
+  if (conversion) {
     const result: InboundResult = { code: 'conversion_created', conversionId: id, status };
     const logId = await log(result);
-    // A concurrent twin may insert the same dedupe key first: the unique violation rolls this
-    // transaction back and inTransactionWithRetry starts over, finding the twin's conversion.
-    const conversion = await insertConversion(trx, {
-      id,
-      click_id: p.click.id,
-      offer_id: p.click.offerId,
-      publisher_id: p.click.publisherId,
-      advertiser_id: p.advertiserId,
-      link_id: p.click.linkId,
-      goal: p.goal,
-      txn_id: p.txnId,
-      dedupe_key: p.dedupeKey,
-      status,
-      status_raw: p.statusRaw,
-      payout: p.payout,
-      revenue: p.revenue,
-      sale_amount: p.saleAmount,
-      currency: p.currency,
-      needs_review: p.review ? 1 : 0,
-      review_reason: p.review,
-      created_at: now,
-      updated_at: now,
-    });
     const event = await insertConversionEvent(trx, {
       conversion_id: id,
       from_status: null,
@@ -152,6 +149,9 @@ async function recordPrepared(
     return { result, queued };
   }
 
+  const existing = await findConversionByDedupeKey(trx, p.dedupeKey);
+  // The insert found the key taken, so the row is there unless it was deleted since: start over.
+  if (!existing) throw new ConcurrentChangeError(`conversion ${p.dedupeKey} vanished`);
   const base = { conversionId: existing.id, status: existing.status };
   if (p.status === undefined || p.status === existing.status) {
     const result: InboundResult = { code: 'duplicate', ...base };
