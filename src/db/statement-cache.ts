@@ -8,14 +8,19 @@ import type { SqliteDatabase } from 'kysely';
 
 const DEFAULT_MAX_STATEMENTS = 500;
 
+/** Kysely's view of a SQLite database, with better-sqlite3's own statements. */
+export interface StatementCache extends SqliteDatabase {
+  prepare(sql: string): SQLite.Statement;
+}
+
 export function withStatementCache(
   sqlite: SQLite.Database,
   maxStatements = DEFAULT_MAX_STATEMENTS,
-): SqliteDatabase {
+): StatementCache {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(sql) {
+    prepare(sql: string) {
       const cached = statements.get(sql);
       // A statement still iterating a streamed result cannot run another query: use a fresh one.
       if (cached && !cached.busy) return cached;

@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type Capabilities, POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './capabilities.ts';
 import type { Database } from './database.types.ts';
+import { runTransactionQueriesDirectly } from './prepared-query.ts';
 import { SharedFileSqliteDialect } from './sqlite-dialect.ts';
 import { withStatementCache } from './statement-cache.ts';
 
@@ -125,9 +126,11 @@ export function openStore(options: StoreOptions): Store {
   // raw-handle writers wait the same way (waitOutBusy).
   sqlite.pragma('busy_timeout = 0');
   const stopCheckpointer = startCheckpointer(sqlite, options.onCheckpointerError);
+  const statements = withStatementCache(sqlite);
   const db = new Kysely<Database>({
-    dialect: new SharedFileSqliteDialect({ database: withStatementCache(sqlite) }, sqlite),
+    dialect: new SharedFileSqliteDialect({ database: statements }, sqlite),
   });
+  runTransactionQueriesDirectly(db, { sqlite, prepare: (sql) => statements.prepare(sql) });
   const close = async () => {
     await stopCheckpointer();
     await db.destroy();
