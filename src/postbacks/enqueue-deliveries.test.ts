@@ -77,6 +77,14 @@ describeEachStore('enqueueDeliveriesForEvent', (current) => {
     expect(await firedPostbacks(w.event)).toHaveLength(2);
   });
 
+  it('counts what it queued past the prepared row counts too (a publisher with ten postbacks)', async () => {
+    const w = await world();
+    for (let i = 0; i < 10; i++) await insertTestPostback(db(), w.ids.publisherId);
+    expect(await enqueue(w.conversion, w.event)).toBe(10);
+    expect(await enqueue(w.conversion, w.event)).toBe(0);
+    expect(await firedPostbacks(w.event)).toHaveLength(10);
+  });
+
   it('lets an offer postback override the global one unless the global one fires with specific', async () => {
     const w = await world();
     const global = await insertTestPostback(db(), w.ids.publisherId);

@@ -5,7 +5,7 @@ import { DELIVERIES_CHANNEL, notifyChannel } from '../db/notify.ts';
 import { preparedQuery } from '../db/prepared-query.ts';
 import type { NewDeliveryRow } from '../deliveries/delivery.table.ts';
 import { newId } from '../shared/ids.ts';
-import { findPostbacksForOffer } from './postback.repository.ts';
+import { findOutboxCandidates } from './postback.repository.ts';
 import { selectFiringPostbacks } from './postback-matching.ts';
 
 /** A delivery not yet attempted, of one event of `conversion` to one postback. */
@@ -76,22 +76,19 @@ function deliveriesInsert(count: number) {
         ),
       )
       // The unique (event, postback) pair makes a repeated enqueue (a retried transaction) a no-op.
-      .onConflict((oc) => oc.columns(['conversion_event_id', 'postback_id']).doNothing())
-      .returning(['id', 'status']),
+      .onConflict((oc) => oc.columns(['conversion_event_id', 'postback_id']).doNothing()),
   );
 }
 
-async function insertDeliveryRows(
-  trx: Db,
-  rows: NewDeliveryRow[],
-): Promise<{ id: string; status: string }[]> {
+/** Inserts the rows that are not there yet; how many were. */
+async function insertDeliveryRows(trx: Db, rows: NewDeliveryRow[]): Promise<number> {
   if (rows.length > MAX_PREPARED_ROWS) {
-    return trx
+    const result = await trx
       .insertInto('deliveries')
       .values(rows)
       .onConflict((oc) => oc.columns(['conversion_event_id', 'postback_id']).doNothing())
-      .returning(['id', 'status'])
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
   }
   let insert = preparedInserts.get(rows.length);
   if (!insert) {
@@ -100,7 +97,7 @@ async function insertDeliveryRows(
   }
   const values: unknown[] = [];
   for (const row of rows) for (const c of DELIVERY_COLUMNS) values.push(row[c] ?? null);
-  return (await insert(trx, ...values)).rows;
+  return Number((await insert(trx, ...values)).numAffectedRows ?? 0);
 }
 
 export async function enqueueDeliveriesForEvent(
@@ -109,7 +106,7 @@ export async function enqueueDeliveriesForEvent(
   event: ConversionEventRow,
   now: number,
 ): Promise<number> {
-  const candidates = await findPostbacksForOffer(trx, conversion.publisher_id, conversion.offer_id);
+  const candidates = await findOutboxCandidates(trx, conversion.publisher_id, conversion.offer_id);
   if (candidates.length === 0) return 0;
   const firing = selectFiringPostbacks(candidates, conversion, event.to_status);
   if (firing.length === 0) return 0;
@@ -125,6 +122,9 @@ export async function enqueueDeliveriesForEvent(
     ),
   );
   const inserted = await insertDeliveryRows(trx, rows);
-  if (inserted.some((row) => row.status === 'pending')) await notifyChannel(trx, DELIVERIES_CHANNEL);
-  return inserted.length;
+  // Rows skipped as already there could make this wake-up needless, never harmful.
+  if (inserted > 0 && rows.some((row) => row.status === 'pending')) {
+    await notifyChannel(trx, DELIVERIES_CHANNEL);
+  }
+  return inserted;
 }

@@ -18,6 +18,19 @@ const LEVEL_RANK: Record<ScopeLevel, number> = { goal: 3, offer: 2, global: 1 };
 
 type Target = Pick<ConversionRow, 'publisher_id' | 'offer_id' | 'goal'>;
 
+/** The columns of a postback these rules read. */
+export const MATCHED_COLUMNS = [
+  'id',
+  'publisher_id',
+  'scope',
+  'offer_id',
+  'goal',
+  'enabled',
+  'statuses',
+  'fire_with_specific',
+] as const satisfies readonly (keyof PostbackRow)[];
+export type MatchedPostback = Pick<PostbackRow, (typeof MATCHED_COLUMNS)[number]>;
+
 const parsedStatuses = new Map<string, ReadonlySet<string>>();
 
 /** The statuses a postback fires for (its `statuses` column is a JSON array). */
@@ -38,7 +51,7 @@ export function postbackStatuses(postback: Pick<PostbackRow, 'statuses'>): Reado
 }
 
 /** The level at which the postback concerns this conversion, or undefined when its scope misses it. */
-export function scopeLevelFor(postback: PostbackRow, target: Target): ScopeLevel | undefined {
+export function scopeLevelFor(postback: MatchedPostback, target: Target): ScopeLevel | undefined {
   if (postback.publisher_id !== target.publisher_id) return undefined;
   if (postback.scope === 'global') return 'global';
   if (postback.offer_id !== target.offer_id) return undefined;
@@ -46,12 +59,12 @@ export function scopeLevelFor(postback: PostbackRow, target: Target): ScopeLevel
   return postback.goal === target.goal ? 'goal' : undefined;
 }
 
-export function firesForStatus(postback: PostbackRow, status: Status): boolean {
+export function firesForStatus(postback: Pick<PostbackRow, 'statuses'>, status: Status): boolean {
   return postbackStatuses(postback).has(status);
 }
 
 /** The most specific level that has an enabled postback firing for this event (0 when none). */
-function topFiringRank(postbacks: readonly PostbackRow[], target: Target, status: Status): number {
+function topFiringRank(postbacks: readonly MatchedPostback[], target: Target, status: Status): number {
   let top = 0;
   for (const postback of postbacks) {
     if (postback.enabled !== 1 || !firesForStatus(postback, status)) continue;
@@ -65,12 +78,12 @@ function topFiringRank(postbacks: readonly PostbackRow[], target: Target, status
  * The postback that overrides `postback` for this event, if one does: a more specific, enabled
  * postback that fires for the status, when `postback` has no fireWithSpecific.
  */
-export function findOverridingPostback(
-  postback: PostbackRow,
-  all: readonly PostbackRow[],
+export function findOverridingPostback<P extends MatchedPostback>(
+  postback: MatchedPostback,
+  all: readonly P[],
   target: Target,
   status: Status,
-): PostbackRow | undefined {
+): P | undefined {
   const level = scopeLevelFor(postback, target);
   if (level === undefined || postback.fire_with_specific === 1) return undefined;
   return all.find((other) => {
@@ -81,11 +94,11 @@ export function findOverridingPostback(
 }
 
 /** The enabled postbacks that fire for `status` on this conversion, after precedence. */
-export function selectFiringPostbacks(
-  postbacks: readonly PostbackRow[],
+export function selectFiringPostbacks<P extends MatchedPostback>(
+  postbacks: readonly P[],
   target: Target,
   status: Status,
-): PostbackRow[] {
+): P[] {
   const top = topFiringRank(postbacks, target, status);
   if (top === 0) return [];
   return postbacks.filter((postback) => {

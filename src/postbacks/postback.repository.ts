@@ -2,6 +2,7 @@
 import type { Db } from '../db/database.types.ts';
 import { preparedQuery } from '../db/prepared-query.ts';
 import type { NewPostbackRow, PostbackRow, PostbackTable } from './postback.table.ts';
+import { MATCHED_COLUMNS } from './postback-matching.ts';
 
 export type PostbackPatch = Partial<Omit<PostbackTable, 'id' | 'created_at'>>;
 
@@ -32,35 +33,47 @@ export function listPostbacks(db: Db, filter: PostbackFilter): Promise<PostbackR
   return query.execute();
 }
 
-// Compiled once: this lookup runs for every conversion event written (the outbox), so building and
-// compiling it per call cost more than running it. Always a fresh read, never cached: a postback
+// Compiled once: these lookups run for every conversion event written (the outbox), so building and
+// compiling them per call cost more than running them. Always a fresh read, never cached: a postback
 // created a moment ago must get the deliveries of the next event.
-const postbacksForOfferQuery = (onlyEnabled: boolean) =>
-  preparedQuery(2, (db, publisherId, offerId) => {
-    let query = db
+function enabledPostbacksForOffer<C extends keyof PostbackRow>(columns: readonly C[] | '*') {
+  return preparedQuery(2, (db, publisherId, offerId) => {
+    const matching = db
       .selectFrom('postbacks')
-      .selectAll()
       .where('publisher_id', '=', publisherId)
-      .where((eb) => eb.or([eb('scope', '=', 'global'), eb('offer_id', '=', offerId)]));
-    if (onlyEnabled) query = query.where('enabled', '=', 1);
-    return query.orderBy('id');
+      .where((eb) => eb.or([eb('scope', '=', 'global'), eb('offer_id', '=', offerId)]))
+      .where('enabled', '=', 1)
+      .orderBy('id');
+    return columns === '*' ? matching.selectAll() : matching.select(columns);
   });
-const enabledPostbacksForOffer = postbacksForOfferQuery(true);
-const allPostbacksForOffer = postbacksForOfferQuery(false);
+}
+const postbacksForOfferQuery = enabledPostbacksForOffer('*');
+const OUTBOX_COLUMNS = [...MATCHED_COLUMNS, 'state'] as const;
+const outboxCandidatesQuery = enabledPostbacksForOffer(OUTBOX_COLUMNS);
 
 /**
- * Every postback of a publisher that could concern a conversion on `offerId`: its global ones and
- * those tied to that offer. One query on the publisher index; the precedence rules run in memory.
- * `onlyEnabled` is false for diagnosis, which must also explain switched-off postbacks.
+ * Every enabled postback of a publisher that could concern a conversion on `offerId`: its global
+ * ones and those tied to that offer. One query on the publisher index; the precedence rules run in
+ * memory.
  */
 export async function findPostbacksForOffer(
   db: Db,
   publisherId: number,
   offerId: number,
-  onlyEnabled = true,
 ): Promise<PostbackRow[]> {
-  const query = onlyEnabled ? enabledPostbacksForOffer : allPostbacksForOffer;
-  return (await query(db, publisherId, offerId)).rows as PostbackRow[];
+  return (await postbacksForOfferQuery(db, publisherId, offerId)).rows as PostbackRow[];
+}
+
+/** What the outbox write reads of a postback: what the precedence rules match on, and its health. */
+export type OutboxCandidate = Pick<PostbackRow, (typeof OUTBOX_COLUMNS)[number]>;
+
+/** The same postbacks as findPostbacksForOffer, reading only what the outbox write needs. */
+export async function findOutboxCandidates(
+  db: Db,
+  publisherId: number,
+  offerId: number,
+): Promise<OutboxCandidate[]> {
+  return (await outboxCandidatesQuery(db, publisherId, offerId)).rows as OutboxCandidate[];
 }
 
 export function updatePostbackRow(
