@@ -5,15 +5,18 @@
 // caller's values into the compiled parameter list. Works on every store: only the dialect's own
 // compiler produces the SQL. (On SQLite the driver also reuses the prepared statement for that SQL.)
 //
-// On SQLite, a query given an open transaction runs straight on that SQL's cached statement. The
-// transaction already holds the store's one connection, so Kysely's way there (its connection
-// provider, the driver's lock, the busy-waiting wrapper) adds only promise hops, and inbound
-// postbacks run six statements per conversion inside one: going straight cut an accepted
-// postback's CPU by about a tenth. Every other handle goes through Kysely, which makes a query from
-// outside wait until the open transaction ends instead of joining it.
+// On SQLite the query runs straight on that SQL's cached statement when that is what Kysely would
+// end up doing: a transaction's own queries (it already holds the store's one connection), and any
+// other query while no transaction is open (it runs as a statement of its own). Kysely's way there
+// (its connection provider, the driver's lock, the busy-waiting wrapper) adds only promise hops,
+// and an accepted inbound postback runs seven of these statements: going straight cut its CPU by
+// about a tenth. A query from outside an open transaction still goes through Kysely, which makes it
+// wait until the transaction ends instead of joining it; so does one that finds another process
+// holding the write lock, which Kysely's way waits out without blocking the event loop.
 import type SQLite from 'better-sqlite3';
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database, Db } from './database.types.ts';
+import { isBusy } from './sqlite-dialect.ts';
 
 interface DirectSqlite {
   sqlite: SQLite.Database;
@@ -24,19 +27,34 @@ interface DirectSqlite {
 // Keyed by the store's adapter, which its transactions share.
 const directByAdapter = new WeakMap<object, DirectSqlite>();
 
-/** Lets prepared queries inside `db`'s transactions run on `sqlite` directly (see above). */
-export function runTransactionQueriesDirectly(db: Kysely<Database>, direct: DirectSqlite): void {
+/** Lets prepared queries on `db` and its transactions run on `sqlite` directly (see above). */
+export function runPreparedQueriesDirectly(db: Kysely<Database>, direct: DirectSqlite): void {
   directByAdapter.set(db.getExecutor().adapter, direct);
 }
 
 /** As Kysely's SQLite driver runs a statement, minus the way to the connection. */
-function runDirectly<R>(direct: DirectSqlite, sql: string, parameters: unknown[]): Promise<QueryResult<R>> {
+function runStatement<R>(direct: DirectSqlite, sql: string, parameters: unknown[]): QueryResult<R> {
+  const statement = direct.prepare(sql);
+  if (statement.reader) return { rows: statement.all(parameters) as R[] };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+}
+
+/** The query straight on the connection, or undefined when it must go Kysely's way (see above). */
+function runDirectly<R>(
+  db: Db,
+  direct: DirectSqlite,
+  sql: string,
+  parameters: unknown[],
+): Promise<QueryResult<R>> | undefined {
+  // A transaction handle kept past its commit finds no transaction open and goes Kysely's way.
+  if (db.isTransaction !== direct.sqlite.inTransaction) return undefined;
   try {
-    const statement = direct.prepare(sql);
-    if (statement.reader) return Promise.resolve({ rows: statement.all(parameters) as R[] });
-    const { changes, lastInsertRowid } = statement.run(parameters);
-    return Promise.resolve({ rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) });
+    return Promise.resolve(runStatement<R>(direct, sql, parameters));
   } catch (error) {
+    // Busy can only come from another process, and only outside a transaction (ours begin
+    // IMMEDIATE, taking the lock up front): nothing ran, and Kysely's way waits it out.
+    if (!db.isTransaction && isBusy(error)) return undefined;
     return Promise.reject(error);
   }
 }
@@ -76,9 +94,9 @@ export function preparedQuery<A extends readonly unknown[], R>(
       byAdapter.set(adapter, compiled);
     }
     const parameters = compiled.params.map((p) => ('slot' in p ? args[p.slot] : p.value));
-    const direct = db.isTransaction ? directByAdapter.get(adapter) : undefined;
-    // inTransaction: a transaction handle kept past its commit goes Kysely's way, as before.
-    if (direct?.sqlite.inTransaction) return runDirectly<R>(direct, compiled.sql, parameters);
+    const direct = directByAdapter.get(adapter);
+    const ran = direct && runDirectly<R>(db, direct, compiled.sql, parameters);
+    if (ran) return ran;
     return db.executeQuery<R>({
       sql: compiled.sql,
       query: compiled.query,

@@ -22,7 +22,7 @@ import {
 
 const BUSY_LIMIT_MS = 5_000;
 
-function isBusy(error: unknown): boolean {
+export function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

@@ -8,7 +8,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type Capabilities, POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './capabilities.ts';
 import type { Database } from './database.types.ts';
-import { runTransactionQueriesDirectly } from './prepared-query.ts';
+import { runPreparedQueriesDirectly } from './prepared-query.ts';
 import { SharedFileSqliteDialect } from './sqlite-dialect.ts';
 import { withStatementCache } from './statement-cache.ts';
 
@@ -130,7 +130,7 @@ export function openStore(options: StoreOptions): Store {
   const db = new Kysely<Database>({
     dialect: new SharedFileSqliteDialect({ database: statements }, sqlite),
   });
-  runTransactionQueriesDirectly(db, { sqlite, prepare: (sql) => statements.prepare(sql) });
+  runPreparedQueriesDirectly(db, { sqlite, prepare: (sql) => statements.prepare(sql) });
   const close = async () => {
     await stopCheckpointer();
     await db.destroy();
