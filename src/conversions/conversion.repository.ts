@@ -70,17 +70,6 @@ export function findConversionById(db: Db, id: string): Promise<ConversionRow | 
   return db.selectFrom('conversions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-const byDedupeKeyQuery = preparedQuery(1, (db, dedupeKey) =>
-  db.selectFrom('conversions').selectAll().where('dedupe_key', '=', dedupeKey),
-);
-
-export async function findConversionByDedupeKey(
-  db: Db,
-  dedupeKey: string,
-): Promise<ConversionRow | undefined> {
-  return (await byDedupeKeyQuery(db, dedupeKey)).rows[0];
-}
-
 // Inserts of every column in a fixed order, so each table's insert compiles once, giving back the
 // generated id. A nullable column the caller left out is written as null, which is its default.
 // SQLite reports the new rowid with every insert; RETURNING would turn the insert into a statement
@@ -124,6 +113,18 @@ const CONVERSION_COLUMNS = [
   'created_at',
   'updated_at',
 ] as const satisfies readonly (keyof NewConversionRow)[];
+
+const byDedupeKeyQuery = preparedQuery(1, (db, dedupeKey) =>
+  db.selectFrom('conversions').select(CONVERSION_COLUMNS).where('dedupe_key', '=', dedupeKey),
+);
+
+export async function findConversionByDedupeKey(
+  db: Db,
+  dedupeKey: string,
+): Promise<ConversionRow | undefined> {
+  return (await byDedupeKeyQuery(db, dedupeKey)).rows[0];
+}
+
 const insertConversionQuery = preparedQuery(CONVERSION_COLUMNS.length, (db, ...slots) =>
   db
     .insertInto('conversions')

@@ -143,3 +143,10 @@ describe('prepared queries beside another process [sqlite]', () => {
     expect((await findNote(theirs.db, 'after their commit')).rows).toHaveLength(1);
   });
 });
+
+it('refuses a prepared query that selects * (its named statement would break when a column is added)', async () => {
+  const store = openStore({ sqlitePath: ':memory:' });
+  const selectAll = preparedQuery(0, (db) => notes(db).selectFrom('notes').selectAll());
+  expect(() => selectAll(store.db)).toThrow('a prepared query lists its columns');
+  await store.close();
+});

@@ -5,6 +5,12 @@
 // caller's values into the compiled parameter list. Works on every store: only the dialect's own
 // compiler produces the SQL. (On SQLite the driver also reuses the prepared statement for that SQL.)
 //
+// On PostgreSQL the SQL is sent as a named statement (named-statements.ts): each connection parses
+// and plans it once. A named statement's result columns are fixed when it is prepared, so a query
+// here names its columns instead of selecting or returning *: a column that a newer release's
+// migration, run by another node, adds to the table would otherwise fail every later execution on
+// connections that prepared it ("cached plan must not change result type").
+//
 // On SQLite the query runs straight on that SQL's cached statement when that is what Kysely would
 // end up doing: a transaction's own queries (it already holds the store's one connection), and any
 // other query while no transaction is open (it runs as a statement of its own). Kysely's way there
@@ -16,6 +22,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database, Db } from './database.types.ts';
+import { nameStatement } from './named-statements.ts';
 import { isBusy } from './sqlite-dialect.ts';
 
 interface DirectSqlite {
@@ -86,12 +93,15 @@ export function preparedQuery<A extends readonly unknown[], R>(
     let compiled = byAdapter.get(adapter);
     if (!compiled) {
       const query = build(db, ...slots).compile();
+      if (/\b(select|returning) \*/i.test(query.sql))
+        throw new Error(`a prepared query lists its columns: ${query.sql}`);
       compiled = {
         sql: query.sql,
         query: query.query,
         params: query.parameters.map((p) => (p instanceof Slot ? { slot: p.index } : { value: p })),
       };
       byAdapter.set(adapter, compiled);
+      nameStatement(compiled.sql);
     }
     const parameters = compiled.params.map((p) => ('slot' in p ? args[p.slot] : p.value));
     const direct = directByAdapter.get(adapter);

@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type Capabilities, POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './capabilities.ts';
 import type { Database } from './database.types.ts';
+import { withNamedStatements } from './named-statements.ts';
 import { runPreparedQueriesDirectly } from './prepared-query.ts';
 import { SharedFileSqliteDialect } from './sqlite-dialect.ts';
 import { withStatementCache } from './statement-cache.ts';
@@ -105,7 +106,7 @@ export function openStore(options: StoreOptions): Store {
     // An idle connection that the server drops (restart, failover, admin kill) is an 'error' on the
     // pool; unheard, it would kill the process. The pool replaces it on the next checkout.
     pool.on('error', (error) => options.onIdleConnectionError?.(error));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
     return {
       db,
       capabilities: POSTGRES_CAPABILITIES,

@@ -33,36 +33,32 @@ export function listPostbacks(db: Db, filter: PostbackFilter): Promise<PostbackR
   return query.execute();
 }
 
-// Compiled once: these lookups run for every conversion event written (the outbox), so building and
-// compiling them per call cost more than running them. Always a fresh read, never cached: a postback
-// created a moment ago must get the deliveries of the next event.
-function enabledPostbacksForOffer<C extends keyof PostbackRow>(columns: readonly C[] | '*') {
-  return preparedQuery(2, (db, publisherId, offerId) => {
-    const matching = db
-      .selectFrom('postbacks')
-      .where('publisher_id', '=', publisherId)
-      .where((eb) => eb.or([eb('scope', '=', 'global'), eb('offer_id', '=', offerId)]))
-      .where('enabled', '=', 1)
-      .orderBy('id');
-    return columns === '*' ? matching.selectAll() : matching.select(columns);
-  });
+/** A publisher's enabled postbacks that could concern a conversion on `offerId`, oldest first. */
+function enabledPostbacksForOffer(db: Db, publisherId: number, offerId: number) {
+  return db
+    .selectFrom('postbacks')
+    .where('publisher_id', '=', publisherId)
+    .where((eb) => eb.or([eb('scope', '=', 'global'), eb('offer_id', '=', offerId)]))
+    .where('enabled', '=', 1)
+    .orderBy('id');
 }
-const postbacksForOfferQuery = enabledPostbacksForOffer('*');
-const OUTBOX_COLUMNS = [...MATCHED_COLUMNS, 'state'] as const;
-const outboxCandidatesQuery = enabledPostbacksForOffer(OUTBOX_COLUMNS);
 
 /**
  * Every enabled postback of a publisher that could concern a conversion on `offerId`: its global
  * ones and those tied to that offer. One query on the publisher index; the precedence rules run in
  * memory.
  */
-export async function findPostbacksForOffer(
-  db: Db,
-  publisherId: number,
-  offerId: number,
-): Promise<PostbackRow[]> {
-  return (await postbacksForOfferQuery(db, publisherId, offerId)).rows as PostbackRow[];
+export function findPostbacksForOffer(db: Db, publisherId: number, offerId: number): Promise<PostbackRow[]> {
+  return enabledPostbacksForOffer(db, publisherId, offerId).selectAll().execute();
 }
+
+// Compiled once: this lookup runs for every conversion event written (the outbox), so building and
+// compiling it per call cost more than running it. Always a fresh read, never cached: a postback
+// created a moment ago must get the deliveries of the next event.
+const OUTBOX_COLUMNS = [...MATCHED_COLUMNS, 'state'] as const;
+const outboxCandidatesQuery = preparedQuery(2, (db, publisherId, offerId) =>
+  enabledPostbacksForOffer(db, publisherId, offerId).select(OUTBOX_COLUMNS),
+);
 
 /** What the outbox write reads of a postback: what the precedence rules match on, and its health. */
 export type OutboxCandidate = Pick<PostbackRow, (typeof OUTBOX_COLUMNS)[number]>;
