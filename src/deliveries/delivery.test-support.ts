@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { testConfig } from '../../test/support/app.ts';
 import { createCatalog } from '../../test/support/fixtures.ts';
-import { postbackRow } from '../../test/support/rows.ts';
+import { conversionRow, postbackRow } from '../../test/support/rows.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.types.ts';
 import type { Store } from '../db/store.ts';
@@ -144,27 +144,19 @@ export async function seedDeliveries(
     const id = newId(now, 'cv_');
     const conversion = await db
       .insertInto('conversions')
-      .values({
-        id,
-        click_id: newId(now, 'ck_'),
-        offer_id: catalog.offer.id,
-        publisher_id: catalog.publisher.id,
-        advertiser_id: catalog.advertiser.id,
-        link_id: catalog.link.id,
-        goal: 'default',
-        txn_id: `txn-${id}`,
-        dedupe_key: id,
-        status: 'approved',
-        status_raw: null,
-        payout: 1.5,
-        revenue: 2,
-        sale_amount: null,
-        currency: 'USD',
-        needs_review: 0,
-        review_reason: null,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(
+        conversionRow({
+          id,
+          click_id: newId(now, 'ck_'),
+          offer_id: catalog.offer.id,
+          publisher_id: catalog.publisher.id,
+          advertiser_id: catalog.advertiser.id,
+          link_id: catalog.link.id,
+          txn_id: `txn-${id}`,
+          dedupe_key: id,
+          created_at: now,
+        }),
+      )
       .returningAll()
       .executeTakeFirstOrThrow();
     const event = await db

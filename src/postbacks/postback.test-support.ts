@@ -1,11 +1,10 @@
 // Test-only helpers: postbacks, clicks, conversions and their events written straight into the
 // store, so matching and rendering tests control every value.
 
-import { clickRow, postbackRow } from '../../test/support/rows.ts';
+import { clickRow, conversionRow, postbackRow } from '../../test/support/rows.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
 import type { ConversionEventRow, ConversionRow, Status } from '../conversions/conversion.table.ts';
 import type { Db } from '../db/database.types.ts';
-import { newId } from '../shared/ids.ts';
 import type { NewPostbackRow, PostbackRow } from './postback.table.ts';
 
 export const ALL = ['pending', 'approved', 'rejected', 'declined', 'reversed'];
@@ -87,27 +86,23 @@ export async function insertTestConversion(
   const status = facts.status ?? 'approved';
   const conversion = await db
     .insertInto('conversions')
-    .values({
-      id: newId(at, 'cv_'),
-      click_id: click.id,
-      offer_id: click.offer_id,
-      publisher_id: click.publisher_id,
-      advertiser_id: click.advertiser_id,
-      link_id: click.link_id,
-      goal: facts.goal ?? 'default',
-      txn_id: facts.txnId === undefined ? 'TXN-1' : facts.txnId,
-      dedupe_key: newId(at, 'dk_'),
-      status,
-      status_raw: facts.statusRaw ?? null,
-      payout: facts.payout ?? 0.5,
-      revenue: facts.revenue ?? 0.8,
-      sale_amount: facts.saleAmount ?? null,
-      currency: 'USD',
-      needs_review: 0,
-      review_reason: null,
-      created_at: at,
-      updated_at: at,
-    })
+    .values(
+      conversionRow({
+        click_id: click.id,
+        offer_id: click.offer_id,
+        publisher_id: click.publisher_id,
+        advertiser_id: click.advertiser_id,
+        link_id: click.link_id,
+        goal: facts.goal ?? 'default',
+        txn_id: facts.txnId === undefined ? 'TXN-1' : facts.txnId,
+        status,
+        status_raw: facts.statusRaw ?? null,
+        payout: facts.payout ?? 0.5,
+        revenue: facts.revenue ?? 0.8,
+        sale_amount: facts.saleAmount ?? null,
+        created_at: at,
+      }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
   const event = await insertTestEvent(

@@ -1,7 +1,7 @@
 // Complete rows for tests that write straight into the store: name what matters, the rest is null.
 import type { ClickRow } from '../../src/clicks/click.table.ts';
 import { CLICK_COLUMNS } from '../../src/clicks/click-columns.ts';
-import { STATUSES } from '../../src/conversions/conversion.table.ts';
+import { type ConversionRow, STATUSES } from '../../src/conversions/conversion.table.ts';
 import type { PostbackRow } from '../../src/postbacks/postback.table.ts';
 import { newId } from '../../src/shared/ids.ts';
 
@@ -57,6 +57,31 @@ export const OPTIONAL_CLICK_COLUMNS = CLICK_COLUMNS.filter(
 export function clickRow(fields: ClickKeys & Partial<ClickRow>): ClickRow {
   const createdAt = fields.created_at ?? Date.now();
   return { ...EMPTY_CLICK, id: newId(createdAt), created_at: createdAt, ...fields };
+}
+
+type ConversionKeys = Pick<ConversionRow, 'offer_id' | 'publisher_id' | 'advertiser_id' | 'link_id'>;
+
+/** An approved USD conversion on the default goal; ids, dedupe key and time are fresh unless given. */
+export function conversionRow(fields: ConversionKeys & Partial<ConversionRow>): ConversionRow {
+  const at = fields.created_at ?? Date.now();
+  return {
+    id: newId(at, 'cv_'),
+    click_id: newId(at),
+    goal: 'default',
+    txn_id: null,
+    dedupe_key: newId(at, 'dk_'),
+    status: 'approved',
+    status_raw: null,
+    payout: 1.5,
+    revenue: 2,
+    sale_amount: null,
+    currency: 'USD',
+    needs_review: 0,
+    review_reason: null,
+    created_at: at,
+    updated_at: at,
+    ...fields,
+  };
 }
 
 type PostbackKeys = Pick<PostbackRow, 'publisher_id' | 'url'>;
