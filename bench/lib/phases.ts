@@ -1,7 +1,7 @@
 // The benchmark's phases. Each takes the shared run state and fills its part of the report.
 import type { Store } from '../../src/db/store.ts';
 import { measureRawIngest } from './ingest-reference.ts';
-import { median, runLoad } from './load.ts';
+import { type LoadResult, median, runLoad } from './load.ts';
 import { addSlowDeliveries, drainDeliveries } from './outbound.ts';
 import { type PacedLoadResult, runPacedLoad } from './paced-load.ts';
 import { type Child, startReference302, startTrackwire } from './processes.ts';
@@ -50,6 +50,21 @@ function notePeak(state: RunState, label: string, peakMb: number): void {
   state.peakRssMb = Math.max(state.peakRssMb, peakMb);
 }
 
+/**
+ * Runs a load against `server` and measures the server's CPU time per answer it counted (µs, all
+ * its threads). Unlike a rate, this does not depend on how hard the load generator could push, so
+ * it moves far less between runs; the bench reports it beside the rates as a diagnostic.
+ */
+async function measuredLoad(
+  server: Child,
+  load: () => Promise<LoadResult>,
+  answered: (result: LoadResult) => number,
+): Promise<{ result: LoadResult; cpuUsPerAnswer: number }> {
+  const before = server.cpuMs();
+  const result = await load();
+  return { result, cpuUsPerAnswer: ((server.cpuMs() - before) * 1000) / Math.max(1, answered(result)) };
+}
+
 async function withApi<T>(
   state: RunState,
   role: 'api' | 'all',
@@ -83,6 +98,8 @@ export async function runClickPhase(state: RunState): Promise<void> {
     const reference = await startReference302();
     const refRates: number[] = [];
     const clickRates: number[] = [];
+    const refCpu: number[] = [];
+    const clickCpu: number[] = [];
     let redirected = 0;
     let errors = 0;
     let fixedRate: number;
@@ -95,9 +112,22 @@ export async function runClickPhase(state: RunState): Promise<void> {
       const warm = await warmUp(api);
       redirected += warm.answers['3xx'];
       errors += warm.answers['4xx'] + warm.answers['5xx'] + warm.answers.errors;
+      const redirects = (run: LoadResult) => run.answers['3xx'];
       for (let r = 0; r < state.rounds; r++) {
-        refRates.push((await runLoad({ url: reference.url, seconds: state.phaseSeconds, paths })).rps);
-        const run = await runLoad({ url: api.url, seconds: state.phaseSeconds, paths });
+        const bare = await measuredLoad(
+          reference,
+          () => runLoad({ url: reference.url, seconds: state.phaseSeconds, paths }),
+          redirects,
+        );
+        refRates.push(bare.result.rps);
+        refCpu.push(bare.cpuUsPerAnswer);
+        const measured = await measuredLoad(
+          api,
+          () => runLoad({ url: api.url, seconds: state.phaseSeconds, paths }),
+          redirects,
+        );
+        const run = measured.result;
+        clickCpu.push(measured.cpuUsPerAnswer);
         clickRates.push(run.rps);
         redirected += run.answers['3xx'];
         errors += run.answers['4xx'] + run.answers['5xx'] + run.answers.errors;
@@ -118,6 +148,8 @@ export async function runClickPhase(state: RunState): Promise<void> {
       referenceRps: median(refRates),
       trackwireRps: state.clickRate,
       ratio: state.clickRate / median(refRates),
+      cpuUsPerClick: median(clickCpu),
+      referenceCpuUsPerRequest: median(refCpu),
       p50Ms: fixed.p50,
       p99Ms: fixed.p99,
       referenceP50Ms: referenceFixed.p50,
@@ -160,7 +192,11 @@ export async function runIngestPhase(state: RunState): Promise<void> {
   await withApi(state, 'api', 'api (ingest)', async (api) => {
     // Warmed up first, as the click phase is; its conversions count toward the zero-loss check.
     const warm = await runLoad({ url: api.url, seconds: state.smoke ? 1 : 2, nextPath: ingestPath });
-    const ingest = await runLoad({ url: api.url, seconds: state.phaseSeconds, nextPath: ingestPath });
+    const { result: ingest, cpuUsPerAnswer: cpuUsPerAccepted } = await measuredLoad(
+      api,
+      () => runLoad({ url: api.url, seconds: state.phaseSeconds, nextPath: ingestPath }),
+      (run) => run.answers['2xx'],
+    );
     let j = 0;
     const duplicate = await runLoad({
       url: api.url,
@@ -179,6 +215,7 @@ export async function runIngestPhase(state: RunState): Promise<void> {
       duplicateRps: duplicate.answers['2xx'] / state.phaseSeconds,
       rawInsertRps: rawRate,
       ratio: ingest.answers['2xx'] / state.phaseSeconds / rawRate,
+      cpuUsPerAccepted,
       errors: [warm, ingest].reduce(
         (n, run) => n + run.answers['4xx'] + run.answers['5xx'] + run.answers.errors,
         0,

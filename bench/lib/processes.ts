@@ -12,6 +12,8 @@ export interface Child {
   pid: number;
   /** Resident memory now and at its peak, in MB (Linux /proc). */
   memory(): { rssMb: number; peakMb: number };
+  /** CPU time used so far, user and system, in ms (Linux /proc; all threads). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,20 @@ function readMemory(pid: number): { rssMb: number; peakMb: number } {
     return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
   } catch {
     return { rssMb: 0, peakMb: 0 };
+  }
+}
+
+// /proc reports CPU times in USER_HZ ticks, which Linux fixes at 100 per second for user space.
+const TICKS_PER_MS = 100 / 1000;
+
+function readCpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces, so split after its closing paren):
+    // utime and stime are the 14th and 15th of the line, the 12th and 13th after the paren.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_MS;
+  } catch {
+    return Number.NaN;
   }
 }
 
@@ -68,6 +84,7 @@ async function launch(
     url,
     pid: proc.pid!,
     memory: () => readMemory(proc.pid!),
+    cpuMs: () => readCpuMs(proc.pid!),
     stop: () =>
       new Promise((done) => {
         if (proc.exitCode !== null) return done();

@@ -5,6 +5,9 @@ export interface Report {
     referenceRps: number;
     trackwireRps: number;
     ratio: number;
+    /** The API process's CPU time per redirect at saturation, and the bare server's per 302 (µs). */
+    cpuUsPerClick: number;
+    referenceCpuUsPerRequest: number;
     /** Trackwire's latency at `fixedRate`, from the paced generator. */
     p50Ms: number;
     p99Ms: number;
@@ -25,6 +28,8 @@ export interface Report {
     duplicateRps: number;
     rawInsertRps: number;
     ratio: number;
+    /** The API process's CPU time per accepted conversion at saturation (µs). */
+    cpuUsPerAccepted: number;
     errors: number;
   };
   outbound?: {
@@ -64,6 +69,12 @@ export function printReport(r: Report): void {
         `p99 ≤ 10 ms: ${verdict(c.p99Ms <= 10)}`,
       ],
       [
+        'click CPU',
+        `${f(c.cpuUsPerClick, 1)} µs per click`,
+        `API process at saturation; bare node:http ${f(c.referenceCpuUsPerRequest, 1)} µs per 302 (${pct(c.referenceCpuUsPerRequest / c.cpuUsPerClick)})`,
+        'diagnostic',
+      ],
+      [
         'clicks durable',
         `${c.stored} stored`,
         `${c.redirected} redirected, ${c.errors} errors`,
@@ -79,6 +90,12 @@ export function printReport(r: Report): void {
         `${f(i.acceptedRps)} conv/s`,
         `${pct(i.ratio)} of raw inserts (${f(i.rawInsertRps)} rows/s)`,
         `≥ 5 000/s: ${verdict(i.acceptedRps >= 5000)}`,
+      ],
+      [
+        'ingest CPU',
+        `${f(i.cpuUsPerAccepted, 1)} µs per conversion`,
+        'API process at saturation, per accepted conversion',
+        'diagnostic',
       ],
       [
         'duplicates',
