@@ -147,6 +147,6 @@ describe('prepared queries beside another process [sqlite]', () => {
 it('refuses a prepared query that selects * (its named statement would break when a column is added)', async () => {
   const store = openStore({ sqlitePath: ':memory:' });
   const selectAll = preparedQuery(0, (db) => notes(db).selectFrom('notes').selectAll());
-  expect(() => selectAll(store.db)).toThrow('a prepared query lists its columns');
+  expect(() => selectAll(store.db)).toThrow('a prepared query must name its columns');
   await store.close();
 });

@@ -94,7 +94,7 @@ export function preparedQuery<A extends readonly unknown[], R>(
     if (!compiled) {
       const query = build(db, ...slots).compile();
       if (/\b(select|returning) \*/i.test(query.sql))
-        throw new Error(`a prepared query lists its columns: ${query.sql}`);
+        throw new Error(`a prepared query must name its columns, not select or return *: ${query.sql}`);
       compiled = {
         sql: query.sql,
         query: query.query,
