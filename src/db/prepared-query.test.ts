@@ -2,16 +2,13 @@
 // prepared queries run on the connection directly, skipping Kysely: these tests hold that path to
 // what Kysely's would do (results, errors, the transaction's reach) and keep every other handle
 // waiting for an open transaction instead of joining it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Generated, type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { describeEachStore } from '../../test/support/stores.ts';
 import { isUniqueViolation } from '../conversions/conversion.repository.ts';
 import type { Db } from './database.types.ts';
 import { preparedQuery } from './prepared-query.ts';
-import { openStore, type Store } from './store.ts';
+import { openStore } from './store.ts';
 
 interface NotesDb {
   notes: { id: Generated<number>; body: string };
@@ -109,38 +106,6 @@ describeEachStore('prepared queries', (current) => {
     expect(await stored('outside, kept')).toHaveLength(1);
     expect(await stored('inside, undone')).toEqual([]);
     expect(await stored('inside too')).toEqual([]);
-  });
-});
-
-describe('prepared queries beside another process [sqlite]', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tw-prepared-'));
-  let ours: Store;
-  let theirs: Store;
-  beforeAll(async () => {
-    const sqlitePath = join(dir, 'shared.sqlite');
-    ours = openStore({ sqlitePath });
-    theirs = openStore({ sqlitePath });
-    await createNotes(ours.db);
-  });
-  afterAll(async () => {
-    await ours.close();
-    await theirs.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('a write finding the lock taken waits for it instead of failing', async () => {
-    const other = theirs.sqlite;
-    if (!other) throw new Error('a SQLite store has its raw handle');
-    other.exec('begin immediate');
-    let settled = false;
-    const write = insertNote(ours.db, 'after their commit').finally(() => {
-      settled = true;
-    });
-    await new Promise((r) => setTimeout(r, 30));
-    expect(settled).toBe(false);
-    other.exec('commit');
-    await expect(write).resolves.toMatchObject({ numAffectedRows: 1n });
-    expect((await findNote(theirs.db, 'after their commit')).rows).toHaveLength(1);
   });
 });
 

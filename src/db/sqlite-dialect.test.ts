@@ -4,11 +4,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { clickRow } from '../../test/support/rows.ts';
 import { createClickInserter } from '../clicks/click-inserter.ts';
+import type { Db } from './database.types.ts';
 import { migrateToLatest } from './migrate.ts';
+import { preparedQuery } from './prepared-query.ts';
 import { openStore, type Store } from './store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tw-dialect-'));
@@ -73,6 +75,23 @@ it('waits for the other connection’s lock without blocking the event loop', as
   expect(ticks).toBeGreaterThan(20); // SQLite's own busy handler would have slept the thread instead
   const { rows } = await sql<{ n: number }>`select n from counter`.execute(b.db);
   expect(rows[0].n).toBe(before + 101);
+});
+
+// Prepared queries run on the SQLite connection directly when no transaction is open; finding the
+// lock taken, they must fall back to the dialect's waiting, not fail.
+const addToCounter = preparedQuery(1, (db: Db, amount) =>
+  (db as unknown as Kysely<{ counter: { n: number } }>)
+    .updateTable('counter')
+    .set((eb) => ({ n: eb('n', '+', amount) })),
+);
+
+it('runs a prepared write once the other connection lets go, without blocking the event loop', async () => {
+  const before = (await sql<{ n: number }>`select n from counter`.execute(b.db)).rows[0].n;
+  const { waited, ticks } = await whileLocked(60, () => addToCounter(b.db, 1000));
+  expect(waited).toBeGreaterThanOrEqual(50);
+  expect(ticks).toBeGreaterThan(20);
+  const { rows } = await sql<{ n: number }>`select n from counter`.execute(b.db);
+  expect(rows[0].n).toBe(before + 1001);
 });
 
 it('stores a click batch once the other connection lets go, without blocking the event loop', async () => {
