@@ -1,7 +1,8 @@
-// Prepared queries on every store, inside and outside transactions. On SQLite a transaction's
-// prepared queries run on the connection directly, skipping Kysely: these tests hold that path to
-// what Kysely's would do (results, errors, the transaction's reach) and keep every other handle
-// waiting for an open transaction instead of joining it.
+// Prepared queries on every store, inside and outside transactions. On SQLite they run on the
+// connection directly, skipping Kysely: these tests hold that path to what Kysely's would do
+// (results, errors, the transaction's reach) and keep a query from outside an open transaction
+// waiting for it instead of joining it. (Waiting out another process's lock is tested with the
+// dialect, in sqlite-dialect.test.ts.)
 import { type Generated, type Kysely, sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachStore } from '../../test/support/stores.ts';
@@ -14,8 +15,6 @@ interface NotesDb {
   notes: { id: Generated<number>; body: string };
 }
 const notes = (db: Db) => db as unknown as Kysely<NotesDb>;
-const createNotes = (db: Db, id = sql`integer primary key`) =>
-  sql`create table notes (id ${id}, body text not null unique)`.execute(db);
 
 const insertNote = preparedQuery(1, (db, body) => notes(db).insertInto('notes').values({ body }));
 const insertNoteReturningId = preparedQuery(1, (db, body) =>
@@ -30,7 +29,8 @@ describeEachStore('prepared queries', (current) => {
   const stored = async (body: string) => (await findNote(db(), body)).rows;
 
   beforeAll(async () => {
-    await createNotes(db(), current().dialect === 'postgres' ? sql`serial primary key` : undefined);
+    const id = current().dialect === 'postgres' ? sql`serial primary key` : sql`integer primary key`;
+    await sql`create table notes (id ${id}, body text not null unique)`.execute(db());
   });
 
   it('in a transaction, reads see its writes and a rollback takes them back', async () => {
