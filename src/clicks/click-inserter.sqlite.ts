@@ -27,7 +27,7 @@ export function createSqliteRowWriter(
     let statement = statements.get(mask);
     if (statement) return statement;
     if (statements.size >= maxStatements) return all;
-    statement = sqlite.prepare(statementFor(CLICK_COLUMNS.filter((_, i) => row[i] !== null)));
+    statement = sqlite.prepare(statementFor(CLICK_COLUMNS.filter((_, i) => Math.floor(mask / 2 ** i) % 2)));
     statements.set(mask, statement);
     return statement;
   }
