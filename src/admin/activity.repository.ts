@@ -1,16 +1,16 @@
 // Read-only SQL behind the activity lists of the admin API (clicks, conversions, inbound log).
-// Newest first; conversions page by (created_at, id) so pages follow time order. The click list is
+// Newest first; conversions page in id order like clicks (db/id-order-page.ts). The click list is
 // clicks/click-list.repository.ts.
 import type { ClickRow } from '../clicks/click.table.ts';
-import type {
-  ConversionEventRow,
-  ConversionRow,
-  PostbackLogRow,
-  Status,
+import {
+  CONVERSION_ID_PREFIX,
+  type ConversionEventRow,
+  type ConversionRow,
+  type PostbackLogRow,
+  type Status,
 } from '../conversions/conversion.table.ts';
 import type { Db } from '../db/database.types.ts';
-import { pageNewestFirst } from '../db/newest-first.ts';
-import type { TimeCursor } from './cursor.ts';
+import { type IdPage, type IdPageWindow, pageInIdOrder } from '../db/id-order-page.ts';
 
 interface TimeWindow {
   from?: number;
@@ -21,9 +21,7 @@ export function findClickRowById(db: Db, id: string): Promise<ClickRow | undefin
   return db.selectFrom('clicks').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export interface ConversionFilter extends TimeWindow {
-  limit: number;
-  after?: TimeCursor;
+export interface ConversionFilter extends IdPageWindow {
   status?: Status;
   offerId?: number;
   publisherId?: number;
@@ -31,14 +29,21 @@ export interface ConversionFilter extends TimeWindow {
   needsReview?: boolean;
 }
 
-export function listConversions(db: Db, f: ConversionFilter): Promise<ConversionRow[]> {
-  let q = pageNewestFirst(db.selectFrom('conversions').selectAll(), f);
-  if (f.status !== undefined) q = q.where('status', '=', f.status);
-  if (f.offerId !== undefined) q = q.where('offer_id', '=', f.offerId);
-  if (f.publisherId !== undefined) q = q.where('publisher_id', '=', f.publisherId);
-  if (f.advertiserId !== undefined) q = q.where('advertiser_id', '=', f.advertiserId);
-  if (f.needsReview !== undefined) q = q.where('needs_review', '=', f.needsReview ? 1 : 0);
-  return q.execute();
+export function listConversions(db: Db, f: ConversionFilter): Promise<IdPage<ConversionRow>> {
+  let rows = db.selectFrom('conversions').selectAll();
+  if (f.status !== undefined) rows = rows.where('status', '=', f.status);
+  if (f.offerId !== undefined) rows = rows.where('offer_id', '=', f.offerId);
+  if (f.publisherId !== undefined) rows = rows.where('publisher_id', '=', f.publisherId);
+  if (f.advertiserId !== undefined) rows = rows.where('advertiser_id', '=', f.advertiserId);
+  if (f.needsReview !== undefined) rows = rows.where('needs_review', '=', f.needsReview ? 1 : 0);
+  const filtered = [f.status, f.offerId, f.publisherId, f.advertiserId, f.needsReview].some(
+    (v) => v !== undefined,
+  );
+  return pageInIdOrder(db.selectFrom('conversions').select('id'), rows, {
+    ...f,
+    idPrefix: CONVERSION_ID_PREFIX,
+    filtered,
+  });
 }
 
 export function findConversionRowById(db: Db, id: string): Promise<ConversionRow | undefined> {

@@ -1,5 +1,6 @@
 // Cursors of list endpoints: opaque to clients, parsed strictly so a forged one is a 400, not a 500.
 import { AppError } from '../http/errors.ts';
+import { idTime } from '../shared/ids.ts';
 
 /** For tables with serial ids: the cursor is the last row's id. */
 export function parseIdCursor(cursor: string | undefined): number | undefined {
@@ -14,8 +15,9 @@ export interface TimeCursor {
 }
 
 /**
- * For newest-first lists of rows with text ids (clicks, conversions): "<created_at>.<id>", so pages
- * follow time order whatever the database's text collation does with the id alphabet.
+ * For newest-first lists of rows with text ids (clicks, conversions, deliveries): "<created_at>.<id>".
+ * The lists page by the id alone (db/id-order-page.ts); the time part keeps the cursor readable and
+ * the form that clients already hold valid.
  */
 export function parseTimeCursor(cursor: string | undefined): TimeCursor | undefined {
   if (cursor === undefined) return undefined;
@@ -25,3 +27,10 @@ export function parseTimeCursor(cursor: string | undefined): TimeCursor | undefi
 }
 
 export const timeCursorOf = (row: { created_at: number; id: string }) => `${row.created_at}.${row.id}`;
+
+/**
+ * The cursor of a page in id order (db/id-order-page.ts), in the same "<created_at>.<id>" form: its
+ * time is read from the id, which begins with it after the table's `idPrefix`.
+ */
+export const idPageCursor = (id: string, idPrefix = '') =>
+  timeCursorOf({ created_at: idTime(id.slice(idPrefix.length)), id });

@@ -4,17 +4,14 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { findClickRowById } from '../admin/activity.repository.ts';
 import { Id, Millis, Nullable, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
-import { parseTimeCursor, timeCursorOf } from '../admin/cursor.ts';
+import { idPageCursor, parseTimeCursor } from '../admin/cursor.ts';
 import { publisherScope } from '../auth/principal.ts';
+import { ID_PAGE_SCAN_LIMIT } from '../db/id-order-page.ts';
 import type { AppContext } from '../http/context.ts';
 import { notFound } from '../http/errors.ts';
 import { DEFAULT_PAGE_SIZE, PageOf } from '../http/pagination.ts';
-import { idTime } from '../shared/ids.ts';
 import type { ClickRow } from './click.table.ts';
-import { CLICK_SCAN_LIMIT, listClicks } from './click-list.repository.ts';
-
-/** Same "<created_at>.<id>" form as the other activity lists; a click's id carries its time. */
-const clickCursor = (id: string) => timeCursorOf({ created_at: idTime(id), id });
+import { listClicks } from './click-list.repository.ts';
 
 const S = Nullable(Type.String());
 const Click = Type.Object({
@@ -103,7 +100,7 @@ export function registerClickApiRoutes(api: FastifyInstance, ctx: AppContext): v
     {
       schema: {
         tags,
-        description: `Newest first. With publisherId, offerId or linkId (or a publisher key), a page reads at most ${CLICK_SCAN_LIMIT} clicks, so it may hold fewer than \`limit\` while nextCursor goes on: follow nextCursor until it is null.`,
+        description: `Newest first. With publisherId, offerId or linkId (or a publisher key), a page reads at most ${ID_PAGE_SCAN_LIMIT} clicks, so it may hold fewer than \`limit\` while nextCursor goes on: follow nextCursor until it is null.`,
         querystring: ClickListQuery,
         response: { 200: PageOf(Click) },
       },
@@ -125,7 +122,7 @@ export function registerClickApiRoutes(api: FastifyInstance, ctx: AppContext): v
       });
       return {
         data: page.rows.map(toClickView),
-        nextCursor: page.nextBeforeId === null ? null : clickCursor(page.nextBeforeId),
+        nextCursor: page.nextBeforeId === null ? null : idPageCursor(page.nextBeforeId),
       };
     },
   );

@@ -8,12 +8,18 @@ import {
   listConversions,
 } from '../admin/activity.repository.ts';
 import { Id, Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
-import { parseTimeCursor, timeCursorOf } from '../admin/cursor.ts';
+import { idPageCursor, parseTimeCursor } from '../admin/cursor.ts';
 import { requireRole } from '../auth/principal.ts';
+import { ID_PAGE_SCAN_LIMIT } from '../db/id-order-page.ts';
 import type { AppContext } from '../http/context.ts';
 import { notFound } from '../http/errors.ts';
-import { DEFAULT_PAGE_SIZE, PageOf, toPage } from '../http/pagination.ts';
-import { type ConversionEventRow, type ConversionRow, STATUSES } from './conversion.table.ts';
+import { DEFAULT_PAGE_SIZE, PageOf } from '../http/pagination.ts';
+import {
+  CONVERSION_ID_PREFIX,
+  type ConversionEventRow,
+  type ConversionRow,
+  STATUSES,
+} from './conversion.table.ts';
 import { changeConversionStatus } from './conversion-status.service.ts';
 
 const S = Nullable(Type.String());
@@ -127,7 +133,14 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
 
   api.get<{ Querystring: ConversionListQuery }>(
     '/conversions',
-    { schema: { tags, querystring: ConversionListQuery, response: { 200: PageOf(Conversion) } } },
+    {
+      schema: {
+        tags,
+        description: `Newest first. With a filter (status, needsReview, offerId, publisherId, advertiserId, or a scoped key), a page reads at most ${ID_PAGE_SCAN_LIMIT} conversions, so it may hold fewer than \`limit\` while nextCursor goes on: follow nextCursor until it is null.`,
+        querystring: ConversionListQuery,
+        response: { 200: PageOf(Conversion) },
+      },
+    },
     async (request) => {
       const scope = scopeOf(request);
       const q = request.query;
@@ -141,9 +154,9 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
           q.publisherId !== scope.publisherId);
       if (clash) return { data: [], nextCursor: null };
       const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-      const rows = await listConversions(db, {
+      const page = await listConversions(db, {
         limit,
-        after: parseTimeCursor(q.cursor),
+        beforeId: parseTimeCursor(q.cursor)?.id,
         status: q.status,
         offerId: q.offerId,
         publisherId: scope.publisherId ?? q.publisherId,
@@ -153,7 +166,10 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
         to: q.to,
       });
       const options = { hideRevenue: hideRevenue(request) };
-      return toPage(rows, limit, timeCursorOf, (r) => toConversionView(r, options));
+      return {
+        data: page.rows.map((r) => toConversionView(r, options)),
+        nextCursor: page.nextBeforeId === null ? null : idPageCursor(page.nextBeforeId, CONVERSION_ID_PREFIX),
+      };
     },
   );
 

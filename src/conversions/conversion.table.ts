@@ -3,7 +3,11 @@ import type { Generated, Insertable, Selectable } from 'kysely';
 export const STATUSES = ['pending', 'approved', 'rejected', 'declined', 'reversed'] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** What a conversion id carries before its time-sortable part (shared/ids.ts). */
+export const CONVERSION_ID_PREFIX = 'cv_';
+
 export interface ConversionTable {
+  /** CONVERSION_ID_PREFIX and a newId made at created_at: id order is time order. */
   id: string;
   click_id: string;
   offer_id: number;

@@ -14,7 +14,7 @@ import {
   insertConversionUnlessDuplicate,
   insertPostbackLog,
 } from './conversion.repository.ts';
-import type { NewPostbackLogRow } from './conversion.table.ts';
+import { CONVERSION_ID_PREFIX, type NewPostbackLogRow } from './conversion.table.ts';
 import {
   type CheckResult,
   checkInboundPostback,
@@ -108,7 +108,7 @@ async function recordPrepared(
   // No status on a first postback means approved: Trackier and RevBoost send one postback per
   // confirmed conversion, and networks that hold conversions say so ("pending", "hold").
   const status = p.status ?? 'approved';
-  const id = newId(now, 'cv_');
+  const id = newId(now, CONVERSION_ID_PREFIX);
   const conversion = await insertConversionUnlessDuplicate(trx, {
     id,
     click_id: p.click.id,

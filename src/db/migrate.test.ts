@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachStore } from '../../test/support/stores.ts';
 import { isMigrated, migrateToLatest } from './migrate.ts';
+import type { Store } from './store.ts';
 
 describeEachStore('migrations', (current) => {
   it('creates every table and reports itself migrated', async () => {
@@ -14,25 +15,42 @@ describeEachStore('migrations', (current) => {
     }
   });
 
-  it('leaves clicks with only their id index, in byte order on PostgreSQL too', async () => {
-    const { store } = current();
-    const table = (await store.db.introspection.getTables()).find((t) => t.name === 'clicks');
-    expect(table).toBeDefined();
-    const indexes =
+  const indexesOf = async (store: Store, table: string) => {
+    const found =
       store.capabilities.dialect === 'postgres'
         ? await sql<{
             name: string;
-          }>`select indexname as name from pg_indexes where tablename = 'clicks'`.execute(store.db)
+          }>`select indexname as name from pg_indexes where tablename = ${table}`.execute(store.db)
         : await sql<{
             name: string;
-          }>`select name from sqlite_master where type = 'index' and tbl_name = 'clicks'`.execute(store.db);
-    expect(indexes.rows).toHaveLength(1); // the primary key's
-    if (store.capabilities.dialect === 'postgres') {
-      const column = await sql<{ collation_name: string }>`
-        select collation_name from information_schema.columns where table_name = 'clicks' and column_name = 'id'`.execute(
+          }>`select name from sqlite_master where type = 'index' and tbl_name = ${table}`.execute(store.db);
+    return found.rows.map((r) => r.name);
+  };
+  // The test database's default collation may already be byte order: ask for the column's own.
+  const idCollation = async (store: Store, table: string) =>
+    (
+      await sql<{ collation_name: string | null }>`
+        select collation_name from information_schema.columns where table_name = ${table} and column_name = 'id'`.execute(
         store.db,
-      );
-      expect(column.rows[0].collation_name).toBe('C');
+      )
+    ).rows[0].collation_name;
+
+  it('leaves clicks with only their id index, in byte order on PostgreSQL too', async () => {
+    const { store } = current();
+    expect(await indexesOf(store, 'clicks')).toHaveLength(1); // the primary key's
+    if (store.capabilities.dialect === 'postgres') expect(await idCollation(store, 'clicks')).toBe('C');
+  });
+
+  it('lists conversions and deliveries in id order: no per-publisher time indexes, byte-order ids', async () => {
+    const { store } = current();
+    const conversionIndexes = await indexesOf(store, 'conversions');
+    expect(conversionIndexes).not.toContain('conversions_publisher_time');
+    expect(conversionIndexes).not.toContain('conversions_advertiser_time');
+    expect(conversionIndexes).toContain('conversions_click');
+    expect(await indexesOf(store, 'deliveries')).toContain('deliveries_postback');
+    if (store.capabilities.dialect === 'postgres') {
+      expect(await idCollation(store, 'conversions')).toBe('C');
+      expect(await idCollation(store, 'deliveries')).toBe('C');
     }
   });
 

@@ -1,29 +1,33 @@
 // Read-side SQL of deliveries for the operator API: filtered lists (newest first) and attempt logs.
-import type { TimeCursor } from '../admin/cursor.ts';
 import type { Db } from '../db/database.types.ts';
-import { pageNewestFirst } from '../db/newest-first.ts';
-import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus } from './delivery.table.ts';
+import { type IdPage, type IdPageWindow, pageInIdOrder } from '../db/id-order-page.ts';
+import {
+  DELIVERY_ID_PREFIX,
+  type DeliveryAttemptRow,
+  type DeliveryRow,
+  type DeliveryStatus,
+} from './delivery.table.ts';
 
-export interface DeliveryFilter {
-  limit: number;
-  after?: TimeCursor;
+export interface DeliveryFilter extends IdPageWindow {
   status?: DeliveryStatus;
   publisherId?: number;
   postbackId?: number;
   conversionId?: string;
-  /** created_at bounds: from inclusive, to exclusive. */
-  from?: number;
-  to?: number;
 }
 
-/** Fetches `limit + 1` rows so the caller can tell whether another page follows. */
-export function listDeliveries(db: Db, f: DeliveryFilter): Promise<DeliveryRow[]> {
-  let q = pageNewestFirst(db.selectFrom('deliveries').selectAll(), f);
-  if (f.status !== undefined) q = q.where('status', '=', f.status);
-  if (f.publisherId !== undefined) q = q.where('publisher_id', '=', f.publisherId);
-  if (f.postbackId !== undefined) q = q.where('postback_id', '=', f.postbackId);
-  if (f.conversionId !== undefined) q = q.where('conversion_id', '=', f.conversionId);
-  return q.execute();
+/** Newest first, in id order (db/id-order-page.ts). */
+export function listDeliveries(db: Db, f: DeliveryFilter): Promise<IdPage<DeliveryRow>> {
+  let rows = db.selectFrom('deliveries').selectAll();
+  if (f.status !== undefined) rows = rows.where('status', '=', f.status);
+  if (f.publisherId !== undefined) rows = rows.where('publisher_id', '=', f.publisherId);
+  if (f.postbackId !== undefined) rows = rows.where('postback_id', '=', f.postbackId);
+  if (f.conversionId !== undefined) rows = rows.where('conversion_id', '=', f.conversionId);
+  const filtered = [f.status, f.publisherId, f.postbackId, f.conversionId].some((v) => v !== undefined);
+  return pageInIdOrder(db.selectFrom('deliveries').select('id'), rows, {
+    ...f,
+    idPrefix: DELIVERY_ID_PREFIX,
+    filtered,
+  });
 }
 
 export function findDeliveryById(db: Db, id: string): Promise<DeliveryRow | undefined> {

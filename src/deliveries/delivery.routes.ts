@@ -3,10 +3,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
-import { parseTimeCursor, timeCursorOf } from '../admin/cursor.ts';
+import { idPageCursor, parseTimeCursor } from '../admin/cursor.ts';
 import { publisherScope } from '../auth/principal.ts';
+import { ID_PAGE_SCAN_LIMIT } from '../db/id-order-page.ts';
 import type { AppContext } from '../http/context.ts';
-import { DEFAULT_PAGE_SIZE, PageOf, toPage } from '../http/pagination.ts';
+import { DEFAULT_PAGE_SIZE, PageOf } from '../http/pagination.ts';
 import { TRACKWIRE_USER_AGENT } from '../postbacks/user-agent.ts';
 import {
   getDeliveryWithAttempts,
@@ -14,7 +15,12 @@ import {
   resendDelivery,
   resendFailedDeliveries,
 } from './delivery.service.ts';
-import { DELIVERY_STATUSES, type DeliveryAttemptRow, type DeliveryRow } from './delivery.table.ts';
+import {
+  DELIVERY_ID_PREFIX,
+  DELIVERY_STATUSES,
+  type DeliveryAttemptRow,
+  type DeliveryRow,
+} from './delivery.table.ts';
 import type { AttemptDeps } from './delivery-attempt.ts';
 import { listDeliveries } from './delivery-query.repository.ts';
 import { CircuitBreaker, InflightLimiter } from './transport/circuit-breaker.ts';
@@ -134,7 +140,14 @@ export function registerDeliveryRoutes(api: FastifyInstance, ctx: AppContext): v
 
   api.get<{ Querystring: ListQuery }>(
     '/deliveries',
-    { schema: { tags, querystring: ListQuery, response: { 200: PageOf(Delivery) } } },
+    {
+      schema: {
+        tags,
+        description: `Newest first. With a filter (status, publisherId, postbackId, conversionId, or a publisher key), a page reads at most ${ID_PAGE_SCAN_LIMIT} deliveries, so it may hold fewer than \`limit\` while nextCursor goes on: follow nextCursor until it is null.`,
+        querystring: ListQuery,
+        response: { 200: PageOf(Delivery) },
+      },
+    },
     async (request) => {
       const scope = publisherScope(request);
       const q = request.query;
@@ -142,9 +155,9 @@ export function registerDeliveryRoutes(api: FastifyInstance, ctx: AppContext): v
         return { data: [], nextCursor: null };
       }
       const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-      const rows = await listDeliveries(ctx.store.db, {
+      const page = await listDeliveries(ctx.store.db, {
         limit,
-        after: parseTimeCursor(q.cursor),
+        beforeId: parseTimeCursor(q.cursor)?.id,
         status: q.status,
         publisherId: scope ?? q.publisherId,
         postbackId: q.postbackId,
@@ -152,7 +165,10 @@ export function registerDeliveryRoutes(api: FastifyInstance, ctx: AppContext): v
         from: q.from,
         to: q.to,
       });
-      return toPage(rows, limit, timeCursorOf, toDeliveryView);
+      return {
+        data: page.rows.map(toDeliveryView),
+        nextCursor: page.nextBeforeId === null ? null : idPageCursor(page.nextBeforeId, DELIVERY_ID_PREFIX),
+      };
     },
   );
 

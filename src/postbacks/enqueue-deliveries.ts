@@ -3,7 +3,7 @@ import type { ConversionEventRow, ConversionRow } from '../conversions/conversio
 import type { Db } from '../db/database.types.ts';
 import { DELIVERIES_CHANNEL, notifyChannel } from '../db/notify.ts';
 import { preparedQuery } from '../db/prepared-query.ts';
-import type { NewDeliveryRow } from '../deliveries/delivery.table.ts';
+import { DELIVERY_ID_PREFIX, type NewDeliveryRow } from '../deliveries/delivery.table.ts';
 import { newId } from '../shared/ids.ts';
 import { findOutboxCandidates } from './postback.repository.ts';
 import { selectFiringPostbacks } from './postback-matching.ts';
@@ -17,7 +17,7 @@ export function newDeliveryRow(
   now: number,
 ): NewDeliveryRow {
   return {
-    id: newId(now, 'dlv_'),
+    id: newId(now, DELIVERY_ID_PREFIX),
     conversion_event_id: eventId,
     postback_id: postbackId,
     conversion_id: conversion.id,

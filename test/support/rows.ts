@@ -1,7 +1,11 @@
 // Complete rows for tests that write straight into the store: name what matters, the rest is null.
 import type { ClickRow } from '../../src/clicks/click.table.ts';
 import { CLICK_COLUMNS } from '../../src/clicks/click-columns.ts';
-import { type ConversionRow, STATUSES } from '../../src/conversions/conversion.table.ts';
+import {
+  CONVERSION_ID_PREFIX,
+  type ConversionRow,
+  STATUSES,
+} from '../../src/conversions/conversion.table.ts';
 import type { PostbackRow } from '../../src/postbacks/postback.table.ts';
 import { newId } from '../../src/shared/ids.ts';
 
@@ -65,7 +69,7 @@ type ConversionKeys = Pick<ConversionRow, 'offer_id' | 'publisher_id' | 'adverti
 export function conversionRow(fields: ConversionKeys & Partial<ConversionRow>): ConversionRow {
   const at = fields.created_at ?? Date.now();
   return {
-    id: newId(at, 'cv_'),
+    id: newId(at, CONVERSION_ID_PREFIX),
     click_id: newId(at),
     goal: 'default',
     txn_id: null,
