@@ -21,12 +21,15 @@ export interface LoadOptions {
   method?: 'GET' | 'POST';
 }
 
+/** Connections the load generator keeps open unless told otherwise. */
+export const LOAD_CONNECTIONS = 32;
+
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const nextPath = options.nextPath;
   const result = await autocannon({
     url: options.url,
     duration: options.seconds,
-    connections: options.connections ?? 32,
+    connections: options.connections ?? LOAD_CONNECTIONS,
     pipelining: 1,
     method: options.method ?? 'GET',
     requests: options.paths

@@ -1,13 +1,13 @@
 // The benchmark's phases. Each takes the shared run state and fills its part of the report.
 import type { Store } from '../../src/db/store.ts';
 import { measureRawIngest } from './ingest-reference.ts';
-import { type LoadResult, median, runLoad } from './load.ts';
+import { LOAD_CONNECTIONS, type LoadResult, median, runLoad } from './load.ts';
 import { addSlowDeliveries, drainDeliveries } from './outbound.ts';
 import { type PacedLoadResult, runPacedLoad } from './paced-load.ts';
 import { type Child, startReference302, startTrackwire } from './processes.ts';
 import type { Receiver } from './receiver.ts';
 import type { Report } from './report.ts';
-import type { Seeded } from './seed.ts';
+import { FULL_SIZES, type Seeded } from './seed.ts';
 
 export interface RunState {
   store: Store;
@@ -205,7 +205,7 @@ export async function runIngestPhase(state: RunState): Promise<void> {
     });
     const stored = (await countRows(state.store, 'conversions')) - before;
     const accepted = warm.answers['2xx'] + ingest.answers['2xx'];
-    const rawRate = await measureRawIngest(state.smoke ? 2_000 : 20_000);
+    const rawRate = await measureRawIngest(state.smoke ? 2_000 : 60_000, LOAD_CONNECTIONS, FULL_SIZES);
     state.report.ingest = {
       // Only 2xx answers count: a rejection (429, 4xx) must never pass for throughput.
       acceptedRps: ingest.answers['2xx'] / state.phaseSeconds,
@@ -214,6 +214,7 @@ export async function runIngestPhase(state: RunState): Promise<void> {
       lost: Math.max(0, accepted - stored),
       duplicateRps: duplicate.answers['2xx'] / state.phaseSeconds,
       rawInsertRps: rawRate,
+      rawBatch: LOAD_CONNECTIONS,
       ratio: ingest.answers['2xx'] / state.phaseSeconds / rawRate,
       cpuUsPerAccepted,
       errors: [warm, ingest].reduce(

@@ -27,6 +27,8 @@ export interface Report {
     lost: number;
     duplicateRps: number;
     rawInsertRps: number;
+    /** Postbacks per transaction in the raw reference. */
+    rawBatch: number;
     ratio: number;
     /** The API process's CPU time per accepted conversion at saturation (µs). */
     cpuUsPerAccepted: number;
@@ -88,7 +90,7 @@ export function printReport(r: Report): void {
       [
         'inbound ingest',
         `${f(i.acceptedRps)} conv/s`,
-        `${pct(i.ratio)} of raw inserts (${f(i.rawInsertRps)} rows/s)`,
+        `${pct(i.ratio)} of raw inserts, ${i.rawBatch} a commit (${f(i.rawInsertRps)} rows/s)`,
         `≥ 5 000/s: ${verdict(i.acceptedRps >= 5000)}`,
       ],
       [
