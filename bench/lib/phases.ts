@@ -89,9 +89,6 @@ async function withApi<T>(
  * spaced requests and times each from its intended send time, so a stall counts against every
  * request it delays.
  */
-/** Seconds at the latency measurement's rate before it starts. */
-const LATENCY_LEAD_IN_S = 3;
-
 export async function runClickPhase(state: RunState): Promise<void> {
   const clickPath = clickPathFor(state);
   const paths = Array.from({ length: 100 }, clickPath);
@@ -137,17 +134,8 @@ export async function runClickPhase(state: RunState): Promise<void> {
       state.clickRate = median(clickRates);
       fixedRate = Math.max(1, Math.round(state.clickRate / 2));
       const seconds = state.phaseSeconds * 2;
-      const leadInSeconds = state.smoke ? 1 : LATENCY_LEAD_IN_S;
-      // A lead-in at the same rate first, so that the figure is the steady state at that rate rather
-      // than the wake of the saturated rounds (SQLite's checkpointer copying their WAL back). In a
-      // one-off script, the first two paced runs after a saturated warm-up had p99 222 and 57 ms,
-      // the next two at the same rates 3.1 and 3.9 ms.
-      const leadIn = await runPacedLoad({ url: api.url, rate: fixedRate, seconds: leadInSeconds, paths });
-      redirected += leadIn.answers['3xx'];
-      errors += leadIn.answers['4xx'] + leadIn.answers['5xx'] + leadIn.answers.errors;
       fixed = await runPacedLoad({ url: api.url, rate: fixedRate, seconds, paths });
       // The same rate and generator against the bare server: the latency floor of this machine.
-      await runPacedLoad({ url: reference.url, rate: fixedRate, seconds: leadInSeconds, paths });
       referenceFixed = await runPacedLoad({ url: reference.url, rate: fixedRate, seconds, paths });
     } finally {
       await reference.stop();
