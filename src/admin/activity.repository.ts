@@ -10,7 +10,7 @@ import {
   type Status,
 } from '../conversions/conversion.table.ts';
 import type { Db } from '../db/database.types.ts';
-import { type IdPage, type IdPageWindow, pageInIdOrder } from '../db/id-order-page.ts';
+import { type IdPage, type IdPageFilters, type IdPageWindow, pageInIdOrder } from '../db/id-order-page.ts';
 
 interface TimeWindow {
   from?: number;
@@ -30,20 +30,14 @@ export interface ConversionFilter extends IdPageWindow {
 }
 
 export function listConversions(db: Db, f: ConversionFilter): Promise<IdPage<ConversionRow>> {
-  let rows = db.selectFrom('conversions').selectAll();
-  if (f.status !== undefined) rows = rows.where('status', '=', f.status);
-  if (f.offerId !== undefined) rows = rows.where('offer_id', '=', f.offerId);
-  if (f.publisherId !== undefined) rows = rows.where('publisher_id', '=', f.publisherId);
-  if (f.advertiserId !== undefined) rows = rows.where('advertiser_id', '=', f.advertiserId);
-  if (f.needsReview !== undefined) rows = rows.where('needs_review', '=', f.needsReview ? 1 : 0);
-  const filtered = [f.status, f.offerId, f.publisherId, f.advertiserId, f.needsReview].some(
-    (v) => v !== undefined,
-  );
-  return pageInIdOrder(db.selectFrom('conversions').select('id'), rows, {
-    ...f,
-    idPrefix: CONVERSION_ID_PREFIX,
-    filtered,
-  });
+  const filters: IdPageFilters<'conversions'> = {
+    status: f.status,
+    offer_id: f.offerId,
+    publisher_id: f.publisherId,
+    advertiser_id: f.advertiserId,
+    needs_review: f.needsReview === undefined ? undefined : Number(f.needsReview),
+  };
+  return pageInIdOrder(db, 'conversions', filters, { ...f, idPrefix: CONVERSION_ID_PREFIX });
 }
 
 export function findConversionRowById(db: Db, id: string): Promise<ConversionRow | undefined> {

@@ -14,16 +14,27 @@ interface Row {
   id: string;
   created_at: number;
   publisher_id: number;
-  offer_id?: number;
 }
 
-/** One activity list: how to store its rows, and how to list them by publisher (and offer). */
+type Filters = { publisherId?: number; offerId?: number; postbackId?: number };
+type ListFilter = IdPageWindow & Filters;
+
+/**
+ * One activity list: how to store its rows, and how to list them. Every kind filters by publisher;
+ * `second` is another of its filters, which half the rows (every odd one) match.
+ */
 interface Kind {
   name: string;
   rowAt(i: number, createdAt: number, publisherId: number): Row;
   insert(db: Db, rows: Row[]): Promise<unknown>;
-  list(db: Db, f: IdPageWindow & { publisherId?: number; offerId?: number }): Promise<IdPage<Row>>;
+  list(db: Db, f: ListFilter): Promise<IdPage<Row>>;
+  second: { filter: Filters; keeps(row: Row): boolean };
 }
+
+const oddOffer = {
+  filter: { offerId: 101 },
+  keeps: (r: Row) => (r as { offer_id?: number }).offer_id === 101,
+};
 
 const conversionOf = (i: number, createdAt: number, publisherId: number) =>
   conversionRow({
@@ -51,6 +62,7 @@ const KINDS: Kind[] = [
         .values(rows as ReturnType<typeof clickRow>[])
         .execute(),
     list: listClicks,
+    second: oddOffer,
   },
   {
     name: 'conversions',
@@ -61,17 +73,22 @@ const KINDS: Kind[] = [
         .values(rows as ReturnType<typeof conversionRow>[])
         .execute(),
     list: listConversions,
+    second: oddOffer,
   },
   {
     name: 'deliveries',
     rowAt: (i, createdAt, publisherId) =>
-      newDeliveryRow(i, 1, conversionOf(i, createdAt, publisherId), 'pending', createdAt) as Row,
+      newDeliveryRow(i, 1 + (i % 2), conversionOf(i, createdAt, publisherId), 'pending', createdAt) as Row,
     insert: (db, rows) =>
       db
         .insertInto('deliveries')
         .values(rows as ReturnType<typeof newDeliveryRow>[])
         .execute(),
     list: listDeliveries,
+    second: {
+      filter: { postbackId: 2 },
+      keeps: (r) => (r as { postback_id?: number }).postback_id === 2,
+    },
   },
 ];
 
@@ -105,8 +122,7 @@ for (const kind of KINDS) {
     );
     const newestFirst = (some: Row[]) =>
       [...some].sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1)).map((r) => r.id);
-    const list = (f: IdPageWindow & { publisherId?: number; offerId?: number }) =>
-      kind.list(current().store.db, f);
+    const list = (f: ListFilter) => kind.list(current().store.db, f);
 
     beforeAll(async () => {
       await kind.insert(current().store.db, rows);
@@ -136,15 +152,19 @@ for (const kind of KINDS) {
       expect(Math.min(...pages)).toBeLessThan(2);
     });
 
-    it('combines a filter with a window, and ends at once when nothing matches', async () => {
+    it('combines filters with a window, and ends at once when nothing matches', async () => {
       const window = { from: T0 + 3, to: T0 + 25 };
-      const { ids } = await allPages((f) => list({ ...f, publisherId: 1 }), {
+      const { ids } = await allPages((f) => list({ ...f, publisherId: 1, ...kind.second.filter }), {
         limit: 3,
         scanLimit: 5,
         ...window,
       });
       const expected = rows.filter(
-        (r) => r.publisher_id === 1 && r.created_at >= window.from && r.created_at < window.to,
+        (r) =>
+          r.publisher_id === 1 &&
+          kind.second.keeps(r) &&
+          r.created_at >= window.from &&
+          r.created_at < window.to,
       );
       expect(expected.length).toBeGreaterThan(2);
       expect(ids).toEqual(newestFirst(expected));

@@ -1,11 +1,12 @@
 // Newest-first pages over a table whose text ids begin with their creation time (shared/ids.ts), in
-// id order over the primary key alone: clicks and conversions. They carry no per-publisher or
-// per-offer index, because those cost a page write per row on the hottest writes, so a filtered
-// page reads at most `scanLimit` rows: when its slice holds fewer matches than asked for, the page
-// is short and the cursor resumes below the slice. Every match is still reached exactly once by
-// following the cursor.
-import { type SelectQueryBuilder, sql } from 'kysely';
+// id order over the primary key: clicks, conversions and deliveries. Clicks and conversions carry
+// no per-publisher or per-offer index, because those cost a page write per row on the hottest
+// writes, so a filtered page reads at most `scanLimit` rows: when its slice holds fewer matches than
+// asked for, the page is short and the cursor resumes below the slice. Every match is still reached
+// exactly once by following the cursor.
+import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import { firstIdAt } from '../shared/ids.ts';
+import type { Database, Db } from './database.types.ts';
 
 /** Rows read per filtered page: a few tens of milliseconds of index and row reads. */
 export const ID_PAGE_SCAN_LIMIT = 20_000;
@@ -26,14 +27,23 @@ export interface IdPage<R> {
   nextBeforeId: string | null;
 }
 
+/** The tables whose text ids begin with their creation time. */
+export type IdOrderedTable = 'clicks' | 'conversions' | 'deliveries';
+
+/** Column → the value a row must have there; an undefined value leaves the column unfiltered. */
+export type IdPageFilters<T extends IdOrderedTable> = {
+  [C in keyof Database[T] & string]?: string | number;
+};
+
 const id = sql.ref<string>('id');
 
+// One builder type for any of the three tables. The filters' columns are checked against their
+// table where the caller writes them (IdPageFilters); here they and `id` are plain references.
+// biome-ignore lint/suspicious/noExplicitAny: the three tables' selections differ
+type AnyIdQuery = SelectQueryBuilder<Database, IdOrderedTable, any>;
+
 /** Rows with lower <= id < upper (either bound may be absent). */
-function idRange<DB, TB extends keyof DB, O>(
-  q: SelectQueryBuilder<DB, TB, O>,
-  lower: string | undefined,
-  upper: string | undefined,
-): SelectQueryBuilder<DB, TB, O> {
+function idRange(q: AnyIdQuery, lower: string | undefined, upper: string | undefined): AnyIdQuery {
   let bounded = q;
   if (lower !== undefined) bounded = bounded.where(id, '>=', lower);
   if (upper !== undefined) bounded = bounded.where(id, '<', upper);
@@ -41,27 +51,29 @@ function idRange<DB, TB extends keyof DB, O>(
 }
 
 /**
- * One page of `rows` (the table's rows with the caller's filters applied), newest first. `ids` selects
- * the same table's ids unfiltered; `filtered` says whether `rows` filters at all. `idPrefix` is what
- * the table's ids carry before their time ("cv_" for conversions).
+ * One page of `table`'s rows that match `filters`, newest first. `idPrefix` is what the table's ids
+ * carry before their time ("cv_" for conversions).
  */
-export async function pageInIdOrder<DB, TB extends keyof DB, R extends { id: string }>(
-  ids: SelectQueryBuilder<DB, TB, { id: string }>,
-  rows: SelectQueryBuilder<DB, TB, R>,
-  w: IdPageWindow & { idPrefix: string; filtered: boolean },
-): Promise<IdPage<R>> {
+export async function pageInIdOrder<T extends IdOrderedTable>(
+  db: Db,
+  table: T,
+  filters: IdPageFilters<T>,
+  w: IdPageWindow & { idPrefix: string },
+): Promise<IdPage<Selectable<Database[T]>>> {
   let upper = w.beforeId;
   if (w.to !== undefined) {
     const toId = w.idPrefix + firstIdAt(w.to);
     if (upper === undefined || toId < upper) upper = toId;
   }
   const lower = w.from !== undefined ? w.idPrefix + firstIdAt(w.from) : undefined;
+  const matches = Object.entries(filters).filter(([, value]) => value !== undefined);
+  const from = () => db.selectFrom(table as IdOrderedTable) as unknown as AnyIdQuery;
 
   // The lowest id of the slice this page may read: the scanLimit-th newest row in the window.
   let floor = lower;
   let sliced = false;
-  if (w.filtered) {
-    const row = await idRange(ids, lower, upper)
+  if (matches.length > 0) {
+    const row = await idRange(from().select(id.as('id')), lower, upper)
       .orderBy(id, 'desc')
       .limit(1)
       .offset((w.scanLimit ?? ID_PAGE_SCAN_LIMIT) - 1)
@@ -72,10 +84,12 @@ export async function pageInIdOrder<DB, TB extends keyof DB, R extends { id: str
     }
   }
 
-  const found = await idRange(rows, floor, upper)
+  let rows = idRange(from().selectAll(), floor, upper);
+  for (const [column, value] of matches) rows = rows.where(sql.ref(column), '=', value);
+  const found = (await rows
     .orderBy(id, 'desc')
     .limit(w.limit + 1)
-    .execute();
+    .execute()) as (Selectable<Database[T]> & { id: string })[];
   if (found.length > w.limit) return { rows: found.slice(0, w.limit), nextBeforeId: found[w.limit - 1].id };
   // A short page: either the window is exhausted, or only this slice of it is.
   return { rows: found, nextBeforeId: sliced ? (floor as string) : null };

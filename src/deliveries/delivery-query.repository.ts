@@ -1,6 +1,6 @@
 // Read-side SQL of deliveries for the operator API: filtered lists (newest first) and attempt logs.
 import type { Db } from '../db/database.types.ts';
-import { type IdPage, type IdPageWindow, pageInIdOrder } from '../db/id-order-page.ts';
+import { type IdPage, type IdPageFilters, type IdPageWindow, pageInIdOrder } from '../db/id-order-page.ts';
 import {
   DELIVERY_ID_PREFIX,
   type DeliveryAttemptRow,
@@ -17,17 +17,13 @@ export interface DeliveryFilter extends IdPageWindow {
 
 /** Newest first, in id order (db/id-order-page.ts). */
 export function listDeliveries(db: Db, f: DeliveryFilter): Promise<IdPage<DeliveryRow>> {
-  let rows = db.selectFrom('deliveries').selectAll();
-  if (f.status !== undefined) rows = rows.where('status', '=', f.status);
-  if (f.publisherId !== undefined) rows = rows.where('publisher_id', '=', f.publisherId);
-  if (f.postbackId !== undefined) rows = rows.where('postback_id', '=', f.postbackId);
-  if (f.conversionId !== undefined) rows = rows.where('conversion_id', '=', f.conversionId);
-  const filtered = [f.status, f.publisherId, f.postbackId, f.conversionId].some((v) => v !== undefined);
-  return pageInIdOrder(db.selectFrom('deliveries').select('id'), rows, {
-    ...f,
-    idPrefix: DELIVERY_ID_PREFIX,
-    filtered,
-  });
+  const filters: IdPageFilters<'deliveries'> = {
+    status: f.status,
+    publisher_id: f.publisherId,
+    postback_id: f.postbackId,
+    conversion_id: f.conversionId,
+  };
+  return pageInIdOrder(db, 'deliveries', filters, { ...f, idPrefix: DELIVERY_ID_PREFIX });
 }
 
 export function findDeliveryById(db: Db, id: string): Promise<DeliveryRow | undefined> {
