@@ -9,28 +9,17 @@ export function parseIdCursor(cursor: string | undefined): number | undefined {
   return Number(cursor);
 }
 
-export interface TimeCursor {
-  createdAt: number;
-  id: string;
-}
+// Newest-first lists of rows with text ids (clicks, conversions, deliveries) page in id order
+// (db/id-order-page.ts). Their cursor is "<created_at>.<id>" of where the next page starts: only the
+// id is read back; the time keeps the cursor readable and the form that clients already hold valid.
 
-/**
- * For newest-first lists of rows with text ids (clicks, conversions, deliveries): "<created_at>.<id>".
- * The lists page by the id alone (db/id-order-page.ts); the time part keeps the cursor readable and
- * the form that clients already hold valid.
- */
-export function parseTimeCursor(cursor: string | undefined): TimeCursor | undefined {
+/** The id a page in id order starts below. */
+export function parseIdPageCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
-  const match = /^(\d{1,15})\.([A-Za-z0-9_-]{1,64})$/.exec(cursor);
+  const match = /^\d{1,15}\.([A-Za-z0-9_-]{1,64})$/.exec(cursor);
   if (!match) throw new AppError('validation_failed', 'cursor: not a valid cursor');
-  return { createdAt: Number(match[1]), id: match[2] };
+  return match[1];
 }
 
-export const timeCursorOf = (row: { created_at: number; id: string }) => `${row.created_at}.${row.id}`;
-
-/**
- * The cursor of a page in id order (db/id-order-page.ts), in the same "<created_at>.<id>" form: its
- * time is read from the id, which begins with it after the table's `idPrefix`.
- */
-export const idPageCursor = (id: string, idPrefix = '') =>
-  timeCursorOf({ created_at: idTime(id.slice(idPrefix.length)), id });
+/** The cursor for a page in id order that starts below `id` (whose time follows `idPrefix`). */
+export const idPageCursor = (id: string, idPrefix = '') => `${idTime(id.slice(idPrefix.length))}.${id}`;

@@ -4,7 +4,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { findClickRowById } from '../admin/activity.repository.ts';
 import { Id, Millis, Nullable, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
-import { idPageCursor, parseTimeCursor } from '../admin/cursor.ts';
+import { idPageCursor, parseIdPageCursor } from '../admin/cursor.ts';
 import { publisherScope } from '../auth/principal.ts';
 import { ID_PAGE_SCAN_LIMIT } from '../db/id-order-page.ts';
 import type { AppContext } from '../http/context.ts';
@@ -113,7 +113,7 @@ export function registerClickApiRoutes(api: FastifyInstance, ctx: AppContext): v
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
       const page = await listClicks(ctx.store.db, {
         limit,
-        beforeId: parseTimeCursor(request.query.cursor)?.id,
+        beforeId: parseIdPageCursor(request.query.cursor),
         publisherId: scope ?? publisherId,
         offerId,
         linkId,

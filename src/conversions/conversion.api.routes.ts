@@ -8,7 +8,7 @@ import {
   listConversions,
 } from '../admin/activity.repository.ts';
 import { Id, Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
-import { idPageCursor, parseTimeCursor } from '../admin/cursor.ts';
+import { idPageCursor, parseIdPageCursor } from '../admin/cursor.ts';
 import { requireRole } from '../auth/principal.ts';
 import { ID_PAGE_SCAN_LIMIT } from '../db/id-order-page.ts';
 import type { AppContext } from '../http/context.ts';
@@ -156,7 +156,7 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
       const limit = q.limit ?? DEFAULT_PAGE_SIZE;
       const page = await listConversions(db, {
         limit,
-        beforeId: parseTimeCursor(q.cursor)?.id,
+        beforeId: parseIdPageCursor(q.cursor),
         status: q.status,
         offerId: q.offerId,
         publisherId: scope.publisherId ?? q.publisherId,

@@ -3,7 +3,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
-import { idPageCursor, parseTimeCursor } from '../admin/cursor.ts';
+import { idPageCursor, parseIdPageCursor } from '../admin/cursor.ts';
 import { publisherScope } from '../auth/principal.ts';
 import { ID_PAGE_SCAN_LIMIT } from '../db/id-order-page.ts';
 import type { AppContext } from '../http/context.ts';
@@ -157,7 +157,7 @@ export function registerDeliveryRoutes(api: FastifyInstance, ctx: AppContext): v
       const limit = q.limit ?? DEFAULT_PAGE_SIZE;
       const page = await listDeliveries(ctx.store.db, {
         limit,
-        beforeId: parseTimeCursor(q.cursor)?.id,
+        beforeId: parseIdPageCursor(q.cursor),
         status: q.status,
         publisherId: scope ?? q.publisherId,
         postbackId: q.postbackId,
