@@ -7,8 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONVERSION_ID_PREFIX } from '../../src/conversions/conversion.table.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { openStore } from '../../src/db/store.ts';
+import { DELIVERY_ID_PREFIX } from '../../src/deliveries/delivery.table.ts';
 import { newId } from '../../src/shared/ids.ts';
 import type { SeedSizes } from './seed.ts';
 
@@ -39,7 +41,7 @@ export async function measureRawIngest(count: number, batch: number, sizes: Seed
   );
   const headers = '{}'; // what the log keeps of wrk's requests, which carry none of the headers it records
   const one = (i: number, now: number) => {
-    const id = newId(now, 'cv_');
+    const id = newId(now, CONVERSION_ID_PREFIX);
     const clickId = newId(now - 60_000);
     const publisher = 1 + (i % sizes.publishers);
     const advertiser = 1 + (i % sizes.advertisers);
@@ -66,7 +68,7 @@ export async function measureRawIngest(count: number, batch: number, sizes: Seed
     });
     const log = insertLog.run(now, url, headers, body, advertiser, id).lastInsertRowid;
     const event = insertEvent.run(id, log, now).lastInsertRowid;
-    insertDelivery.run(newId(now, 'dlv_'), event, publisher, id, publisher, now, now, now);
+    insertDelivery.run(newId(now, DELIVERY_ID_PREFIX), event, publisher, id, publisher, now, now, now);
   };
   const commit = sqlite.transaction((first: number, size: number) => {
     const now = Date.now();

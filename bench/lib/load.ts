@@ -2,9 +2,9 @@
 //
 // wrk, not autocannon: on two cores the load generator competes with the server under test for
 // CPU, and wrk, in C, costs a fraction of what autocannon does per request. Under autocannon the
-// generator took the core that a second API process would have used (the scale phase measured
-// parity; with wrk, 1.23-1.45x in the same runs) and held the bare reference server below what it
-// can do. One thread (-t1), so it takes at most one core.
+// generator took the core that a second API process would have used (one-off runs alternating one
+// and two PostgreSQL API processes: 0.88-1.11x under autocannon, 1.23-1.45x under wrk) and held the
+// bare reference server below what it can do. One thread (-t1), so it takes at most one core.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,23 +67,7 @@ function done(summary)
 end
 `;
 
-let wrkChecked = false;
-
-async function requireWrk(): Promise<void> {
-  if (wrkChecked) return;
-  try {
-    await exec('wrk', ['--version']).catch((error: { stdout?: string }) => {
-      // wrk --version exits 1 after printing its version.
-      if (!error.stdout?.includes('wrk')) throw error;
-    });
-  } catch {
-    throw new Error('the bench drives load with wrk: install it (Debian: apt-get install wrk)');
-  }
-  wrkChecked = true;
-}
-
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  await requireWrk();
   const dir = mkdtempSync(join(tmpdir(), 'tw-load-'));
   try {
     const pathsFile = join(dir, 'paths.txt');
@@ -94,9 +78,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       'wrk',
       ['-t1', `-c${connections}`, `-d${options.seconds}s`, '-s', join(dir, 'load.lua'), options.url],
       { maxBuffer: 1 << 20 },
-    );
+    ).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      throw new Error('the bench drives load with wrk: install it (Debian: apt-get install wrk)');
+    });
     const counts = /TRACKWIRE_COUNTS (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(stdout);
-    const requests = /(\d+) requests in ([\d.]+)(\w+)/.exec(stdout);
+    const requests = /(\d+) requests in /.exec(stdout);
     if (!counts || !requests) throw new Error(`unexpected wrk output:\n${stdout}`);
     const [ok, redirect, client, server, errors, timeouts] = counts.slice(1).map(Number);
     const answered = Number(requests[1]);
