@@ -1,4 +1,5 @@
 // The benchmark's phases. Each takes the shared run state and fills its part of the report.
+import { performance } from 'node:perf_hooks';
 import type { Store } from '../../src/db/store.ts';
 import { measureRawIngest } from './ingest-reference.ts';
 import { LOAD_CONNECTIONS, type LoadResult, median, runLoad } from './load.ts';
@@ -50,19 +51,33 @@ function notePeak(state: RunState, label: string, peakMb: number): void {
   state.peakRssMb = Math.max(state.peakRssMb, peakMb);
 }
 
+interface Measured<R> {
+  result: R;
+  /** The server's CPU time per answer (µs, all its threads). */
+  cpuUsPerAnswer: number;
+  /** The server's CPU time over the run's wall time: 1 is one core kept busy throughout. */
+  busyCores: number;
+}
+
 /**
  * Runs a load against `server` and measures the server's CPU time per answer it counted (µs, all
- * its threads). Unlike a rate, this does not depend on how hard the load generator could push, so
+ * its threads) and how much of a core that kept busy. Unlike a rate, this does not depend on how hard the load generator could push, so
  * it moves far less between runs; the bench reports it beside the rates as a diagnostic.
  */
-async function measuredLoad(
+async function measuredLoad<R>(
   server: Child,
-  load: () => Promise<LoadResult>,
-  answered: (result: LoadResult) => number,
-): Promise<{ result: LoadResult; cpuUsPerAnswer: number }> {
+  load: () => Promise<R>,
+  answered: (result: R) => number,
+): Promise<Measured<R>> {
   const before = server.cpuMs();
+  const started = performance.now();
   const result = await load();
-  return { result, cpuUsPerAnswer: ((server.cpuMs() - before) * 1000) / Math.max(1, answered(result)) };
+  const cpuMs = server.cpuMs() - before;
+  return {
+    result,
+    cpuUsPerAnswer: (cpuMs * 1000) / Math.max(1, answered(result)),
+    busyCores: cpuMs / (performance.now() - started),
+  };
 }
 
 async function withApi<T>(
@@ -102,8 +117,8 @@ export async function runClickPhase(state: RunState): Promise<void> {
     let redirected = 0;
     let errors = 0;
     let fixedRate: number;
-    let fixed: PacedLoadResult;
-    let referenceFixed: PacedLoadResult;
+    let fixed: Measured<PacedLoadResult>;
+    let referenceFixed: Measured<PacedLoadResult>;
     try {
       // Both servers warm up first (JIT, the link cache, SQLite's page cache), as in service.
       const warmUp = (server: Child) => runLoad({ url: server.url, seconds: state.smoke ? 1 : 2, paths });
@@ -134,14 +149,20 @@ export async function runClickPhase(state: RunState): Promise<void> {
       state.clickRate = median(clickRates);
       fixedRate = Math.max(1, Math.round(state.clickRate / 2));
       const seconds = state.phaseSeconds * 2;
-      fixed = await runPacedLoad({ url: api.url, rate: fixedRate, seconds, paths });
+      const paced = (server: Child) =>
+        measuredLoad(
+          server,
+          () => runPacedLoad({ url: server.url, rate: fixedRate, seconds, paths }),
+          (run) => run.answers['3xx'],
+        );
+      fixed = await paced(api);
       // The same rate and generator against the bare server: the latency floor of this machine.
-      referenceFixed = await runPacedLoad({ url: reference.url, rate: fixedRate, seconds, paths });
+      referenceFixed = await paced(reference);
     } finally {
       await reference.stop();
     }
-    redirected += fixed.answers['3xx'];
-    errors += fixed.answers['4xx'] + fixed.answers['5xx'] + fixed.answers.errors;
+    redirected += fixed.result.answers['3xx'];
+    errors += fixed.result.answers['4xx'] + fixed.result.answers['5xx'] + fixed.result.answers.errors;
     const stored = (await countRows(state.store, 'clicks')) - before;
     state.report.clicks = {
       referenceRps: median(refRates),
@@ -149,10 +170,14 @@ export async function runClickPhase(state: RunState): Promise<void> {
       ratio: state.clickRate / median(refRates),
       cpuUsPerClick: median(clickCpu),
       referenceCpuUsPerRequest: median(refCpu),
-      p50Ms: fixed.p50,
-      p99Ms: fixed.p99,
-      referenceP50Ms: referenceFixed.p50,
-      referenceP99Ms: referenceFixed.p99,
+      p50Ms: fixed.result.p50,
+      p99Ms: fixed.result.p99,
+      referenceP50Ms: referenceFixed.result.p50,
+      referenceP99Ms: referenceFixed.result.p99,
+      busyCoresAtFixedRate: fixed.busyCores,
+      cpuUsPerClickAtFixedRate: fixed.cpuUsPerAnswer,
+      referenceBusyCoresAtFixedRate: referenceFixed.busyCores,
+      referenceCpuUsAtFixedRate: referenceFixed.cpuUsPerAnswer,
       fixedRate,
       redirected,
       stored,

@@ -15,6 +15,15 @@ export interface Report {
     referenceP50Ms: number;
     referenceP99Ms: number;
     fixedRate: number;
+    /**
+     * CPU during the paced runs: cores kept busy, and µs per answer. A paced request costs more than
+     * one at saturation (fewer requests share each event-loop turn and each commit), so this shows
+     * how much headroom the latency was measured with.
+     */
+    busyCoresAtFixedRate: number;
+    cpuUsPerClickAtFixedRate: number;
+    referenceBusyCoresAtFixedRate: number;
+    referenceCpuUsAtFixedRate: number;
     redirected: number;
     stored: number;
     lost: number;
@@ -74,6 +83,12 @@ export function printReport(r: Report): void {
         'click CPU',
         `${f(c.cpuUsPerClick, 1)} µs per click`,
         `API process at saturation; bare node:http ${f(c.referenceCpuUsPerRequest, 1)} µs per 302 (${pct(c.referenceCpuUsPerRequest / c.cpuUsPerClick)})`,
+        'diagnostic',
+      ],
+      [
+        'click CPU, paced',
+        `${f(c.busyCoresAtFixedRate, 2)} of a core`,
+        `API process at half max, ${f(c.cpuUsPerClickAtFixedRate, 1)} µs per click; bare node:http ${f(c.referenceBusyCoresAtFixedRate, 2)} of a core, ${f(c.referenceCpuUsAtFixedRate, 1)} µs per 302`,
         'diagnostic',
       ],
       [
