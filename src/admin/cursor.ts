@@ -21,5 +21,11 @@ export function parseIdPageCursor(cursor: string | undefined): string | undefine
   return match[1];
 }
 
-/** The cursor for a page in id order that starts below `id` (whose time follows `idPrefix`). */
-export const idPageCursor = (id: string, idPrefix = '') => `${idTime(id.slice(idPrefix.length))}.${id}`;
+/**
+ * The cursor for the page in id order that starts below `nextBeforeId` (whose time follows
+ * `idPrefix`), or null when no page follows.
+ */
+export function idPageCursor(nextBeforeId: string | null, idPrefix = ''): string | null {
+  if (nextBeforeId === null) return null;
+  return `${idTime(nextBeforeId.slice(idPrefix.length))}.${nextBeforeId}`;
+}

@@ -122,7 +122,7 @@ export function registerClickApiRoutes(api: FastifyInstance, ctx: AppContext): v
       });
       return {
         data: page.rows.map(toClickView),
-        nextCursor: page.nextBeforeId === null ? null : idPageCursor(page.nextBeforeId),
+        nextCursor: idPageCursor(page.nextBeforeId),
       };
     },
   );

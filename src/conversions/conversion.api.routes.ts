@@ -168,7 +168,7 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
       const options = { hideRevenue: hideRevenue(request) };
       return {
         data: page.rows.map((r) => toConversionView(r, options)),
-        nextCursor: page.nextBeforeId === null ? null : idPageCursor(page.nextBeforeId, CONVERSION_ID_PREFIX),
+        nextCursor: idPageCursor(page.nextBeforeId, CONVERSION_ID_PREFIX),
       };
     },
   );

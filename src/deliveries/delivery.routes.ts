@@ -167,7 +167,7 @@ export function registerDeliveryRoutes(api: FastifyInstance, ctx: AppContext): v
       });
       return {
         data: page.rows.map(toDeliveryView),
-        nextCursor: page.nextBeforeId === null ? null : idPageCursor(page.nextBeforeId, DELIVERY_ID_PREFIX),
+        nextCursor: idPageCursor(page.nextBeforeId, DELIVERY_ID_PREFIX),
       };
     },
   );

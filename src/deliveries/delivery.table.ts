@@ -10,10 +10,10 @@ export const DELIVERY_STATUSES = [
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** One postback owed for one conversion event (the outbox row). */
 /** What a delivery id carries before its time-sortable part (shared/ids.ts). */
 export const DELIVERY_ID_PREFIX = 'dlv_';
 
+/** One postback owed for one conversion event (the outbox row). */
 export interface DeliveryTable {
   /** Also the {postback_id} macro and the webhook-id header: stable across retries. */
   id: string;
