@@ -7,7 +7,7 @@ import type { MigrationContext } from '../migrate.ts';
  * made them about three quarters of the cost of storing a click (17 µs a row against 4 µs without
  * them, batches of 32 over 100 publishers and offers). Click ids begin with their time, so the id
  * index alone serves newest-first paging and time windows; filtered lists scan a bounded slice of
- * it per page (see click-list.repository.ts). On PostgreSQL the id takes the "C" collation so that
+ * it per page (see db/id-order-page.ts). On PostgreSQL the id takes the "C" collation so that
  * its index order is byte order, which is time order, whatever the database's default collation.
  */
 export function clicksInIdOrder({ capabilities }: MigrationContext): Migration {
