@@ -61,8 +61,9 @@ interface Measured<R> {
 
 /**
  * Runs a load against `server` and measures the server's CPU time per answer it counted (µs, all
- * its threads) and how much of a core that kept busy. Unlike a rate, this does not depend on how hard the load generator could push, so
- * it moves far less between runs; the bench reports it beside the rates as a diagnostic.
+ * its threads) and how much of a core that kept busy. Unlike a rate, this does not depend on how
+ * hard the load generator could push, so it moves far less between runs; the bench reports it
+ * beside the rates as a diagnostic.
  */
 async function measuredLoad<R>(
   server: Child,
