@@ -1,9 +1,11 @@
 // The bench's fixed-rate load generator, against real loopback servers.
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ResponseParser, runPacedLoad } from '../../bench/lib/paced-load.ts';
+import { runPacedLoad } from '../../bench/lib/paced-load.ts';
+import { pacerBinary } from '../../bench/lib/pacer-build.ts';
 
 const paths = Array.from({ length: 10 }, (_, i) => `/c/link${i}?sub1=s${i}`);
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -151,45 +153,42 @@ function writeByteByByte(socket: import('node:net').Socket, text: string): void 
   next();
 }
 
-describe('ResponseParser', () => {
-  const twoAnswers = Buffer.from(
+describe("the generator's response parser", () => {
+  const twoAnswers =
     'HTTP/1.1 302 Found\r\nLocation: /a\r\nContent-Length: 0\r\n\r\n' +
-      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwiki\r\n0\r\nX-Trailer: 1\r\n\r\n' +
-      'HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found',
-  );
-  const expected = [
-    [302, true],
-    [200, true],
-    [404, false],
-  ];
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwiki\r\n0\r\nX-Trailer: 1\r\n\r\n' +
+    'HTTP/1.1 100 Continue\r\n\r\n' +
+    'HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found';
 
-  function parse(chunks: Buffer[]): { answers: Array<[number, boolean]>; errors: string[] } {
-    const answers: Array<[number, boolean]> = [];
-    const errors: string[] = [];
-    const parser = new ResponseParser(
-      (status, keepAlive) => answers.push([status, keepAlive]),
-      (reason) => errors.push(reason),
-    );
-    for (const chunk of chunks) parser.push(chunk);
-    return { answers, errors };
+  /** Each feeding's answers ("status:keepalive" words) and its parse errors, as the generator read them. */
+  function feedings(bytes: string): string[] {
+    const out = execFileSync(pacerBinary(), ['parse'], { input: Buffer.from(bytes, 'latin1') });
+    return out.toString().trim().split('\n');
   }
 
-  it('reads several answers from one chunk', () => {
-    expect(parse([twoAnswers])).toEqual({ answers: expected, errors: [] });
+  it('reads several answers split at every possible byte, and byte by byte', () => {
+    const lines = feedings(twoAnswers);
+    // One feeding per cut (0 to the last byte), then one byte by byte.
+    expect(lines).toHaveLength(twoAnswers.length + 2);
+    for (const [cut, line] of lines.entries()) expect(line, `feeding ${cut}`).toBe('302:1 200:1 404:0|0');
   });
 
-  it('reads answers split at every possible byte', () => {
-    for (let cut = 1; cut < twoAnswers.length; cut++) {
-      const result = parse([twoAnswers.subarray(0, cut), twoAnswers.subarray(cut)]);
-      expect(result, `cut at ${cut}`).toEqual({ answers: expected, errors: [] });
-    }
-    const bytes = Array.from({ length: twoAnswers.length }, (_, i) => twoAnswers.subarray(i, i + 1));
-    expect(parse(bytes)).toEqual({ answers: expected, errors: [] });
+  it('takes HTTP/1.0 answers as closing their connection unless they say keep-alive', () => {
+    const lines = feedings(
+      'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok' +
+        'HTTP/1.0 204 No Content\r\nConnection: keep-alive\r\n\r\n',
+    );
+    expect(new Set(lines)).toEqual(new Set(['200:0 204:1|0']));
   });
 
   it('rejects an answer with neither Content-Length nor chunked encoding', () => {
-    const result = parse([Buffer.from('HTTP/1.1 200 OK\r\n\r\nbody')]);
-    expect(result.answers).toEqual([]);
-    expect(result.errors).toHaveLength(1);
+    expect(new Set(feedings('HTTP/1.1 200 OK\r\n\r\nbody'))).toEqual(new Set(['|1']));
+  });
+
+  it('rejects a bad status line and a bad chunk size', () => {
+    expect(new Set(feedings('HTTP/2 200\r\nContent-Length: 0\r\n\r\n'))).toEqual(new Set(['|1']));
+    expect(new Set(feedings('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'))).toEqual(
+      new Set(['|1']),
+    );
   });
 });
