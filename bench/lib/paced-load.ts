@@ -41,11 +41,11 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
   const { rate, seconds, paths } = options;
   if (!(rate > 0) || !(seconds > 0) || paths.length === 0)
     throw new Error('paced load needs a positive rate and duration and at least one path');
-  if (paths.some((path) => /[\s]/.test(path))) throw new Error('paced load paths must not hold white space');
+  if (paths.some((path) => /\s/.test(path))) throw new Error('paced load paths must not hold white space');
   const url = new URL(options.url);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1'); // an IPv6 literal without its brackets
-  const args = ['run', host, url.port || '80', url.host, String(rate), String(seconds)];
-  args.push(String(options.connections ?? 64));
+  const connections = options.connections ?? 64;
+  const args = ['run', host, url.port || '80', url.host, String(rate), String(seconds), String(connections)];
   const child = spawn(pacerBinary(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
