@@ -1,12 +1,11 @@
 // Following a tracking link, independent of the HTTP layer that carries it: resolve the slug
-// (cached), build the click, wait for its commit (group commit), and say what to answer. Both the
+// (cached), build the click, make it durable (click-recorder.ts), and say what to answer. Both the
 // Fastify route and the raw node:http fast path (click-fast-path.ts) answer from this.
 import type { AppContext } from '../http/context.ts';
 import { parseCidrList } from '../shared/cidr.ts';
-import { GroupCommit } from '../shared/group-commit.ts';
 import { buildClick, destinationFor } from './click.service.ts';
 import type { ClickRow } from './click.table.ts';
-import { createClickInserter } from './click-inserter.ts';
+import { createClickRecorder } from './click-recorder.ts';
 import type { ClickTarget } from './click-target.ts';
 import { ClickTargetCache } from './click-target-cache.ts';
 import { createClickTargetLoader } from './click-target-loader.ts';
@@ -43,19 +42,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
     ? parseCidrList(ctx.config.trustedProxies)
     : undefined;
   const targets = new ClickTargetCache<ClickTarget>(createClickTargetLoader(ctx.store));
-  // Group commit: a redirect waits for its click's commit, shared with the clicks that came with it.
-  const insertClicks = createClickInserter(ctx.store);
-  const writer = new GroupCommit<ClickRow, void>(
-    async (rows) => {
-      await insertClicks(rows);
-      return rows.map(() => undefined);
-    },
-    {
-      maxBatch: 256,
-      concurrency: ctx.store.capabilities.singleWriter ? 1 : 4,
-      onBatchError: (err, size) => log.warn({ err, size }, 'click batch failed; retrying row by row'),
-    },
-  );
+  const recorder = createClickRecorder(ctx.store, log);
   const dropTargets = () => targets.clear();
   ctx.events.on('catalog.changed', dropTargets);
   void loadCountryDatabase((err) => log.warn({ err }, 'country database unavailable; clicks get no country'));
@@ -89,7 +76,8 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
       return UNAVAILABLE;
     }
     try {
-      await writer.submit(click);
+      const durable = recorder.record(click);
+      if (durable) await durable;
     } catch (err) {
       log.error({ err }, 'click not recorded; no redirect sent');
       return UNAVAILABLE;
@@ -104,7 +92,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
 
   async function close(): Promise<void> {
     ctx.events.off('catalog.changed', dropTargets);
-    await writer.close();
+    await recorder.close();
   }
 
   return { follow, probe, close };

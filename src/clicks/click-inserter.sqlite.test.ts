@@ -50,7 +50,7 @@ it('stores a row with every column set, and one with only what is required', asy
 
 it('falls back to the statement naming every column once its cache of column sets is full', async () => {
   const rows = Array.from({ length: 40 }, (_, i) => patchyClick(i));
-  createSqliteRowWriter(sqliteOf(testStore), 2)(rows);
+  createSqliteRowWriter(sqliteOf(testStore), { maxStatements: 2 })(rows);
   expect(await stored()).toEqual(rows);
 });
 

@@ -13,10 +13,19 @@ import { CLICK_COLUMNS, readClickValues } from './click-columns.ts';
 /** Column sets beyond this many use the statement that names every column. */
 const MAX_STATEMENTS = 256;
 
+export interface RowWriterOptions {
+  /** Skip rows whose id is stored already (a replayed journal) instead of failing the batch. */
+  ignoreStored?: boolean;
+  maxStatements?: number;
+}
+
 export function createSqliteRowWriter(
   sqlite: Database,
-  maxStatements = MAX_STATEMENTS,
+  { ignoreStored = false, maxStatements = MAX_STATEMENTS }: RowWriterOptions = {},
 ): (rows: NewClickRow[]) => void {
+  const verb = ignoreStored ? 'insert or ignore' : 'insert';
+  const statementFor = (columns: readonly string[]) =>
+    `${verb} into clicks (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`;
   const statements = new Map<number, Statement>();
   const all = sqlite.prepare(statementFor(CLICK_COLUMNS));
   const row: unknown[] = new Array(CLICK_COLUMNS.length);
@@ -58,8 +67,4 @@ export function createSqliteRowWriter(
   });
   // IMMEDIATE: when another process holds the write lock, "busy" comes at BEGIN and is waited out.
   return (clicks) => transaction.immediate(clicks);
-}
-
-function statementFor(columns: readonly string[]): string {
-  return `insert into clicks (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`;
 }

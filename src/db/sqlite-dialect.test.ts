@@ -1,13 +1,14 @@
-// Two stores on one SQLite file, as the server and a `trackwire worker` process (or the click writer
-// thread) are: transactions that read then write must not fail when the other side commits in
-// between, and waiting for the other side's lock must leave the event loop running.
+// Two stores on one SQLite file, as the server and a `trackwire worker` process are: transactions
+// that read then write must not fail when the other side commits in between, and waiting for the
+// other side's lock must leave the event loop running.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
+import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { clickRow } from '../../test/support/rows.ts';
-import { createClickInserter } from '../clicks/click-inserter.ts';
+import { createClickRecorder } from '../clicks/click-recorder.ts';
 import type { Db } from './database.types.ts';
 import { migrateToLatest } from './migrate.ts';
 import { preparedQuery } from './prepared-query.ts';
@@ -94,14 +95,23 @@ it('runs a prepared write once the other connection lets go, without blocking th
   expect(rows[0].n).toBe(before + 1001);
 });
 
-it('stores a click batch once the other connection lets go, without blocking the event loop', async () => {
-  const insert = createClickInserter(b);
+it('imports recorded clicks before a read, waiting out the other connection’s lock without blocking the event loop', async () => {
+  const recorder = createClickRecorder(b, pino({ level: 'silent' }));
   const clicks = Array.from({ length: 20 }, () =>
     clickRow({ link_id: 9, offer_id: 9, publisher_id: 9, advertiser_id: 9 }),
   );
-  const { waited, ticks } = await whileLocked(60, () => insert(clicks));
+  const countOnB = () => b.db.selectFrom('clicks').select('id').where('link_id', '=', 9).execute();
+  const { waited, ticks } = await whileLocked(60, async () => {
+    // Recording does not wait for the lock: the clicks are in b's journal.
+    const started = Date.now();
+    await Promise.all(clicks.map((click) => recorder.record(click)));
+    expect(Date.now() - started).toBeLessThan(30);
+    // A read on b must see them, so it waits until they can be imported.
+    expect((await countOnB()).map((r) => r.id).sort()).toEqual(clicks.map((c) => c.id).sort());
+  });
   expect(waited).toBeGreaterThanOrEqual(50);
   expect(ticks).toBeGreaterThan(20);
-  const stored = await a.db.selectFrom('clicks').select('id').where('link_id', '=', 9).execute();
-  expect(stored.map((r) => r.id).sort()).toEqual(clicks.map((c) => c.id).sort());
+  const onA = await a.db.selectFrom('clicks').select('id').where('link_id', '=', 9).execute();
+  expect(onA).toHaveLength(20);
+  await recorder.close();
 });

@@ -3,8 +3,13 @@
 // the hot paths repeat a handful of query shapes, so the driver gets each shape's statement from
 // this cache. Bounded so one-off shapes (IN lists, multi-row inserts of every size) cannot grow
 // it without limit. SQLite re-prepares a cached statement by itself after a schema change.
+//
+// Every statement on the store's connection is prepared here, Kysely's and the direct ones alike,
+// which makes this the one place where rows written behind (write-behind.ts) are written before a
+// statement outside a transaction runs.
 import type SQLite from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
+import type { WriteBehind } from './write-behind.ts';
 
 const DEFAULT_MAX_STATEMENTS = 500;
 
@@ -15,12 +20,14 @@ export interface StatementCache extends SqliteDatabase {
 
 export function withStatementCache(
   sqlite: SQLite.Database,
+  writeBehind?: WriteBehind,
   maxStatements = DEFAULT_MAX_STATEMENTS,
 ): StatementCache {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
+      if (writeBehind && !sqlite.inTransaction) writeBehind.beforeStatement();
       const cached = statements.get(sql);
       // A statement still iterating a streamed result cannot run another query: use a fresh one.
       if (cached && !cached.busy) return cached;

@@ -12,6 +12,7 @@ import { withNamedStatements } from './named-statements.ts';
 import { runPreparedQueriesDirectly } from './prepared-query.ts';
 import { SharedFileSqliteDialect } from './sqlite-dialect.ts';
 import { withStatementCache } from './statement-cache.ts';
+import { WriteBehind } from './write-behind.ts';
 
 export interface Store {
   readonly db: Kysely<Database>;
@@ -22,6 +23,8 @@ export interface Store {
   readonly postgresUrl?: string;
   /** The PostgreSQL pool, for the few hot paths that send named prepared statements (absent on SQLite). */
   readonly postgres?: pg.Pool;
+  /** Rows written into SQLite after the fact, before any statement that could read them (absent on PostgreSQL). */
+  readonly writeBehind?: WriteBehind;
   close(): Promise<void>;
 }
 
@@ -130,7 +133,8 @@ export function openStore(options: StoreOptions): Store {
   // raw-handle writers wait the same way (waitOutBusy).
   sqlite.pragma('busy_timeout = 0');
   const stopCheckpointer = startCheckpointer(sqlite, options.onCheckpointerError);
-  const statements = withStatementCache(sqlite);
+  const writeBehind = new WriteBehind();
+  const statements = withStatementCache(sqlite, writeBehind);
   const db = new Kysely<Database>({
     dialect: new SharedFileSqliteDialect({ database: statements }, sqlite),
   });
@@ -139,5 +143,5 @@ export function openStore(options: StoreOptions): Store {
     await stopCheckpointer();
     await db.destroy();
   };
-  return { db, capabilities: SQLITE_CAPABILITIES, sqlite, close };
+  return { db, capabilities: SQLITE_CAPABILITIES, sqlite, writeBehind, close };
 }

@@ -6,6 +6,7 @@ import {
   type ConversionRow,
   STATUSES,
 } from '../../src/conversions/conversion.table.ts';
+import type { Db } from '../../src/db/database.types.ts';
 import type { PostbackRow } from '../../src/postbacks/postback.table.ts';
 import { newId } from '../../src/shared/ids.ts';
 
@@ -118,4 +119,36 @@ export function postbackRow(
     updated_at: now,
     ...fields,
   };
+}
+
+/** Click `i` of a link, with a typical spread of columns set and a time that orders by `i`. */
+export function numberedClick(i: number, linkId: number): ClickRow {
+  return clickRow({
+    link_id: linkId,
+    offer_id: 2,
+    publisher_id: 3,
+    advertiser_id: 4,
+    sub1: `s${i}`,
+    sub10: 'ten',
+    external_id: `ext-${i}`,
+    gclid: 'g',
+    ip: '203.0.113.7',
+    user_agent: 'ua',
+    device: 'desktop',
+    os: 'Linux',
+    browser: 'Firefox',
+    country: 'DE',
+    is_bot: i % 2,
+    created_at: Date.UTC(2026, 0, 1) + i,
+  });
+}
+
+/** How many clicks the store holds for a link. */
+export async function countClicksOfLink(db: Db, linkId: number): Promise<number> {
+  const row = await db
+    .selectFrom('clicks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('link_id', '=', linkId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

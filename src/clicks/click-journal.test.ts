@@ -1,0 +1,143 @@
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../test/support/rows.ts';
+import type { ClickRow } from './click.table.ts';
+import { CLICK_COLUMNS } from './click-columns.ts';
+import { ClickJournal, parseJournal, readLeftJournals } from './click-journal.ts';
+
+let dir: string;
+let database: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tw-journal-'));
+  database = join(dir, 'trackwire.sqlite');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const AWKWARD = [
+  '',
+  'line\nbreak',
+  'tab\tand "quotes" and \\',
+  'Grüße 日本語 🎉',
+  '\u0000\u2028',
+  '{"not":"a row"}',
+];
+
+function awkwardClick(i: number): ClickRow {
+  const row = clickRow({
+    link_id: i,
+    offer_id: 2 ** 31 - 1,
+    publisher_id: 3,
+    advertiser_id: 4,
+    is_bot: i % 2,
+  });
+  OPTIONAL_CLICK_COLUMNS.forEach((column, c) => {
+    row[column] = (i + c) % 3 === 0 ? null : AWKWARD[(i + c) % AWKWARD.length];
+  });
+  return row;
+}
+
+/** A pid no process can have (Linux pids stop at 2^22). */
+const GONE_PID = 2 ** 22 + 17;
+
+function journalsIn(folder: string): string[] {
+  return readdirSync(folder).filter((name) => name.endsWith('.journal'));
+}
+
+it('reads back every click it wrote, every value exactly, whatever the text holds', () => {
+  const journal = ClickJournal.create(database);
+  const clicks = Array.from({ length: 40 }, (_, i) => awkwardClick(i));
+  journal.appendAll(clicks.slice(0, 1));
+  journal.appendAll(clicks.slice(1));
+  const { rows, skipped } = parseJournal(readFileSync(journal.path, 'utf8'));
+  expect(skipped).toBe(0);
+  expect(rows).toEqual(clicks);
+  journal.close(false);
+});
+
+it('names its file after the database and this process, beside the database', () => {
+  const journal = ClickJournal.create(database);
+  expect(journalsIn(dir)).toEqual([journal.path.slice(dir.length + 1)]);
+  expect(journal.path).toMatch(new RegExp(`trackwire\\.sqlite-clicks-${process.pid}-[0-9a-z]+\\.journal$`));
+  journal.close(true);
+  expect(journalsIn(dir)).toEqual([]);
+});
+
+it('skips a line cut short by a crash and lines that are not whole clicks, keeping the rest', () => {
+  const journal = ClickJournal.create(database);
+  const clicks = [awkwardClick(1), awkwardClick(2)];
+  journal.appendAll(clicks);
+  journal.close(false);
+  const text = readFileSync(journal.path, 'utf8');
+  const lastLine = text.trimEnd().split('\n').at(-1) ?? '';
+  const missingId = JSON.parse(lastLine);
+  missingId[0] = null;
+  appendFileSync(
+    journal.path,
+    [
+      JSON.stringify(missingId),
+      '[1,2]',
+      '{"x":1}',
+      JSON.stringify(missingId.map(() => ({}))),
+      lastLine.slice(0, 30),
+    ].join('\n'),
+  );
+  const { rows, skipped } = parseJournal(readFileSync(journal.path, 'utf8'));
+  expect(rows).toEqual(clicks);
+  expect(skipped).toBe(5);
+});
+
+it('reads a journal by its header’s column names, in whatever order, leaving unknown columns out', () => {
+  const click = awkwardClick(5);
+  const columns = [...CLICK_COLUMNS].reverse();
+  const header = { format: 'trackwire-click-journal', version: 1, columns: [...columns, 'added_later'] };
+  const line = [...columns.map((c) => click[c]), 'whatever'];
+  const { rows } = parseJournal(`${JSON.stringify(header)}\n${JSON.stringify(line)}\n`);
+  expect(rows).toEqual([click]);
+  expect(parseJournal('not a journal\n[1]\n')).toEqual({ rows: [], skipped: 2 });
+});
+
+it('starts over once everything in it is imported and it has grown past its limit', () => {
+  const journal = ClickJournal.create(database, 2_000);
+  const click = awkwardClick(3);
+  journal.appendAll([click]);
+  journal.imported();
+  const small = statSync(journal.path).size;
+  expect(parseJournal(readFileSync(journal.path, 'utf8')).rows).toHaveLength(1); // below the limit: kept
+  journal.appendAll(Array.from({ length: 20 }, () => click));
+  expect(statSync(journal.path).size).toBeGreaterThan(2_000);
+  journal.imported();
+  expect(parseJournal(readFileSync(journal.path, 'utf8'))).toEqual({ rows: [], skipped: 0 });
+  // Writing goes on at the new end: no hole where the old lines were.
+  journal.appendAll([click]);
+  expect(parseJournal(readFileSync(journal.path, 'utf8')).rows).toEqual([click]);
+  expect(statSync(journal.path).size).toBeLessThan(small + 1);
+  journal.close(true);
+});
+
+it('finds the journals of stopped processes, not those of running ones, nor its own, nor another database’s', () => {
+  const mine = ClickJournal.create(database);
+  const click = awkwardClick(1);
+  mine.appendAll([click]);
+  const header = readFileSync(mine.path, 'utf8');
+  const gone = join(dir, `trackwire.sqlite-clicks-${GONE_PID}-abc.journal`);
+  const running = join(dir, `trackwire.sqlite-clicks-${process.ppid}-abc.journal`);
+  const earlierMe = join(dir, `trackwire.sqlite-clicks-${process.pid}-old.journal`);
+  const otherDatabase = join(dir, `other.sqlite-clicks-${GONE_PID}-abc.journal`);
+  for (const path of [gone, running, earlierMe, otherDatabase]) writeFileSync(path, header);
+  const left = readLeftJournals(database);
+  expect(left.map((j) => j.path).sort()).toEqual([gone, earlierMe].sort());
+  for (const journal of left) expect(journal.rows).toEqual([click]);
+  mine.close(true);
+  expect(existsSync(gone)).toBe(true); // reading takes nothing away: files go once imported
+});

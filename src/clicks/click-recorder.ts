@@ -1,0 +1,48 @@
+// Where a click is made durable before its redirect. On SQLite it is appended to the click journal
+// and imported in batches shortly after (click-recorder.journal.ts): the redirect goes out at once.
+// On PostgreSQL, where any node must see it at once and there is no local file to trust, each batch
+// of clicks that arrive together is committed before their redirects go out (group commit).
+import type { Logger } from 'pino';
+import type { Store } from '../db/store.ts';
+import { GroupCommit } from '../shared/group-commit.ts';
+import type { NewClickRow } from './click.table.ts';
+import { CLICK_COLUMNS } from './click-columns.ts';
+import { createPostgresClickInserter } from './click-inserter.postgres.ts';
+import { createJournalClickRecorder, type JournalRecorderOptions } from './click-recorder.journal.ts';
+
+export interface ClickRecorder {
+  /**
+   * Records the click. Returns undefined when it is durable already, or a promise that settles
+   * when it is; throws (or rejects) when it cannot be recorded, and then no redirect may be sent.
+   */
+  record(click: NewClickRow): Promise<void> | undefined;
+  /** Stores everything recorded so far and takes no more. */
+  close(): Promise<void>;
+}
+
+export function createClickRecorder(
+  store: Store,
+  log: Logger,
+  journalOptions?: JournalRecorderOptions,
+): ClickRecorder {
+  if (store.sqlite && store.writeBehind) {
+    return createJournalClickRecorder(store.sqlite, store.writeBehind, log, journalOptions);
+  }
+  if (!store.postgres) throw new Error('the store has neither a SQLite handle nor a PostgreSQL pool');
+  const insert = createPostgresClickInserter(store.postgres, CLICK_COLUMNS);
+  const batches = new GroupCommit<NewClickRow, void>(
+    async (rows) => {
+      await insert(rows);
+      return rows.map(() => undefined);
+    },
+    {
+      maxBatch: 256,
+      concurrency: 4,
+      onBatchError: (err, size) => log.warn({ err, size }, 'click batch failed; retrying row by row'),
+    },
+  );
+  return {
+    record: (click) => batches.submit(click),
+    close: () => batches.close(),
+  };
+}
