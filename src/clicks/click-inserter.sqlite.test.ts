@@ -48,6 +48,29 @@ it('stores a row with every column set, and one with only what is required', asy
   expect(await stored()).toEqual([full, bare].sort((a, b) => a.id.localeCompare(b.id)));
 });
 
+it('stores long runs of one column set, many rows to a statement, and what is left over', async () => {
+  // 100 = 32 + 32 + 32 + 4 rows of one column set, 39 = 32 + 4 + 2 + 1 of another, interleaved.
+  const rows = Array.from({ length: 139 }, (_, i) => {
+    const row = patchyClick(i < 100 ? 3 : 5);
+    row.id = `r-${String(i).padStart(4, '0')}`;
+    return row;
+  });
+  const interleaved = [...rows.filter((_, i) => i % 2 === 0), ...rows.filter((_, i) => i % 2 === 1)];
+  createSqliteRowWriter(sqliteOf(testStore))(interleaved);
+  expect(await stored()).toEqual(rows);
+});
+
+it('skips rows already stored when told to, storing the rest of the batch', async () => {
+  const rows = Array.from({ length: 40 }, (_, i) => patchyClick(i % 2));
+  rows.forEach((row, i) => {
+    row.id = `r-${String(i).padStart(4, '0')}`;
+  });
+  createSqliteRowWriter(sqliteOf(testStore))(rows.slice(0, 25));
+  const changed = { ...rows[3], sub1: 'not this' };
+  createSqliteRowWriter(sqliteOf(testStore), { ignoreStored: true })([changed, ...rows.slice(20)]);
+  expect(await stored()).toEqual(rows);
+});
+
 it('falls back to the statement naming every column once its cache of column sets is full', async () => {
   const rows = Array.from({ length: 40 }, (_, i) => patchyClick(i));
   createSqliteRowWriter(sqliteOf(testStore), { maxStatements: 2 })(rows);

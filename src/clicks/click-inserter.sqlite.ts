@@ -1,17 +1,25 @@
-// How a click batch is stored on SQLite: one prepared INSERT run per row inside one better-sqlite3
-// transaction, which costs a fraction of compiling a fresh multi-row INSERT per batch.
+// How a click batch is stored on SQLite: prepared INSERTs inside one better-sqlite3 transaction,
+// which costs a fraction of compiling a fresh INSERT per batch.
 //
 // Each row is inserted through a statement that names only its non-null columns. A click has 31
 // columns and most of them are empty (sub2-sub10, the ad-platform click ids, often the referrer),
 // and binding a parameter is the largest single cost of running the statement: a better-sqlite3
 // micro-benchmark put a 31-parameter insert at 2.3 µs of binding and 1.4 µs of B-tree work per row.
 // Real traffic brings a handful of column sets, so their statements are prepared once and kept.
+//
+// Rows of one column set go in 32, 16, 8, 4, 2 or 1 at a time, through statements of that many
+// VALUES rows: each run of a statement has a fixed cost (the call, the step, the reset). Writing
+// bench-like clicks into the migrated schema in batches of 260 and 500 (what the importer gets at
+// 13 000 and 25 000 clicks/s), alternated eight rounds with one row a statement, this measured
+// 4.02 against 5.88 and 3.93 against 6.33 µs a row (medians).
 import type { Database, Statement } from 'better-sqlite3';
 import type { NewClickRow } from './click.table.ts';
 import { CLICK_COLUMNS, readClickValues } from './click-columns.ts';
 
-/** Column sets beyond this many use the statement that names every column. */
+/** Statements (column set × rows per statement) beyond this many are not kept. */
 const MAX_STATEMENTS = 256;
+/** Rows per statement, largest first: a run of rows is written with as few statements as these allow. */
+const ROWS_PER_STATEMENT = [32, 16, 8, 4, 2, 1];
 
 export interface RowWriterOptions {
   /** Skip rows whose id is stored already (a replayed journal) instead of failing the batch. */
@@ -24,46 +32,87 @@ export function createSqliteRowWriter(
   { ignoreStored = false, maxStatements = MAX_STATEMENTS }: RowWriterOptions = {},
 ): (rows: NewClickRow[]) => void {
   const verb = ignoreStored ? 'insert or ignore' : 'insert';
-  const statementFor = (columns: readonly string[]) =>
-    `${verb} into clicks (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+  const statementFor = (columns: readonly string[], rows: number) => {
+    const values = `(${columns.map(() => '?').join(', ')})`;
+    return `${verb} into clicks (${columns.join(', ')}) values ${Array(rows).fill(values).join(', ')}`;
+  };
   const statements = new Map<number, Statement>();
-  const all = sqlite.prepare(statementFor(CLICK_COLUMNS));
+  const everyColumn = sqlite.prepare(statementFor(CLICK_COLUMNS, 1));
   const row: unknown[] = new Array(CLICK_COLUMNS.length);
-  // One reused parameter array per length: run() copies the values before it returns.
-  const buffers = CLICK_COLUMNS.map((_, i) => new Array<unknown>(i + 1));
+  // Reused parameter arrays by length: run() copies the values before it returns.
+  const buffers = new Map<number, unknown[]>();
 
-  function statementOf(mask: number): Statement {
-    let statement = statements.get(mask);
+  /** The statement for `rows` rows of this column set, or undefined once too many are kept. */
+  function statementOf(mask: number, rows: number): Statement | undefined {
+    const key = mask * 64 + rows; // exact in a double: the mask has 31 bits
+    let statement = statements.get(key);
     if (statement) return statement;
-    if (statements.size >= maxStatements) return all;
-    statement = sqlite.prepare(statementFor(CLICK_COLUMNS.filter((_, i) => Math.floor(mask / 2 ** i) % 2)));
-    statements.set(mask, statement);
+    if (statements.size >= maxStatements) return undefined;
+    const columns = CLICK_COLUMNS.filter((_, i) => Math.floor(mask / 2 ** i) % 2);
+    statement = sqlite.prepare(statementFor(columns, rows));
+    statements.set(key, statement);
     return statement;
   }
 
-  function insert(click: NewClickRow): void {
-    readClickValues(click, row);
-    // The column set as a number: bit i set when column i has a value (exact in a double to 53 columns).
-    let mask = 0;
-    let present = 0;
-    for (let i = 0, bit = 1; i < row.length; i++, bit *= 2) {
-      if (row[i] !== null) {
-        mask += bit;
-        present++;
+  function bufferOf(length: number): unknown[] {
+    let buffer = buffers.get(length);
+    if (!buffer) {
+      buffer = new Array<unknown>(length);
+      buffers.set(length, buffer);
+    }
+    return buffer;
+  }
+
+  /** The rows' non-null values, grouped by column set (bit i of the key set when column i has a value). */
+  function byColumnSet(clicks: readonly NewClickRow[]): Map<number, unknown[][]> {
+    const groups = new Map<number, unknown[][]>();
+    for (const click of clicks) {
+      readClickValues(click, row);
+      let mask = 0;
+      const values: unknown[] = [];
+      for (let i = 0, bit = 1; i < row.length; i++, bit *= 2) {
+        if (row[i] !== null) {
+          mask += bit;
+          values.push(row[i]);
+        }
+      }
+      const group = groups.get(mask);
+      if (group) group.push(values);
+      else groups.set(mask, [values]);
+    }
+    return groups;
+  }
+
+  function insertGroup(mask: number, rows: unknown[][]): void {
+    const width = rows[0].length;
+    let next = 0;
+    for (const size of ROWS_PER_STATEMENT) {
+      while (rows.length - next >= size) {
+        const statement = statementOf(mask, size);
+        if (!statement) return insertOneByOne(mask, rows.slice(next));
+        const parameters = bufferOf(width * size);
+        for (let r = 0; r < size; r++) {
+          const values = rows[next + r];
+          for (let c = 0; c < width; c++) parameters[r * width + c] = values[c];
+        }
+        statement.run(parameters);
+        next += size;
       }
     }
-    const statement = statementOf(mask);
-    if (statement === all) {
-      statement.run(row);
-      return;
+  }
+
+  /** With no statement to spare for this column set: every column, one row at a time. */
+  function insertOneByOne(mask: number, rows: unknown[][]): void {
+    for (const values of rows) {
+      for (let i = 0, k = 0, bit = 1; i < row.length; i++, bit *= 2) {
+        row[i] = Math.floor(mask / bit) % 2 ? values[k++] : null;
+      }
+      everyColumn.run(row);
     }
-    const values = buffers[present - 1];
-    for (let i = 0, k = 0; i < row.length; i++) if (row[i] !== null) values[k++] = row[i];
-    statement.run(values);
   }
 
   const transaction = sqlite.transaction((clicks: NewClickRow[]) => {
-    for (const click of clicks) insert(click);
+    for (const [mask, rows] of byColumnSet(clicks)) insertGroup(mask, rows);
   });
   // IMMEDIATE: when another process holds the write lock, "busy" comes at BEGIN and is waited out.
   return (clicks) => transaction.immediate(clicks);
