@@ -89,7 +89,10 @@ export function createSqliteRowWriter(
     for (const size of ROWS_PER_STATEMENT) {
       while (rows.length - next >= size) {
         const statement = statementOf(mask, size);
-        if (!statement) return insertOneByOne(mask, rows.slice(next));
+        if (!statement) {
+          insertOneByOne(mask, rows.slice(next));
+          return;
+        }
         const parameters = bufferOf(width * size);
         for (let r = 0; r < size; r++) {
           const values = rows[next + r];
