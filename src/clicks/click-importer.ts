@@ -10,7 +10,7 @@ import type SQLite from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { isBusy } from '../db/sqlite-dialect.ts';
 import type { PendingWrites, WriteBehind } from '../db/write-behind.ts';
-import type { NewClickRow } from './click.table.ts';
+import type { PackedClick } from './click-columns.ts';
 import { createSqliteRowWriter } from './click-inserter.sqlite.ts';
 
 export interface ClickImporterOptions {
@@ -28,13 +28,13 @@ const RETRY_AFTER_BUSY_MS = 2;
 const CLOSE_WAIT_MS = 5_000;
 
 export class ClickImporter {
-  private waiting: NewClickRow[] = [];
+  private waiting: PackedClick[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** The delay the running timer was set with. */
   private timerMs = 0;
   private closed = false;
   private failedAt = Number.NEGATIVE_INFINITY;
-  private readonly writeRows: (rows: NewClickRow[]) => void;
+  private readonly writeRows: (clicks: PackedClick[]) => void;
   private readonly importAfterMs: number;
   private readonly importAt: number;
   private readonly stopImportingForReaders: () => void;
@@ -67,7 +67,7 @@ export class ClickImporter {
   }
 
   /** Queues clicks (already durable in a journal) for the next import. */
-  add(clicks: readonly NewClickRow[]): void {
+  add(clicks: readonly PackedClick[]): void {
     for (const click of clicks) this.waiting.push(click);
     this.schedule(this.waiting.length >= this.importAt ? 0 : this.importAfterMs);
   }

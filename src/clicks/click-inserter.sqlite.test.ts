@@ -3,7 +3,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../test/support/rows.ts';
 import { openTestStore, type TestStore } from '../../test/support/stores.ts';
 import type { ClickRow } from './click.table.ts';
-import { createSqliteRowWriter } from './click-inserter.sqlite.ts';
+import { packClick } from './click-columns.ts';
+import { createSqliteRowWriter, type RowWriterOptions } from './click-inserter.sqlite.ts';
 
 let testStore: TestStore;
 beforeEach(async () => {
@@ -21,6 +22,12 @@ function patchyClick(i: number): ClickRow {
   return row;
 }
 
+/** The writer, taking rows as the tests build them. */
+function writerOf(store: TestStore, options?: RowWriterOptions): (rows: ClickRow[]) => void {
+  const write = createSqliteRowWriter(sqliteOf(store), options);
+  return (rows) => write(rows.map(packClick));
+}
+
 function stored(): Promise<ClickRow[]> {
   return testStore.store.db.selectFrom('clicks').selectAll().orderBy('id').execute();
 }
@@ -33,7 +40,7 @@ function sqliteOf(store: TestStore): Database.Database {
 
 it('stores rows of many different column sets with every column exactly as given', async () => {
   const rows = Array.from({ length: 300 }, (_, i) => patchyClick(i));
-  const write = createSqliteRowWriter(sqliteOf(testStore));
+  const write = writerOf(testStore);
   write(rows.slice(0, 7));
   write(rows.slice(7));
   expect(await stored()).toEqual(rows);
@@ -44,7 +51,7 @@ it('stores a row with every column set, and one with only what is required', asy
   for (const column of OPTIONAL_CLICK_COLUMNS) full[column] = `all ${column}`;
   const bare = clickRow({ link_id: 1, offer_id: 1, publisher_id: 1, advertiser_id: 1 });
   bare.id = 'r-bare';
-  createSqliteRowWriter(sqliteOf(testStore))([full, bare]);
+  writerOf(testStore)([full, bare]);
   expect(await stored()).toEqual([full, bare].sort((a, b) => a.id.localeCompare(b.id)));
 });
 
@@ -56,7 +63,7 @@ it('stores long runs of one column set, many rows to a statement, and what is le
     return row;
   });
   const interleaved = [...rows.filter((_, i) => i % 2 === 0), ...rows.filter((_, i) => i % 2 === 1)];
-  createSqliteRowWriter(sqliteOf(testStore))(interleaved);
+  writerOf(testStore)(interleaved);
   expect(await stored()).toEqual(rows);
 });
 
@@ -65,20 +72,20 @@ it('skips rows already stored when told to, storing the rest of the batch', asyn
   rows.forEach((row, i) => {
     row.id = `r-${String(i).padStart(4, '0')}`;
   });
-  createSqliteRowWriter(sqliteOf(testStore))(rows.slice(0, 25));
+  writerOf(testStore)(rows.slice(0, 25));
   const changed = { ...rows[3], sub1: 'not this' };
-  createSqliteRowWriter(sqliteOf(testStore), { ignoreStored: true })([changed, ...rows.slice(20)]);
+  writerOf(testStore, { ignoreStored: true })([changed, ...rows.slice(20)]);
   expect(await stored()).toEqual(rows);
 });
 
 it('falls back to the statement naming every column once its cache of column sets is full', async () => {
   const rows = Array.from({ length: 40 }, (_, i) => patchyClick(i));
-  createSqliteRowWriter(sqliteOf(testStore), { maxStatements: 2 })(rows);
+  writerOf(testStore, { maxStatements: 2 })(rows);
   expect(await stored()).toEqual(rows);
 });
 
 it('writes a batch all or nothing when one row breaks the primary key', async () => {
-  const write = createSqliteRowWriter(sqliteOf(testStore));
+  const write = writerOf(testStore);
   const rows = Array.from({ length: 5 }, (_, i) => patchyClick(i));
   rows[4] = { ...rows[4], id: rows[1].id };
   expect(() => write(rows)).toThrow(/UNIQUE constraint/);

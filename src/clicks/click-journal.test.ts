@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../test/support/rows.ts';
 import type { ClickRow } from './click.table.ts';
-import { CLICK_COLUMNS } from './click-columns.ts';
+import { CLICK_COLUMNS, packClick, unpackClick } from './click-columns.ts';
 import { ClickJournal, parseJournal, readLeftJournals } from './click-journal.ts';
 
 let dir: string;
@@ -50,6 +50,16 @@ function awkwardClick(i: number): ClickRow {
 /** A pid no process can have (Linux pids stop at 2^22). */
 const GONE_PID = 2 ** 22 + 17;
 
+function append(journal: ClickJournal, clicks: ClickRow[]): void {
+  journal.appendAll(clicks.map(packClick));
+}
+
+/** The rows a journal's text holds, and how many of its lines were skipped. */
+function read(text: string): { rows: ClickRow[]; skipped: number } {
+  const { clicks, skipped } = parseJournal(text);
+  return { rows: clicks.map(unpackClick) as ClickRow[], skipped };
+}
+
 function journalsIn(folder: string): string[] {
   return readdirSync(folder).filter((name) => name.endsWith('.journal'));
 }
@@ -57,9 +67,9 @@ function journalsIn(folder: string): string[] {
 it('reads back every click it wrote, every value exactly, whatever the text holds', () => {
   const journal = ClickJournal.create(database);
   const clicks = Array.from({ length: 40 }, (_, i) => awkwardClick(i));
-  journal.appendAll(clicks.slice(0, 1));
-  journal.appendAll(clicks.slice(1));
-  const { rows, skipped } = parseJournal(readFileSync(journal.path, 'utf8'));
+  append(journal, clicks.slice(0, 1));
+  append(journal, clicks.slice(1));
+  const { rows, skipped } = read(readFileSync(journal.path, 'utf8'));
   expect(skipped).toBe(0);
   expect(rows).toEqual(clicks);
   journal.close(false);
@@ -76,51 +86,61 @@ it('names its file after the database and this process, beside the database', ()
 it('skips a line cut short by a crash and lines that are not whole clicks, keeping the rest', () => {
   const journal = ClickJournal.create(database);
   const clicks = [awkwardClick(1), awkwardClick(2)];
-  journal.appendAll(clicks);
+  append(journal, clicks);
   journal.close(false);
   const text = readFileSync(journal.path, 'utf8');
   const lastLine = text.trimEnd().split('\n').at(-1) ?? '';
-  const missingId = JSON.parse(lastLine);
-  missingId[0] = null;
+  const [mask, ...values] = JSON.parse(lastLine) as [number, ...unknown[]];
   appendFileSync(
     journal.path,
     [
-      JSON.stringify(missingId),
+      JSON.stringify([mask - 1, ...values.slice(1)]), // no id
+      JSON.stringify([mask, ...values, 'one too many']),
+      JSON.stringify([mask, ...values.slice(1)]), // one too few
+      JSON.stringify([mask, ...values.map(() => ({}))]), // values no column holds
+      JSON.stringify([-1, ...values]),
       '[1,2]',
       '{"x":1}',
-      JSON.stringify(missingId.map(() => ({}))),
-      lastLine.slice(0, 30),
+      lastLine.slice(0, 30), // cut short
     ].join('\n'),
   );
-  const { rows, skipped } = parseJournal(readFileSync(journal.path, 'utf8'));
+  const { rows, skipped } = read(readFileSync(journal.path, 'utf8'));
   expect(rows).toEqual(clicks);
-  expect(skipped).toBe(5);
+  expect(skipped).toBe(8);
 });
 
 it('reads a journal by its header’s column names, in whatever order, leaving unknown columns out', () => {
   const click = awkwardClick(5);
   const columns = [...CLICK_COLUMNS].reverse();
   const header = { format: 'trackwire-click-journal', version: 1, columns: [...columns, 'added_later'] };
-  const line = [...columns.map((c) => click[c]), 'whatever'];
-  const { rows } = parseJournal(`${JSON.stringify(header)}\n${JSON.stringify(line)}\n`);
-  expect(rows).toEqual([click]);
-  expect(parseJournal('not a journal\n[1]\n')).toEqual({ rows: [], skipped: 2 });
+  const values: Record<string, unknown> = { ...click, added_later: 'whatever' };
+  const line: unknown[] = [0];
+  header.columns.forEach((column, i) => {
+    if (values[column] === null) return;
+    line[0] = (line[0] as number) + 2 ** i;
+    line.push(values[column]);
+  });
+  expect(read(`${JSON.stringify(header)}\n${JSON.stringify(line)}\n`).rows).toEqual([click]);
+  expect(read('not a journal\n[1]\n')).toEqual({ rows: [], skipped: 2 });
 });
 
 it('starts over once everything in it is imported and it has grown past its limit', () => {
   const journal = ClickJournal.create(database, 2_000);
   const click = awkwardClick(3);
-  journal.appendAll([click]);
+  append(journal, [click]);
   journal.imported();
   const small = statSync(journal.path).size;
-  expect(parseJournal(readFileSync(journal.path, 'utf8')).rows).toHaveLength(1); // below the limit: kept
-  journal.appendAll(Array.from({ length: 20 }, () => click));
+  expect(read(readFileSync(journal.path, 'utf8')).rows).toHaveLength(1); // below the limit: kept
+  append(
+    journal,
+    Array.from({ length: 20 }, () => click),
+  );
   expect(statSync(journal.path).size).toBeGreaterThan(2_000);
   journal.imported();
-  expect(parseJournal(readFileSync(journal.path, 'utf8'))).toEqual({ rows: [], skipped: 0 });
+  expect(read(readFileSync(journal.path, 'utf8'))).toEqual({ rows: [], skipped: 0 });
   // Writing goes on at the new end: no hole where the old lines were.
-  journal.appendAll([click]);
-  expect(parseJournal(readFileSync(journal.path, 'utf8')).rows).toEqual([click]);
+  append(journal, [click]);
+  expect(read(readFileSync(journal.path, 'utf8')).rows).toEqual([click]);
   expect(statSync(journal.path).size).toBeLessThan(small + 1);
   journal.close(true);
 });
@@ -128,7 +148,7 @@ it('starts over once everything in it is imported and it has grown past its limi
 it('finds the journals of stopped processes, not those of running ones, nor its own, nor another database’s', () => {
   const mine = ClickJournal.create(database);
   const click = awkwardClick(1);
-  mine.appendAll([click]);
+  append(mine, [click]);
   const header = readFileSync(mine.path, 'utf8');
   const gone = join(dir, `trackwire.sqlite-clicks-${GONE_PID}-abc.journal`);
   const running = join(dir, `trackwire.sqlite-clicks-${process.ppid}-abc.journal`);
@@ -137,7 +157,7 @@ it('finds the journals of stopped processes, not those of running ones, nor its 
   for (const path of [gone, running, earlierMe, otherDatabase]) writeFileSync(path, header);
   const left = readLeftJournals(database);
   expect(left.map((j) => j.path).sort()).toEqual([gone, earlierMe].sort());
-  for (const journal of left) expect(journal.rows).toEqual([click]);
+  for (const journal of left) expect(journal.clicks.map(unpackClick)).toEqual([click]);
   mine.close(true);
   expect(existsSync(gone)).toBe(true); // reading takes nothing away: files go once imported
 });

@@ -1,15 +1,17 @@
 // The click journal: on SQLite every click is appended to a file beside the database, one line
 // each and one write(2) for the clicks that arrive together, before their redirects are sent, and
-// imported into the database in batches a little later (click-recorder.journal.ts). A write that has returned is in the operating system's
-// page cache, so the click survives a crash of the process, which is what a SQLite commit under
-// `synchronous=NORMAL` promised before; neither survives a power cut unsynced.
+// imported into the database in batches a little later (click-recorder.journal.ts). A write that
+// has returned is in the operating system's page cache, so the click survives a crash of the
+// process, which is what a SQLite commit under `synchronous=NORMAL` promised before; neither
+// survives a power cut unsynced.
 //
-// The file begins with a header line naming the columns, then holds one JSON array of values per
-// click in that order, so a journal left by another release replays by column name. Each process
-// that records clicks writes its own file, named after its pid and start; a process starting up
-// replays the files whose process is gone (or that bear its own pid, from before a restart) and
-// removes them once their rows are in the database. Clicks are inserted ignoring ones already stored, so replaying a
-// journal whose rows were partly imported before the crash stores each click once.
+// The file begins with a header line naming the columns, then holds one packed click per line (a
+// JSON array: the click's column set as a number, then its non-null values; click-columns.ts), so
+// a journal left by another release replays by column name. Each process that records clicks
+// writes its own file, named after its pid and start; a process starting up replays the files
+// whose process is gone (or that bear its own pid, from before a restart) and removes them once
+// their clicks are in the database. Clicks are inserted ignoring ones already stored, so replaying
+// a journal whose clicks were partly imported before the crash stores each click once.
 import {
   closeSync,
   ftruncateSync,
@@ -20,13 +22,12 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { NewClickRow } from './click.table.ts';
-import { CLICK_COLUMNS, readClickValues } from './click-columns.ts';
+import { CLICK_COLUMNS, hasColumn, type PackedClick } from './click-columns.ts';
 
 const FORMAT = 'trackwire-click-journal';
 const HEADER = `${JSON.stringify({ format: FORMAT, version: 1, columns: CLICK_COLUMNS })}\n`;
-/** Columns a replayed row cannot be stored without. */
-const REQUIRED = ['id', 'link_id', 'offer_id', 'publisher_id', 'advertiser_id', 'created_at'] as const;
+/** Columns a replayed click cannot be stored without. */
+const REQUIRED = ['id', 'link_id', 'offer_id', 'publisher_id', 'advertiser_id', 'created_at'];
 
 /** Once a fully imported journal is larger than this, it starts over. */
 const DEFAULT_RESTART_BYTES = 16 * 1024 * 1024;
@@ -42,9 +43,6 @@ const openHere = new Set<string>();
 
 export class ClickJournal {
   private bytes: number;
-  // Filled, not `new Array(n)`: JSON.stringify takes a slow path, about twice the cost, on an array
-  // that was ever created with holes.
-  private readonly values: unknown[] = Array.from(CLICK_COLUMNS, () => null);
 
   private constructor(
     readonly path: string,
@@ -64,12 +62,9 @@ export class ClickJournal {
   }
 
   /** Appends clicks with one write; when this returns, they survive a crash of the process. */
-  appendAll(clicks: readonly NewClickRow[]): void {
+  appendAll(clicks: readonly PackedClick[]): void {
     let text = '';
-    for (const click of clicks) {
-      readClickValues(click, this.values);
-      text += `${JSON.stringify(this.values)}\n`;
-    }
+    for (const click of clicks) text += `${JSON.stringify(click)}\n`;
     this.writeAll(text);
   }
 
@@ -120,7 +115,7 @@ function processIsGone(pid: number): boolean {
 
 export interface LeftJournal {
   path: string;
-  rows: NewClickRow[];
+  clicks: PackedClick[];
   /** Lines that could not be read back (a line cut short by a crash, a damaged file). */
   skipped: number;
 }
@@ -144,19 +139,22 @@ export function readLeftJournals(
 }
 
 /** The clicks in a journal's text, skipping lines that are not whole, valid clicks. */
-export function parseJournal(text: string): { rows: NewClickRow[]; skipped: number } {
+export function parseJournal(text: string): { clicks: PackedClick[]; skipped: number } {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   const columns = headerColumns(lines[0]);
-  if (!columns) return { rows: [], skipped: lines.length };
-  const rows: NewClickRow[] = [];
+  if (!columns) return { clicks: [], skipped: lines.length };
+  // Where each of the journal's columns is now (-1: a column this release does not know).
+  const positions = columns.map((column) => CLICK_COLUMNS.indexOf(column as (typeof CLICK_COLUMNS)[number]));
+  const required = REQUIRED.map((column) => columns.indexOf(column));
+  const clicks: PackedClick[] = [];
   let skipped = 0;
   for (let i = 1; i < lines.length; i++) {
-    const row = rowOf(columns, lines[i]);
-    if (row) rows.push(row);
+    const click = clickOf(lines[i], positions, required);
+    if (click) clicks.push(click);
     else skipped++;
   }
-  return { rows, skipped };
+  return { clicks, skipped };
 }
 
 function headerColumns(line: string | undefined): string[] | undefined {
@@ -167,25 +165,37 @@ function headerColumns(line: string | undefined): string[] | undefined {
   return undefined;
 }
 
-const KNOWN = new Set<string>(CLICK_COLUMNS);
-
-function rowOf(columns: string[], line: string): NewClickRow | undefined {
-  let values: unknown;
+/** A journal line as a packed click of this release's columns, or undefined when it is not one. */
+function clickOf(line: string, positions: number[], required: number[]): PackedClick | undefined {
+  let packed: unknown;
   try {
-    values = JSON.parse(line);
+    packed = JSON.parse(line);
   } catch {
     return undefined;
   }
-  if (!Array.isArray(values) || values.length !== columns.length) return undefined;
-  const row: Record<string, unknown> = {};
-  for (let i = 0; i < columns.length; i++) {
-    const value = values[i];
-    if (value !== null && typeof value !== 'string' && typeof value !== 'number') return undefined;
-    // A column this release does not know (a journal from a newer one) is left out.
-    if (KNOWN.has(columns[i])) row[columns[i]] = value;
+  if (!Array.isArray(packed)) return undefined;
+  const mask = packed[0];
+  if (!Number.isSafeInteger(mask) || mask < 0 || mask >= 2 ** positions.length) return undefined;
+  if (required.some((index) => index < 0 || !hasColumn(mask, index))) return undefined;
+  // The values by their column's position now, checked for what a column can hold.
+  const byPosition = new Map<number, unknown>();
+  let next = 1;
+  for (let i = 0; i < positions.length; i++) {
+    if (!hasColumn(mask, i)) continue;
+    const value = packed[next++];
+    if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+    if (positions[i] >= 0) byPosition.set(positions[i], value);
   }
-  if (REQUIRED.some((column) => row[column] === null || row[column] === undefined)) return undefined;
-  return row as unknown as NewClickRow;
+  if (next !== packed.length) return undefined;
+  const click: unknown[] = [0];
+  let newMask = 0;
+  for (let p = 0; p < CLICK_COLUMNS.length; p++) {
+    if (!byPosition.has(p)) continue;
+    newMask += 2 ** p;
+    click.push(byPosition.get(p));
+  }
+  click[0] = newMask;
+  return click;
 }
 
 /** Removes a replayed journal once its clicks are in the database. */

@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { WriteBehind } from '../db/write-behind.ts';
 import { GroupCommit } from '../shared/group-commit.ts';
 import type { NewClickRow } from './click.table.ts';
+import { packClick } from './click-columns.ts';
 import { ClickImporter, type ClickImporterOptions } from './click-importer.ts';
 import { ClickJournal, readLeftJournals, removeJournal } from './click-journal.ts';
 import type { ClickRecorder } from './click-recorder.ts';
@@ -47,8 +48,9 @@ export function createJournalClickRecorder(
   const batches = new GroupCommit<NewClickRow, void>(
     async (clicks) => {
       if (importer.size >= maxWaiting) throw new ClicksNotImportedError(importer.size);
-      journal?.appendAll(clicks);
-      importer.add(clicks);
+      const packed = clicks.map(packClick);
+      journal?.appendAll(packed);
+      importer.add(packed);
       return clicks.map(() => undefined);
     },
     { maxBatch: 256 },
@@ -82,10 +84,10 @@ function openJournal(
 ): ClickJournal {
   const replayed: string[] = [];
   for (const left of readLeftJournals(databasePath)) {
-    importer.add(left.rows);
+    importer.add(left.clicks);
     replayed.push(left.path);
     log.info(
-      { journal: left.path, clicks: left.rows.length, unreadableLines: left.skipped },
+      { journal: left.path, clicks: left.clicks.length, unreadableLines: left.skipped },
       'replaying the click journal of a stopped process',
     );
   }
