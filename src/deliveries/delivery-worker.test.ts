@@ -183,7 +183,9 @@ describeEachStore('delivery worker', (current) => {
   });
 
   it('never sends twice when its own lease lapses mid-attempt: the re-claimed row is adopted', async () => {
-    receiver.answer = () => ({ status: 200, delayMs: 400 });
+    // The answer waits long enough for the update and the sweep below to land while the attempt is
+    // still in flight, even on a loaded machine (400 ms was once not enough under the full suite).
+    receiver.answer = () => ({ status: 200, delayMs: 1_500 });
     const seeded = await seedDeliveries(db(), receiver.url, 1);
     const [id] = seeded.deliveryIds;
     const w = start({ pollMs: 10 });
