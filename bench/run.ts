@@ -10,6 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openBenchRun, parseArgs } from './lib/bench-run.ts';
+import { readCpuTimes, stolenShare } from './lib/host-steal.ts';
 import {
   runClickPhase,
   runIngestPhase,
@@ -27,6 +28,7 @@ const only = new Set((args.get('only') ?? 'clicks,ingest,outbound,scale,soak').s
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const cpuBefore = readCpuTimes();
   const profileDir = args.get('cpu-prof');
   if (profileDir) profileTrackwireInto(profileDir);
   const { state, close } = await openBenchRun({
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
   state.report.peakRssMb = state.peakRssMb;
   state.report.peakRssByProcess = state.peaks;
   state.report.seconds = (Date.now() - started) / 1000;
+  state.report.machine.stolen = stolenShare(cpuBefore, readCpuTimes());
   printReport(state.report);
   writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(state.report, null, 2)}\n`);
 }

@@ -1,6 +1,12 @@
 // The benchmark's table: each figure beside its reference and the target it must meet.
 export interface Report {
-  machine: { cpus: number; dialect: string; smoke: boolean };
+  machine: {
+    cpus: number;
+    dialect: string;
+    smoke: boolean;
+    /** Share of the machine's CPU time the hypervisor gave to other guests during the run. */
+    stolen?: number;
+  };
   clicks?: {
     referenceRps: number;
     trackwireRps: number;
@@ -171,8 +177,10 @@ export function printReport(r: Report): void {
     ]);
   }
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c].length)));
+  const stolen =
+    r.machine.stolen === undefined ? '' : `, ${pct(r.machine.stolen)} of CPU time stolen by the host`;
   console.log(
-    `\nTrackwire benchmark — ${r.machine.dialect}, ${r.machine.cpus} CPUs${r.machine.smoke ? ' (smoke run: figures are not meaningful)' : ''}, ${f(r.seconds)} s\n`,
+    `\nTrackwire benchmark — ${r.machine.dialect}, ${r.machine.cpus} CPUs${r.machine.smoke ? ' (smoke run: figures are not meaningful)' : ''}, ${f(r.seconds)} s${stolen}\n`,
   );
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  │  '));
   console.log('');
