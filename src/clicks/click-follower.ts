@@ -76,8 +76,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
       return UNAVAILABLE;
     }
     try {
-      const durable = recorder.record(click);
-      if (durable) await durable;
+      await recorder.record(click);
     } catch (err) {
       log.error({ err }, 'click not recorded; no redirect sent');
       return UNAVAILABLE;

@@ -52,7 +52,7 @@ describeEachStore('click recorder', (current) => {
           .n
       : await countLink(store.db, 106);
     expect(stored).toBe(300);
-    await expect(Promise.resolve().then(() => recorder.record(numberedClick(1, 106)))).rejects.toThrow();
+    await expect(recorder.record(numberedClick(1, 106))).rejects.toThrow();
   });
 });
 

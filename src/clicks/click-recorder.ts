@@ -1,7 +1,8 @@
-// Where a click is made durable before its redirect. On SQLite it is appended to the click journal
-// and imported in batches shortly after (click-recorder.journal.ts): the redirect goes out at once.
-// On PostgreSQL, where any node must see it at once and there is no local file to trust, each batch
-// of clicks that arrive together is committed before their redirects go out (group commit).
+// Where a click is made durable before its redirect. On SQLite the clicks that arrive together are
+// appended to the click journal with one write, and imported into the database in larger batches
+// shortly after (click-recorder.journal.ts). On PostgreSQL, where any node must see a click at once
+// and no node's local file can be trusted to outlive it, each batch of clicks that arrive together
+// is committed before their redirects go out (group commit).
 import type { Logger } from 'pino';
 import type { Store } from '../db/store.ts';
 import { GroupCommit } from '../shared/group-commit.ts';
@@ -11,11 +12,8 @@ import { createPostgresClickInserter } from './click-inserter.postgres.ts';
 import { createJournalClickRecorder, type JournalRecorderOptions } from './click-recorder.journal.ts';
 
 export interface ClickRecorder {
-  /**
-   * Records the click. Returns undefined when it is durable already, or a promise that settles
-   * when it is; throws (or rejects) when it cannot be recorded, and then no redirect may be sent.
-   */
-  record(click: NewClickRow): Promise<void> | undefined;
+  /** Resolves once the click is durable; rejects when it cannot be, and then no redirect may be sent. */
+  record(click: NewClickRow): Promise<void>;
   /** Stores everything recorded so far and takes no more. */
   close(): Promise<void>;
 }

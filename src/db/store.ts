@@ -47,8 +47,8 @@ export interface StoreOptions {
 
 export function openSqlite(path: string): SQLite.Database {
   const sqlite = new SQLite(path);
-  // WAL + synchronous=NORMAL: a commit is durable against a process crash and fast enough to
-  // commit every click batch; busy_timeout covers a CLI command running beside the server.
+  // WAL + synchronous=NORMAL: a commit is durable against a process crash and costs no fsync;
+  // busy_timeout covers a CLI command running beside the server.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
@@ -61,7 +61,7 @@ export function openSqlite(path: string): SQLite.Database {
   // keep coming that thread never catches up with the newest frame, so SQLite never starts the WAL
   // over: it grows to these 20 000 pages (80 MB), and the committing connection then runs the
   // automatic checkpoint itself (fsyncs included), after which the WAL starts over. Having the
-  // thread start it over instead measured no better p99 (README, Performance).
+  // thread start it over instead measured no better p99 (docs/performance-notes.md).
   sqlite.pragma('wal_autocheckpoint = 20000');
   sqlite.pragma('temp_store = MEMORY');
   return sqlite;
