@@ -9,9 +9,9 @@
 // Why C: on a two-core machine the generator shares the cores with the server it measures. The
 // same generator in Node took about half a core at the bench's paced rates and woke on 1 ms timers,
 // and whatever held up its event loop was counted as the server's latency: against it the bare
-// node:http server showed p99 10.5 ms, against this one 0.5-0.7 ms (docs/performance-notes.md). This one
-// sleeps on a timerfd with nanosecond resolution, makes one write and one read per request, and
-// allocates nothing while it runs.
+// node:http server showed p99 10.5 ms, against this one 0.5-0.7 ms (docs/performance-notes.md).
+// This one sleeps on a timerfd with nanosecond resolution, makes one write and one read per
+// request, and allocates nothing while it runs.
 //
 // Usage:
 //   pacer run HOST PORT HOSTHEADER RATE SECONDS CONNECTIONS < paths   (one request path a line)
