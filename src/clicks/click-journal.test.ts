@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../test/support/rows.ts';
 import type { ClickRow } from './click.table.ts';
@@ -160,4 +161,61 @@ it('finds the journals of stopped processes, not those of running ones, nor its 
   for (const journal of left) expect(journal.clicks.map(unpackClick)).toEqual([click]);
   mine.close(true);
   expect(existsSync(gone)).toBe(true); // reading takes nothing away: files go once imported
+});
+
+it('reads any damage to a journal as skipped lines, never as an error or a malformed click', () => {
+  const journal = ClickJournal.create(database);
+  append(
+    journal,
+    Array.from({ length: 5 }, (_, i) => awkwardClick(i)),
+  );
+  journal.close(false);
+  const whole = readFileSync(journal.path, 'utf8');
+  const lines = whole.trimEnd().split('\n');
+  const damaged = fc.oneof(
+    // Lines cut, joined, repeated or left out, and random text put in.
+    fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(...lines.slice(1)),
+          fc
+            .constantFrom(...lines.slice(1))
+            .chain((line) => fc.nat(line.length).map((n) => line.slice(0, n))),
+          fc.json(),
+          fc.string(),
+        ),
+        { maxLength: 12 },
+      )
+      .map((body) => [lines[0], ...body].join('\n')),
+    // Bytes of the whole file overwritten at random.
+    fc.array(fc.tuple(fc.nat(whole.length - 1), fc.char()), { maxLength: 8 }).map((edits) => {
+      const chars = [...whole];
+      for (const [at, char] of edits) chars[at] = char;
+      return chars.join('');
+    }),
+  );
+  fc.assert(
+    fc.property(damaged, (text) => {
+      const { clicks } = parseJournal(text);
+      for (const click of clicks) {
+        const row = unpackClick(click);
+        // Whole clicks only: every required column holds a value, every value a string or number.
+        for (const column of [
+          'id',
+          'link_id',
+          'offer_id',
+          'publisher_id',
+          'advertiser_id',
+          'created_at',
+        ] as const) {
+          expect(row[column]).not.toBeNull();
+        }
+        for (const value of click.slice(1)) expect(['string', 'number']).toContain(typeof value);
+        expect(click.length - 1).toBe(
+          CLICK_COLUMNS.filter((_, i) => Math.floor((click[0] as number) / 2 ** i) % 2).length,
+        );
+      }
+    }),
+    { numRuns: 300 },
+  );
 });
