@@ -183,17 +183,20 @@ describeEachStore('delivery worker', (current) => {
   });
 
   it('never sends twice when its own lease lapses mid-attempt: the re-claimed row is adopted', async () => {
-    // The answer waits long enough for the update and the sweep below to land while the attempt is
-    // still in flight, even on a loaded machine (400 ms was once not enough under the full suite).
+    // The answer waits long enough for the row to be swept and claimed again while it is in flight.
     receiver.answer = () => ({ status: 200, delayMs: 1_500 });
     const seeded = await seedDeliveries(db(), receiver.url, 1);
     const [id] = seeded.deliveryIds;
     const w = start({ pollMs: 10 });
     while (receiver.countOf(id) === 0) await new Promise((r) => setTimeout(r, 5));
+    const [claimed] = await deliveryRows(db(), [id]);
     // As if a renewal came too late: a sweeper returns the row to pending while it is being sent,
-    // and this worker, polling, claims it again.
+    // and this worker, polling, claims it again. The sweeper is this test's or the worker's own,
+    // which runs every poll: whichever gets there first, the first claim is gone.
     await db().updateTable('deliveries').set({ lease_until: 0 }).where('id', '=', id).execute();
-    expect(await sweepExpiredLeases(db(), Date.now())).toBe(1);
+    await sweepExpiredLeases(db(), Date.now());
+    const [afterSweep] = await deliveryRows(db(), [id]);
+    expect(afterSweep.claim_id).not.toBe(claimed.claim_id);
     await w.drained();
     const [row] = await deliveryRows(db(), seeded.deliveryIds);
     expect(row).toMatchObject({ status: 'succeeded', attempts: 1 });
