@@ -101,15 +101,15 @@ it('imports recorded clicks before a read, waiting out the other connection’s 
     clickRow({ link_id: 9, offer_id: 9, publisher_id: 9, advertiser_id: 9 }),
   );
   const countOnB = () => b.db.selectFrom('clicks').select('id').where('link_id', '=', 9).execute();
-  const { waited, ticks } = await whileLocked(60, async () => {
+  const { waited, ticks } = await whileLocked(400, async () => {
     // Recording does not wait for the lock: the clicks are in b's journal.
     const started = Date.now();
     await Promise.all(clicks.map((click) => recorder.record(click)));
-    expect(Date.now() - started).toBeLessThan(30);
+    expect(Date.now() - started).toBeLessThan(300);
     // A read on b must see them, so it waits until they can be imported.
     expect((await countOnB()).map((r) => r.id).sort()).toEqual(clicks.map((c) => c.id).sort());
   });
-  expect(waited).toBeGreaterThanOrEqual(50);
+  expect(waited).toBeGreaterThanOrEqual(390);
   expect(ticks).toBeGreaterThan(20);
   const onA = await a.db.selectFrom('clicks').select('id').where('link_id', '=', 9).execute();
   expect(onA).toHaveLength(20);
