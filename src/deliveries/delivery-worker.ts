@@ -173,7 +173,9 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       // Rows stay in_flight; their leases expire and they are sent again (at-least-once).
       log.error({ err }, 'could not write delivery outcomes; leases will return them');
     } finally {
-      for (const outcome of batch) held.delete(outcome.delivery.id);
+      // Only a claim whose attempt has ended: the row may have been claimed and dispatched anew
+      // since (a quick retry), and that newer attempt's claim must stay.
+      for (const outcome of batch) if (held.get(outcome.delivery.id)?.ended) held.delete(outcome.delivery.id);
       unwritten -= batch.length;
       if (!exhausted || finishedSinceClaim >= minEndpointRoom) hint();
     }
@@ -185,6 +187,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
   function addOutcome(outcome: DeliveryOutcome): void {
     // Written under the newest claim this process holds on the row (see dispatch).
     const current = held.get(outcome.delivery.id);
+    if (current) current.ended = true;
     buffer.push(
       current && current.claimId !== outcome.claimId ? { ...outcome, claimId: current.claimId } : outcome,
     );
@@ -194,7 +197,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
 
   async function dispatch(rows: DeliveryRow[], claimId: string): Promise<void> {
     const claimedAt = clock.now();
-    for (const row of rows) held.set(row.id, { claimId, renewedAt: claimedAt });
+    for (const row of rows) held.set(row.id, { claimId, renewedAt: claimedAt, ended: false });
     let contexts: Awaited<ReturnType<typeof loadDeliveryContexts>>;
     try {
       contexts = await loadDeliveryContexts(
@@ -275,7 +278,9 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
    */
   function adoptOwnClaim(row: DeliveryRow, claimId: string): boolean {
     const mine = held.get(row.id);
-    if (!mine) return false;
+    // An attempt that has ended is not running here any more: its outcome (a retry, say) was
+    // written before this claim could see the row, so the row is sent again like any other.
+    if (!mine || mine.ended) return false;
     mine.claimId = claimId;
     mine.renewedAt = clock.now();
     return true;
@@ -362,12 +367,12 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
 
   // Claims this process holds. A slow attempt renews its lease so the sweeper (here or on another
   // node) never hands a delivery that is still being sent to a second sender.
-  const held = new Map<string, { claimId: string; renewedAt: number }>();
+  const held = new Map<string, { claimId: string; renewedAt: number; ended: boolean }>();
   const renewEvery = Math.max(50, Math.floor(o.leaseMs / 3));
   async function renewLeases(): Promise<void> {
     const now = clock.now();
     for (const [id, claim] of held) {
-      if (now - claim.renewedAt < renewEvery) continue;
+      if (claim.ended || now - claim.renewedAt < renewEvery) continue;
       claim.renewedAt = now;
       if (!(await renewLease(store.db, id, claim.claimId, now + o.leaseMs, now))) {
         log.warn({ deliveryId: id }, 'lost the claim of a delivery still in flight');
