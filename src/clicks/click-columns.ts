@@ -93,14 +93,3 @@ export function packClick(row: NewClickRow): PackedClick {
 export function hasColumn(mask: number, index: number): boolean {
   return Math.floor(mask / 2 ** index) % 2 === 1;
 }
-
-/** The row a packed click stands for, every column present (null where it has no value). */
-export function unpackClick(packed: PackedClick): NewClickRow {
-  const mask = packed[0] as number;
-  const row: Record<string, unknown> = {};
-  let next = 1;
-  CLICK_COLUMNS.forEach((column, i) => {
-    row[column] = hasColumn(mask, i) ? packed[next++] : null;
-  });
-  return row as unknown as NewClickRow;
-}

@@ -13,13 +13,10 @@ import type { PendingWrites, WriteBehind } from '../db/write-behind.ts';
 import type { PackedClick } from './click-columns.ts';
 import { createSqliteRowWriter } from './click-inserter.sqlite.ts';
 
-export interface ClickImporterOptions {
-  /** How long the first click of a batch waits before the batch is imported. */
-  importAfterMs?: number;
-  /** A batch this large is imported without waiting out importAfterMs. */
-  importAt?: number;
-}
-
+/** How long the first click of a batch waits before the batch is imported. */
+const IMPORT_AFTER_MS = 20;
+/** A batch this large is imported without waiting out IMPORT_AFTER_MS. */
+const IMPORT_AT = 1_024;
 /** After an import fails for a reason other than a lock, how long before it is tried again. */
 const RETRY_AFTER_FAILURE_MS = 1_000;
 /** After an import found the lock taken, how long before it is tried again. */
@@ -35,8 +32,6 @@ export class ClickImporter {
   private closed = false;
   private failedAt = Number.NEGATIVE_INFINITY;
   private readonly writeRows: (clicks: PackedClick[]) => void;
-  private readonly importAfterMs: number;
-  private readonly importAt: number;
   private readonly stopImportingForReaders: () => void;
   /** Called after each import that left nothing waiting. */
   onImported: () => void = () => {};
@@ -45,10 +40,7 @@ export class ClickImporter {
     private readonly sqlite: SQLite.Database,
     writeBehind: WriteBehind,
     private readonly log: Logger,
-    options: ClickImporterOptions = {},
   ) {
-    this.importAfterMs = options.importAfterMs ?? 20;
-    this.importAt = options.importAt ?? 1_024;
     // Ignoring clicks already stored: a replayed journal may hold clicks imported before a crash.
     this.writeRows = createSqliteRowWriter(sqlite, { ignoreStored: true });
     const importer = this;
@@ -69,7 +61,7 @@ export class ClickImporter {
   /** Queues clicks (already durable in a journal) for the next import. */
   add(clicks: readonly PackedClick[]): void {
     for (const click of clicks) this.waiting.push(click);
-    this.schedule(this.waiting.length >= this.importAt ? 0 : this.importAfterMs);
+    this.schedule(this.waiting.length >= IMPORT_AT ? 0 : IMPORT_AFTER_MS);
   }
 
   /** Imports what waits, then stops; resolves false when some clicks could not be imported. */

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../test/support/rows.ts';
+import { clickRow, OPTIONAL_CLICK_COLUMNS, unpackClick } from '../../test/support/rows.ts';
 import type { ClickRow } from './click.table.ts';
-import { CLICK_COLUMNS, packClick, unpackClick } from './click-columns.ts';
+import { CLICK_COLUMNS, packClick } from './click-columns.ts';
 import { ClickJournal, parseJournal, readLeftJournals } from './click-journal.ts';
 
 let dir: string;
@@ -58,7 +58,7 @@ function append(journal: ClickJournal, clicks: ClickRow[]): void {
 /** The rows a journal's text holds, and how many of its lines were skipped. */
 function read(text: string): { rows: ClickRow[]; skipped: number } {
   const { clicks, skipped } = parseJournal(text);
-  return { rows: clicks.map(unpackClick) as ClickRow[], skipped };
+  return { rows: clicks.map(unpackClick), skipped };
 }
 
 function journalsIn(folder: string): string[] {

@@ -121,16 +121,13 @@ export interface LeftJournal {
 }
 
 /** The journals that processes now gone left beside the database, with their clicks. */
-export function readLeftJournals(
-  databasePath: string,
-  isGone: (pid: number) => boolean = processIsGone,
-): LeftJournal[] {
+export function readLeftJournals(databasePath: string): LeftJournal[] {
   const folder = dirname(databasePath);
   const pattern = new RegExp(`^${escapeRegExp(basename(databasePath))}-clicks-(\\d+)-[0-9a-z]+\\.journal$`);
   const left: LeftJournal[] = [];
   for (const name of readdirSync(folder).sort()) {
     const pid = Number(pattern.exec(name)?.[1]);
-    if (!Number.isSafeInteger(pid) || (pid !== process.pid && !isGone(pid))) continue;
+    if (!Number.isSafeInteger(pid) || (pid !== process.pid && !processIsGone(pid))) continue;
     const path = join(folder, name);
     if (openHere.has(path)) continue;
     left.push({ path, ...parseJournal(readFileSync(path, 'utf8')) });

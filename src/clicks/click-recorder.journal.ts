@@ -17,15 +17,13 @@ import type { WriteBehind } from '../db/write-behind.ts';
 import { GroupCommit } from '../shared/group-commit.ts';
 import type { NewClickRow } from './click.table.ts';
 import { packClick } from './click-columns.ts';
-import { ClickImporter, type ClickImporterOptions } from './click-importer.ts';
+import { ClickImporter } from './click-importer.ts';
 import { ClickJournal, readLeftJournals, removeJournal } from './click-journal.ts';
 import type { ClickRecorder } from './click-recorder.ts';
 
-export interface JournalRecorderOptions extends ClickImporterOptions {
+export interface JournalRecorderOptions {
   /** Clicks waiting beyond this many (imports failing for long) are refused rather than held. */
   maxWaiting?: number;
-  /** The journal's size that makes it start over once everything in it is imported. */
-  restartBytes?: number;
 }
 
 export class ClicksNotImportedError extends Error {
@@ -41,9 +39,9 @@ export function createJournalClickRecorder(
   options: JournalRecorderOptions = {},
 ): ClickRecorder {
   const maxWaiting = options.maxWaiting ?? 500_000;
-  const importer = new ClickImporter(sqlite, writeBehind, log, options);
+  const importer = new ClickImporter(sqlite, writeBehind, log);
   // An in-memory database does not outlive the process, so its clicks need no journal.
-  const journal = sqlite.memory ? undefined : openJournal(sqlite.name, importer, log, options.restartBytes);
+  const journal = sqlite.memory ? undefined : openJournal(sqlite.name, importer, log);
 
   const batches = new GroupCommit<NewClickRow, void>(
     async (clicks) => {
@@ -76,12 +74,7 @@ export function createJournalClickRecorder(
  * Queues the clicks of journals that stopped processes left for import, removing those files once
  * imported, and opens this process's own journal, which starts over when it grows large.
  */
-function openJournal(
-  databasePath: string,
-  importer: ClickImporter,
-  log: Logger,
-  restartBytes?: number,
-): ClickJournal {
+function openJournal(databasePath: string, importer: ClickImporter, log: Logger): ClickJournal {
   const replayed: string[] = [];
   for (const left of readLeftJournals(databasePath)) {
     importer.add(left.clicks);
@@ -91,7 +84,7 @@ function openJournal(
       'replaying the click journal of a stopped process',
     );
   }
-  const journal = ClickJournal.create(databasePath, restartBytes);
+  const journal = ClickJournal.create(databasePath);
   importer.onImported = () => {
     journal.imported();
     for (const path of replayed.splice(0)) removeJournal(path);

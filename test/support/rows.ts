@@ -1,6 +1,6 @@
 // Complete rows for tests that write straight into the store: name what matters, the rest is null.
 import type { ClickRow } from '../../src/clicks/click.table.ts';
-import { CLICK_COLUMNS } from '../../src/clicks/click-columns.ts';
+import { CLICK_COLUMNS, hasColumn, type PackedClick } from '../../src/clicks/click-columns.ts';
 import {
   CONVERSION_ID_PREFIX,
   type ConversionRow,
@@ -151,4 +151,15 @@ export async function countClicksOfLink(db: Db, linkId: number): Promise<number>
     .where('link_id', '=', linkId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The row a packed click (click-columns.ts) stands for, every column present (null where it has no value). */
+export function unpackClick(packed: PackedClick): ClickRow {
+  const mask = packed[0] as number;
+  const row: Record<string, unknown> = {};
+  let next = 1;
+  CLICK_COLUMNS.forEach((column, i) => {
+    row[column] = hasColumn(mask, i) ? packed[next++] : null;
+  });
+  return row as unknown as ClickRow;
 }
