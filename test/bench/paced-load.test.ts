@@ -26,7 +26,7 @@ async function listen(server: Server | NetServer): Promise<string> {
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
-/** The bare reference's answer: writeHead then end(), which node:http sends chunked. */
+/** writeHead then end() with no length: node:http sends it chunked, a framing the pacer must read too. */
 function redirect(res: import('node:http').ServerResponse): void {
   res.writeHead(302, { location: 'https://example.com/landing?click_id=abc' });
   res.end();
