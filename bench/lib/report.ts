@@ -14,12 +14,14 @@ export interface Report {
     /** The API process's CPU time per redirect at saturation, and the bare server's per 302 (µs). */
     cpuUsPerClick: number;
     referenceCpuUsPerRequest: number;
-    /** Trackwire's latency at `fixedRate`, from the paced generator. */
+    /** Trackwire's latency at `fixedRate`, from the paced generator: medians of the rounds. */
     p50Ms: number;
     p99Ms: number;
-    /** The bare node:http reference's latency at the same rate, same generator, same run. */
+    p99MsByRound: number[];
+    /** The bare node:http reference's latency at the same rate, same generator, alternated rounds. */
     referenceP50Ms: number;
     referenceP99Ms: number;
+    referenceP99MsByRound: number[];
     fixedRate: number;
     /**
      * CPU during the paced runs: cores kept busy, and µs per answer. A paced request costs more than
@@ -67,6 +69,7 @@ export interface Report {
 const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 const pct = (n: number) => `${(n * 100).toFixed(0)} %`;
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+const rounds = (values: number[]) => values.map((v) => f(v, 1)).join(' / ');
 
 export function printReport(r: Report): void {
   const rows: Array<[string, string, string, string]> = [];
@@ -82,7 +85,7 @@ export function printReport(r: Report): void {
       [
         'click latency',
         `p50 ${f(c.p50Ms, 1)} ms, p99 ${f(c.p99Ms, 1)} ms`,
-        `at ${c.fixedRate} req/s (half max); bare node:http p50 ${f(c.referenceP50Ms, 1)} ms, p99 ${f(c.referenceP99Ms, 1)} ms at the same rate`,
+        `at ${c.fixedRate} req/s (half max), medians; p99 by round ${rounds(c.p99MsByRound)}; bare node:http p50 ${f(c.referenceP50Ms, 1)} ms, p99 ${f(c.referenceP99Ms, 1)} ms (${rounds(c.referenceP99MsByRound)})`,
         `p99 ≤ 10 ms: ${verdict(c.p99Ms <= 10)}`,
       ],
       [
