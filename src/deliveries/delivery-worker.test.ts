@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachStore } from '../../test/support/stores.ts';
 import { sweepExpiredLeases } from './delivery.repository.ts';
@@ -217,5 +218,21 @@ describeEachStore('delivery worker', (current) => {
     const [row] = await deliveryRows(db(), seeded.deliveryIds);
     expect(row).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(receiver.countOf(row.id)).toBe(1);
+  });
+
+  it('writes outcomes again when the store refuses them, so no delivery waits out its lease and goes twice', async () => {
+    const seeded = await seedDeliveries(db(), receiver.url, 10);
+    // The attempt log is gone while the answers come in: the first writes of their outcomes fail.
+    await sql`alter table delivery_attempts rename to delivery_attempts_away`.execute(db());
+    // A lease short enough that an outcome left unwritten would be swept and sent again in the test.
+    start({ leaseMs: 1_500 });
+    while (receiver.hits.length < 10) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 300));
+    await sql`alter table delivery_attempts_away rename to delivery_attempts`.execute(db());
+    await worker?.drained();
+    const rows = await deliveryRows(db(), seeded.deliveryIds);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual(rows.map(() => ['succeeded', 1]));
+    for (const id of seeded.deliveryIds) expect(receiver.countOf(id)).toBe(1);
+    for (const id of seeded.deliveryIds) expect(await attemptsOf(id)).toHaveLength(1);
   });
 });

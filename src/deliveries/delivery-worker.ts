@@ -55,6 +55,8 @@ export interface DeliveryWorker {
 }
 
 const MIN_IDLE_MS = 5;
+/** How long outcomes the store refuses are tried again before their rows are left to the lease. */
+const OUTCOME_WRITE_PATIENCE_MS = 15_000;
 interface Queued {
   delivery: DeliveryRow;
   claimId: string;
@@ -165,7 +167,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     buffer = [];
     if (batch.length === 0) return;
     try {
-      const written = await writeOutcomes(store.db, batch, clock.now(), o.health, log);
+      const written = await writeOutcomesPersistently(batch);
       const lost = written.filter((w) => !w.owned).length;
       if (lost > 0)
         log.warn({ lost }, 'claims expired before their outcome was written; the new owners decide');
@@ -178,6 +180,25 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       for (const outcome of batch) if (held.get(outcome.delivery.id)?.ended) held.delete(outcome.delivery.id);
       unwritten -= batch.length;
       if (!exhausted || finishedSinceClaim >= minEndpointRoom) hint();
+    }
+  }
+  /**
+   * An outcome that is not written leaves its row in flight until the lease lapses, and the row is
+   * then sent again: a second postback for one the receiver may already have taken. So a write the
+   * store refuses (a lock held past the wait, a lost connection, a failover) is tried again, with
+   * growing pauses, for up to OUTCOME_WRITE_PATIENCE_MS. Each try is fenced on the claims, so a
+   * late one cannot overwrite a row that was swept and claimed by someone else meanwhile.
+   */
+  async function writeOutcomesPersistently(batch: DeliveryOutcome[]) {
+    const started = Date.now();
+    for (let pause = 50; ; pause = Math.min(pause * 2, 2_000)) {
+      try {
+        return await writeOutcomes(store.db, batch, clock.now(), o.health, log);
+      } catch (err) {
+        if (Date.now() - started + pause > OUTCOME_WRITE_PATIENCE_MS) throw err;
+        log.warn({ err, outcomes: batch.length }, 'could not write delivery outcomes; trying again');
+        await delay(pause);
+      }
     }
   }
   const queueFlush = () => {
