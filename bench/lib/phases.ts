@@ -187,22 +187,7 @@ export async function runClickPhase(state: RunState): Promise<void> {
 }
 
 /** The click report's latency and CPU at the fixed rate: medians of the alternated paced rounds. */
-function pacedFigures(
-  trackwire: Measured<PacedLoadResult>[],
-  reference: Measured<PacedLoadResult>[],
-): Pick<
-  NonNullable<Report['clicks']>,
-  | 'p50Ms'
-  | 'p99Ms'
-  | 'p99MsByRound'
-  | 'referenceP50Ms'
-  | 'referenceP99Ms'
-  | 'referenceP99MsByRound'
-  | 'busyCoresAtFixedRate'
-  | 'cpuUsPerClickAtFixedRate'
-  | 'referenceBusyCoresAtFixedRate'
-  | 'referenceCpuUsAtFixedRate'
-> {
+function pacedFigures(trackwire: Measured<PacedLoadResult>[], reference: Measured<PacedLoadResult>[]) {
   const of = (runs: Measured<PacedLoadResult>[], figure: (run: Measured<PacedLoadResult>) => number) =>
     median(runs.map(figure));
   return {

@@ -225,11 +225,11 @@ describeEachStore('delivery worker', (current) => {
     // The attempt log is gone while the answers come in: the first writes of their outcomes fail.
     await sql`alter table delivery_attempts rename to delivery_attempts_away`.execute(db());
     // A lease short enough that an outcome left unwritten would be swept and sent again in the test.
-    start({ leaseMs: 1_500 });
+    const w = start({ leaseMs: 1_500 });
     while (receiver.hits.length < 10) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 300));
     await sql`alter table delivery_attempts_away rename to delivery_attempts`.execute(db());
-    await worker?.drained();
+    await w.drained();
     const rows = await deliveryRows(db(), seeded.deliveryIds);
     expect(rows.map((r) => [r.status, r.attempts])).toEqual(rows.map(() => ['succeeded', 1]));
     for (const id of seeded.deliveryIds) expect(receiver.countOf(id)).toBe(1);
