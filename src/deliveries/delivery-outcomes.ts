@@ -1,9 +1,11 @@
 // Writes what happened to a batch of claimed deliveries in ONE transaction: the attempt rows, each
 // endpoint's health, and each delivery's next state (fenced on its claim). Batching these writes is
-// what lets one SQLite writer keep up with thousands of attempts a second.
+// what lets one SQLite writer keep up with thousands of attempts a second. What the write changes
+// (an endpoint failing or disabled, a delivery out of attempts) is logged only after the commit.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, Db } from '../db/database.types.ts';
+import { type EventLog, LogAfterCommit } from '../shared/log-after-commit.ts';
 import { type ClaimedPatch, insertAttempts, updateClaimedMany } from './delivery.repository.ts';
 import type { AttemptTrigger, DeliveryRow, DeliveryStatus, NewDeliveryAttemptRow } from './delivery.table.ts';
 import { type EndpointOutcome, type HealthPolicy, recordEndpointHealth } from './endpoint-health.ts';
@@ -80,7 +82,7 @@ interface Plan {
   patch: ClaimedPatch;
   spendAttempt: boolean;
   nextRunAt?: number;
-  /** Log "delivery.exhausted" once the write is known to have landed. */
+  /** Log "delivery.exhausted" once the write is known to have landed (the fenced update owned it). */
   exhausted?: string;
 }
 
@@ -135,7 +137,7 @@ async function writeStates(
   outcomes: readonly DeliveryOutcome[],
   disabled: Set<number>,
   now: number,
-  log: Logger,
+  log: EventLog,
 ): Promise<WrittenOutcome[]> {
   const plans = outcomes.map((o) => planOne(o, disabled, now));
   const groups = new Map<string, { claimId: string; plan: Plan; ids: string[] }>();
@@ -178,7 +180,8 @@ export async function writeOutcomes(
   log: Logger,
 ): Promise<WrittenOutcome[]> {
   if (outcomes.length === 0) return [];
-  return db.transaction().execute(async (trx) => {
+  const events = new LogAfterCommit();
+  const written = await db.transaction().execute(async (trx) => {
     const attempted = outcomes.filter((o) => o.kind === 'attempted');
     await insertAttempts(
       trx,
@@ -190,7 +193,9 @@ export async function writeOutcomes(
       gone: o.verdict.kind === 'disable',
       at: Number(o.attempt.created_at),
     }));
-    const disabled = await recordEndpointHealth(trx, health, now, policy, log);
-    return writeStates(trx, outcomes, disabled, now, log);
+    const disabled = await recordEndpointHealth(trx, health, now, policy, events);
+    return writeStates(trx, outcomes, disabled, now, events);
   });
+  events.writeTo(log);
+  return written;
 }

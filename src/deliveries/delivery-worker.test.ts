@@ -1,4 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
+import pino from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachStore } from '../../test/support/stores.ts';
 import { sweepExpiredLeases } from './delivery.repository.ts';
@@ -10,7 +12,7 @@ import {
   workerContext,
 } from './delivery.test-support.ts';
 import { type DeliveryWorker, startDeliveryWorker, type WorkerOptions } from './delivery-worker.ts';
-import { releaseHeldDeliveries, setEndpointEnabled } from './endpoint-health.ts';
+import { DEFAULT_HEALTH_POLICY, releaseHeldDeliveries, setEndpointEnabled } from './endpoint-health.ts';
 
 const FAST: Partial<WorkerOptions> = { retrySchedule: [10, 20], minDelayAfterThrottleMs: 5, pollMs: 50 };
 
@@ -149,8 +151,8 @@ describeEachStore('delivery worker', (current) => {
       breaker: { minAttempts: 2, failureRatio: 0.5, openMs: 60_000 },
     });
     // Two failures open the breaker; after that nothing is sent and no attempt is spent.
-    for (let i = 0; i < 100 && receiver.hits.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && receiver.hits.length < 2; i++) await delay(10);
+    await delay(100);
     await w.stop();
     worker = undefined;
     expect(receiver.hits).toHaveLength(2);
@@ -189,7 +191,7 @@ describeEachStore('delivery worker', (current) => {
     const seeded = await seedDeliveries(db(), receiver.url, 1);
     const [id] = seeded.deliveryIds;
     const w = start({ pollMs: 10 });
-    while (receiver.countOf(id) === 0) await new Promise((r) => setTimeout(r, 5));
+    while (receiver.countOf(id) === 0) await delay(5);
     const [claimed] = await deliveryRows(db(), [id]);
     // As if a renewal came too late: a sweeper returns the row to pending while it is being sent,
     // and this worker, polling, claims it again. The sweeper is this test's or the worker's own,
@@ -226,13 +228,55 @@ describeEachStore('delivery worker', (current) => {
     await sql`alter table delivery_attempts rename to delivery_attempts_away`.execute(db());
     // A lease short enough that an outcome left unwritten would be swept and sent again in the test.
     const w = start({ leaseMs: 1_500 });
-    while (receiver.hits.length < 10) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 300));
+    while (receiver.hits.length < 10) await delay(5);
+    await delay(300);
     await sql`alter table delivery_attempts_away rename to delivery_attempts`.execute(db());
     await w.drained();
     const rows = await deliveryRows(db(), seeded.deliveryIds);
     expect(rows.map((r) => [r.status, r.attempts])).toEqual(rows.map(() => ['succeeded', 1]));
     for (const id of seeded.deliveryIds) expect(receiver.countOf(id)).toBe(1);
     for (const id of seeded.deliveryIds) expect(await attemptsOf(id)).toHaveLength(1);
+  });
+
+  /** Makes the store refuse to mark a delivery failed, until the returned function is called. */
+  async function refuseFailedState(): Promise<() => Promise<void>> {
+    if (current().dialect === 'sqlite') {
+      await sql`create trigger refuse_failed before update on deliveries when new.status = 'failed'
+        begin select raise(abort, 'refused by the test'); end`.execute(db());
+      return async () => void (await sql`drop trigger refuse_failed`.execute(db()));
+    }
+    await sql`create function refuse_failed() returns trigger language plpgsql
+      as $$ begin raise exception 'refused by the test'; end $$`.execute(db());
+    await sql`create trigger refuse_failed before update on deliveries
+      for each row when (new.status = 'failed') execute function refuse_failed()`.execute(db());
+    return async () => {
+      await sql`drop trigger refuse_failed on deliveries`.execute(db());
+      await sql`drop function refuse_failed()`.execute(db());
+    };
+  }
+
+  it('logs a failing endpoint and an exhausted delivery once, after the write that records them lands', async () => {
+    receiver.answer = () => ({ status: 500 });
+    const seeded = await seedDeliveries(db(), receiver.url, 1);
+    // Each write of the outcome rolls back after the endpoint's health was worked out, until allowed.
+    const allow = await refuseFailedState();
+    const lines: { event?: string; msg: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const health = { ...DEFAULT_HEALTH_POLICY, failingNoticeAfter: 1 };
+    worker = startDeliveryWorker(
+      { ...workerContext(current().store), log },
+      { ...FAST, retrySchedule: [], health },
+    );
+    while (receiver.hits.length < 1) await delay(5);
+    await delay(300);
+    await allow();
+    await worker.drained();
+    const [row] = await deliveryRows(db(), seeded.deliveryIds);
+    expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(
+      lines.filter((l) => l.msg === 'could not write delivery outcomes; trying again').length,
+    ).toBeGreaterThan(1);
+    expect(lines.filter((l) => l.event === 'endpoint.failing')).toHaveLength(1);
+    expect(lines.filter((l) => l.event === 'delivery.exhausted')).toHaveLength(1);
   });
 });

@@ -2,8 +2,8 @@
 // and the switch that disables it after 410 or a long streak. Disabling HOLDS its deliveries:
 // a receiver that comes back gets them after "release held", none is ever dropped.
 import { sql } from 'kysely';
-import type { Logger } from 'pino';
 import type { Db } from '../db/database.types.ts';
+import type { EventLog } from '../shared/log-after-commit.ts';
 import { holdPendingDeliveries, releaseHeldForPostback } from './delivery.repository.ts';
 
 export interface HealthPolicy {
@@ -48,7 +48,8 @@ export async function recordEndpointHealth(
   outcomes: readonly EndpointOutcome[],
   now: number,
   policy: HealthPolicy,
-  log: Logger,
+  /** Inside a transaction, a LogAfterCommit: the notices stand only once it commits. */
+  log: EventLog,
 ): Promise<Set<number>> {
   const byEndpoint = new Map<number, EndpointOutcome[]>();
   for (const o of outcomes) {
