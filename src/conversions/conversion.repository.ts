@@ -42,6 +42,20 @@ const clickQuery = preparedQuery(1, (db, id) =>
 export async function findClickForConversion(db: Db, clickId: string) {
   return (await clickQuery(db, clickId)).rows[0];
 }
+export type ClickForConversion = NonNullable<Awaited<ReturnType<typeof findClickForConversion>>>;
+
+/** findClickForConversion for many clicks in one query, by click id (absent: no such click). */
+export async function findClicksForConversion(
+  db: Db,
+  clickIds: readonly string[],
+): Promise<Map<string, ClickForConversion>> {
+  const rows = await db
+    .selectFrom('clicks')
+    .select(['id', 'offer_id', 'publisher_id', 'link_id', 'created_at'])
+    .where('id', 'in', clickIds)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
 export type OfferTerms = NonNullable<Awaited<ReturnType<typeof findOfferTerms>>>;
 
 /** A goal of the offer by its key, or by its numeric id (some networks send goal ids). */
@@ -118,6 +132,19 @@ const byDedupeKeyQuery = preparedQuery(1, (db, dedupeKey) =>
   db.selectFrom('conversions').select(CONVERSION_COLUMNS).where('dedupe_key', '=', dedupeKey),
 );
 
+/** findConversionByDedupeKey for many keys in one query, by dedupe key. */
+export async function findConversionsByDedupeKeys(
+  db: Db,
+  dedupeKeys: readonly string[],
+): Promise<Map<string, ConversionRow>> {
+  const rows = await db
+    .selectFrom('conversions')
+    .select(CONVERSION_COLUMNS)
+    .where('dedupe_key', 'in', dedupeKeys)
+    .execute();
+  return new Map(rows.map((row) => [row.dedupe_key, row as ConversionRow]));
+}
+
 export async function findConversionByDedupeKey(
   db: Db,
   dedupeKey: string,
@@ -147,6 +174,25 @@ export async function insertConversionUnlessDuplicate(
   for (const c of CONVERSION_COLUMNS) stored[c] = row[c] ?? null;
   const { numAffectedRows } = await insertConversionQuery(db, ...CONVERSION_COLUMNS.map((c) => stored[c]));
   return numAffectedRows === 0n ? undefined : (stored as unknown as ConversionRow);
+}
+
+/**
+ * The batch form of insertConversionUnlessDuplicate, one statement for all `rows` (their dedupe keys
+ * distinct): the ids of the rows inserted; a row whose key was taken is skipped.
+ */
+export async function insertConversionsUnlessDuplicate(
+  db: Db,
+  rows: readonly NewConversionRow[],
+): Promise<Set<string>> {
+  const inserted = await db
+    .insertInto('conversions')
+    .values(
+      rows.map((row) => Object.fromEntries(CONVERSION_COLUMNS.map((c) => [c, row[c] ?? null]))) as never,
+    )
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('id')
+    .execute();
+  return new Set(inserted.map((r) => r.id));
 }
 
 export type ConversionPatch = Partial<
@@ -212,6 +258,49 @@ const insertLogRow = preparedInsertReturningId('postback_log', LOG_COLUMNS);
 
 export async function insertPostbackLog(db: Db, row: NewPostbackLogRow): Promise<number> {
   return insertLogRow(db, row as unknown as Record<string, unknown>);
+}
+
+/**
+ * Inserts rows that each name a different conversion, in one statement: each row's generated id,
+ * keyed by its conversion. (The order of RETURNING rows is not promised, the conversion ids are.)
+ */
+async function insertOneRowPerConversion(
+  db: Db,
+  table: 'conversion_events' | 'postback_log',
+  columns: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): Promise<Map<string, number>> {
+  const returned = await db
+    .insertInto(table)
+    .values(rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]))) as never)
+    .returning(['id', 'conversion_id'])
+    .execute();
+  return new Map(returned.map((r) => [String(r.conversion_id), Number(r.id)]));
+}
+
+/** The log rows of hits that each created a different conversion: each row's id, by conversion id. */
+export function insertPostbackLogsOfConversions(
+  db: Db,
+  rows: readonly (NewPostbackLogRow & { conversion_id: string })[],
+): Promise<Map<string, number>> {
+  return insertOneRowPerConversion(db, 'postback_log', LOG_COLUMNS, rows);
+}
+
+/** Events of different conversions: each stored row, by conversion id. */
+export async function insertEventsOfConversions(
+  db: Db,
+  rows: readonly NewConversionEventRow[],
+): Promise<Map<string, ConversionEventRow>> {
+  const stored = rows.map((row) => Object.fromEntries(EVENT_COLUMNS.map((c) => [c, row[c] ?? null])));
+  const ids = await insertOneRowPerConversion(db, 'conversion_events', EVENT_COLUMNS, stored);
+  return new Map(
+    stored.map((row) => {
+      const conversionId = String(row.conversion_id);
+      const id = ids.get(conversionId);
+      if (id === undefined) throw new Error(`insert into conversion_events gave no id for ${conversionId}`);
+      return [conversionId, { id, ...row } as ConversionEventRow];
+    }),
+  );
 }
 
 /** True for a unique-constraint violation on either store (the dedupe key lost a race). */

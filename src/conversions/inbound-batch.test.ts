@@ -2,13 +2,15 @@
 // other, and one hit that cannot be written does not cost the others their conversions.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { postbackRow } from '../../test/support/rows.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
 import { ManualClock } from '../shared/clock.ts';
 import { createAdvertiserTokens } from './advertiser-tokens.ts';
-import { type InboundWork, recordInboundBatch } from './inbound.service.ts';
+import { recordInboundBatch } from './inbound.service.ts';
 import { checkInboundPostback, type InboundDeps } from './inbound-check.ts';
 import { createInboundRecorder } from './inbound-recorder.ts';
 import { parseInboundRequest } from './inbound-request.ts';
+import type { InboundWork } from './inbound-rows.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { createInboundCatalog, type InboundCatalog, query } from './test-fixtures.ts';
 
@@ -26,10 +28,12 @@ describeEachStore('inbound group commit', (current) => {
   });
   afterAll(() => app.close());
 
-  async function workFor(params: Record<string, string>): Promise<InboundWork> {
+  const workFor = (params: Record<string, string>) => workForCatalog(catalog, params);
+
+  async function workForCatalog(on: InboundCatalog, params: Record<string, string>): Promise<InboundWork> {
     const request = parseInboundRequest({
       method: 'GET',
-      url: `/postback?${query({ token: catalog.token, ...params })}`,
+      url: `/postback?${query({ token: on.token, ...params })}`,
       headers: {},
       body: undefined,
       source: { ip: '127.0.0.1', scheme: 'http' },
@@ -80,6 +84,88 @@ describeEachStore('inbound group commit', (current) => {
       { from_status: null, to_status: 'pending' },
       { from_status: 'pending', to_status: 'approved' },
     ]);
+  });
+
+  it('gives each new conversion of a mixed batch its own log row, event and deliveries', async () => {
+    // Two publishers on two offers, each with a postback that fires on approved conversions only.
+    const other = await createInboundCatalog(db(), clock.now());
+    const postbackOf = async (publisherId: number) => {
+      const row = postbackRow({
+        publisher_id: publisherId,
+        url: 'http://127.0.0.1:9/pb?click={click_id}',
+        statuses: JSON.stringify(['approved']),
+        created_at: clock.now(),
+      });
+      return (await db().insertInto('postbacks').values(row).returning('id').executeTakeFirstOrThrow()).id;
+    };
+    const [ours, theirs] = [await postbackOf(catalog.publisherId), await postbackOf(other.publisherId)];
+    const [a, b, c] = [
+      await catalog.click(clock.now()),
+      await other.click(clock.now()),
+      await catalog.click(clock.now()),
+    ];
+    const waiting = await recordInboundBatch(app.ctx, [
+      await workFor({ click_id: c, txn_id: 'mixed-moved', status: 'pending' }),
+    ]);
+    const batch = [
+      await workFor({ click_id: a, txn_id: 'mixed-a', status: 'approved' }),
+      await workForCatalog(other, { click_id: b, txn_id: 'mixed-b', status: 'approved' }),
+      await workFor({ click_id: a, txn_id: 'mixed-a-pending', status: 'pending' }),
+      await workFor({ click_id: 'no-such-click', txn_id: 'mixed-x' }),
+      await workFor({ click_id: a, txn_id: 'mixed-a', status: 'approved' }),
+      await workFor({ click_id: c, txn_id: 'mixed-moved', status: 'approved' }),
+    ];
+    const results = await recordInboundBatch(app.ctx, batch);
+    expect(results.map((r) => r.code)).toEqual([
+      'conversion_created',
+      'conversion_created',
+      'conversion_created',
+      'unknown_click',
+      'duplicate',
+      'status_changed',
+    ]);
+    expect(results[4].conversionId).toBe(results[0].conversionId);
+    expect(results[5].conversionId).toBe(waiting[0].conversionId);
+
+    /** Each event of a conversion: its status, the code of the log row it names, and its deliveries. */
+    const historyOf = async (conversionId: string) => {
+      const events = await db()
+        .selectFrom('conversion_events')
+        .innerJoin('postback_log', 'postback_log.id', 'conversion_events.postback_log_id')
+        .select(['conversion_events.id', 'to_status', 'postback_log.code', 'postback_log.conversion_id'])
+        .where('conversion_events.conversion_id', '=', conversionId)
+        .orderBy('conversion_events.id')
+        .execute();
+      return Promise.all(
+        events.map(async (e) => {
+          const deliveries = await db()
+            .selectFrom('deliveries')
+            .select(['postback_id', 'conversion_id', 'status'])
+            .where('conversion_event_id', '=', e.id)
+            .execute();
+          return { status: e.to_status, log: [e.code, e.conversion_id], deliveries };
+        }),
+      );
+    };
+    const created = (id: string, status: string, postbackIds: number[]) => ({
+      status,
+      log: ['conversion_created', id],
+      deliveries: postbackIds.map((postback_id) => ({ postback_id, conversion_id: id, status: 'pending' })),
+    });
+    const [idA, idB, idPending] = results.map((r) => r.conversionId ?? '');
+    expect(await historyOf(idA)).toEqual([created(idA, 'approved', [ours])]);
+    expect(await historyOf(idB)).toEqual([created(idB, 'approved', [theirs])]);
+    expect(await historyOf(idPending)).toEqual([created(idPending, 'pending', [])]);
+    const moved = waiting[0].conversionId ?? '';
+    expect(await historyOf(moved)).toEqual([
+      created(moved, 'pending', []),
+      {
+        status: 'approved',
+        log: ['status_changed', moved],
+        deliveries: [{ postback_id: ours, conversion_id: moved, status: 'pending' }],
+      },
+    ]);
+    expect((await logCodesOf(idA)).map((r) => r.code)).toEqual(['conversion_created', 'duplicate']);
   });
 
   it('writes concurrent hits in one batch, and one hit that cannot be written fails alone', async () => {

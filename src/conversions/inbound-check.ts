@@ -1,10 +1,16 @@
 // Everything decided before anything is written: who sent it, is it allowed, does it make sense,
 // which click, offer and goal it is about, and what the conversion would look like.
 import type { AppContext } from '../http/context.ts';
+import type { BatchedLookup } from '../shared/batched-lookup.ts';
 import { ipInList } from '../shared/cidr.ts';
 import { newId } from '../shared/ids.ts';
 import type { AdvertiserTokens } from './advertiser-tokens.ts';
-import { findClickForConversion, findOfferGoal, findOfferTerms } from './conversion.repository.ts';
+import {
+  type ClickForConversion,
+  findClickForConversion,
+  findOfferGoal,
+  findOfferTerms,
+} from './conversion.repository.ts';
 import type { Status } from './conversion.table.ts';
 import type { InboundCode } from './inbound-codes.ts';
 import { extractInboundFields } from './inbound-params.ts';
@@ -32,6 +38,8 @@ export interface InboundDeps {
   recorder?: InboundRecorder;
   /** Offer terms kept in memory; without it each hit reads them. */
   offerTerms?: OfferTermsCache;
+  /** Click lookups of concurrent hits read together; without it each hit reads its click alone. */
+  clicks?: BatchedLookup<string, ClickForConversion>;
 }
 
 /** A postback that passed every check, ready to be recorded. */
@@ -100,7 +108,9 @@ export async function checkInboundPostback(
     return reject('invalid_txn_id', advertiserId);
 
   if (fields.clickId.length > MAX_CLICK_ID_LENGTH) return reject('unknown_click', advertiserId);
-  const click = await findClickForConversion(ctx.store.db, fields.clickId);
+  const click = await (deps.clicks
+    ? deps.clicks.get(fields.clickId)
+    : findClickForConversion(ctx.store.db, fields.clickId));
   const offer =
     click &&
     (await (deps.offerTerms

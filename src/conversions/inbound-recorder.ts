@@ -4,8 +4,9 @@
 // before its answer; a failing batch is retried hit by hit, so one bad hit fails alone.
 import type { AppContext } from '../http/context.ts';
 import { GroupCommit } from '../shared/group-commit.ts';
-import { type InboundWork, recordInboundBatch } from './inbound.service.ts';
+import { recordInboundBatch } from './inbound.service.ts';
 import type { InboundResult } from './inbound-codes.ts';
+import type { InboundWork } from './inbound-rows.ts';
 
 export interface InboundRecorder {
   submit(work: InboundWork): Promise<InboundResult>;

@@ -7,14 +7,16 @@ import type { TLSSocket } from 'node:tls';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import type { AppContext } from '../http/context.ts';
+import { BatchedLookup } from '../shared/batched-lookup.ts';
 import { parseCidrList } from '../shared/cidr.ts';
 import { createAdvertiserTokens } from './advertiser-tokens.ts';
-import { insertPostbackLog } from './conversion.repository.ts';
-import { type InboundDeps, ingestPostback, postbackLogRow } from './inbound.service.ts';
+import { findClicksForConversion, insertPostbackLog } from './conversion.repository.ts';
+import { type InboundDeps, ingestPostback } from './inbound.service.ts';
 import { answerFor, INBOUND_CODES, type InboundCode, type InboundResult } from './inbound-codes.ts';
 import { INBOUND_ALIASES, SUB_PARAMS } from './inbound-params.ts';
 import { createInboundRecorder } from './inbound-recorder.ts';
 import { parseInboundRequest } from './inbound-request.ts';
+import { postbackLogRow } from './inbound-rows.ts';
 import { createOfferTermsCache } from './offer-terms-cache.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { resolveRequestSource } from './request-source.ts';
@@ -51,6 +53,9 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
     advertisers: createAdvertiserTokens(ctx),
     recorder: createInboundRecorder(ctx),
     offerTerms: createOfferTermsCache(ctx),
+    clicks: ctx.store.capabilities.roundTripPerStatement
+      ? new BatchedLookup((ids) => findClicksForConversion(ctx.store.db, ids))
+      : undefined,
   };
 
   function parse(request: FastifyRequest) {

@@ -6,7 +6,6 @@
 import type { Db } from '../db/database.types.ts';
 import type { AppContext } from '../http/context.ts';
 import { enqueueDeliveriesForEvent } from '../postbacks/enqueue-deliveries.ts';
-import { newId } from '../shared/ids.ts';
 import { applyStatusChange, ConcurrentChangeError, inTransactionWithRetry } from './apply-status-change.ts';
 import {
   findConversionByDedupeKey,
@@ -14,49 +13,26 @@ import {
   insertConversionUnlessDuplicate,
   insertPostbackLog,
 } from './conversion.repository.ts';
-import { CONVERSION_ID_PREFIX, type NewPostbackLogRow } from './conversion.table.ts';
+import type { ConversionRow } from './conversion.table.ts';
 import {
   type CheckResult,
   checkInboundPostback,
   type InboundDeps,
   type PreparedConversion,
 } from './inbound-check.ts';
-import { INBOUND_CODES, type InboundCode, type InboundResult } from './inbound-codes.ts';
+import type { InboundResult } from './inbound-codes.ts';
+import { writeNewConversionsTogether } from './inbound-new-conversions.ts';
 import type { InboundRequest } from './inbound-request.ts';
+import {
+  createdEventRow,
+  createdResult,
+  type InboundWork,
+  newConversionRow,
+  postbackLogRow,
+} from './inbound-rows.ts';
 import { canTransition } from './status-transitions.ts';
 
 export type { InboundDeps } from './inbound-check.ts';
-
-/** The postback log row for a hit with the given result. */
-export function postbackLogRow(
-  ctx: AppContext,
-  request: InboundRequest,
-  now: number,
-  outcome: InboundResult,
-  advertiserId: number | null,
-): NewPostbackLogRow {
-  const { result, http } = INBOUND_CODES[outcome.code];
-  return {
-    received_at: now,
-    method: request.method,
-    url: request.logUrl,
-    ip: request.source.ip,
-    scheme: request.source.scheme,
-    headers: request.logHeaders,
-    body: request.logBody,
-    advertiser_id: advertiserId,
-    result,
-    code: outcome.code,
-    http_status: http,
-    conversion_id: outcome.conversionId ?? null,
-    insecure: ctx.config.httpsOnly && request.source.scheme !== 'https' ? 1 : 0,
-  };
-}
-
-/** One checked hit, ready to be written: a conversion to record, or only its log row. */
-export type InboundWork =
-  | { request: InboundRequest; now: number; prepared: PreparedConversion }
-  | { request: InboundRequest; now: number; rejected: InboundCode; advertiserId: number | null };
 
 export async function ingestPostback(
   ctx: AppContext,
@@ -76,24 +52,33 @@ export async function ingestPostback(
 /**
  * Writes a batch of hits in ONE transaction, in order, so a later hit sees what an earlier one
  * wrote (the same txn twice in a batch is one conversion and one duplicate). Nothing is answered
- * before the commit; a lost race starts the whole batch over on fresh data.
+ * before the commit; a lost race starts the whole batch over on fresh data. Where statements are
+ * round trips, the batch's new conversions are written together first (inbound-new-conversions.ts).
  */
 export async function recordInboundBatch(ctx: AppContext, batch: InboundWork[]): Promise<InboundResult[]> {
-  const outcomes = await inTransactionWithRetry(ctx.store.db, async (trx) => {
-    const done: { result: InboundResult; queued: number }[] = [];
-    for (const work of batch) {
+  const { results, queued } = await inTransactionWithRetry(ctx.store.db, async (trx) => {
+    const results: (InboundResult | undefined)[] = new Array(batch.length);
+    const together = ctx.store.capabilities.roundTripPerStatement
+      ? await writeNewConversionsTogether(ctx, trx, batch, results)
+      : undefined;
+    let queued = together?.queued ?? 0;
+    for (const [i, work] of batch.entries()) {
+      if (results[i]) continue;
       if ('prepared' in work) {
-        done.push(await recordPrepared(ctx, trx, work.request, work.prepared, work.now));
+        const taken = together?.taken.get(i);
+        const done = await recordPrepared(ctx, trx, work.request, work.prepared, work.now, taken);
+        results[i] = done.result;
+        queued += done.queued;
       } else {
         const outcome: InboundResult = { code: work.rejected };
         await insertPostbackLog(trx, postbackLogRow(ctx, work.request, work.now, outcome, work.advertiserId));
-        done.push({ result: outcome, queued: 0 });
+        results[i] = outcome;
       }
     }
-    return done;
+    return { results: results as InboundResult[], queued };
   });
-  if (outcomes.some((o) => o.queued > 0)) ctx.notifyDeliveriesQueued();
-  return outcomes.map((o) => o.result);
+  if (queued > 0) ctx.notifyDeliveriesQueued();
+  return results;
 }
 
 async function recordPrepared(
@@ -102,54 +87,20 @@ async function recordPrepared(
   request: InboundRequest,
   p: PreparedConversion,
   now: number,
+  /** The stored conversion, when this hit's key is already known to be taken. */
+  taken?: ConversionRow,
 ): Promise<{ result: InboundResult; queued: number }> {
   const log = (outcome: InboundResult) =>
     insertPostbackLog(trx, postbackLogRow(ctx, request, now, outcome, p.advertiserId));
-  // No status on a first postback means approved: Trackier and RevBoost send one postback per
-  // confirmed conversion, and networks that hold conversions say so ("pending", "hold").
-  const status = p.status ?? 'approved';
-  const id = newId(now, CONVERSION_ID_PREFIX);
-  const conversion = await insertConversionUnlessDuplicate(trx, {
-    id,
-    click_id: p.click.id,
-    offer_id: p.click.offerId,
-    publisher_id: p.click.publisherId,
-    advertiser_id: p.advertiserId,
-    link_id: p.click.linkId,
-    goal: p.goal,
-    txn_id: p.txnId,
-    dedupe_key: p.dedupeKey,
-    status,
-    status_raw: p.statusRaw,
-    payout: p.payout,
-    revenue: p.revenue,
-    sale_amount: p.saleAmount,
-    currency: p.currency,
-    needs_review: p.review ? 1 : 0,
-    review_reason: p.review,
-    created_at: now,
-    updated_at: now,
-  });
-
+  const conversion = taken ? undefined : await insertConversionUnlessDuplicate(trx, newConversionRow(p, now));
   if (conversion) {
-    const result: InboundResult = { code: 'conversion_created', conversionId: id, status };
-    const logId = await log(result);
-    const event = await insertConversionEvent(trx, {
-      conversion_id: id,
-      from_status: null,
-      to_status: status,
-      status_raw: p.statusRaw,
-      payout: p.payout,
-      source: 'postback',
-      reason: null,
-      postback_log_id: logId,
-      created_at: now,
-    });
+    const result = createdResult(conversion);
+    const event = await insertConversionEvent(trx, createdEventRow(conversion, await log(result)));
     const queued = await enqueueDeliveriesForEvent(trx, conversion, event, now);
     return { result, queued };
   }
 
-  const existing = await findConversionByDedupeKey(trx, p.dedupeKey);
+  const existing = taken ?? (await findConversionByDedupeKey(trx, p.dedupeKey));
   // The insert found the key taken, so the row is there unless it was deleted since: start over.
   if (!existing) throw new ConcurrentChangeError(`conversion ${p.dedupeKey} vanished`);
   const base = { conversionId: existing.id, status: existing.status };

@@ -7,6 +7,11 @@ export interface Capabilities {
   readonly listenNotify: boolean;
   /** Only one writer at a time, in this process: work in batches and claim in one place. */
   readonly singleWriter: boolean;
+  /**
+   * Every statement is a round trip to a server, which costs far more than the rows it writes:
+   * write a batch's rows with one statement per table rather than one per row.
+   */
+  readonly roundTripPerStatement: boolean;
 }
 
 export const SQLITE_CAPABILITIES: Capabilities = Object.freeze({
@@ -14,6 +19,7 @@ export const SQLITE_CAPABILITIES: Capabilities = Object.freeze({
   skipLocked: false,
   listenNotify: false,
   singleWriter: true,
+  roundTripPerStatement: false,
 });
 
 export const POSTGRES_CAPABILITIES: Capabilities = Object.freeze({
@@ -21,4 +27,5 @@ export const POSTGRES_CAPABILITIES: Capabilities = Object.freeze({
   skipLocked: true,
   listenNotify: true,
   singleWriter: false,
+  roundTripPerStatement: true,
 });

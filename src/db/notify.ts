@@ -21,5 +21,17 @@ export function capabilitiesOf(db: Db): Capabilities {
  */
 export async function notifyChannel(db: Db, channel: string, payload = ''): Promise<void> {
   if (!capabilitiesOf(db).listenNotify) return;
+  if (db.isTransaction) {
+    // PostgreSQL delivers one notification per channel and payload at commit however many were
+    // queued, so a transaction that queues many (a batch of conversions) spends one round trip.
+    const key = `${channel}\u0000${payload}`;
+    const queued = queuedIn.get(db) ?? new Set<string>();
+    if (queued.has(key)) return;
+    queued.add(key);
+    queuedIn.set(db, queued);
+  }
   await sql`select pg_notify(${channel}, ${payload})`.execute(db);
 }
+
+/** The notifications each open transaction has queued (a transaction handle lives until it ends). */
+const queuedIn = new WeakMap<Db, Set<string>>();

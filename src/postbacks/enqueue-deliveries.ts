@@ -5,7 +5,11 @@ import { DELIVERIES_CHANNEL, notifyChannel } from '../db/notify.ts';
 import { preparedQuery } from '../db/prepared-query.ts';
 import { DELIVERY_ID_PREFIX, type NewDeliveryRow } from '../deliveries/delivery.table.ts';
 import { newId } from '../shared/ids.ts';
-import { findOutboxCandidates } from './postback.repository.ts';
+import {
+  findOutboxCandidates,
+  findOutboxCandidatesForMany,
+  type OutboxCandidate,
+} from './postback.repository.ts';
 import { selectFiringPostbacks } from './postback-matching.ts';
 
 /** A delivery not yet attempted, of one event of `conversion` to one postback. */
@@ -107,11 +111,38 @@ export async function enqueueDeliveriesForEvent(
   now: number,
 ): Promise<number> {
   const candidates = await findOutboxCandidates(trx, conversion.publisher_id, conversion.offer_id);
-  if (candidates.length === 0) return 0;
-  const firing = selectFiringPostbacks(candidates, conversion, event.to_status);
-  if (firing.length === 0) return 0;
+  return queueDeliveries(trx, deliveryRowsFor(candidates, conversion, event, now));
+}
 
-  const rows = firing.map((postback) =>
+/**
+ * enqueueDeliveriesForEvent for the events of many conversions (one each), with one read of the
+ * postbacks and one insert: where every statement is a round trip, per batch rather than per event.
+ * Each delivery is queued as of its event's time.
+ */
+export async function enqueueDeliveriesForEvents(
+  trx: Db,
+  written: readonly { conversion: ConversionRow; event: ConversionEventRow }[],
+): Promise<number> {
+  const candidates = await findOutboxCandidatesForMany(
+    trx,
+    written.map((w) => w.conversion),
+  );
+  return queueDeliveries(
+    trx,
+    written.flatMap((w, i) =>
+      deliveryRowsFor(candidates[i], w.conversion, w.event, Number(w.event.created_at)),
+    ),
+  );
+}
+
+function deliveryRowsFor(
+  candidates: readonly OutboxCandidate[],
+  conversion: ConversionRow,
+  event: ConversionEventRow,
+  now: number,
+): NewDeliveryRow[] {
+  if (candidates.length === 0) return [];
+  return selectFiringPostbacks(candidates, conversion, event.to_status).map((postback) =>
     // A disabled endpoint still owes this postback: hold it until someone re-enables and releases.
     newDeliveryRow(
       event.id,
@@ -121,6 +152,11 @@ export async function enqueueDeliveriesForEvent(
       now,
     ),
   );
+}
+
+/** Inserts the rows and wakes the workers at commit when one is due; how many were inserted. */
+async function queueDeliveries(trx: Db, rows: NewDeliveryRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
   const inserted = await insertDeliveryRows(trx, rows);
   // Rows skipped as already there could make this wake-up needless, never harmful.
   if (inserted > 0 && rows.some((row) => row.status === 'pending')) {

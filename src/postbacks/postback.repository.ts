@@ -33,7 +33,10 @@ export function listPostbacks(db: Db, filter: PostbackFilter): Promise<PostbackR
   return query.execute();
 }
 
-/** A publisher's enabled postbacks that could concern a conversion on `offerId`, oldest first. */
+/**
+ * A publisher's enabled postbacks that could concern a conversion on `offerId`, oldest first.
+ * concernsConversion below is the same filter in memory: change both together.
+ */
 function enabledPostbacksForOffer(db: Db, publisherId: number, offerId: number) {
   return db
     .selectFrom('postbacks')
@@ -70,6 +73,35 @@ export async function findOutboxCandidates(
   offerId: number,
 ): Promise<OutboxCandidate[]> {
   return (await outboxCandidatesQuery(db, publisherId, offerId)).rows as OutboxCandidate[];
+}
+
+/** Whether an enabled postback is one enabledPostbacksForOffer finds for this publisher and offer. */
+function concernsConversion(postback: OutboxCandidate, publisherId: number, offerId: number): boolean {
+  return (
+    postback.publisher_id === publisherId && (postback.scope === 'global' || postback.offer_id === offerId)
+  );
+}
+
+/**
+ * findOutboxCandidates for many conversions with one query: for each of `targets`, in order, the
+ * candidates findOutboxCandidates would give for its publisher and offer.
+ */
+export async function findOutboxCandidatesForMany(
+  db: Db,
+  targets: readonly { publisher_id: number; offer_id: number }[],
+): Promise<OutboxCandidate[][]> {
+  if (targets.length === 0) return [];
+  const rows = (await db
+    .selectFrom('postbacks')
+    .where('publisher_id', 'in', [...new Set(targets.map((t) => t.publisher_id))])
+    .where((eb) =>
+      eb.or([eb('scope', '=', 'global'), eb('offer_id', 'in', [...new Set(targets.map((t) => t.offer_id))])]),
+    )
+    .where('enabled', '=', 1)
+    .orderBy('id')
+    .select(OUTBOX_COLUMNS)
+    .execute()) as OutboxCandidate[];
+  return targets.map((t) => rows.filter((row) => concernsConversion(row, t.publisher_id, t.offer_id)));
 }
 
 export function updatePostbackRow(
