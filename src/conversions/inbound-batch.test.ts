@@ -168,6 +168,30 @@ describeEachStore('inbound group commit', (current) => {
     expect((await logCodesOf(idA)).map((r) => r.code)).toEqual(['conversion_created', 'duplicate']);
   });
 
+  it('records each key once when two batches race for the same keys in opposite orders', async () => {
+    // Batches large enough that the two transactions' inserts overlap on PostgreSQL: taken in
+    // arrival order, each would hold keys the other waits for, and one would die in a deadlock.
+    const clicks = await Promise.all(Array.from({ length: 300 }, () => catalog.click(clock.now())));
+    const worksIn = (order: number[]) =>
+      Promise.all(order.map((i) => workFor({ click_id: clicks[i], txn_id: `race-${i}` })));
+    const forwards = await worksIn(clicks.map((_, i) => i));
+    const backwards = await worksIn(clicks.map((_, i) => clicks.length - 1 - i));
+    const [one, two] = await Promise.all([
+      recordInboundBatch(app.ctx, forwards),
+      recordInboundBatch(app.ctx, backwards),
+    ]);
+    for (let i = 0; i < clicks.length; i++) {
+      const answers = [one[i].code, two[clicks.length - 1 - i].code].sort();
+      expect(answers).toEqual(['conversion_created', 'duplicate']);
+    }
+    const stored = await db()
+      .selectFrom('conversions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('txn_id', 'like', 'race-%')
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(clicks.length);
+  });
+
   it('writes concurrent hits in one batch, and one hit that cannot be written fails alone', async () => {
     const recorder = createInboundRecorder(app.ctx);
     const clicks = [await catalog.click(clock.now()), await catalog.click(clock.now())];
