@@ -280,14 +280,14 @@ export async function runOutboundPhase(state: RunState): Promise<void> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('status', '=', 'pending')
     .executeTakeFirstOrThrow();
-  const fast = await drainDeliveries(store, env, Number(queued.n));
+  const fast = await drainDeliveries(store, env, receiver, Number(queued.n));
   const receiverDistinct = receiver.distinct.size;
   notePeak(state, 'worker (drain)', fast.peakRssMb);
   receiver.delayMs = 100;
   const cap = Number(env.TRACKWIRE_ENDPOINT_INFLIGHT_CAP);
   const slowCount = state.smoke ? 200 : 3_000;
   const slowQueue = await addSlowDeliveries(store, receiver.url, slowCount);
-  const slow = await drainDeliveries(store, env, slowQueue.queued, slowQueue.postbackId);
+  const slow = await drainDeliveries(store, env, receiver, slowQueue.queued, slowQueue.postbackId);
   notePeak(state, 'worker (slow receiver)', slow.peakRssMb);
   receiver.delayMs = 0;
   const ideal = cap / 0.1;
