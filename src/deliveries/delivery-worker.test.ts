@@ -35,6 +35,36 @@ describeEachStore('delivery worker', (current) => {
     return worker;
   };
 
+  /**
+   * Waits for `w` to drain; short of the test's timeout, fails instead with the state of every
+   * unfinished delivery, so a stall says which rows it waits on and why.
+   */
+  async function drainedOrExplain(w: DeliveryWorker, patienceMs = 20_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(async () => {
+        const rows = await db()
+          .selectFrom('deliveries')
+          .select(['id', 'status', 'attempts', 'claim_id', 'lease_until', 'next_run_at', 'last_error'])
+          .where('status', 'in', ['pending', 'in_flight'])
+          .execute();
+        reject(new Error(`not drained after ${patienceMs} ms at ${Date.now()}: ${JSON.stringify(rows)}`));
+      }, patienceMs);
+    });
+    try {
+      await Promise.race([w.drained(), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // The first two tests of this file have timed out together, rarely and only under a loaded full
+  // run: a delivery left in flight without an outcome until its lease (60 s by default) lapsed, so
+  // this test and the next (which drains the whole table) both waited past their timeouts. The
+  // cause is not found yet. Their lease is short, so such a row is swept and sent again within
+  // seconds: the test still fails if that sends a delivery twice, and names the rows if it stalls.
+  const SHORT_LEASE: Partial<WorkerOptions> = { leaseMs: 2_000 };
+
   const attemptsOf = (deliveryId: string) =>
     db()
       .selectFrom('delivery_attempts')
@@ -52,7 +82,7 @@ describeEachStore('delivery worker', (current) => {
     seeded.deliveryIds.forEach((id, i) => {
       if (i % 3 === 0) failFirst.add(id);
     });
-    await start().drained();
+    await drainedOrExplain(start(SHORT_LEASE));
     const rows = await deliveryRows(db(), seeded.deliveryIds);
     expect(rows.every((r) => r.status === 'succeeded')).toBe(true);
     for (const id of seeded.deliveryIds) expect(receiver.countOf(id)).toBe(failFirst.has(id) ? 2 : 1);
@@ -71,7 +101,7 @@ describeEachStore('delivery worker', (current) => {
   it('gives up after 1 + schedule length attempts and keeps the delivery as failed', async () => {
     receiver.answer = () => ({ status: 503, body: 'down for maintenance' });
     const seeded = await seedDeliveries(db(), receiver.url, 1);
-    await start().drained();
+    await drainedOrExplain(start(SHORT_LEASE));
     const [row] = await deliveryRows(db(), seeded.deliveryIds);
     expect(row).toMatchObject({ status: 'failed', attempts: 3, last_status_code: 503 });
     expect(row.last_error).toMatch(/gave up after 3 attempts/);
