@@ -1,6 +1,6 @@
 // Outbound phases: start a worker process, time how long it takes to deliver what is queued.
 import type { Store } from '../../src/db/store.ts';
-import { newDeliveryRow } from '../../src/postbacks/enqueue-deliveries.ts';
+import { newDeliveryRow } from '../../src/deliveries/outbox/enqueue-deliveries.ts';
 import { startTrackwire } from './processes.ts';
 import type { Receiver } from './receiver.ts';
 

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testConfig } from '../../test/support/app.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../server/app-context.ts';
 import { createContext } from '../server/context.ts';
 import { startServer } from '../server/start-server.ts';
 import { ManualClock } from '../shared/clock.ts';

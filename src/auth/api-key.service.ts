@@ -1,7 +1,7 @@
 // API keys: random secrets shown once, stored only as a SHA-256 hash and a short prefix.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.types.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../shared/errors.ts';
 import { hasActiveAdminKey, insertApiKey } from './api-key.repository.ts';
 import type { ApiKeyRow, KeyRole } from './api-key.table.ts';
 

@@ -1,7 +1,7 @@
 // Turns an Authorization header into a Principal. Runs on every API request, so lookups are cached
 // briefly in memory; a revocation on this node clears the cache at once, other nodes within the TTL.
 import { timingSafeEqual } from 'node:crypto';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../server/app-context.ts';
 import { findApiKeyByHash } from './api-key.repository.ts';
 import { hashApiKey } from './api-key.service.ts';
 import type { Principal } from './principal.ts';

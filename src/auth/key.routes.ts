@@ -1,11 +1,11 @@
 // /api/v1/keys: admin-only management of API keys. The secret is in the create response only.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { Id, IdParams, Millis, Nullable, StringEnum } from '../admin/api.schemas.ts';
-import { parseIdCursor } from '../admin/cursor.ts';
-import type { AppContext } from '../http/context.ts';
-import { notFound } from '../http/errors.ts';
+import { Id, IdParams, Millis, Nullable, StringEnum } from '../http/api.schemas.ts';
+import { parseIdCursor } from '../http/cursor.ts';
 import { DEFAULT_PAGE_SIZE, PageOf, PageQuery, toPage } from '../http/pagination.ts';
+import type { AppContext } from '../server/app-context.ts';
+import { notFound } from '../shared/errors.ts';
 import { findApiKeyById, listApiKeys, revokeApiKey } from './api-key.repository.ts';
 import { createApiKey } from './api-key.service.ts';
 import type { ApiKeyRow } from './api-key.table.ts';

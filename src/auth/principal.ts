@@ -1,6 +1,6 @@
 // Who is calling the admin API, and the guards routes use to keep each key inside its own objects.
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../shared/errors.ts';
 import type { KeyRole } from './api-key.table.ts';
 
 export interface Principal {

@@ -2,8 +2,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testConfig } from '../../test/support/app.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
-import type { AppContext } from '../http/context.ts';
-import { findGoalsOfOffers } from '../offers/offer.repository.ts';
+import { findGoalsOfOffers } from '../catalog/offers/offer.repository.ts';
+import type { AppContext } from '../server/app-context.ts';
 import { createContext } from '../server/context.ts';
 import { DEMO_DESTINATION, seedDemo } from './demo.command.ts';
 

@@ -1,21 +1,21 @@
 // `trackwire demo`: a sample advertiser, offer, publisher and link (found again on later runs, so
 // it is safe to repeat), and the commands to walk one click through to a conversion.
 import type { Logger } from 'pino';
-import { findAdvertiserByName } from '../advertisers/advertiser.repository.ts';
-import { createAdvertiser, postbackUrlOf } from '../advertisers/advertiser.service.ts';
-import type { AdvertiserRow } from '../advertisers/advertiser.table.ts';
+import { findAdvertiserByName } from '../catalog/advertisers/advertiser.repository.ts';
+import { createAdvertiser, postbackUrlOf } from '../catalog/advertisers/advertiser.service.ts';
+import type { AdvertiserRow } from '../catalog/advertisers/advertiser.table.ts';
+import { findOfferByName } from '../catalog/offers/offer.repository.ts';
+import { createOffer } from '../catalog/offers/offer.service.ts';
+import type { OfferRow } from '../catalog/offers/offer.table.ts';
+import { findPublisherByName } from '../catalog/publishers/publisher.repository.ts';
+import { createPublisher } from '../catalog/publishers/publisher.service.ts';
+import type { PublisherRow } from '../catalog/publishers/publisher.table.ts';
 import type { Config } from '../config/config.ts';
-import type { AppContext } from '../http/context.ts';
-import { findLinkByOfferAndPublisher, findLinkRowBySlug } from '../links/link.repository.ts';
-import { createLink, trackingUrlOf } from '../links/link.service.ts';
-import type { LinkRow } from '../links/link.table.ts';
-import { findOfferByName } from '../offers/offer.repository.ts';
-import { createOffer } from '../offers/offer.service.ts';
-import type { OfferRow } from '../offers/offer.table.ts';
-import { findPublisherByName } from '../publishers/publisher.repository.ts';
-import { createPublisher } from '../publishers/publisher.service.ts';
-import type { PublisherRow } from '../publishers/publisher.table.ts';
+import type { AppContext } from '../server/app-context.ts';
 import { createContext, openMigratedStore } from '../server/context.ts';
+import { findLinkByOfferAndPublisher, findLinkRowBySlug } from '../tracking/links/link.repository.ts';
+import { createLink, trackingUrlOf } from '../tracking/links/link.service.ts';
+import type { LinkRow } from '../tracking/links/link.table.ts';
 
 export const DEMO_NAMES = {
   advertiser: 'Demo Advertiser',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeEachStore } from '../../test/support/stores.ts';
 import { findApiKeyByHash } from '../auth/api-key.repository.ts';
 import { hashApiKey } from '../auth/api-key.service.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../shared/errors.ts';
 import { createKeyForCli, parseKeysCreateArgs, UsageError } from './keys.command.ts';
 
 describe('keys create arguments', () => {

@@ -5,8 +5,8 @@ import { createApiKey, type NewApiKeyInput } from '../auth/api-key.service.ts';
 import type { KeyRole } from '../auth/api-key.table.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.types.ts';
-import { AppError } from '../http/errors.ts';
 import { openMigratedStore } from '../server/context.ts';
+import { AppError } from '../shared/errors.ts';
 
 export class UsageError extends Error {}
 

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  type LinkRef,
+  seedClick,
+  seedConversion,
+  seedPostbackLog,
+} from '../../test/support/activity-rows.ts';
+import { apiClient, type Call } from '../../test/support/api-client.ts';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../../test/support/app.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
-import { type LinkRef, seedClick, seedConversion, seedPostbackLog } from '../admin/activity.test-support.ts';
-import { apiClient, type Call } from '../admin/api.test-support.ts';
 
 describeEachStore('conversions and postback-log API', (current) => {
   let t: TestApp;

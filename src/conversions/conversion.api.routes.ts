@@ -2,25 +2,21 @@
 // publisher key sees its own, without revenue. Only admins change a status by hand.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import {
-  findConversionRowById,
-  listConversionEvents,
-  listConversions,
-} from '../admin/activity.repository.ts';
-import { Id, Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
-import { idPageCursor, parseIdPageCursor } from '../admin/cursor.ts';
 import { requireRole } from '../auth/principal.ts';
 import { ID_PAGE_SCAN_LIMIT } from '../db/id-order-page.ts';
-import type { AppContext } from '../http/context.ts';
-import { notFound } from '../http/errors.ts';
+import { findConversionRowById, listConversionEvents, listConversions } from '../http/activity.repository.ts';
+import { Id, Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../http/api.schemas.ts';
+import { idPageCursor, parseIdPageCursor } from '../http/cursor.ts';
 import { DEFAULT_PAGE_SIZE, PageOf } from '../http/pagination.ts';
+import type { AppContext } from '../server/app-context.ts';
+import { notFound } from '../shared/errors.ts';
 import {
   CONVERSION_ID_PREFIX,
   type ConversionEventRow,
   type ConversionRow,
   STATUSES,
 } from './conversion.table.ts';
-import { changeConversionStatus } from './conversion-status.service.ts';
+import { changeConversionStatus } from './lifecycle/conversion-status.service.ts';
 
 const S = Nullable(Type.String());
 const Conversion = Type.Object({

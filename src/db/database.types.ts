@@ -1,18 +1,18 @@
 // The whole schema as Kysely sees it; each table's type lives in its feature folder.
 import type { Kysely, Transaction } from 'kysely';
-import type { AdvertiserTable } from '../advertisers/advertiser.table.ts';
 import type { ApiKeyTable } from '../auth/api-key.table.ts';
-import type { ClickTable } from '../clicks/click.table.ts';
+import type { AdvertiserTable } from '../catalog/advertisers/advertiser.table.ts';
+import type { OfferGoalTable, OfferTable } from '../catalog/offers/offer.table.ts';
+import type { PublisherTable } from '../catalog/publishers/publisher.table.ts';
 import type {
   ConversionEventTable,
   ConversionTable,
   PostbackLogTable,
 } from '../conversions/conversion.table.ts';
 import type { DeliveryAttemptTable, DeliveryTable } from '../deliveries/delivery.table.ts';
-import type { LinkTable } from '../links/link.table.ts';
-import type { OfferGoalTable, OfferTable } from '../offers/offer.table.ts';
 import type { PostbackTable } from '../postbacks/postback.table.ts';
-import type { PublisherTable } from '../publishers/publisher.table.ts';
+import type { ClickTable } from '../tracking/clicks/click.table.ts';
+import type { LinkTable } from '../tracking/links/link.table.ts';
 
 export interface Database {
   advertisers: AdvertiserTable;

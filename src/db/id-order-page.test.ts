@@ -1,10 +1,10 @@
 import { beforeAll, expect, it } from 'vitest';
 import { clickRow, conversionRow } from '../../test/support/rows.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
-import { listConversions } from '../admin/activity.repository.ts';
-import { listClicks } from '../clicks/click-list.repository.ts';
 import { listDeliveries } from '../deliveries/delivery-query.repository.ts';
-import { newDeliveryRow } from '../postbacks/enqueue-deliveries.ts';
+import { newDeliveryRow } from '../deliveries/outbox/enqueue-deliveries.ts';
+import { listConversions } from '../http/activity.repository.ts';
+import { listClicks } from '../tracking/clicks/click-list.repository.ts';
 import type { Db } from './database.types.ts';
 import type { IdOrderedTable, IdPage, IdPageWindow } from './id-order-page.ts';
 

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { beforeEach, expect, it } from 'vitest';
+import { deliveryRows, seedDeliveries } from '../../test/support/receiver.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
 import {
   claimDueDeliveries,
@@ -11,7 +12,6 @@ import {
   rescheduleDelivery,
   sweepExpiredLeases,
 } from './delivery.repository.ts';
-import { deliveryRows, seedDeliveries } from './delivery.test-support.ts';
 import { releaseHeldDeliveries, setEndpointEnabled } from './endpoint-health.ts';
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { apiClient, type Call, makeKey } from '../../test/support/api-client.ts';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../../test/support/app.ts';
+import { deliveryRows, type Receiver, seedDeliveries, startReceiver } from '../../test/support/receiver.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
-import { apiClient, type Call, makeKey } from '../admin/api.test-support.ts';
-import { deliveryRows, type Receiver, seedDeliveries, startReceiver } from './delivery.test-support.ts';
-import { type DeliveryWorker, startDeliveryWorker } from './delivery-worker.ts';
 import { setEndpointEnabled } from './endpoint-health.ts';
+import { type DeliveryWorker, startDeliveryWorker } from './worker/delivery-worker.ts';
 
 describeEachStore('delivery API', (current) => {
   const db = () => current().store.db;

@@ -2,13 +2,12 @@
 // Admin keys see everything; publisher keys see (and resend) only their own; advertiser keys nothing.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
-import { idPageCursor, parseIdPageCursor } from '../admin/cursor.ts';
 import { publisherScope } from '../auth/principal.ts';
 import { ID_PAGE_SCAN_LIMIT } from '../db/id-order-page.ts';
-import type { AppContext } from '../http/context.ts';
+import { Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../http/api.schemas.ts';
+import { idPageCursor, parseIdPageCursor } from '../http/cursor.ts';
 import { DEFAULT_PAGE_SIZE, PageOf } from '../http/pagination.ts';
-import { TRACKWIRE_USER_AGENT } from '../postbacks/user-agent.ts';
+import type { AppContext } from '../server/app-context.ts';
 import {
   getDeliveryWithAttempts,
   MAX_BULK_RESEND,
@@ -21,10 +20,11 @@ import {
   type DeliveryAttemptRow,
   type DeliveryRow,
 } from './delivery.table.ts';
-import type { AttemptDeps } from './delivery-attempt.ts';
 import { listDeliveries } from './delivery-query.repository.ts';
+import { TRACKWIRE_USER_AGENT } from './prepare/user-agent.ts';
 import { CircuitBreaker, InflightLimiter } from './transport/circuit-breaker.ts';
 import { createSender } from './transport/http-sender.ts';
+import type { AttemptDeps } from './worker/delivery-attempt.ts';
 
 const S = Nullable(Type.String());
 const Delivery = Type.Object({

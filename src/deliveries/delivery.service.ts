@@ -2,15 +2,15 @@
 // and, on success, cancels the pending automatic retry) and requeue an endpoint's failed ones.
 import { randomUUID } from 'node:crypto';
 import { DELIVERIES_CHANNEL, notifyChannel } from '../db/notify.ts';
-import type { AppContext } from '../http/context.ts';
-import { AppError, notFound } from '../http/errors.ts';
-import { loadDeliveryContexts } from '../postbacks/delivery-request.ts';
+import type { AppContext } from '../server/app-context.ts';
+import { AppError, notFound } from '../shared/errors.ts';
 import { claimDeliveryById, requeueFailedDeliveries } from './delivery.repository.ts';
 import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus } from './delivery.table.ts';
-import { type AttemptDeps, runDeliveryAttempt } from './delivery-attempt.ts';
-import { writeOutcomes } from './delivery-outcomes.ts';
 import { findDeliveryById, listAttemptsOfDelivery } from './delivery-query.repository.ts';
 import { DEFAULT_HEALTH_POLICY } from './endpoint-health.ts';
+import { loadDeliveryContexts } from './prepare/delivery-request.ts';
+import { type AttemptDeps, runDeliveryAttempt } from './worker/delivery-attempt.ts';
+import { writeOutcomes } from './worker/delivery-outcomes.ts';
 
 /** Statuses a manual resend may start from; it returns there unless it succeeds. */
 const RESENDABLE: readonly DeliveryStatus[] = ['pending', 'failed', 'succeeded'];

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { beforeEach, expect, it } from 'vitest';
+import { deliveryRows, seedDeliveries } from '../../test/support/receiver.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
-import { deliveryRows, seedDeliveries } from './delivery.test-support.ts';
 import { type EndpointOutcome, type HealthPolicy, recordEndpointHealth } from './endpoint-health.ts';
 
 const T0 = Date.UTC(2026, 0, 1);

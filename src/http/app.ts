@@ -2,11 +2,11 @@
 import { createServer } from 'node:http';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { registerAdminRoutes } from '../admin/admin.routes.ts';
-import { registerClickRoutes } from '../clicks/click.routes.ts';
-import type { RawRequestHandler } from '../clicks/click-fast-path.ts';
-import { registerInboundPostbackRoutes } from '../conversions/inbound.routes.ts';
-import type { AppContext } from './context.ts';
+import { registerInboundPostbackRoutes } from '../conversions/inbound/inbound.routes.ts';
+import type { AppContext } from '../server/app-context.ts';
+import { registerClickRoutes } from '../tracking/capture/click.routes.ts';
+import type { RawRequestHandler } from '../tracking/capture/click-fast-path.ts';
+import { registerAdminRoutes } from './admin.routes.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerHealthRoutes } from './health.routes.ts';
 

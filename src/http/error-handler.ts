@@ -1,7 +1,7 @@
 // Turns anything thrown in a route into `{ "error": { code, message } }`: AppErrors as they are,
 // framework validation errors as validation_failed naming the field, anything else as an opaque 500.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError, errorBody } from './errors.ts';
+import { AppError, errorBody } from '../shared/errors.ts';
 
 function fieldOf(error: FastifyError): string | undefined {
   const first = error.validation?.[0];

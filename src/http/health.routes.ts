@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { isMigrated } from '../db/migrate.ts';
-import type { AppContext } from './context.ts';
-import { errorBody } from './errors.ts';
+import type { AppContext } from '../server/app-context.ts';
+import { errorBody } from '../shared/errors.ts';
 
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/healthz', async (_request, reply) => {

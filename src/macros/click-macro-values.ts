@@ -1,6 +1,6 @@
 // The macros a click can fill: used by the redirect (offer destination URL) and, merged with the
 // conversion's own values, by outbound postbacks.
-import type { ClickRow } from '../clicks/click.table.ts';
+import type { ClickRow } from '../tracking/clicks/click.table.ts';
 import type { MacroValues } from './template.ts';
 
 /** Milliseconds → Unix seconds (UTC), as text, e.g. "1718000000". */

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../server/app-context.ts';
 import { registerMacroRoutes } from './macro.routes.ts';
 import { MACROS } from './macro-catalogue.ts';
 

@@ -1,7 +1,7 @@
 // GET /macros: the catalogue behind the dashboard's macro picker ("{ }" button, typing "{").
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from '../server/app-context.ts';
 import { MACRO_GROUPS, MACROS } from './macro-catalogue.ts';
 
 const MacroSchema = Type.Object({

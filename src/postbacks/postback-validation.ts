@@ -8,10 +8,10 @@ import {
   checkTargetUrl,
   type LookupAll,
 } from '../deliveries/transport/address-policy.ts';
-import { AppError } from '../http/errors.ts';
 import { sampleMacroValues } from '../macros/macro-catalogue.ts';
 import { renderTemplate } from '../macros/template.ts';
 import { findUnknownMacros } from '../macros/validate-template.ts';
+import { AppError } from '../shared/errors.ts';
 import { offerExists, offerGoalExists, publisherExists } from './postback.repository.ts';
 import type { PostbackScope } from './postback.table.ts';
 

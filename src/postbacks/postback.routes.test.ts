@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, type Call, makeKey } from '../../test/support/api-client.ts';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../../test/support/app.ts';
 import { type Catalog, createCatalog } from '../../test/support/fixtures.ts';
+import { ALL, insertTestClick, insertTestConversion } from '../../test/support/postback-rows.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
-import { apiClient, type Call, makeKey } from '../admin/api.test-support.ts';
-import { enqueueDeliveriesForEvent } from './enqueue-deliveries.ts';
-import { ALL, insertTestClick, insertTestConversion } from './postback.test-support.ts';
+import { enqueueDeliveriesForEvent } from '../deliveries/outbox/enqueue-deliveries.ts';
 
 describeEachStore('postbacks API', (current) => {
   let t: TestApp;

@@ -2,12 +2,13 @@
 // advertiser keys none. Saving validates macros, scheme and target and answers with warnings.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { IdParams } from '../admin/api.schemas.ts';
-import { parseIdCursor } from '../admin/cursor.ts';
 import { publisherScope, requireRole } from '../auth/principal.ts';
-import type { AppContext } from '../http/context.ts';
-import { AppError } from '../http/errors.ts';
+import { IdParams } from '../http/api.schemas.ts';
+import { parseIdCursor } from '../http/cursor.ts';
 import { DEFAULT_PAGE_SIZE, PageOf, toPage } from '../http/pagination.ts';
+import type { AppContext } from '../server/app-context.ts';
+import { AppError } from '../shared/errors.ts';
+import { registerPostbackToolRoutes } from './diagnosis/postback-tools.routes.ts';
 import { listPostbacks } from './postback.repository.ts';
 import {
   CreatePostbackBody,
@@ -27,7 +28,6 @@ import {
   updatePostback,
 } from './postback.service.ts';
 import { toPostbackView } from './postback.view.ts';
-import { registerPostbackToolRoutes } from './postback-tools.routes.ts';
 
 const savedView = ({ row, warnings }: Saved) => ({ ...toPostbackView(row), warnings });
 

@@ -1,7 +1,7 @@
 // API shapes of /api/v1/postbacks (camelCase; the table is snake_case).
 import { type Static, Type } from '@sinclair/typebox';
-import { Millis, Nullable, StringEnum } from '../admin/api.schemas.ts';
 import { STATUSES } from '../conversions/conversion.table.ts';
+import { Millis, Nullable, StringEnum } from '../http/api.schemas.ts';
 import { PageQuery } from '../http/pagination.ts';
 
 export const MAX_TIMEOUT_MS = 30_000;

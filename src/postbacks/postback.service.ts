@@ -3,8 +3,8 @@
 import type { Principal } from '../auth/principal.ts';
 import { DELIVERIES_CHANNEL, notifyChannel } from '../db/notify.ts';
 import { releaseHeldDeliveries, setEndpointEnabled } from '../deliveries/endpoint-health.ts';
-import type { AppContext } from '../http/context.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import type { AppContext } from '../server/app-context.ts';
+import { AppError, notFound } from '../shared/errors.ts';
 import {
   cancelWaitingDeliveries,
   deletePostbackRow,

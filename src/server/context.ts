@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { openStore, type Store } from '../db/store.ts';
-import type { AppContext } from '../http/context.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
+import type { AppContext } from './app-context.ts';
 
 export async function openMigratedStore(config: Config, log: Logger): Promise<Store> {
   const store = openStore({

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import { ensureFirstAdminKey } from '../auth/api-key.service.ts';
 import type { Config } from '../config/config.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext } from './app-context.ts';
 import { createContext, openMigratedStore } from './context.ts';
 
 export interface RunningServer {
@@ -33,7 +33,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   if (config.role !== 'api') {
     // Stopped after the API closes and before the store: in-flight attempts finish and are recorded.
-    const { startDeliveryWorker } = await import('../deliveries/delivery-worker.ts');
+    const { startDeliveryWorker } = await import('../deliveries/worker/delivery-worker.ts');
     const worker = startDeliveryWorker(ctx);
     closers.push(() => worker.stop());
   }

@@ -4,12 +4,6 @@
 import { afterEach, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.types.ts';
 import {
-  deliveryRows,
-  type Receiver,
-  seedDeliveries,
-  startReceiver,
-} from '../../src/deliveries/delivery.test-support.ts';
-import {
   freePort,
   killHard,
   spawnTrackwire,
@@ -17,6 +11,7 @@ import {
   useSharedStore,
   waitFor,
 } from '../support/processes.ts';
+import { deliveryRows, type Receiver, seedDeliveries, startReceiver } from '../support/receiver.ts';
 import { describeEachStore } from '../support/stores.ts';
 
 async function allSucceeded(db: Db, ids: string[]): Promise<boolean> {

@@ -1,15 +1,10 @@
 // End to end: inbound postbacks over HTTP → conversions and events → outbox → worker → a publisher's
 // receiver that fails some first tries. Every event's postback must arrive, rendered as expected.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  createInboundCatalog,
-  type InboundCatalog,
-  query,
-  send,
-} from '../../src/conversions/test-fixtures.ts';
-import { type Receiver, startReceiver } from '../../src/deliveries/delivery.test-support.ts';
-import { type DeliveryWorker, startDeliveryWorker } from '../../src/deliveries/delivery-worker.ts';
+import { type DeliveryWorker, startDeliveryWorker } from '../../src/deliveries/worker/delivery-worker.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { createInboundCatalog, type InboundCatalog, query, send } from '../support/inbound-fixtures.ts';
+import { type Receiver, startReceiver } from '../support/receiver.ts';
 import { postbackRow } from '../support/rows.ts';
 import { describeEachStore } from '../support/stores.ts';
 

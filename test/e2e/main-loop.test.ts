@@ -3,7 +3,7 @@
 // one postback per status change, rendered from its template.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type DeliveryWorker, startDeliveryWorker } from '../../src/deliveries/delivery-worker.ts';
+import { type DeliveryWorker, startDeliveryWorker } from '../../src/deliveries/worker/delivery-worker.ts';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/app.ts';
 import { describeEachStore } from '../support/stores.ts';
 

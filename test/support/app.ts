@@ -4,7 +4,7 @@ import pino from 'pino';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import type { Store } from '../../src/db/store.ts';
 import { buildApp } from '../../src/http/app.ts';
-import type { AppContext } from '../../src/http/context.ts';
+import type { AppContext } from '../../src/server/app-context.ts';
 import { createContext } from '../../src/server/context.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 

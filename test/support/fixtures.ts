@@ -2,11 +2,16 @@
 // link between them, written straight through Kysely. Every unique column gets a fresh value, so a
 // test can call this as often as it likes on one store.
 import { randomBytes } from 'node:crypto';
-import type { AdvertiserRow, NewAdvertiserRow } from '../../src/advertisers/advertiser.table.ts';
+import type { AdvertiserRow, NewAdvertiserRow } from '../../src/catalog/advertisers/advertiser.table.ts';
+import type {
+  NewOfferGoalRow,
+  NewOfferRow,
+  OfferGoalRow,
+  OfferRow,
+} from '../../src/catalog/offers/offer.table.ts';
+import type { NewPublisherRow, PublisherRow } from '../../src/catalog/publishers/publisher.table.ts';
 import type { Db } from '../../src/db/database.types.ts';
-import type { LinkRow, NewLinkRow } from '../../src/links/link.table.ts';
-import type { NewOfferGoalRow, NewOfferRow, OfferGoalRow, OfferRow } from '../../src/offers/offer.table.ts';
-import type { NewPublisherRow, PublisherRow } from '../../src/publishers/publisher.table.ts';
+import type { LinkRow, NewLinkRow } from '../../src/tracking/links/link.table.ts';
 
 export interface CatalogOverrides {
   /** created_at / updated_at of every row (default Date.now()). */

@@ -1,6 +1,5 @@
 // Complete rows for tests that write straight into the store: name what matters, the rest is null.
-import type { ClickRow } from '../../src/clicks/click.table.ts';
-import { CLICK_COLUMNS, hasColumn, type PackedClick } from '../../src/clicks/click-columns.ts';
+
 import {
   CONVERSION_ID_PREFIX,
   type ConversionRow,
@@ -9,6 +8,8 @@ import {
 import type { Db } from '../../src/db/database.types.ts';
 import type { PostbackRow } from '../../src/postbacks/postback.table.ts';
 import { newId } from '../../src/shared/ids.ts';
+import type { ClickRow } from '../../src/tracking/clicks/click.table.ts';
+import { CLICK_COLUMNS, hasColumn, type PackedClick } from '../../src/tracking/clicks/click-columns.ts';
 
 type ClickKeys = Pick<ClickRow, 'link_id' | 'offer_id' | 'publisher_id' | 'advertiser_id'>;
 

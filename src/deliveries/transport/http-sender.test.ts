@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type LoopbackServer, startLoopbackServer } from '../../../test/support/loopback-server.ts';
 import type { LookupAll } from './address-policy.ts';
 import { createSender } from './http-sender.ts';
-import { type LoopbackServer, startLoopbackServer } from './loopback-server.test-support.ts';
 import type { Sender, SenderOptions } from './outbound.types.ts';
 
 const open: Array<LoopbackServer | Sender> = [];

@@ -1,0 +1,168 @@
+// Everything decided before anything is written: who sent it, is it allowed, does it make sense,
+// which click, offer and goal it is about, and what the conversion would look like.
+import type { AppContext } from '../../server/app-context.ts';
+import type { BatchedLookup } from '../../shared/batched-lookup.ts';
+import { ipInList } from '../../shared/cidr.ts';
+import { newId } from '../../shared/ids.ts';
+import {
+  type ClickForConversion,
+  findClickForConversion,
+  findOfferGoal,
+  findOfferTerms,
+} from '../conversion.repository.ts';
+import type { Status } from '../conversion.table.ts';
+import type { AdvertiserTokens } from './advertiser-tokens.ts';
+import type { InboundCode } from './inbound-codes.ts';
+import { extractInboundFields } from './inbound-params.ts';
+import type { InboundRecorder } from './inbound-recorder.ts';
+import type { InboundRequest } from './inbound-request.ts';
+import {
+  isValidTxnId,
+  MAX_CLICK_ID_LENGTH,
+  MAX_GOAL_LENGTH,
+  parseAmount,
+  parseCurrency,
+  payoutReviewReason,
+} from './inbound-validation.ts';
+import type { OfferTermsCache } from './offer-terms-cache.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { mapStatus } from './status-crosswalk.ts';
+
+const DAY_MS = 86_400_000;
+export const DEFAULT_GOAL = 'default';
+
+export interface InboundDeps {
+  limiter: RateLimiter;
+  advertisers: AdvertiserTokens;
+  /** Group commit for the writes; without it each hit commits its own transaction. */
+  recorder?: InboundRecorder;
+  /** Offer terms kept in memory; without it each hit reads them. */
+  offerTerms?: OfferTermsCache;
+  /** Click lookups of concurrent hits read together; without it each hit reads its click alone. */
+  clicks?: BatchedLookup<string, ClickForConversion>;
+}
+
+/** A postback that passed every check, ready to be recorded. */
+export interface PreparedConversion {
+  advertiserId: number;
+  dedupeKey: string;
+  click: { id: string; offerId: number; publisherId: number; linkId: number };
+  goal: string;
+  txnId: string | null;
+  /** undefined = the sender named no status. */
+  status: Status | undefined;
+  statusRaw: string | null;
+  /** Sent by the advertiser; undefined when the offer's terms apply. */
+  amount: number | undefined;
+  payout: number;
+  revenue: number;
+  saleAmount: number | null;
+  currency: string;
+  review: string | null;
+}
+
+export type CheckResult =
+  | { ok: true; prepared: PreparedConversion }
+  | { ok: false; code: InboundCode; advertiserId: number | null };
+
+const reject = (code: InboundCode, advertiserId: number | null = null): CheckResult => ({
+  ok: false,
+  code,
+  advertiserId,
+});
+
+export async function checkInboundPostback(
+  ctx: AppContext,
+  deps: InboundDeps,
+  request: InboundRequest,
+  now: number,
+): Promise<CheckResult> {
+  if (!deps.limiter.take(request.source.ip ?? 'unknown', now)) return reject('rate_limited');
+  const fields = extractInboundFields(request.params);
+  const advertiser = await deps.advertisers.resolve(request.pathToken ?? fields.token ?? '');
+  if (!advertiser) return reject('bad_token');
+  const advertiserId = advertiser.id;
+  const { allowlist } = advertiser;
+  if (
+    allowlist === 'invalid' ||
+    (allowlist && !(request.source.ip && ipInList(allowlist, request.source.ip)))
+  ) {
+    return reject('ip_not_allowed', advertiserId);
+  }
+  if (request.bodyError) return reject(request.bodyError, advertiserId);
+  if (!fields.clickId) return reject('missing_click_id', advertiserId);
+
+  const status = fields.status === undefined ? undefined : mapStatus(fields.status, advertiser.statusMap);
+  if (fields.status !== undefined && !status) return reject('invalid_status', advertiserId);
+  const amount = fields.amount === undefined ? undefined : parseAmount(fields.amount);
+  const saleAmount = fields.saleAmount === undefined ? undefined : parseAmount(fields.saleAmount);
+  if (
+    (fields.amount !== undefined && amount === undefined) ||
+    (fields.saleAmount !== undefined && saleAmount === undefined)
+  ) {
+    return reject('invalid_payout', advertiserId);
+  }
+  const currency = fields.currency === undefined ? undefined : parseCurrency(fields.currency);
+  if (fields.currency !== undefined && !currency) return reject('invalid_currency', advertiserId);
+  if (fields.txnId !== undefined && !isValidTxnId(fields.txnId))
+    return reject('invalid_txn_id', advertiserId);
+
+  if (fields.clickId.length > MAX_CLICK_ID_LENGTH) return reject('unknown_click', advertiserId);
+  const click = await (deps.clicks
+    ? deps.clicks.get(fields.clickId)
+    : findClickForConversion(ctx.store.db, fields.clickId));
+  const offer =
+    click &&
+    (await (deps.offerTerms
+      ? deps.offerTerms.get(click.offer_id)
+      : findOfferTerms(ctx.store.db, click.offer_id)));
+  // Another advertiser's click is "unknown" to this one: no hint that it exists.
+  if (!click || !offer || Number(offer.advertiser_id) !== advertiserId)
+    return reject('unknown_click', advertiserId);
+  if (now - Number(click.created_at) > offer.click_lifetime_days * DAY_MS)
+    return reject('click_expired', advertiserId);
+
+  let goal = DEFAULT_GOAL;
+  let goalTerms: { payout: number | null; revenue: number | null } = { payout: null, revenue: null };
+  if (fields.goal !== undefined && fields.goal.toLowerCase() !== DEFAULT_GOAL) {
+    const found =
+      fields.goal.length <= MAX_GOAL_LENGTH
+        ? await findOfferGoal(ctx.store.db, offer.id, fields.goal)
+        : undefined;
+    if (!found) return reject('unknown_goal', advertiserId);
+    goal = found.key;
+    goalTerms = found;
+  }
+
+  const expectedPayout = goalTerms.payout ?? offer.payout;
+  const finalCurrency = currency ?? offer.currency;
+  const txnId = fields.txnId ?? null;
+  const goalPart = encodeURIComponent(goal);
+  let dedupeKey: string;
+  if (txnId !== null) dedupeKey = `txn|${offer.id}|${goalPart}|${txnId}`;
+  else if (offer.allow_duplicates) dedupeKey = `dup|${newId(now)}`;
+  else dedupeKey = `click|${click.id}|${goalPart}`;
+
+  return {
+    ok: true,
+    prepared: {
+      advertiserId,
+      dedupeKey,
+      click: { id: click.id, offerId: offer.id, publisherId: click.publisher_id, linkId: click.link_id },
+      goal,
+      txnId,
+      status,
+      statusRaw: fields.status ?? null,
+      amount,
+      payout: amount ?? expectedPayout,
+      revenue: amount ?? goalTerms.revenue ?? offer.revenue,
+      saleAmount: saleAmount ?? null,
+      currency: finalCurrency,
+      // Amounts in another currency than the offer's cannot be compared with its terms.
+      review:
+        amount !== undefined && finalCurrency === offer.currency
+          ? payoutReviewReason(amount, expectedPayout, ctx.config.payoutTolerance)
+          : null,
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// The rows an inbound postback writes, built the same way whether its batch writes them one hit at
+// a time (inbound.service.ts) or all its new conversions together (inbound-new-conversions.ts).
+import type { AppContext } from '../../server/app-context.ts';
+import { newId } from '../../shared/ids.ts';
+import {
+  CONVERSION_ID_PREFIX,
+  type ConversionRow,
+  type NewConversionEventRow,
+  type NewPostbackLogRow,
+} from '../conversion.table.ts';
+import type { PreparedConversion } from './inbound-check.ts';
+import { INBOUND_CODES, type InboundCode, type InboundResult } from './inbound-codes.ts';
+import type { InboundRequest } from './inbound-request.ts';
+
+/** One checked hit, ready to be written: a conversion to record, or only its log row. */
+export type InboundWork =
+  | { request: InboundRequest; now: number; prepared: PreparedConversion }
+  | { request: InboundRequest; now: number; rejected: InboundCode; advertiserId: number | null };
+
+/** The postback log row for a hit with the given result. */
+export function postbackLogRow(
+  ctx: AppContext,
+  request: InboundRequest,
+  now: number,
+  outcome: InboundResult,
+  advertiserId: number | null,
+): NewPostbackLogRow {
+  const { result, http } = INBOUND_CODES[outcome.code];
+  return {
+    received_at: now,
+    method: request.method,
+    url: request.logUrl,
+    ip: request.source.ip,
+    scheme: request.source.scheme,
+    headers: request.logHeaders,
+    body: request.logBody,
+    advertiser_id: advertiserId,
+    result,
+    code: outcome.code,
+    http_status: http,
+    conversion_id: outcome.conversionId ?? null,
+    insecure: ctx.config.httpsOnly && request.source.scheme !== 'https' ? 1 : 0,
+  };
+}
+
+/** The conversion a first postback creates, with a new id. */
+export function newConversionRow(p: PreparedConversion, now: number): ConversionRow {
+  return {
+    id: newId(now, CONVERSION_ID_PREFIX),
+    click_id: p.click.id,
+    offer_id: p.click.offerId,
+    publisher_id: p.click.publisherId,
+    advertiser_id: p.advertiserId,
+    link_id: p.click.linkId,
+    goal: p.goal,
+    txn_id: p.txnId,
+    dedupe_key: p.dedupeKey,
+    // No status on a first postback means approved: Trackier and RevBoost send one postback per
+    // confirmed conversion, and networks that hold conversions say so ("pending", "hold").
+    status: p.status ?? 'approved',
+    status_raw: p.statusRaw,
+    payout: p.payout,
+    revenue: p.revenue,
+    sale_amount: p.saleAmount,
+    currency: p.currency,
+    needs_review: p.review ? 1 : 0,
+    review_reason: p.review,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** The answer to the hit that created `conversion`. */
+export function createdResult(conversion: ConversionRow): InboundResult {
+  return { code: 'conversion_created', conversionId: conversion.id, status: conversion.status };
+}
+
+/** The first history event of a conversion a postback created. */
+export function createdEventRow(conversion: ConversionRow, postbackLogId: number): NewConversionEventRow {
+  return {
+    conversion_id: conversion.id,
+    from_status: null,
+    to_status: conversion.status,
+    status_raw: conversion.status_raw,
+    payout: conversion.payout,
+    source: 'postback',
+    reason: null,
+    postback_log_id: postbackLogId,
+    created_at: conversion.created_at,
+  };
+}

@@ -1,0 +1,110 @@
+// Everything a batch of deliveries needs to be rendered, in a few queries for the whole batch
+// (the worker renders hundreds at a time and must not pay one round trip per delivery).
+
+import type { OfferRow } from '../../catalog/offers/offer.table.ts';
+import type { PublisherRow } from '../../catalog/publishers/publisher.table.ts';
+import type { ConversionEventRow, ConversionRow } from '../../conversions/conversion.table.ts';
+import type { Db } from '../../db/database.types.ts';
+import type { PostbackRow } from '../../postbacks/postback.table.ts';
+import type { ClickRow } from '../../tracking/clicks/click.table.ts';
+import type { DeliveryRow } from '../delivery.table.ts';
+
+export interface DeliveryContext {
+  delivery: DeliveryRow;
+  postback: PostbackRow;
+  conversion: ConversionRow;
+  event: ConversionEventRow;
+  /** undefined when the click row is gone (retention); click macros then render empty. */
+  click: ClickRow | undefined;
+  offer: OfferRow;
+  publisher: PublisherRow;
+  /** Id of the conversion's goal row, for {goal_id}; null for the default goal. */
+  goalId?: number | null;
+}
+
+const unique = <T>(values: T[]): T[] => [...new Set(values)];
+
+function byId<R extends { id: string | number }>(rows: R[]): Map<R['id'], R> {
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/**
+ * Contexts keyed by delivery id. A delivery whose postback, conversion, event, offer or publisher
+ * no longer exists is left out of the map: it cannot be rendered, and the caller decides its fate.
+ */
+export async function loadDeliveryContexts(
+  db: Db,
+  deliveryIds: string[],
+): Promise<Map<string, DeliveryContext>> {
+  const contexts = new Map<string, DeliveryContext>();
+  const ids = unique(deliveryIds);
+  if (ids.length === 0) return contexts;
+  const deliveries = await db.selectFrom('deliveries').selectAll().where('id', 'in', ids).execute();
+  if (deliveries.length === 0) return contexts;
+
+  const [postbacks, conversions, events, publishers] = await Promise.all([
+    db
+      .selectFrom('postbacks')
+      .selectAll()
+      .where('id', 'in', unique(deliveries.map((d) => d.postback_id)))
+      .execute(),
+    db
+      .selectFrom('conversions')
+      .selectAll()
+      .where('id', 'in', unique(deliveries.map((d) => d.conversion_id)))
+      .execute(),
+    db
+      .selectFrom('conversion_events')
+      .selectAll()
+      .where('id', 'in', unique(deliveries.map((d) => d.conversion_event_id)))
+      .execute(),
+    db
+      .selectFrom('publishers')
+      .selectAll()
+      .where('id', 'in', unique(deliveries.map((d) => d.publisher_id)))
+      .execute(),
+  ]);
+  if (conversions.length === 0) return contexts;
+  const offerIds = unique(conversions.map((c) => c.offer_id));
+  const [clicks, offers, goals] = await Promise.all([
+    db
+      .selectFrom('clicks')
+      .selectAll()
+      .where('id', 'in', unique(conversions.map((c) => c.click_id)))
+      .execute(),
+    db.selectFrom('offers').selectAll().where('id', 'in', offerIds).execute(),
+    db
+      .selectFrom('offer_goals')
+      .select(['id', 'offer_id', 'key'])
+      .where('offer_id', 'in', offerIds)
+      .execute(),
+  ]);
+
+  const postbackById = byId(postbacks);
+  const conversionById = byId(conversions);
+  const eventById = byId(events);
+  const publisherById = byId(publishers);
+  const clickById = byId(clicks);
+  const offerById = byId(offers);
+  const goalIdByKey = new Map(goals.map((g) => [`${g.offer_id}:${g.key}`, g.id]));
+
+  for (const delivery of deliveries) {
+    const postback = postbackById.get(delivery.postback_id);
+    const conversion = conversionById.get(delivery.conversion_id);
+    const event = eventById.get(delivery.conversion_event_id);
+    const publisher = publisherById.get(delivery.publisher_id);
+    const offer = conversion ? offerById.get(conversion.offer_id) : undefined;
+    if (!postback || !conversion || !event || !publisher || !offer) continue;
+    contexts.set(delivery.id, {
+      delivery,
+      postback,
+      conversion,
+      event,
+      click: clickById.get(conversion.click_id),
+      offer,
+      publisher,
+      goalId: goalIdByKey.get(`${conversion.offer_id}:${conversion.goal}`) ?? null,
+    });
+  }
+  return contexts;
+}

@@ -1,0 +1,98 @@
+// Following a tracking link, independent of the HTTP layer that carries it: resolve the slug
+// (cached), build the click, make it durable (click-recorder.ts), and say what to answer. Both the
+// Fastify route and the raw node:http fast path (click-fast-path.ts) answer from this.
+import type { AppContext } from '../../server/app-context.ts';
+import { parseCidrList } from '../../shared/cidr.ts';
+import type { ClickRow } from '../clicks/click.table.ts';
+import { buildClick, destinationFor } from './click.service.ts';
+import { createClickRecorder } from './click-recorder.ts';
+import type { ClickTarget } from './click-target.ts';
+import { ClickTargetCache } from './click-target-cache.ts';
+import { createClickTargetLoader } from './click-target-loader.ts';
+import { resolveClientIp } from './client-ip.ts';
+import { loadCountryDatabase } from './geo-country.ts';
+
+/** What a visit is answered with: a redirect after the click is stored, or a status page. */
+export type Outcome = { status: 302; location: string } | { status: 404 | 503 };
+
+export interface VisitRequest {
+  slug: string;
+  /** The query string, after its '?' ('' when there is none). */
+  queryString: string;
+  socketAddress: string | undefined;
+  forwardedFor: string | string[] | undefined;
+  userAgent: string | undefined;
+  referrer: string | undefined;
+}
+
+export interface ClickFollower {
+  /** Records the click and resolves with the redirect, or with 404/503 when there is none. */
+  follow(visit: VisitRequest): Promise<Outcome>;
+  /** Whether a slug would redirect, recording nothing (HEAD). */
+  probe(slug: string): Promise<200 | 404 | 503>;
+  close(): Promise<void>;
+}
+
+const NOT_FOUND: Outcome = Object.freeze({ status: 404 });
+const UNAVAILABLE: Outcome = Object.freeze({ status: 503 });
+
+export function createClickFollower(ctx: AppContext): ClickFollower {
+  const log = ctx.log.child({ component: 'clicks' });
+  const trustedProxies = ctx.config.trustedProxies.length
+    ? parseCidrList(ctx.config.trustedProxies)
+    : undefined;
+  const targets = new ClickTargetCache<ClickTarget>(createClickTargetLoader(ctx.store));
+  const recorder = createClickRecorder(ctx.store, log);
+  const dropTargets = () => targets.clear();
+  ctx.events.on('catalog.changed', dropTargets);
+  void loadCountryDatabase((err) => log.warn({ err }, 'country database unavailable; clicks get no country'));
+
+  async function resolve(slug: string): Promise<ClickTarget | null | undefined> {
+    try {
+      return await targets.get(slug);
+    } catch (err) {
+      log.error({ err }, 'click target lookup failed');
+      return undefined;
+    }
+  }
+
+  async function follow(visit: VisitRequest): Promise<Outcome> {
+    const target = await resolve(visit.slug);
+    if (target === undefined) return UNAVAILABLE;
+    if (target === null) return NOT_FOUND;
+    let click: ClickRow;
+    let location: string;
+    try {
+      click = buildClick(target, {
+        queryString: visit.queryString,
+        ip: resolveClientIp(visit.socketAddress, visit.forwardedFor, trustedProxies),
+        userAgent: visit.userAgent,
+        referrer: visit.referrer,
+        now: ctx.clock.now(),
+      });
+      location = destinationFor(target, click);
+    } catch (err) {
+      log.error({ err, slug: visit.slug }, 'click could not be built');
+      return UNAVAILABLE;
+    }
+    try {
+      await recorder.record(click);
+    } catch (err) {
+      log.error({ err }, 'click not recorded; no redirect sent');
+      return UNAVAILABLE;
+    }
+    return { status: 302, location };
+  }
+
+  async function probe(slug: string): Promise<200 | 404 | 503> {
+    const target = await resolve(slug);
+    return target === undefined ? 503 : target === null ? 404 : 200;
+  }
+
+  async function close(): Promise<void> {
+    ctx.events.off('catalog.changed', dropTargets);
+    await recorder.close();
+  }
+
+  return { follow, probe, close };
+}

@@ -1,0 +1,56 @@
+// What a click on a slug needs, resolved once and cached: ids, default sub ids, compiled offer URL.
+import { compileTemplate } from '../../macros/template.ts';
+import type { ClickTargetRow } from '../clicks/click.repository.ts';
+
+export const SUB_KEYS = [
+  'sub1',
+  'sub2',
+  'sub3',
+  'sub4',
+  'sub5',
+  'sub6',
+  'sub7',
+  'sub8',
+  'sub9',
+  'sub10',
+] as const;
+export type SubKey = (typeof SUB_KEYS)[number];
+export type SubValues = Partial<Record<SubKey, string>>;
+
+export interface ClickTarget {
+  readonly linkId: number;
+  readonly offerId: number;
+  readonly publisherId: number;
+  readonly advertiserId: number;
+  /** The link's default sub ids; a value on the click wins. */
+  readonly defaultSubs: SubValues;
+  readonly destination: ReturnType<typeof compileTemplate>;
+}
+
+/** Reads links.subs leniently: a malformed value must not take the link down, it just has no defaults. */
+export function parseDefaultSubs(json: string): SubValues {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return {};
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+  const subs: SubValues = {};
+  for (const key of SUB_KEYS) {
+    const value = (parsed as Record<string, unknown>)[key];
+    if ((typeof value === 'string' && value !== '') || typeof value === 'number') subs[key] = String(value);
+  }
+  return subs;
+}
+
+export function toClickTarget(row: ClickTargetRow): ClickTarget {
+  return {
+    linkId: Number(row.link_id),
+    offerId: Number(row.offer_id),
+    publisherId: Number(row.publisher_id),
+    advertiserId: Number(row.advertiser_id),
+    defaultSubs: parseDefaultSubs(row.subs),
+    destination: compileTemplate(row.offer_url),
+  };
+}

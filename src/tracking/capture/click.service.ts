@@ -1,0 +1,77 @@
+// Turns one visit on a resolved link into a click row and the URL to send the visitor to.
+import { macroValuesFromClick } from '../../macros/click-macro-values.ts';
+import { newId } from '../../shared/ids.ts';
+import type { ClickRow } from '../clicks/click.table.ts';
+import { cleanValue, parseClickParams } from './click-params.ts';
+import type { ClickTarget } from './click-target.ts';
+import { lookupCountry } from './geo-country.ts';
+import { describeVisitor, type VisitorInfo } from './visitor-info.ts';
+
+export const MAX_USER_AGENT_LENGTH = 1_024;
+
+export interface Visit {
+  /** The query string, after its '?'. */
+  queryString: string;
+  ip: string | null;
+  userAgent: string | undefined;
+  referrer: string | undefined;
+  now: number;
+}
+
+const UNKNOWN_VISITOR: VisitorInfo = { device: null, os: null, browser: null, isBot: false };
+
+export function buildClick(target: ClickTarget, visit: Visit): ClickRow {
+  const { subs, externalId, adClickIds } = parseClickParams(visit.queryString, target.defaultSubs);
+  const userAgent = cleanValue(visit.userAgent, MAX_USER_AGENT_LENGTH);
+  // Enrichment is best effort: a parser failure costs a field, never the click.
+  let visitor = UNKNOWN_VISITOR;
+  try {
+    visitor = describeVisitor(userAgent);
+  } catch {}
+  let country: string | null = null;
+  try {
+    country = lookupCountry(visit.ip);
+  } catch {}
+  return {
+    id: newId(visit.now),
+    link_id: target.linkId,
+    offer_id: target.offerId,
+    publisher_id: target.publisherId,
+    advertiser_id: target.advertiserId,
+    sub1: subs.sub1 ?? null,
+    sub2: subs.sub2 ?? null,
+    sub3: subs.sub3 ?? null,
+    sub4: subs.sub4 ?? null,
+    sub5: subs.sub5 ?? null,
+    sub6: subs.sub6 ?? null,
+    sub7: subs.sub7 ?? null,
+    sub8: subs.sub8 ?? null,
+    sub9: subs.sub9 ?? null,
+    sub10: subs.sub10 ?? null,
+    external_id: externalId,
+    ...adClickIds,
+    ip: visit.ip,
+    user_agent: userAgent,
+    device: visitor.device,
+    os: visitor.os,
+    browser: visitor.browser,
+    country,
+    referrer: cleanValue(visit.referrer),
+    is_bot: visitor.isBot ? 1 : 0,
+    created_at: visit.now,
+  };
+}
+
+/** Header values must be visible ASCII: anything else left in the offer URL is percent-encoded. */
+function toHeaderSafe(url: string): string {
+  if (/^[\x21-\x7e]*$/.test(url)) return url;
+  return url.replace(/[^\x21-\x7e]+/g, (run) => encodeURIComponent(cleanValue(run, run.length) ?? ''));
+}
+
+/** The offer URL with this click's macros filled in, URL-encoded, fit for a Location header. */
+export function destinationFor(target: ClickTarget, click: ClickRow): string {
+  const { destination } = target;
+  const url = destination.render(macroValuesFromClick(click), 'url');
+  // Most offer URLs are safe by construction; checking the rendered text is for the rest.
+  return destination.urlIsVisibleAscii ? url : toHeaderSafe(url);
+}

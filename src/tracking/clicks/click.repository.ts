@@ -1,0 +1,62 @@
+// Click SQL only; the caller passes the db or a transaction.
+import type { Db } from '../../db/database.types.ts';
+import type { ClickRow, NewClickRow } from './click.table.ts';
+
+// SQLite (32 766) and PostgreSQL (65 535) cap bound parameters per statement; stay well below both.
+const MAX_PARAMETERS_PER_STATEMENT = 30_000;
+
+/** Inserts clicks in as few multi-row statements as the parameter limit allows, atomically. */
+export async function insertClicks(db: Db, rows: readonly NewClickRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS_PER_STATEMENT / Object.keys(rows[0]).length));
+  if (rows.length <= perStatement) {
+    // One statement is its own transaction: no BEGIN/COMMIT round trips on the hot path.
+    await db
+      .insertInto('clicks')
+      .values(rows as NewClickRow[])
+      .execute();
+    return;
+  }
+  const insertChunks = async (trx: Db) => {
+    for (let i = 0; i < rows.length; i += perStatement) {
+      await trx
+        .insertInto('clicks')
+        .values(rows.slice(i, i + perStatement))
+        .execute();
+    }
+  };
+  if (db.isTransaction) await insertChunks(db);
+  else await db.transaction().execute(insertChunks);
+}
+
+export function findClickById(db: Db, id: string): Promise<ClickRow | undefined> {
+  return db.selectFrom('clicks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface ClickTargetRow {
+  link_id: number;
+  slug: string;
+  offer_id: number;
+  publisher_id: number;
+  advertiser_id: number;
+  subs: string;
+  offer_url: string;
+}
+
+/** The link behind a tracking slug, joined with what its clicks need from the offer. */
+export function findClickTargetBySlug(db: Db, slug: string): Promise<ClickTargetRow | undefined> {
+  return db
+    .selectFrom('links')
+    .innerJoin('offers', 'offers.id', 'links.offer_id')
+    .select([
+      'links.id as link_id',
+      'links.slug',
+      'links.offer_id',
+      'links.publisher_id',
+      'links.subs',
+      'offers.advertiser_id',
+      'offers.url as offer_url',
+    ])
+    .where('links.slug', '=', slug)
+    .executeTakeFirst();
+}

@@ -1,0 +1,41 @@
+// Helpers for admin API tests: a tiny JSON client over real HTTP and a seeded two-tenant world.
+
+import { createApiKey } from '../../src/auth/api-key.service.ts';
+import type { KeyRole } from '../../src/auth/api-key.table.ts';
+import type { Store } from '../../src/db/store.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read JSON replies loosely and assert on them
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+export type Call = (method: string, path: string, body?: unknown) => Promise<Reply>;
+
+/** A client for `${baseUrl}/api/v1` authenticated with `key` (none when undefined). */
+export function apiClient(baseUrl: string, key: string | undefined): Call {
+  return async (method, path, body) => {
+    const headers: Record<string, string> = {};
+    if (key !== undefined) headers.authorization = `Bearer ${key}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+export async function makeKey(
+  store: Store,
+  role: KeyRole,
+  owner: { advertiserId?: number; publisherId?: number } = {},
+): Promise<string> {
+  return (await createApiKey(store.db, { role, ...owner }, Date.now())).key;
+}
+
+let counter = 0;
+/** A unique suffix so suites sharing a store do not trip over each other's slugs and names. */
+export const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}`;
