@@ -5,6 +5,8 @@ import { AppError } from '../shared/errors.ts';
 import { hasActiveAdminKey, insertApiKey } from './api-key.repository.ts';
 import type { ApiKeyRow, KeyRole } from './api-key.table.ts';
 
+export { revokeKeysBoundTo } from './api-key.repository.ts';
+
 export const KEY_PREFIX_LENGTH = 10;
 
 export function generateApiKey(): string {

@@ -3,7 +3,7 @@ import { clickRow, conversionRow } from '../../test/support/rows.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
 import { listDeliveries } from '../deliveries/delivery-query.repository.ts';
 import { newDeliveryRow } from '../deliveries/outbox/enqueue-deliveries.ts';
-import { listConversions } from '../http/activity.repository.ts';
+import { listConversions } from '../reports/activity.repository.ts';
 import { listClicks } from '../tracking/clicks/click-list.repository.ts';
 import type { Db } from './database.types.ts';
 import type { IdOrderedTable, IdPage, IdPageWindow } from './id-order-page.ts';

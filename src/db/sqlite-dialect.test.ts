@@ -8,7 +8,7 @@ import { type Kysely, sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { clickRow } from '../../test/support/rows.ts';
-import { createClickRecorder } from '../tracking/capture/click-recorder.ts';
+import { createClickRecorder } from '../tracking/journal/click-recorder.ts';
 import type { Db } from './database.types.ts';
 import { migrateToLatest } from './migrate.ts';
 import { preparedQuery } from './prepared-query.ts';

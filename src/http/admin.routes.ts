@@ -3,21 +3,21 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { createKeyAuthenticator } from '../auth/authenticate.ts';
-import { registerKeyRoutes } from '../auth/key.routes.ts';
 import type { Principal } from '../auth/principal.ts';
-import { registerAdvertiserRoutes } from '../catalog/advertisers/advertiser.routes.ts';
-import { registerOfferRoutes } from '../catalog/offers/offer.routes.ts';
-import { registerPublisherRoutes } from '../catalog/publishers/publisher.routes.ts';
-import { registerConversionApiRoutes } from '../conversions/conversion.api.routes.ts';
-import { registerPostbackLogRoutes } from '../conversions/inbound/postback-log.routes.ts';
-import { registerDeliveryRoutes } from '../deliveries/delivery.routes.ts';
-import { registerMacroRoutes } from '../macros/macro.routes.ts';
-import { registerPostbackRoutes } from '../postbacks/postback.routes.ts';
 import type { AppContext } from '../server/app-context.ts';
 import { AppError } from '../shared/errors.ts';
-import { registerClickApiRoutes } from '../tracking/clicks/click.api.routes.ts';
-import { registerLinkRoutes } from '../tracking/links/link.routes.ts';
 import { rejectNulBytes } from './reject-nul.ts';
+import { registerAdvertiserRoutes } from './routes/advertiser.routes.ts';
+import { registerClickApiRoutes } from './routes/click.api.routes.ts';
+import { registerConversionApiRoutes } from './routes/conversion.api.routes.ts';
+import { registerDeliveryRoutes } from './routes/delivery.routes.ts';
+import { registerKeyRoutes } from './routes/key.routes.ts';
+import { registerLinkRoutes } from './routes/link.routes.ts';
+import { registerMacroRoutes } from './routes/macro.routes.ts';
+import { registerOfferRoutes } from './routes/offer.routes.ts';
+import { registerPostbackRoutes } from './routes/postback.routes.ts';
+import { registerPostbackLogRoutes } from './routes/postback-log.routes.ts';
+import { registerPublisherRoutes } from './routes/publisher.routes.ts';
 
 export const API_PREFIX = '/api/v1';
 

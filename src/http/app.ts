@@ -2,13 +2,13 @@
 import { createServer } from 'node:http';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { registerInboundPostbackRoutes } from '../conversions/inbound/inbound.routes.ts';
 import type { AppContext } from '../server/app-context.ts';
-import { registerClickRoutes } from '../tracking/capture/click.routes.ts';
-import type { RawRequestHandler } from '../tracking/capture/click-fast-path.ts';
 import { registerAdminRoutes } from './admin.routes.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerHealthRoutes } from './health.routes.ts';
+import { registerClickRoutes } from './routes/click.routes.ts';
+import type { RawRequestHandler } from './routes/click-fast-path.ts';
+import { registerInboundPostbackRoutes } from './routes/inbound.routes.ts';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // Tracking-link clicks are answered on node:http directly when they can be; the rest is Fastify's.

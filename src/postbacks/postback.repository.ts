@@ -144,7 +144,3 @@ export function offerGoalExists(db: Db, offerId: number, goal: string): Promise<
 export function publisherExists(db: Db, publisherId: number): Promise<{ id: number } | undefined> {
   return db.selectFrom('publishers').select('id').where('id', '=', publisherId).executeTakeFirst();
 }
-
-export function publisherRowById(db: Db, publisherId: number) {
-  return db.selectFrom('publishers').selectAll().where('id', '=', publisherId).executeTakeFirst();
-}

@@ -1,8 +1,8 @@
 // API shapes of /api/v1/postbacks (camelCase; the table is snake_case).
 import { type Static, Type } from '@sinclair/typebox';
 import { STATUSES } from '../conversions/conversion.table.ts';
-import { Millis, Nullable, StringEnum } from '../http/api.schemas.ts';
-import { PageQuery } from '../http/pagination.ts';
+import { Millis, Nullable, StringEnum } from '../shared/api-schemas.ts';
+import { PageQuery } from '../shared/pagination.ts';
 
 export const MAX_TIMEOUT_MS = 30_000;
 export const SCOPES = ['global', 'offer', 'goal'] as const;

@@ -17,6 +17,13 @@ import type { PostbackRow } from './postback.table.ts';
 import { ALL_STATUSES, headersOf } from './postback.view.ts';
 import { type PostbackDraft, validatePostbackDraft } from './postback-validation.ts';
 
+export {
+  findOutboxCandidates,
+  findOutboxCandidatesForMany,
+  findPostbacksForOffer,
+  type OutboxCandidate,
+} from './postback.repository.ts';
+
 export interface SavedPostback {
   row: PostbackRow;
   warnings: string[];

@@ -9,7 +9,7 @@ import type { Db } from '../../src/db/database.types.ts';
 import type { PostbackRow } from '../../src/postbacks/postback.table.ts';
 import { newId } from '../../src/shared/ids.ts';
 import type { ClickRow } from '../../src/tracking/clicks/click.table.ts';
-import { CLICK_COLUMNS, hasColumn, type PackedClick } from '../../src/tracking/clicks/click-columns.ts';
+import { CLICK_COLUMNS, hasColumn, type PackedClick } from '../../src/tracking/journal/click-columns.ts';
 
 type ClickKeys = Pick<ClickRow, 'link_id' | 'offer_id' | 'publisher_id' | 'advertiser_id'>;
 

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { STATUSES } from '../../conversions/conversion.table.ts';
-import { Millis, StringEnum } from '../../http/api.schemas.ts';
+import { Millis, StringEnum } from '../../shared/api-schemas.ts';
 
 const StatusMap = Type.Record(Type.String({ minLength: 1, maxLength: 64 }), StringEnum(STATUSES), {
   description: "the advertiser's own status words → canonical status",

@@ -1,6 +1,6 @@
 // Advertiser rules: validated allow-lists and status maps, unguessable postback tokens.
 import { randomBytes } from 'node:crypto';
-import { revokeKeysBoundTo } from '../../auth/api-key.repository.ts';
+import { revokeKeysBoundTo } from '../../auth/api-key.service.ts';
 import { API_KEYS_CHANGED } from '../../auth/authenticate.ts';
 import type { Config } from '../../config/config.ts';
 import type { Status } from '../../conversions/conversion.table.ts';

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Id, Millis, Money, Nullable } from '../../http/api.schemas.ts';
+import { Id, Millis, Money, Nullable } from '../../shared/api-schemas.ts';
 
 export const GOAL_KEY_PATTERN = '^[a-z0-9][a-z0-9_-]{0,63}$';
 

@@ -18,6 +18,8 @@ import {
 import type { CreateOfferBody, UpdateOfferBody } from './offer.schemas.ts';
 import type { OfferGoalRow, OfferRow } from './offer.table.ts';
 
+export { findOfferById } from './offer.repository.ts';
+
 export const DEFAULT_GOAL = 'default';
 
 export interface OfferWithGoals {

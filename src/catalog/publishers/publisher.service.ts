@@ -1,7 +1,7 @@
 // Publisher rules: a security token for their postbacks and a Standard Webhooks signing secret
 // whose rotation keeps the previous secret valid for a day, so receivers can switch without loss.
 import { randomBytes } from 'node:crypto';
-import { revokeKeysBoundTo } from '../../auth/api-key.repository.ts';
+import { revokeKeysBoundTo } from '../../auth/api-key.service.ts';
 import { API_KEYS_CHANGED } from '../../auth/authenticate.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
@@ -13,6 +13,8 @@ import {
   updatePublisherRow,
 } from './publisher.repository.ts';
 import type { PublisherRow } from './publisher.table.ts';
+
+export { findPublisherById } from './publisher.repository.ts';
 
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
 

@@ -7,7 +7,7 @@ import {
   findOutboxCandidates,
   findOutboxCandidatesForMany,
   type OutboxCandidate,
-} from '../../postbacks/postback.repository.ts';
+} from '../../postbacks/postback.service.ts';
 import { selectFiringPostbacks } from '../../postbacks/postback-matching.ts';
 import { newId } from '../../shared/ids.ts';
 import { DELIVERY_ID_PREFIX, type NewDeliveryRow } from '../delivery.table.ts';

@@ -4,8 +4,8 @@
 import type { AppContext } from '../../server/app-context.ts';
 import { parseCidrList } from '../../shared/cidr.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
+import { createClickRecorder } from '../journal/click-recorder.ts';
 import { buildClick, destinationFor } from './click.service.ts';
-import { createClickRecorder } from './click-recorder.ts';
 import type { ClickTarget } from './click-target.ts';
 import { ClickTargetCache } from './click-target-cache.ts';
 import { createClickTargetLoader } from './click-target-loader.ts';

@@ -1,8 +1,8 @@
 import { type ParsedUrlQuery, parse as parseQuery } from 'node:querystring';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SUB_KEYS, type SubValues } from '../clicks/click.table.ts';
 import { AD_CLICK_ID_PARAMS, cleanValue, EXTERNAL_ID_PARAMS, parseClickParams } from './click-params.ts';
-import { SUB_KEYS, type SubValues } from './click-target.ts';
 
 /**
  * The rules spelled out one name at a time, as the parser's specification, over the query as

@@ -2,7 +2,9 @@
 // own click id, and ad-platform click ids. Values are cleaned so nothing a visitor types can make
 // the insert fail: over-long values are cut, NUL bytes dropped, broken UTF-16 repaired.
 import { unescape as percentDecode } from 'node:querystring';
-import { SUB_KEYS, type SubValues } from './click-target.ts';
+import { AD_CLICK_ID_PARAMS, SUB_KEYS, type SubValues } from '../clicks/click.table.ts';
+
+export { AD_CLICK_ID_PARAMS };
 
 export const MAX_VALUE_LENGTH = 512;
 
@@ -12,7 +14,6 @@ const SUB_ALIASES: ReadonlyArray<readonly [(typeof SUB_KEYS)[number], readonly s
 );
 /** The publisher's click id: the first of these that is present wins. */
 export const EXTERNAL_ID_PARAMS = ['cid', 'clickid', 'click_id', 'external_id'] as const;
-export const AD_CLICK_ID_PARAMS = ['fbclid', 'ttclid', 'gclid', 'gbraid', 'wbraid', 'msclkid'] as const;
 export type AdClickIds = Record<(typeof AD_CLICK_ID_PARAMS)[number], string | null>;
 
 export interface ClickParams {

@@ -1,21 +1,7 @@
 // What a click on a slug needs, resolved once and cached: ids, default sub ids, compiled offer URL.
 import { compileTemplate } from '../../macros/template.ts';
 import type { ClickTargetRow } from '../clicks/click.repository.ts';
-
-export const SUB_KEYS = [
-  'sub1',
-  'sub2',
-  'sub3',
-  'sub4',
-  'sub5',
-  'sub6',
-  'sub7',
-  'sub8',
-  'sub9',
-  'sub10',
-] as const;
-export type SubKey = (typeof SUB_KEYS)[number];
-export type SubValues = Partial<Record<SubKey, string>>;
+import { SUB_KEYS, type SubValues } from '../clicks/click.table.ts';
 
 export interface ClickTarget {
   readonly linkId: number;

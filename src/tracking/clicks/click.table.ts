@@ -1,5 +1,24 @@
 import type { Insertable, Selectable } from 'kysely';
 
+/** The publisher's sub ids, sub1…sub10. */
+export const SUB_KEYS = [
+  'sub1',
+  'sub2',
+  'sub3',
+  'sub4',
+  'sub5',
+  'sub6',
+  'sub7',
+  'sub8',
+  'sub9',
+  'sub10',
+] as const;
+export type SubKey = (typeof SUB_KEYS)[number];
+export type SubValues = Partial<Record<SubKey, string>>;
+
+/** Ad platforms' click ids, each stored in a column of its own name. */
+export const AD_CLICK_ID_PARAMS = ['fbclid', 'ttclid', 'gclid', 'gbraid', 'wbraid', 'msclkid'] as const;
+
 export interface ClickTable {
   /** Time-sortable, unguessable id (see shared/ids.ts). */
   id: string;

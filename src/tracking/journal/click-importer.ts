@@ -10,7 +10,7 @@ import type SQLite from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { isBusy } from '../../db/sqlite-dialect.ts';
 import type { PendingWrites, WriteBehind } from '../../db/write-behind.ts';
-import type { PackedClick } from '../clicks/click-columns.ts';
+import type { PackedClick } from './click-columns.ts';
 import { createSqliteRowWriter } from './click-inserter.sqlite.ts';
 
 /** How long the first click of a batch waits before the batch is imported. */

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../../test/support/rows.ts';
 import { describePostgres, type TestStore } from '../../../test/support/stores.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
-import { CLICK_COLUMNS as COLUMNS } from '../clicks/click-columns.ts';
+import { CLICK_COLUMNS as COLUMNS } from './click-columns.ts';
 import {
   clickRowsJson,
   createPostgresClickInserter,

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../../test/support/rows.ts';
 import { openTestStore, type TestStore } from '../../../test/support/stores.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
-import { packClick } from '../clicks/click-columns.ts';
+import { packClick } from './click-columns.ts';
 import { createSqliteRowWriter, type RowWriterOptions } from './click-inserter.sqlite.ts';
 
 let testStore: TestStore;

@@ -13,7 +13,7 @@
 // 13 000 and 25 000 clicks/s), alternated eight rounds with one row a statement, this measured
 // 4.02 against 5.88 and 3.93 against 6.33 µs a row (medians).
 import type { Database, Statement } from 'better-sqlite3';
-import { CLICK_COLUMNS, hasColumn, type PackedClick } from '../clicks/click-columns.ts';
+import { CLICK_COLUMNS, hasColumn, type PackedClick } from './click-columns.ts';
 
 /** Statements (column set × rows per statement) beyond this many are not kept. */
 const MAX_STATEMENTS = 256;

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS, unpackClick } from '../../../test/support/rows.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
-import { CLICK_COLUMNS, packClick } from '../clicks/click-columns.ts';
+import { CLICK_COLUMNS, packClick } from './click-columns.ts';
 import { ClickJournal, parseJournal, readLeftJournals } from './click-journal.ts';
 
 let dir: string;

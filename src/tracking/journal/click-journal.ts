@@ -22,7 +22,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CLICK_COLUMNS, hasColumn, type PackedClick } from '../clicks/click-columns.ts';
+import { CLICK_COLUMNS, hasColumn, type PackedClick } from './click-columns.ts';
 
 const FORMAT = 'trackwire-click-journal';
 const HEADER = `${JSON.stringify({ format: FORMAT, version: 1, columns: CLICK_COLUMNS })}\n`;

@@ -15,11 +15,11 @@ import type SQLite from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { WriteBehind } from '../../db/write-behind.ts';
 import { GroupCommit } from '../../shared/group-commit.ts';
-import type { ClickRecorder } from '../capture/click-recorder.ts';
 import type { NewClickRow } from '../clicks/click.table.ts';
-import { packClick } from '../clicks/click-columns.ts';
+import { packClick } from './click-columns.ts';
 import { ClickImporter } from './click-importer.ts';
 import { ClickJournal, readLeftJournals, removeJournal } from './click-journal.ts';
+import type { ClickRecorder } from './click-recorder.ts';
 
 export interface JournalRecorderOptions {
   /** Clicks waiting beyond this many (imports failing for long) are refused rather than held. */

@@ -1,8 +1,8 @@
 // Link rules: a slug that is valid and unique (generated when not given), existing offer and
 // publisher, default sub ids sub1–sub10.
 import { randomBytes } from 'node:crypto';
-import { findOfferById } from '../../catalog/offers/offer.repository.ts';
-import { findPublisherById } from '../../catalog/publishers/publisher.repository.ts';
+import { findOfferById } from '../../catalog/offers/offer.service.ts';
+import { findPublisherById } from '../../catalog/publishers/publisher.service.ts';
 import type { Config } from '../../config/config.ts';
 import { isUniqueViolation } from '../../db/unique-violation.ts';
 import type { AppContext } from '../../server/app-context.ts';

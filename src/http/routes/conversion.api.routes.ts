@@ -1,0 +1,212 @@
+// /api/v1/conversions. Admin sees all; an advertiser key sees conversions on its offers; a
+// publisher key sees its own, without revenue. Only admins change a status by hand.
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requireRole } from '../../auth/principal.ts';
+import {
+  CONVERSION_ID_PREFIX,
+  type ConversionEventRow,
+  type ConversionRow,
+  STATUSES,
+} from '../../conversions/conversion.table.ts';
+import { changeConversionStatus } from '../../conversions/lifecycle/conversion-status.service.ts';
+import { ID_PAGE_SCAN_LIMIT } from '../../db/id-order-page.ts';
+import {
+  findConversionRowById,
+  listConversionEvents,
+  listConversions,
+} from '../../reports/activity.repository.ts';
+import type { AppContext } from '../../server/app-context.ts';
+import { Id, Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../../shared/api-schemas.ts';
+import { idPageCursor, parseIdPageCursor } from '../../shared/cursor.ts';
+import { notFound } from '../../shared/errors.ts';
+import { DEFAULT_PAGE_SIZE, PageOf } from '../../shared/pagination.ts';
+
+const S = Nullable(Type.String());
+const Conversion = Type.Object({
+  id: Type.String(),
+  clickId: Type.String(),
+  offerId: Type.Integer(),
+  publisherId: Type.Integer(),
+  advertiserId: Type.Integer(),
+  linkId: Type.Integer(),
+  goal: Type.String(),
+  txnId: S,
+  status: StringEnum(STATUSES),
+  statusRaw: S,
+  payout: Type.Number(),
+  revenue: Type.Optional(Type.Number({ description: 'hidden from publisher keys' })),
+  saleAmount: Nullable(Type.Number()),
+  currency: Type.String(),
+  needsReview: Type.Boolean(),
+  reviewReason: S,
+  createdAt: Millis,
+  updatedAt: Millis,
+});
+const ConversionEvent = Type.Object({
+  id: Type.Integer(),
+  fromStatus: Nullable(StringEnum(STATUSES)),
+  toStatus: StringEnum(STATUSES),
+  statusRaw: S,
+  payout: Type.Number(),
+  source: StringEnum(['postback', 'manual'] as const),
+  reason: S,
+  postbackLogId: Nullable(Type.Integer()),
+  createdAt: Millis,
+});
+const ConversionWithHistory = Type.Composite([
+  Conversion,
+  Type.Object({ history: Type.Array(ConversionEvent) }),
+]);
+const ConversionListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  status: Type.Optional(StringEnum(STATUSES)),
+  offerId: Type.Optional(Id()),
+  publisherId: Type.Optional(Id()),
+  advertiserId: Type.Optional(Id()),
+  needsReview: Type.Optional(Type.Boolean()),
+  ...TimeRange,
+});
+type ConversionListQuery = Static<typeof ConversionListQuery>;
+const StatusChangeBody = Type.Object({
+  status: StringEnum(STATUSES),
+  reason: Type.String({ minLength: 1, maxLength: 500 }),
+});
+type StatusChangeBody = Static<typeof StatusChangeBody>;
+
+export function toConversionView(r: ConversionRow, options: { hideRevenue: boolean }) {
+  return {
+    id: r.id,
+    clickId: r.click_id,
+    offerId: r.offer_id,
+    publisherId: r.publisher_id,
+    advertiserId: r.advertiser_id,
+    linkId: r.link_id,
+    goal: r.goal,
+    txnId: r.txn_id,
+    status: r.status,
+    statusRaw: r.status_raw,
+    payout: r.payout,
+    ...(!options.hideRevenue && { revenue: r.revenue }),
+    saleAmount: r.sale_amount,
+    currency: r.currency,
+    needsReview: r.needs_review === 1,
+    reviewReason: r.review_reason,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toEventView(e: ConversionEventRow) {
+  return {
+    id: e.id,
+    fromStatus: e.from_status,
+    toStatus: e.to_status,
+    statusRaw: e.status_raw,
+    payout: e.payout,
+    source: e.source,
+    reason: e.reason,
+    postbackLogId: e.postback_log_id,
+    createdAt: e.created_at,
+  };
+}
+
+/** The caller's fixed filter: its advertiser or its publisher; nothing for admins. */
+function scopeOf(request: FastifyRequest): { advertiserId?: number; publisherId?: number } {
+  const p = requireRole(request, 'admin', 'advertiser', 'publisher');
+  if (p.role === 'advertiser') return { advertiserId: p.advertiserId ?? -1 };
+  if (p.role === 'publisher') return { publisherId: p.publisherId ?? -1 };
+  return {};
+}
+
+function isVisible(row: ConversionRow, scope: ReturnType<typeof scopeOf>): boolean {
+  if (scope.advertiserId !== undefined && row.advertiser_id !== scope.advertiserId) return false;
+  if (scope.publisherId !== undefined && row.publisher_id !== scope.publisherId) return false;
+  return true;
+}
+
+export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContext): void {
+  const tags = ['conversions'];
+  const db = ctx.store.db;
+  const hideRevenue = (request: FastifyRequest) => request.principal.role === 'publisher';
+
+  api.get<{ Querystring: ConversionListQuery }>(
+    '/conversions',
+    {
+      schema: {
+        tags,
+        description: `Newest first. With a filter (status, needsReview, offerId, publisherId, advertiserId, or a scoped key), a page reads at most ${ID_PAGE_SCAN_LIMIT} conversions, so it may hold fewer than \`limit\` while nextCursor goes on: follow nextCursor until it is null.`,
+        querystring: ConversionListQuery,
+        response: { 200: PageOf(Conversion) },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request);
+      const q = request.query;
+      // A filter naming someone else's advertiser or publisher finds nothing.
+      const clash =
+        (scope.advertiserId !== undefined &&
+          q.advertiserId !== undefined &&
+          q.advertiserId !== scope.advertiserId) ||
+        (scope.publisherId !== undefined &&
+          q.publisherId !== undefined &&
+          q.publisherId !== scope.publisherId);
+      if (clash) return { data: [], nextCursor: null };
+      const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+      const page = await listConversions(db, {
+        limit,
+        beforeId: parseIdPageCursor(q.cursor),
+        status: q.status,
+        offerId: q.offerId,
+        publisherId: scope.publisherId ?? q.publisherId,
+        advertiserId: scope.advertiserId ?? q.advertiserId,
+        needsReview: q.needsReview,
+        from: q.from,
+        to: q.to,
+      });
+      const options = { hideRevenue: hideRevenue(request) };
+      return {
+        data: page.rows.map((r) => toConversionView(r, options)),
+        nextCursor: idPageCursor(page.nextBeforeId, CONVERSION_ID_PREFIX),
+      };
+    },
+  );
+
+  api.get<{ Params: Static<typeof TextIdParams> }>(
+    '/conversions/:id',
+    { schema: { tags, params: TextIdParams, response: { 200: ConversionWithHistory } } },
+    async (request) => {
+      const scope = scopeOf(request);
+      const row = await findConversionRowById(db, request.params.id);
+      if (!row || !isVisible(row, scope)) throw notFound('conversion');
+      const history = await listConversionEvents(db, row.id);
+      return {
+        ...toConversionView(row, { hideRevenue: hideRevenue(request) }),
+        history: history.map(toEventView),
+      };
+    },
+  );
+
+  api.post<{ Params: Static<typeof TextIdParams>; Body: StatusChangeBody }>(
+    '/conversions/:id/status',
+    {
+      schema: {
+        tags,
+        params: TextIdParams,
+        body: StatusChangeBody,
+        response: { 200: ConversionWithHistory },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin');
+      const row = await changeConversionStatus(ctx, {
+        conversionId: request.params.id,
+        status: request.body.status,
+        reason: request.body.reason,
+      });
+      const history = await listConversionEvents(db, row.id);
+      return { ...toConversionView(row, { hideRevenue: false }), history: history.map(toEventView) };
+    },
+  );
+}

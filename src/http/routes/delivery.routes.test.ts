@@ -1,0 +1,158 @@
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { apiClient, type Call, makeKey } from '../../../test/support/api-client.ts';
+import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../../../test/support/app.ts';
+import {
+  deliveryRows,
+  type Receiver,
+  seedDeliveries,
+  startReceiver,
+} from '../../../test/support/receiver.ts';
+import { describeEachStore } from '../../../test/support/stores.ts';
+import { setEndpointEnabled } from '../../deliveries/endpoint-health.ts';
+import { type DeliveryWorker, startDeliveryWorker } from '../../deliveries/worker/delivery-worker.ts';
+
+describeEachStore('delivery API', (current) => {
+  const db = () => current().store.db;
+  let app: TestApp;
+  let admin: Call;
+  let receiver: Receiver;
+  let worker: DeliveryWorker | undefined;
+
+  beforeAll(async () => {
+    // A long automatic schedule: only the manual resend can make a second attempt within a test.
+    app = await startTestApp(current().store, { retrySchedule: [3_600_000], workerPollMs: 50 });
+    admin = apiClient(app.url, TEST_ADMIN_KEY);
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await app.close();
+    await receiver.close();
+  });
+  afterEach(async () => {
+    await worker?.stop();
+    worker = undefined;
+  });
+
+  /** Runs the worker until nothing is due now (rows rescheduled an hour ahead stay pending). */
+  async function runWorkerOnce(ids: string[]) {
+    worker = startDeliveryWorker(app.ctx);
+    for (let i = 0; i < 200; i++) {
+      const rows = await deliveryRows(db(), ids);
+      if (rows.every((r) => r.status !== 'in_flight' && (r.status !== 'pending' || r.attempts > 0))) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await worker.stop();
+    worker = undefined;
+  }
+
+  it('resends one delivery by hand without touching its automatic budget; success cancels the retry', async () => {
+    receiver.answer = () => ({ status: 502 });
+    const seeded = await seedDeliveries(db(), receiver.url, 1);
+    const [id] = seeded.deliveryIds;
+    await runWorkerOnce(seeded.deliveryIds);
+    const [waiting] = await deliveryRows(db(), [id]);
+    expect(waiting).toMatchObject({ status: 'pending', attempts: 1, last_status_code: 502 });
+
+    // A failed manual resend leaves the automatic schedule exactly as it was.
+    const failed = await admin('POST', `/deliveries/${id}/retry`);
+    expect(failed.status).toBe(200);
+    expect(failed.body).toMatchObject({ status: 'pending', attempts: 1, nextRunAt: waiting.next_run_at });
+    expect(failed.body.attemptLog.map((a: { trigger: string }) => a.trigger)).toEqual([
+      'scheduled',
+      'manual',
+    ]);
+
+    receiver.answer = () => ({ status: 200, body: 'thanks' });
+    const ok = await admin('POST', `/deliveries/${id}/retry`);
+    expect(ok.body).toMatchObject({ status: 'succeeded', attempts: 1, lastStatusCode: 200 });
+    expect(ok.body.attemptLog).toHaveLength(3);
+    expect(ok.body.attemptLog[2]).toMatchObject({
+      trigger: 'manual',
+      statusCode: 200,
+      responseExcerpt: 'thanks',
+    });
+    expect(receiver.countOf(id)).toBe(3);
+
+    const shown = await admin('GET', `/deliveries/${id}`);
+    expect(shown.body).toMatchObject({ id, status: 'succeeded', postbackId: seeded.postbackId });
+    expect(shown.body.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([502, 502, 200]);
+  });
+
+  it('refuses a resend on a disabled endpoint with 409, and an unknown delivery with 404', async () => {
+    const seeded = await seedDeliveries(db(), receiver.url, 1);
+    await setEndpointEnabled(db(), seeded.postbackId, false, Date.now());
+    const refused = await admin('POST', `/deliveries/${seeded.deliveryIds[0]}/retry`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('conflict');
+    const bulk = await admin('POST', '/deliveries/resend', { postbackId: seeded.postbackId, since: 0 });
+    expect(bulk.status).toBe(409);
+    expect((await admin('POST', '/deliveries/dlv_nope/retry')).status).toBe(404);
+    expect(receiver.countOf(seeded.deliveryIds[0])).toBe(0);
+  });
+
+  it('requeues failed deliveries in bulk through the normal queue', async () => {
+    receiver.answer = () => ({ status: 400 });
+    const seeded = await seedDeliveries(db(), receiver.url, 3, { postback: { retry_4xx: 0 } });
+    await runWorkerOnce(seeded.deliveryIds);
+    expect((await deliveryRows(db(), seeded.deliveryIds)).map((r) => r.status)).toEqual([
+      'failed',
+      'failed',
+      'failed',
+    ]);
+
+    receiver.answer = () => ({ status: 200 });
+    const tooMany = await admin('POST', '/deliveries/resend', {
+      postbackId: seeded.postbackId,
+      since: 0,
+      limit: 10_001,
+    });
+    expect(tooMany.status).toBe(400);
+    const resent = await admin('POST', '/deliveries/resend', {
+      postbackId: seeded.postbackId,
+      since: 0,
+      limit: 2,
+    });
+    expect(resent.body).toEqual({ requeued: 2 });
+    await runWorkerOnce(seeded.deliveryIds);
+    const statuses = (await deliveryRows(db(), seeded.deliveryIds)).map((r) => r.status).sort();
+    expect(statuses).toEqual(['failed', 'succeeded', 'succeeded']);
+  });
+
+  it('lists deliveries with filters and pages; publisher keys see only their own', async () => {
+    const mine = await seedDeliveries(db(), 'http://127.0.0.1:9', 3);
+    const theirs = await seedDeliveries(db(), 'http://127.0.0.1:9', 2);
+    await db()
+      .updateTable('deliveries')
+      .set({ status: 'cancelled' })
+      .where('id', 'in', [...mine.deliveryIds, ...theirs.deliveryIds])
+      .execute();
+
+    const page1 = await admin('GET', `/deliveries?postbackId=${mine.postbackId}&limit=2`);
+    expect(page1.status).toBe(200);
+    expect(page1.body.data).toHaveLength(2);
+    const page2 = await admin(
+      'GET',
+      `/deliveries?postbackId=${mine.postbackId}&limit=2&cursor=${page1.body.nextCursor}`,
+    );
+    expect(page2.body.nextCursor).toBeNull();
+    const seen = [...page1.body.data, ...page2.body.data].map((d: { id: string }) => d.id).sort();
+    expect(seen).toEqual([...mine.deliveryIds].sort());
+    expect(
+      (await admin('GET', `/deliveries?status=succeeded&postbackId=${mine.postbackId}`)).body.data,
+    ).toEqual([]);
+
+    const publisher = apiClient(
+      app.url,
+      await makeKey(current().store, 'publisher', { publisherId: mine.publisherId }),
+    );
+    const own = await publisher('GET', '/deliveries?limit=500');
+    expect(own.body.data.every((d: { publisherId: number }) => d.publisherId === mine.publisherId)).toBe(
+      true,
+    );
+    expect(own.body.data).toHaveLength(3);
+    expect((await publisher('GET', `/deliveries/${theirs.deliveryIds[0]}`)).status).toBe(404);
+    expect((await publisher('GET', `/deliveries?publisherId=${theirs.publisherId}`)).body.data).toEqual([]);
+    const advertiser = apiClient(app.url, await makeKey(current().store, 'advertiser', { advertiserId: 1 }));
+    expect((await advertiser('GET', '/deliveries')).status).toBe(403);
+  });
+});

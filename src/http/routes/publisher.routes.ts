@@ -1,0 +1,110 @@
+// /api/v1/publishers. Admin manages them. A publisher key sees only itself (with its signing
+// secret) and may rotate its own signing secret. Advertiser keys: 403.
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { publisherScope, requireRole } from '../../auth/principal.ts';
+import { findPublisherById, listPublishers } from '../../catalog/publishers/publisher.repository.ts';
+import {
+  createPublisher,
+  deletePublisher,
+  rotateSigningSecret,
+  toPublisherView,
+  updatePublisher,
+} from '../../catalog/publishers/publisher.service.ts';
+import type { PublisherRow } from '../../catalog/publishers/publisher.table.ts';
+import type { AppContext } from '../../server/app-context.ts';
+import { IdParams, Millis, Nullable } from '../../shared/api-schemas.ts';
+import { parseIdCursor } from '../../shared/cursor.ts';
+import { notFound } from '../../shared/errors.ts';
+import { DEFAULT_PAGE_SIZE, PageOf, PageQuery, toPage } from '../../shared/pagination.ts';
+
+const Publisher = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  securityToken: Type.String({ description: 'offered to this publisher’s postbacks as {security_token}' }),
+  signingSecret: Type.Optional(Type.String({ description: 'Standard Webhooks secret (whsec_…)' })),
+  previousSecretExpiresAt: Type.Optional(Nullable(Millis)),
+  createdAt: Millis,
+  updatedAt: Millis,
+});
+const PublisherBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) });
+type PublisherBody = Static<typeof PublisherBody>;
+
+function assertVisible(request: FastifyRequest, id: number): void {
+  const scope = publisherScope(request);
+  if (scope !== undefined && scope !== id) throw notFound('publisher');
+}
+
+/** Only the publisher itself and admins ever see the signing secret. */
+function viewFor(request: FastifyRequest) {
+  const p = request.principal;
+  return (row: PublisherRow) =>
+    toPublisherView(row, {
+      includeSecret: p.role === 'admin' || (p.role === 'publisher' && p.publisherId === row.id),
+    });
+}
+
+export function registerPublisherRoutes(api: FastifyInstance, ctx: AppContext): void {
+  const tags = ['publishers'];
+  const db = ctx.store.db;
+
+  api.post<{ Body: PublisherBody }>(
+    '/publishers',
+    { schema: { tags, body: PublisherBody, response: { 201: Publisher } } },
+    async (request, reply) => {
+      requireRole(request, 'admin');
+      return reply.status(201).send(viewFor(request)(await createPublisher(ctx, request.body)));
+    },
+  );
+
+  api.get<{ Querystring: PageQuery }>(
+    '/publishers',
+    { schema: { tags, querystring: PageQuery, response: { 200: PageOf(Publisher) } } },
+    async (request) => {
+      const onlyId = publisherScope(request);
+      const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
+      const rows = await listPublishers(db, { afterId: parseIdCursor(request.query.cursor), limit, onlyId });
+      return toPage(rows, limit, (r) => r.id, viewFor(request));
+    },
+  );
+
+  api.get<{ Params: IdParams }>(
+    '/publishers/:id',
+    { schema: { tags, params: IdParams, response: { 200: Publisher } } },
+    async (request) => {
+      assertVisible(request, request.params.id);
+      const row = await findPublisherById(db, request.params.id);
+      if (!row) throw notFound('publisher');
+      return viewFor(request)(row);
+    },
+  );
+
+  api.patch<{ Params: IdParams; Body: Partial<PublisherBody> }>(
+    '/publishers/:id',
+    { schema: { tags, params: IdParams, body: Type.Partial(PublisherBody), response: { 200: Publisher } } },
+    async (request) => {
+      requireRole(request, 'admin');
+      return viewFor(request)(await updatePublisher(ctx, request.params.id, request.body));
+    },
+  );
+
+  api.post<{ Params: IdParams }>(
+    '/publishers/:id/rotate-signing-secret',
+    { schema: { tags, params: IdParams, response: { 200: Publisher } } },
+    async (request) => {
+      requireRole(request, 'admin', 'publisher');
+      assertVisible(request, request.params.id);
+      return viewFor(request)(await rotateSigningSecret(ctx, request.params.id));
+    },
+  );
+
+  api.delete<{ Params: IdParams }>(
+    '/publishers/:id',
+    { schema: { tags, params: IdParams, response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      requireRole(request, 'admin');
+      await deletePublisher(ctx, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

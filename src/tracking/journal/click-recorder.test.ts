@@ -1,0 +1,82 @@
+import pino from 'pino';
+import { expect, it } from 'vitest';
+import { countClicksOfLink as countLink, numberedClick } from '../../../test/support/rows.ts';
+import { describeEachStore, openTestStore } from '../../../test/support/stores.ts';
+import { findClickById } from '../clicks/click.repository.ts';
+import { ClicksNotImportedError } from './click-recorder.journal.ts';
+import { createClickRecorder } from './click-recorder.ts';
+
+const log = pino({ level: 'silent' });
+
+describeEachStore('click recorder', (current) => {
+  it('makes a click readable, column for column, as soon as it is recorded', async () => {
+    const { store } = current();
+    const recorder = createClickRecorder(store, log);
+    const rows = [numberedClick(1, 103), numberedClick(2, 103)];
+    await Promise.all(rows.map((row) => recorder.record(row)));
+    // No waiting for an import: the next query in this process sees them.
+    expect(await findClickById(store.db, rows[1].id)).toEqual(rows[1]);
+    expect(await countLink(store.db, 103)).toBe(2);
+    await recorder.close();
+  });
+
+  it('keeps clicks out of a transaction that is open when they are recorded, so its rollback spares them', async () => {
+    const { store } = current();
+    const recorder = createClickRecorder(store, log);
+    const rows = [numberedClick(1, 104), numberedClick(2, 104)];
+    let recorded: Promise<unknown> | undefined;
+    await expect(
+      store.db.transaction().execute(async (trx) => {
+        await trx.insertInto('clicks').values(numberedClick(3, 105)).execute();
+        recorded = Promise.all(rows.map((row) => recorder.record(row)));
+        await new Promise((r) => setTimeout(r, 40)); // past the importer's usual wait
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    await recorded;
+    expect(await countLink(store.db, 104)).toBe(2);
+    expect(await countLink(store.db, 105)).toBe(0);
+    await recorder.close();
+  });
+
+  it('stores every click recorded before it closes, and takes none after', async () => {
+    const { store } = current();
+    const recorder = createClickRecorder(store, log);
+    const rows = Array.from({ length: 300 }, (_, i) => numberedClick(i, 106));
+    const recorded = rows.map((row) => recorder.record(row));
+    await recorder.close();
+    await Promise.all(recorded);
+    // Counted on the raw handle on SQLite: a query through the store would import them itself.
+    const stored = store.sqlite
+      ? (store.sqlite.prepare('select count(*) as n from clicks where link_id = 106').get() as { n: number })
+          .n
+      : await countLink(store.db, 106);
+    expect(stored).toBe(300);
+    await expect(recorder.record(numberedClick(1, 106))).rejects.toThrow();
+  });
+});
+
+it('on SQLite, refuses clicks once too many wait to be imported, and imports the waiting ones later', async () => {
+  const { store, close } = await openTestStore('sqlite');
+  const recorder = createClickRecorder(store, log, { maxWaiting: 3 });
+  const rows = Array.from({ length: 4 }, (_, i) => numberedClick(i, 107));
+  // An open transaction on the connection holds the importer off.
+  let release = () => {};
+  const held = store.db.transaction().execute(
+    () =>
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+  );
+  await new Promise((r) => setTimeout(r, 5));
+  await Promise.all(rows.slice(0, 3).map((row) => recorder.record(row)));
+  await new Promise((r) => setTimeout(r, 40));
+  await expect(recorder.record(rows[3])).rejects.toThrow(ClicksNotImportedError);
+  release();
+  await held;
+  expect(await countLink(store.db, 107)).toBe(3);
+  await recorder.record(rows[3]);
+  expect(await countLink(store.db, 107)).toBe(4);
+  await recorder.close();
+  await close();
+});
