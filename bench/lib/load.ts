@@ -1,10 +1,9 @@
 // One saturating load run with wrk (Debian's `wrk`), reduced to the figures the report needs.
 //
 // wrk, not autocannon: on two cores the load generator competes with the server under test for
-// CPU, and wrk, in C, costs a fraction of what autocannon does per request. Under autocannon the
-// generator took the core that a second API process would have used (one-off runs alternating one
-// and two PostgreSQL API processes: 0.88-1.11x under autocannon, 1.23-1.45x under wrk) and held the
-// bare reference server below what it can do. One thread (-t1), so it takes at most one core.
+// CPU, and wrk, in C, costs a fraction of what autocannon does per request; a heavier generator
+// takes the core a second API process would use and holds the bare reference server below what it
+// can do. One thread (-t1), so it takes at most one core.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,11 +6,9 @@
 // that stalls for 300 ms therefore shows ~300 ms of latency on every request that fell due during
 // the stall, as real clients arriving at that rate would see.
 //
-// Why C: on a two-core machine the generator shares the cores with the server it measures. The
-// same generator in Node took about half a core at the bench's paced rates and woke on 1 ms timers,
-// and whatever held up its event loop was counted as the server's latency: against it the bare
-// node:http server showed p99 10.5 ms, against this one 0.5-0.7 ms (docs/performance-notes.md).
-// This one sleeps on a timerfd with nanosecond resolution, makes one write and one read per
+// Why C: on a two-core machine the generator shares the cores with the server it measures, and a
+// generator in Node (1 ms timers, its own event-loop stalls) counted its own delays as the server's
+// latency. This one sleeps on a timerfd with nanosecond resolution, makes one write and one read per
 // request, and allocates nothing while it runs.
 //
 // Usage:

@@ -15,10 +15,10 @@
 // end up doing: a transaction's own queries (it already holds the store's one connection), and any
 // other query while no transaction is open (it runs as a statement of its own). Kysely's way there
 // (its connection provider, the driver's lock, the busy-waiting wrapper) adds only promise hops,
-// and an accepted inbound postback runs seven of these statements: going straight cut its CPU by
-// about a tenth. A query from outside an open transaction still goes through Kysely, which makes it
-// wait until the transaction ends instead of joining it; so does one that finds another process
-// holding the write lock, which Kysely's way waits out without blocking the event loop.
+// and an accepted inbound postback runs seven of these statements. A query from outside an open
+// transaction still goes through Kysely, which makes it wait until the transaction ends instead of
+// joining it; so does one that finds another process holding the write lock, which Kysely's way
+// waits out without blocking the event loop.
 import type SQLite from 'better-sqlite3';
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database, Db } from './database.types.ts';

@@ -54,14 +54,14 @@ export function openSqlite(path: string): SQLite.Database {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   // 16 MB of page cache instead of 2 MB: the hot index pages (clicks, conversions' dedupe keys, the
-  // postback log) stay in memory. Larger showed no measurable gain and counts against every process.
+  // postback log) stay in memory; more gains nothing and counts against every process.
   sqlite.pragma('cache_size = -16384');
   // Write path: a commit appends its pages to the WAL and nothing more. Checkpoints (copying the WAL
   // back and syncing the file) happen in a background thread (see startCheckpointer). While commits
   // keep coming that thread never catches up with the newest frame, so SQLite never starts the WAL
   // over: it grows to these 20 000 pages (80 MB), and the committing connection then runs the
   // automatic checkpoint itself (fsyncs included), after which the WAL starts over. Having the
-  // thread start it over instead measured no better p99 (docs/performance-notes.md).
+  // thread start it over instead is no better (docs/decisions/0004-sqlite-wal-and-checkpointer.md).
   sqlite.pragma('wal_autocheckpoint = 20000');
   sqlite.pragma('temp_store = MEMORY');
   return sqlite;
@@ -73,9 +73,8 @@ export function openSqlite(path: string): SQLite.Database {
 //
 // It runs often (every 100 ms) so that each checkpoint is small. On ext4, a checkpoint's fsync of
 // the database file commits the filesystem journal, and the event loop's WAL writes wait for that
-// commit: the more a checkpoint copies, the longer they wait. In `npm run bench -- --only=clicks`
-// (paced load at half the maximum rate) p99 was 12–17 ms with 500 ms between checkpoints and
-// 3–4 ms with 100 ms. A paced 20 000 clicks/s on a one-link store gave p99 26–40 ms with 2–5 s.
+// commit: the more a checkpoint copies, the longer they wait, which is what click p99 shows
+// (docs/decisions/0004-sqlite-wal-and-checkpointer.md).
 const CHECKPOINTER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const SQLite = require(workerData.sqliteModule);

@@ -1,6 +1,7 @@
 // SQL of the delivery state machine: pending → in_flight (claimed under a lease) → succeeded /
 // pending again / failed / held. Every write after the claim is fenced on (id, claim_id), so a
 // worker whose lease expired cannot overwrite whoever claimed the row after it.
+// See docs/decisions/0005-leases-and-fencing.md.
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Capabilities } from '../db/capabilities.ts';
 import { lockSkippingClaimed } from '../db/claim.ts';

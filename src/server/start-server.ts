@@ -21,8 +21,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   if (config.role !== 'worker') banner.push(...(await firstAdminKeyBanner(ctx)));
   const closers: Array<() => Promise<void>> = [];
   let address: string | undefined;
-  // Each role loads only its own half: a worker process without the HTTP stack (Fastify, the routes
-  // and their schemas) is about 30 MB smaller, and a worker draining a backlog is the largest process.
+  // Each role loads only its own half: a worker without the HTTP stack (Fastify, the routes and their
+  // schemas) uses less memory, and a worker draining a backlog is the largest process.
   if (config.role !== 'worker') {
     const { buildApp } = await import('../http/app.ts');
     const app = await buildApp(ctx);

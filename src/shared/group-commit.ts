@@ -3,7 +3,7 @@
 // one batch runs the next one fills up, so batches grow with load by themselves and a lone item
 // waits for nothing but its own commit. When a batch fails, every item is run again alone, so one
 // bad item costs only itself. Clicks (rows before their redirect) and inbound postbacks (hits
-// before their answer) both commit this way.
+// before their answer) both commit this way. See docs/decisions/0002-group-commit.md.
 
 export interface GroupCommitOptions {
   /** Most items per batch. */

@@ -1,6 +1,7 @@
 // Public ids: URL-safe, compact, unguessable and sortable by creation time.
 // Layout: 48-bit millisecond timestamp + 96 random bits = 18 bytes = 24 characters in a 64-letter
 // alphabet whose order matches ASCII order, so string order is time order (base64url is not).
+// The encoding must not change: see docs/decisions/0008-id-format.md.
 import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';

@@ -4,7 +4,7 @@
 // each hit. Only the first hit of each dedupe key in the batch is tried this way; a hit whose key
 // was already taken (its stored conversion read here, for all of them at once), and every later
 // hit, is then written one at a time in batch order, after these (inbound.service.ts), so each
-// still sees what the batch wrote before it.
+// still sees what the batch wrote before it. See docs/decisions/0007-batched-postgresql-ingest.md.
 import type { Db } from '../../db/database.types.ts';
 import { enqueueDeliveriesForEvents } from '../../deliveries/outbox/enqueue-deliveries.ts';
 import type { AppContext } from '../../server/app-context.ts';

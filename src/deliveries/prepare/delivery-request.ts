@@ -30,9 +30,8 @@ const CONTENT_TYPES = { form: 'application/x-www-form-urlencoded', json: 'applic
 /** Every macro value of this delivery, keyed by canonical name. */
 export function deliveryMacroValues(context: DeliveryContext): MacroValues {
   const { conversion, event, offer, publisher, delivery } = context;
-  // The click's values are overridden in place, not spread into a new literal: spreading its ~30
-  // values into an object literal that then redefines some of them cost about 60 µs a call in V8
-  // (the object's shape is rebuilt every time), more than all the rest of rendering a request.
+  // The click's values are overridden in place, not spread into a new literal: V8 rebuilds the shape
+  // of a literal that spreads ~30 values and then redefines some of them, on every call.
   const values: MacroValues = context.click ? macroValuesFromClick(context.click) : {};
   values.offer_id = String(conversion.offer_id);
   values.offer_name = offer.name;

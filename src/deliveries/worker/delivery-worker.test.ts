@@ -58,11 +58,9 @@ describeEachStore('delivery worker', (current) => {
     }
   }
 
-  // The first two tests of this file have timed out together, rarely and only under a loaded full
-  // run: a delivery left in flight without an outcome until its lease (60 s by default) lapsed, so
-  // this test and the next (which drains the whole table) both waited past their timeouts. The
-  // cause is not found yet. Their lease is short, so such a row is swept and sent again within
-  // seconds: the test still fails if that sends a delivery twice, and names the rows if it stalls.
+  // A short lease, so a delivery left in flight without an outcome is swept and sent again within
+  // seconds instead of holding this test and the next (which drains the whole table) past their
+  // timeouts: the test still fails if that sends a delivery twice, and names the rows if it stalls.
   const SHORT_LEASE: Partial<WorkerOptions> = { leaseMs: 2_000 };
 
   const attemptsOf = (deliveryId: string) =>

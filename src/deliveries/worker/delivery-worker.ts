@@ -31,8 +31,8 @@ export interface WorkerOptions {
   minDelayAfterThrottleMs?: number;
   /**
    * Outcomes are written together at most this long after the first of them arrives. Each write is
-   * a synchronous transaction on SQLite: at 5 ms a slow receiver's trickle of answers became ~200
-   * small transactions a second that kept the event loop busy while answers waited to be read.
+   * a synchronous transaction on SQLite: a shorter wait turns a slow receiver's trickle of answers
+   * into many small transactions that keep the event loop busy while answers wait to be read.
    * Endpoint slots free when the answer arrives, not when it is written, so waiting longer here
    * does not slow any endpoint down.
    */

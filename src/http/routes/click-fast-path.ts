@@ -2,6 +2,7 @@
 // and the framework's per-request work (routing, hooks, reply pipeline) cost more than the click.
 // Anything this does not recognise as a plain click request goes to Fastify, which answers the
 // same route with the same outcomes (click.routes.ts), so behaviour does not depend on the path.
+// See docs/decisions/0003-click-fast-path.md.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClickFollower, Outcome } from '../../tracking/capture/click-follower.ts';
 import { HTML, NOT_FOUND_PAGE, UNAVAILABLE_PAGE } from '../../tracking/capture/click-pages.ts';

@@ -76,7 +76,7 @@ const scratch: unknown[] = Array.from(CLICK_COLUMNS, () => null);
 
 export function packClick(row: NewClickRow): PackedClick {
   readClickValues(row, scratch);
-  // Built by push, so V8 keeps it a packed array (JSON.stringify is about twice as slow on holes).
+  // Built by push, so V8 keeps it a packed array (JSON.stringify takes a slow path on holes).
   const packed: unknown[] = [0];
   let mask = 0;
   for (let i = 0, bit = 1; i < scratch.length; i++, bit *= 2) {

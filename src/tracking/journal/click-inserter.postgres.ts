@@ -3,14 +3,10 @@
 // from the clicks table itself). Nothing is compiled per batch: JSON.stringify, native code, is the
 // only per-row work on this side.
 //
-// Measured against the alternatives, per row, at a batch of 8 (the bench's batches are mostly 4-16):
-// Kysely's multi-row VALUES (the repository path), which compiles 31 parameters per row, costs 21-31
-// µs in Node and 29-45 µs in the backend; one array per column spread by unnest() 16-21 and 45-66; this
-// 10-13 and 28-36. Sent unnamed, the server parses and plans the statement on every execution however
-// often its text repeats, and that is where unnest() loses: resolving 31 polymorphic calls and
-// running 31 function scans cost the backend more per statement than VALUES. So the statement is sent
-// named, through the pg pool rather than Kysely: each connection parses and plans it once, and this
-// text then measured 15-17 µs in the backend.
+// Cheaper per row than Kysely's multi-row VALUES (31 parameters compiled per row) on both sides, and
+// than one array per column spread by unnest() (31 polymorphic calls and function scans for the
+// backend to resolve). Sent named, through the pg pool rather than Kysely, so each connection parses
+// and plans it once (docs/decisions/0009-prepared-and-named-statements.md).
 import type pg from 'pg';
 import type { ClickTable, NewClickRow } from '../clicks/click.table.ts';
 

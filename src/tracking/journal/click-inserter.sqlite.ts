@@ -3,15 +3,12 @@
 //
 // Each row is inserted through a statement that names only its non-null columns. A click has 31
 // columns and most of them are empty (sub2-sub10, the ad-platform click ids, often the referrer),
-// and binding a parameter is the largest single cost of running the statement: a better-sqlite3
-// micro-benchmark put a 31-parameter insert at 2.3 µs of binding and 1.4 µs of B-tree work per row.
-// Real traffic brings a handful of column sets, so their statements are prepared once and kept.
+// and binding a parameter costs more than the B-tree work of inserting the row. Real traffic brings
+// a handful of column sets, so their statements are prepared once and kept.
 //
 // Rows of one column set go in 32, 16, 8, 4, 2 or 1 at a time, through statements of that many
-// VALUES rows: each run of a statement has a fixed cost (the call, the step, the reset). Writing
-// bench-like clicks into the migrated schema in batches of 260 and 500 (what the importer gets at
-// 13 000 and 25 000 clicks/s), alternated eight rounds with one row a statement, this measured
-// 4.02 against 5.88 and 3.93 against 6.33 µs a row (medians).
+// VALUES rows: each run of a statement has a fixed cost (the call, the step, the reset), which a
+// multi-row statement pays once for its rows.
 import type { Database, Statement } from 'better-sqlite3';
 import { CLICK_COLUMNS, hasColumn, type PackedClick } from './click-columns.ts';
 

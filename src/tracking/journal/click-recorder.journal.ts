@@ -7,10 +7,9 @@
 // Why not commit each batch before its redirects, as PostgreSQL does: at the small batches a
 // steady load brings, a SQLite commit costs about as much as the clicks in it (its locks and WAL
 // frame writes). Appending to the journal is as durable against a crash of the process as that
-// commit was, and imports of hundreds of clicks cost a fraction of it per click
-// (docs/performance-notes.md). The redirects still wait for the batch's write, one turn of the
-// event loop: answered one by one instead, the same load measured less than half the rate, as each
-// answer woke the client on its own.
+// commit was, and imports of hundreds of clicks cost a fraction of it per click. The redirects
+// still wait for the batch's write, one turn of the event loop: answered one by one, each answer
+// would wake the client on its own. See docs/decisions/0001-click-journal.md.
 import type SQLite from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { WriteBehind } from '../../db/write-behind.ts';
