@@ -1,6 +1,6 @@
-// The real server as a child process (bin/trackwire.js), for tests that kill it, restart it, or run
-// several: a store it can share with the test, spawning, stopping hard or gracefully, and waiting
-// for what it should have done.
+// The real server as a child process, from its TypeScript sources (bin/trackwire.js runs them
+// built), for tests that kill it, restart it, or run several: a store it can share with the test,
+// spawning, stopping hard or gracefully, and waiting for what it should have done.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -38,7 +38,7 @@ export interface Child {
 
 export function spawnTrackwire(command: 'serve' | 'worker', env: Record<string, string>): Child {
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['bin/trackwire.js', command], {
+  const child = spawn(process.execPath, ['bin/run-ts.js', 'src/cli/main.ts', command], {
     cwd: ROOT,
     env: {
       ...inherited,
