@@ -1,6 +1,7 @@
 // End to end: inbound postbacks over HTTP → conversions and events → outbox → worker → a publisher's
 // receiver that fails some first tries. Every event's postback must arrive, rendered as expected.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BREAKER_NEVER_OPENS } from '../../src/deliveries/transport/circuit-breaker.ts';
 import { type DeliveryWorker, startDeliveryWorker } from '../../src/deliveries/worker/delivery-worker.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createInboundCatalog, type InboundCatalog, query, send } from '../support/inbound-fixtures.ts';
@@ -18,7 +19,7 @@ describeEachStore('delivery drain end to end', (current) => {
 
   beforeAll(async () => {
     app = await startTestApp(current().store, { retrySchedule: [10, 20, 40], workerPollMs: 50 });
-    worker = startDeliveryWorker(app.ctx, { minDelayAfterThrottleMs: 5 });
+    worker = startDeliveryWorker(app.ctx, { minDelayAfterThrottleMs: 5, breaker: BREAKER_NEVER_OPENS });
     // Every third delivery's first try answers 500; the retry succeeds.
     receiver = await startReceiver((hit, nth) => {
       const n = Number.parseInt(hit.deliveryId.slice(-2), 36) || 0;

@@ -1,8 +1,10 @@
 // The whole loop as users drive it, over real HTTP only: set up through the admin API, click the
 // tracking link, report the conversion as the advertiser, and watch the publisher's server receive
 // one postback per status change, rendered from its template.
+
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BREAKER_NEVER_OPENS } from '../../src/deliveries/transport/circuit-breaker.ts';
 import { type DeliveryWorker, startDeliveryWorker } from '../../src/deliveries/worker/delivery-worker.ts';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/app.ts';
 import { describeEachStore } from '../support/stores.ts';
@@ -42,7 +44,7 @@ describeEachStore('main loop over HTTP', (current) => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
     app = await startTestApp(current().store, { retrySchedule: [10, 20], workerPollMs: 50 });
-    worker = startDeliveryWorker(app.ctx);
+    worker = startDeliveryWorker(app.ctx, { breaker: BREAKER_NEVER_OPENS });
   });
 
   afterAll(async () => {

@@ -29,6 +29,11 @@ export const DEFAULT_BREAKER_OPTIONS: Readonly<BreakerOptions> = Object.freeze({
   halfOpenRecheckMs: 1_000,
 });
 
+/** A failure ratio no window reaches: the breaker never opens (for tests not about it). */
+export const BREAKER_NEVER_OPENS: Readonly<Partial<BreakerOptions>> = Object.freeze({
+  failureRatio: Number.POSITIVE_INFINITY,
+});
+
 // The window is kept as counters in 30 slices so memory stays flat however busy an endpoint is.
 const SLICES = 30;
 

@@ -12,9 +12,15 @@ import {
 import { describeEachStore } from '../../../test/support/stores.ts';
 import { sweepExpiredLeases } from '../delivery.repository.ts';
 import { DEFAULT_HEALTH_POLICY, releaseHeldDeliveries, setEndpointEnabled } from '../endpoint-health.ts';
+import { BREAKER_NEVER_OPENS } from '../transport/circuit-breaker.ts';
 import { type DeliveryWorker, startDeliveryWorker, type WorkerOptions } from './delivery-worker.ts';
 
-const FAST: Partial<WorkerOptions> = { retrySchedule: [10, 20], minDelayAfterThrottleMs: 5, pollMs: 50 };
+const FAST: Partial<WorkerOptions> = {
+  retrySchedule: [10, 20],
+  minDelayAfterThrottleMs: 5,
+  pollMs: 50,
+  breaker: BREAKER_NEVER_OPENS,
+};
 
 describeEachStore('delivery worker', (current) => {
   const db = () => current().store.db;

@@ -9,6 +9,7 @@ import {
 } from '../../../test/support/receiver.ts';
 import { describeEachStore } from '../../../test/support/stores.ts';
 import { setEndpointEnabled } from '../../deliveries/endpoint-health.ts';
+import { BREAKER_NEVER_OPENS } from '../../deliveries/transport/circuit-breaker.ts';
 import { type DeliveryWorker, startDeliveryWorker } from '../../deliveries/worker/delivery-worker.ts';
 
 describeEachStore('delivery API', (current) => {
@@ -35,7 +36,7 @@ describeEachStore('delivery API', (current) => {
 
   /** Runs the worker until nothing is due now (rows rescheduled an hour ahead stay pending). */
   async function runWorkerOnce(ids: string[]) {
-    worker = startDeliveryWorker(app.ctx);
+    worker = startDeliveryWorker(app.ctx, { breaker: BREAKER_NEVER_OPENS });
     for (let i = 0; i < 200; i++) {
       const rows = await deliveryRows(db(), ids);
       if (rows.every((r) => r.status !== 'in_flight' && (r.status !== 'pending' || r.attempts > 0))) break;
