@@ -302,9 +302,3 @@ export async function insertEventsOfConversions(
     }),
   );
 }
-
-/** True for a unique-constraint violation on either store (the dedupe key lost a race). */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}

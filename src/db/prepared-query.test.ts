@@ -6,10 +6,10 @@
 import { type Generated, type Kysely, sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachStore } from '../../test/support/stores.ts';
-import { isUniqueViolation } from '../conversions/conversion.repository.ts';
 import type { Db } from './database.types.ts';
 import { preparedQuery } from './prepared-query.ts';
 import { openStore } from './store.ts';
+import { isUniqueViolation } from './unique-violation.ts';
 
 interface NotesDb {
   notes: { id: Generated<number>; body: string };

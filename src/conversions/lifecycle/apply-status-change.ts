@@ -2,12 +2,9 @@
 // guarded update, its history row and its outbox rows, all inside the caller's transaction.
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../db/database.types.ts';
+import { isUniqueViolation } from '../../db/unique-violation.ts';
 import { enqueueDeliveriesForEvent } from '../../deliveries/outbox/enqueue-deliveries.ts';
-import {
-  insertConversionEvent,
-  isUniqueViolation,
-  updateConversionIfStatus,
-} from '../conversion.repository.ts';
+import { insertConversionEvent, updateConversionIfStatus } from '../conversion.repository.ts';
 import type { ConversionEventRow, ConversionRow, Status } from '../conversion.table.ts';
 import { canTransition } from './status-transitions.ts';
 
