@@ -1,11 +1,11 @@
-// One claimed delivery, start to verdict: decide whether it may go now (endpoint disabled? breaker
-// open? endpoint at its in-flight cap?), build the request, send it, judge the answer. Writes
-// nothing: the outcome goes to the batch writer (delivery-outcomes.ts).
+// Stage 3, send: one claimed delivery, start to verdict. Decide whether it may go now (endpoint
+// disabled? breaker open?), build the request, send it, judge the answer. Writes nothing: the
+// outcome goes to the outcome writer. The endpoint's in-flight cap is the queue's (endpoint-queue.ts).
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
 import type { DeliveryRow, DeliveryStatus } from '../delivery.table.ts';
 import { buildOutboundRequest, type DeliveryContext } from '../prepare/delivery-request.ts';
-import type { CircuitBreaker, InflightLimiter } from '../transport/circuit-breaker.ts';
+import type { CircuitBreaker } from '../transport/circuit-breaker.ts';
 import type { Sender } from '../transport/outbound.types.ts';
 import { judgeAttempt } from '../transport/retry-policy.ts';
 import { buildAttemptRow, type DeliveryOutcome } from './delivery-outcomes.ts';
@@ -13,7 +13,6 @@ import { buildAttemptRow, type DeliveryOutcome } from './delivery-outcomes.ts';
 export interface AttemptDeps {
   sender: Sender;
   breaker: CircuitBreaker;
-  limiter: InflightLimiter;
   clock: Clock;
   log: Logger;
   /** Logger for the per-attempt line (see `attemptLogger`); `log` when absent. */
@@ -22,8 +21,6 @@ export interface AttemptDeps {
   retrySchedule: readonly number[];
   jitter?: number;
   minDelayAfterThrottleMs?: number;
-  /** How long a delivery waits when its endpoint is at its in-flight cap. */
-  capDeferMs: number;
 }
 
 /**
@@ -64,65 +61,58 @@ export async function runDeliveryAttempt(
   if (scheduled) {
     const gate = deps.breaker.check(key, now);
     if (!gate.allowed) return { ...claimed, kind: 'deferred', nextRunAt: gate.retryAt };
-    if (!deps.limiter.tryAcquire(key)) {
-      return { ...claimed, kind: 'deferred', nextRunAt: now + deps.capDeferMs };
-    }
   }
+  let built: ReturnType<typeof buildOutboundRequest>;
   try {
-    let built: ReturnType<typeof buildOutboundRequest>;
-    try {
-      built = buildOutboundRequest(context, now, deps.userAgent);
-    } catch (error) {
-      // A template that cannot render will not render on retry either: pre-delivery failure.
-      return {
-        ...claimed,
-        kind: 'unsendable',
-        reason: `request could not be built: ${(error as Error).message}`,
-      };
-    }
-    const result = await deps.sender.send(built.request);
-    const finishedAt = deps.clock.now();
-    const ok = result.errorClass === null && result.statusCode >= 200 && result.statusCode < 300;
-    if (scheduled) deps.breaker.record(key, ok, finishedAt);
-    const attemptNo = scheduled ? delivery.attempts + 1 : mode.attemptNo;
-    const verdict = judgeAttempt(result, scheduled ? attemptNo : 1, {
-      schedule: deps.retrySchedule,
-      retry4xx: context.postback.retry_4xx === 1,
-      jitter: deps.jitter,
-      minDelayAfterThrottleMs: deps.minDelayAfterThrottleMs,
-    });
-    (deps.attemptLog ?? deps.log).info(
-      {
-        event: 'delivery.attempted',
-        deliveryId: delivery.id,
-        postbackId: delivery.postback_id,
-        attempt: attemptNo,
-        trigger: mode.trigger,
-        statusCode: result.statusCode,
-        errorClass: result.errorClass,
-        durationMs: result.durationMs,
-        verdict: verdict.kind,
-      },
-      'delivery.attempted',
-    );
+    built = buildOutboundRequest(context, now, deps.userAgent);
+  } catch (error) {
+    // A template that cannot render will not render on retry either: pre-delivery failure.
     return {
       ...claimed,
-      kind: 'attempted',
-      trigger: mode.trigger,
-      attempt: buildAttemptRow(
-        delivery,
-        mode.trigger,
-        attemptNo,
-        built.request,
-        built.redactedUrl,
-        result,
-        finishedAt,
-      ),
-      result,
-      verdict,
-      ...(mode.trigger === 'manual' ? { restoreStatus: mode.restoreStatus } : {}),
+      kind: 'unsendable',
+      reason: `request could not be built: ${(error as Error).message}`,
     };
-  } finally {
-    if (scheduled) deps.limiter.release(key);
   }
+  const result = await deps.sender.send(built.request);
+  const finishedAt = deps.clock.now();
+  const ok = result.errorClass === null && result.statusCode >= 200 && result.statusCode < 300;
+  if (scheduled) deps.breaker.record(key, ok, finishedAt);
+  const attemptNo = scheduled ? delivery.attempts + 1 : mode.attemptNo;
+  const verdict = judgeAttempt(result, scheduled ? attemptNo : 1, {
+    schedule: deps.retrySchedule,
+    retry4xx: context.postback.retry_4xx === 1,
+    jitter: deps.jitter,
+    minDelayAfterThrottleMs: deps.minDelayAfterThrottleMs,
+  });
+  (deps.attemptLog ?? deps.log).info(
+    {
+      event: 'delivery.attempted',
+      deliveryId: delivery.id,
+      postbackId: delivery.postback_id,
+      attempt: attemptNo,
+      trigger: mode.trigger,
+      statusCode: result.statusCode,
+      errorClass: result.errorClass,
+      durationMs: result.durationMs,
+      verdict: verdict.kind,
+    },
+    'delivery.attempted',
+  );
+  return {
+    ...claimed,
+    kind: 'attempted',
+    trigger: mode.trigger,
+    attempt: buildAttemptRow(
+      delivery,
+      mode.trigger,
+      attemptNo,
+      built.request,
+      built.redactedUrl,
+      result,
+      finishedAt,
+    ),
+    result,
+    verdict,
+    ...(mode.trigger === 'manual' ? { restoreStatus: mode.restoreStatus } : {}),
+  };
 }

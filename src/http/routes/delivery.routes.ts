@@ -12,7 +12,7 @@ import {
 } from '../../deliveries/delivery.table.ts';
 import { listDeliveries } from '../../deliveries/delivery-query.repository.ts';
 import { TRACKWIRE_USER_AGENT } from '../../deliveries/prepare/user-agent.ts';
-import { CircuitBreaker, InflightLimiter } from '../../deliveries/transport/circuit-breaker.ts';
+import { CircuitBreaker } from '../../deliveries/transport/circuit-breaker.ts';
 import { createSender } from '../../deliveries/transport/http-sender.ts';
 import {
   getDeliveryWithAttempts,
@@ -130,12 +130,10 @@ export function registerDeliveryRoutes(api: FastifyInstance, ctx: AppContext): v
   const deps: AttemptDeps = {
     sender,
     breaker: new CircuitBreaker(),
-    limiter: new InflightLimiter(ctx.config.endpointInflightCap),
     clock: ctx.clock,
     log: ctx.log.child({ component: 'delivery-api' }),
     userAgent: TRACKWIRE_USER_AGENT,
     retrySchedule: ctx.config.retrySchedule,
-    capDeferMs: 0,
   };
 
   api.get<{ Querystring: ListQuery }>(
