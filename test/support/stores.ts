@@ -2,6 +2,9 @@
 // so test files run in parallel). Without PostgreSQL the second half is skipped, loudly; in CI
 // (CI=true) a missing PostgreSQL fails the run instead.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.ts';
@@ -84,10 +87,20 @@ export async function openTestStore(
       },
     };
   }
-  const sqlitePath = options.sqlitePath ?? ':memory:';
+  // A file, as in production: clicks then go through the click journal, which ':memory:' skips.
+  const ownDir = options.sqlitePath ? undefined : mkdtempSync(join(tmpdir(), 'trackwire-test-'));
+  const sqlitePath = options.sqlitePath ?? join(ownDir as string, 'trackwire.sqlite');
   const store = openStore({ sqlitePath });
   await migrateToLatest(store.db, store.capabilities);
-  return { store, dialect, sqlitePath, close: () => store.close() };
+  return {
+    store,
+    dialect,
+    sqlitePath,
+    async close() {
+      await store.close();
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Declares `body` on one store; the PostgreSQL suite is skipped, loudly, when PostgreSQL is down. */
