@@ -16,6 +16,7 @@ import { registerMacroRoutes } from '../macros/macro.routes.ts';
 import { registerOfferRoutes } from '../offers/offer.routes.ts';
 import { registerPostbackRoutes } from '../postbacks/postback.routes.ts';
 import { registerPublisherRoutes } from '../publishers/publisher.routes.ts';
+import { closeRouteSchemas } from './close-schemas.ts';
 import { registerPostbackLogRoutes } from './postback-log.routes.ts';
 import { rejectNulBytes } from './reject-nul.ts';
 
@@ -74,6 +75,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
         request.principal = principal;
       });
       api.addHook('preValidation', rejectNulBytes);
+      api.addHook('onRoute', closeRouteSchemas);
       registerResourceRoutes(api, ctx);
     },
     { prefix: API_PREFIX },

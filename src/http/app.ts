@@ -9,6 +9,7 @@ import { registerInboundPostbackRoutes } from '../conversions/inbound.routes.ts'
 import type { AppContext } from './context.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerHealthRoutes } from './health.routes.ts';
+import { installJsonBodyParser } from './json-body-parser.ts';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // Tracking-link clicks are answered on node:http directly when they can be; the rest is Fastify's.
@@ -29,8 +30,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Unknown fields are refused, never stripped; `verbose` lets the error name every one of them.
+    ajv: { customOptions: { removeAdditional: false, verbose: true } },
   });
   installErrorHandler(app);
+  installJsonBodyParser(app);
   await app.register(formbody);
   registerHealthRoutes(app, ctx);
   clickFastPath = registerClickRoutes(app, ctx);
