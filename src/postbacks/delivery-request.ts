@@ -6,6 +6,7 @@ import type { OutboundRequest } from '../deliveries/transport/outbound.types.ts'
 import { activeSigningSecrets, signUrl, signWebhook } from '../deliveries/transport/signing.ts';
 import { formatDatetimeUtc, formatUnixSeconds, macroValuesFromClick } from '../macros/click-macro-values.ts';
 import { type CompiledTemplate, compileTemplate, type MacroValues } from '../macros/template.ts';
+import { assertNoMacroInAuthority } from '../macros/validate-template.ts';
 import { formatAmount } from './amount-format.ts';
 import type { DeliveryContext } from './delivery-context.repository.ts';
 import { headersOf } from './postback.view.ts';
@@ -93,6 +94,8 @@ export interface RenderInput {
 export function renderRequest(input: RenderInput, now: number, userAgent: string): BuiltRequest {
   const { postback, publisher, values } = input;
   const urlTemplate = compileTemplate(postback.url);
+  // Saving refuses these; a row saved before that rule must not let a click choose the host.
+  assertNoMacroInAuthority('url', postback.url);
   let url: string;
   let signature: string | undefined;
   if (usesMacro(urlTemplate, 'signature')) {
