@@ -3,7 +3,7 @@
 
 import { clickRow } from '../../test/support/rows.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
-import type { ConversionRow, PostbackLogRow } from '../conversions/conversion.table.ts';
+import { type ConversionRow, NO_ADV_SUBS, type PostbackLogRow } from '../conversions/conversion.table.ts';
 import type { Db } from '../db/database.types.ts';
 import { newId } from '../shared/ids.ts';
 
@@ -64,6 +64,7 @@ export async function seedConversion(
     currency: 'USD',
     needs_review: 0,
     review_reason: null,
+    ...NO_ADV_SUBS,
     created_at: click.created_at + 1000,
     updated_at: click.created_at + 1000,
     ...extra,

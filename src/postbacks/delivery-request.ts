@@ -2,6 +2,7 @@
 // the URL, form- or JSON-encoded in the body, raw in headers), POST bodies signed the Standard
 // Webhooks way, GET URLs signed through the {signature} macro.
 import { randomUUID } from 'node:crypto';
+import { ADV_SUB_COLUMNS } from '../conversions/conversion.table.ts';
 import type { OutboundRequest } from '../deliveries/transport/outbound.types.ts';
 import { activeSigningSecrets, signUrl, signWebhook } from '../deliveries/transport/signing.ts';
 import { formatDatetimeUtc, formatUnixSeconds, macroValuesFromClick } from '../macros/click-macro-values.ts';
@@ -49,6 +50,7 @@ export function deliveryMacroValues(context: DeliveryContext): MacroValues {
   values.revenue = formatAmount(conversion.revenue);
   values.sale_amount = formatAmount(conversion.sale_amount);
   values.currency = conversion.currency;
+  for (const column of ADV_SUB_COLUMNS) values[column] = conversion[column];
   values.timestamp = formatUnixSeconds(event.created_at);
   values.datetime = formatDatetimeUtc(event.created_at);
   values.security_token = publisher.security_token;
