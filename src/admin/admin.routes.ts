@@ -16,7 +16,7 @@ import { registerMacroRoutes } from '../macros/macro.routes.ts';
 import { registerOfferRoutes } from '../offers/offer.routes.ts';
 import { registerPostbackRoutes } from '../postbacks/postback.routes.ts';
 import { registerPublisherRoutes } from '../publishers/publisher.routes.ts';
-import { closeRouteSchemas } from './close-schemas.ts';
+import { closeRouteSchemas, documentOptionalBodies } from './close-schemas.ts';
 import { registerPostbackLogRoutes } from './postback-log.routes.ts';
 import { rejectNulBytes } from './reject-nul.ts';
 
@@ -56,6 +56,8 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
       schema: url.startsWith(API_PREFIX) ? schema : { ...schema, hide: true },
       url,
     }),
+    transformObject: (document) =>
+      documentOptionalBodies('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
 
   app.get(

@@ -46,3 +46,28 @@ export function closeRouteSchemas(route: RouteOptions): void {
     schema.querystring === undefined ? noFields(false) : closeObjectSchemas(schema.querystring);
   route.schema = schema;
 }
+
+interface OpenApiDocument {
+  paths?: Record<
+    string,
+    Record<string, { requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> } }>
+  >;
+}
+
+/**
+ * The document generator marks every body required; an optional body (nullable) is not, and a body
+ * of no fields (a bare action POST) is left out of the document altogether.
+ */
+export function documentOptionalBodies<T>(document: T): T {
+  for (const operations of Object.values((document as OpenApiDocument).paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      const body = operation.requestBody;
+      const schema = body?.content?.['application/json']?.schema;
+      if (!body || schema?.nullable !== true) continue;
+      if (Object.keys((schema.properties as object | undefined) ?? {}).length === 0)
+        delete operation.requestBody;
+      else body.required = false;
+    }
+  }
+  return document;
+}

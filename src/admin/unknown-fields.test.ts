@@ -94,5 +94,11 @@ describeEachStore('admin API: unknown fields are refused, naming them', (current
     const wrong = await admin('POST', `/postbacks/${pb.body.id}/enable`, { releaseHeld: true, now: true });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.details.unknown).toEqual(['now']);
+
+    // The document says so too: an optional body is not required, a bare action has none.
+    const doc = (await admin('GET', '/openapi.json')).body;
+    expect(doc.paths['/api/v1/postbacks/{id}/enable'].post.requestBody.required).toBe(false);
+    expect(doc.paths['/api/v1/publishers/{id}/rotate-signing-secret'].post.requestBody).toBeUndefined();
+    expect(doc.paths['/api/v1/offers'].post.requestBody.required).toBe(true);
   });
 });
