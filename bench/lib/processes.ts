@@ -103,6 +103,13 @@ async function launch(
 }
 
 let trackwireNodeArgs: string[] = [];
+/** The built server, as in production (`npm run bench` builds it first). */
+let trackwireEntry = ['bin/trackwire.js'];
+
+/** Runs Trackwire from its TypeScript sources instead of dist/ (tests of the bench itself). */
+export function runTrackwireFromSource(): void {
+  trackwireEntry = ['bin/run-ts.js', 'src/cli/main.ts'];
+}
 
 /** Makes every Trackwire process started from now on write a CPU profile into `dir` when it exits. */
 export function profileTrackwireInto(dir: string): void {
@@ -117,8 +124,8 @@ export async function startTrackwire(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const fullEnv = { ...env, PORT: String(port), HOST: '127.0.0.1', TRACKWIRE_ROLE: role };
-  if (role === 'worker') return launch([...trackwireNodeArgs, 'bin/trackwire.js', 'worker'], fullEnv, '');
-  return launch([...trackwireNodeArgs, 'bin/trackwire.js', 'serve'], fullEnv, url, `${url}/healthz`);
+  if (role === 'worker') return launch([...trackwireNodeArgs, ...trackwireEntry, 'worker'], fullEnv, '');
+  return launch([...trackwireNodeArgs, ...trackwireEntry, 'serve'], fullEnv, url, `${url}/healthz`);
 }
 
 export async function startReference302(): Promise<Child> {

@@ -2,13 +2,14 @@
 import type { Db } from '../db/database.types.ts';
 import { capabilitiesOf } from '../db/notify.ts';
 import { preparedQuery } from '../db/prepared-query.ts';
-import type {
-  ConversionEventRow,
-  ConversionRow,
-  NewConversionEventRow,
-  NewConversionRow,
-  NewPostbackLogRow,
-  Status,
+import {
+  ADV_SUB_COLUMNS,
+  type ConversionEventRow,
+  type ConversionRow,
+  type NewConversionEventRow,
+  type NewConversionRow,
+  type NewPostbackLogRow,
+  type Status,
 } from './conversion.table.ts';
 
 const offerTermsQuery = preparedQuery(1, (db, offerId) =>
@@ -124,6 +125,7 @@ const CONVERSION_COLUMNS = [
   'currency',
   'needs_review',
   'review_reason',
+  ...ADV_SUB_COLUMNS,
   'created_at',
   'updated_at',
 ] as const satisfies readonly (keyof NewConversionRow)[];

@@ -6,6 +6,24 @@ export type Status = (typeof STATUSES)[number];
 /** What a conversion id carries before its time-sortable part (shared/ids.ts). */
 export const CONVERSION_ID_PREFIX = 'cv_';
 
+/** The advertiser's sub1–sub10 as stored on a conversion (Everflow's names), offered as {adv1}…{adv10}. */
+export const ADV_SUB_COLUMNS = [
+  'adv1',
+  'adv2',
+  'adv3',
+  'adv4',
+  'adv5',
+  'adv6',
+  'adv7',
+  'adv8',
+  'adv9',
+  'adv10',
+] as const;
+export type AdvSubColumn = (typeof ADV_SUB_COLUMNS)[number];
+export const NO_ADV_SUBS: Readonly<Record<AdvSubColumn, null>> = Object.freeze(
+  Object.fromEntries(ADV_SUB_COLUMNS.map((c) => [c, null])) as Record<AdvSubColumn, null>,
+);
+
 export interface ConversionTable {
   /** CONVERSION_ID_PREFIX and a newId made at created_at: id order is time order. */
   id: string;
@@ -28,6 +46,16 @@ export interface ConversionTable {
   currency: string;
   needs_review: number;
   review_reason: string | null;
+  adv1: string | null;
+  adv2: string | null;
+  adv3: string | null;
+  adv4: string | null;
+  adv5: string | null;
+  adv6: string | null;
+  adv7: string | null;
+  adv8: string | null;
+  adv9: string | null;
+  adv10: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -6,6 +6,7 @@ import { createKeyAuthenticator } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../server/app-context.ts';
 import { AppError } from '../shared/errors.ts';
+import { closeRouteSchemas, documentOptionalBodies } from './close-schemas.ts';
 import { rejectNulBytes } from './reject-nul.ts';
 import { registerAdvertiserRoutes } from './routes/advertiser.routes.ts';
 import { registerClickApiRoutes } from './routes/click.api.routes.ts';
@@ -55,6 +56,8 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
       schema: url.startsWith(API_PREFIX) ? schema : { ...schema, hide: true },
       url,
     }),
+    transformObject: (document) =>
+      documentOptionalBodies('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
 
   app.get(
@@ -74,6 +77,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
         request.principal = principal;
       });
       api.addHook('preValidation', rejectNulBytes);
+      api.addHook('onRoute', closeRouteSchemas);
       registerResourceRoutes(api, ctx);
     },
     { prefix: API_PREFIX },

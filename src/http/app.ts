@@ -6,6 +6,7 @@ import type { AppContext } from '../server/app-context.ts';
 import { registerAdminRoutes } from './admin.routes.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerHealthRoutes } from './health.routes.ts';
+import { installJsonBodyParser } from './json-body-parser.ts';
 import { registerClickRoutes } from './routes/click.routes.ts';
 import type { RawRequestHandler } from './routes/click-fast-path.ts';
 import { registerInboundPostbackRoutes } from './routes/inbound.routes.ts';
@@ -29,8 +30,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Unknown fields are refused, never stripped; `verbose` lets the error name every one of them.
+    ajv: { customOptions: { removeAdditional: false, verbose: true } },
   });
   installErrorHandler(app);
+  installJsonBodyParser(app);
   await app.register(formbody);
   registerHealthRoutes(app, ctx);
   clickFastPath = registerClickRoutes(app, ctx);

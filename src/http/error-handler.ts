@@ -11,14 +11,50 @@ function fieldOf(error: FastifyError): string | undefined {
   return [path, missing].filter(Boolean).join('.') || undefined;
 }
 
+interface VerboseError {
+  instancePath?: string;
+  parentSchema?: {
+    type?: unknown;
+    properties?: object;
+    patternProperties?: object;
+    additionalProperties?: unknown;
+  };
+  data?: unknown;
+}
+
+/** Every field the failing object holds that its closed schema does not name, as dotted paths. */
+function unknownFieldsOf(error: FastifyError): string[] {
+  const unknown = new Set<string>();
+  for (const e of (error.validation ?? []) as VerboseError[]) {
+    const schema = e.parentSchema;
+    const data = e.data;
+    if (schema?.type !== 'object' || schema.additionalProperties !== false) continue;
+    if (!data || typeof data !== 'object' || Array.isArray(data)) continue;
+    const named = new Set(Object.keys(schema.properties ?? {}));
+    const patterns = Object.keys(schema.patternProperties ?? {}).map((p) => new RegExp(p, 'u'));
+    const prefix = e.instancePath?.replace(/^\//, '').replace(/\//g, '.');
+    for (const key of Object.keys(data)) {
+      if (named.has(key) || patterns.some((p) => p.test(key))) continue;
+      unknown.add(prefix ? `${prefix}.${key}` : key);
+    }
+  }
+  return [...unknown];
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
     }
     if (error.validation) {
-      const field = fieldOf(error);
       const where = error.validationContext ?? 'request';
+      const unknown = unknownFieldsOf(error);
+      if (unknown.length > 0) {
+        const message = `${where}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`;
+        const details = { field: unknown[0], unknown, in: where };
+        return reply.status(400).send(errorBody('validation_failed', message, details));
+      }
+      const field = fieldOf(error);
       const message = field ? `${field}: ${error.validation[0].message}` : error.message;
       return reply.status(400).send(errorBody('validation_failed', message, { field, in: where }));
     }

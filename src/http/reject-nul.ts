@@ -3,21 +3,23 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.ts';
 
-function findNul(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findNul(value[i], path ? `${path}.${i}` : String(i));
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const here = path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) return here;
-      const found = findNul(item, here);
-      if (found !== undefined) return found;
+// An explicit stack instead of recursion: a body's depth must never decide whether this throws.
+function findNul(root: unknown, rootPath: string): string | undefined {
+  const stack: Array<[unknown, string]> = [[root, rootPath]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [value, path] = next;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path;
+    } else if (value && typeof value === 'object') {
+      const entries = Array.isArray(value) ? value.entries() : Object.entries(value);
+      const children: Array<[unknown, string]> = [];
+      for (const [key, item] of entries) {
+        const here = path ? `${path}.${key}` : String(key);
+        if (typeof key === 'string' && key.includes('\u0000')) return here;
+        children.push([item, here]);
+      }
+      // Reversed so the first field is looked at first, as a reader would expect it named.
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
   }
   return undefined;

@@ -1,5 +1,7 @@
 // The macros a click can fill: used by the redirect (offer destination URL) and, merged with the
 // conversion's own values, by outbound postbacks.
+
+import { randomUUID } from 'node:crypto';
 import type { ClickRow } from '../tracking/clicks/click.table.ts';
 import type { MacroValues } from './template.ts';
 
@@ -58,4 +60,42 @@ export function macroValuesFromClick(click: ClickRow): MacroValues {
     click_timestamp: formatUnixSeconds(click.created_at),
     click_datetime: formatDatetimeUtc(click.created_at),
   };
+}
+
+/** Canonical names of every macro an offer destination URL may use: each has a value at redirect. */
+export const REDIRECT_MACROS: ReadonlySet<string> = new Set([
+  'click_id',
+  'external_id',
+  'offer_id',
+  'publisher_id',
+  'advertiser_id',
+  'link_id',
+  ...Array.from({ length: 10 }, (_, i) => `sub${i + 1}`),
+  'ip',
+  'user_agent',
+  'country',
+  'os',
+  'device',
+  'browser',
+  'referrer',
+  'fbclid',
+  'ttclid',
+  'gclid',
+  'gbraid',
+  'wbraid',
+  'msclkid',
+  'click_timestamp',
+  'click_datetime',
+  'timestamp',
+  'datetime',
+  'random',
+]);
+
+/** What the offer destination URL is filled with: the click's values, its time as the event time. */
+export function redirectMacroValues(click: ClickRow): MacroValues {
+  const values = macroValuesFromClick(click);
+  values.timestamp = values.click_timestamp;
+  values.datetime = values.click_datetime;
+  values.random = randomUUID();
+  return values;
 }

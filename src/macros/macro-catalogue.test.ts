@@ -46,6 +46,7 @@ describe('macro catalogue', () => {
       'random',
       'signature',
       ...Array.from({ length: 10 }, (_, i) => `sub${i + 1}`),
+      ...Array.from({ length: 10 }, (_, i) => `adv${i + 1}`),
     ];
     expect([...names].sort()).toEqual([...expected].sort());
   });

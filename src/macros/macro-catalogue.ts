@@ -54,6 +54,19 @@ const subIds = SUB_IDS_EXAMPLES.map((example, i) => {
   ]);
 });
 
+const ADV_SUB_EXAMPLES = ['aff_77', 'lp_b', 'camp_9', 'seg_2', 'us', 'ios', 'v3', 'a', 'b', 'c'];
+
+// The sub ids an advertiser sent on its postback (Everflow's adv1…adv5, extended to ten), so a
+// postback can forward them down a daisy chain.
+const advertiserSubIds = ADV_SUB_EXAMPLES.map((example, i) =>
+  define(
+    `adv${i + 1}`,
+    'conversion',
+    example,
+    `sub${i + 1} as the advertiser sent it on the conversion postback`,
+  ),
+);
+
 export const MACROS: readonly MacroDefinition[] = Object.freeze([
   // clickid is what Voluum and RedTrack call their click id in postback templates.
   define('click_id', 'click', '01J9Z8K7Q2M4N6P8R0T2V4X6Z8', 'Our click id', ['unique_click_id', 'clickid']),
@@ -110,6 +123,7 @@ export const MACROS: readonly MacroDefinition[] = Object.freeze([
   define('revenue', 'conversion', '0.80', 'Advertiser revenue for this event'),
   define('sale_amount', 'conversion', '49.99', 'Order value reported by the advertiser', ['order_sum']),
   define('currency', 'conversion', 'USD', 'Currency, ISO 4217', ['offer_currency', 'cnv_currency']),
+  ...advertiserSubIds,
 
   define('offer_id', 'offer', '42', 'Offer id'),
   define('offer_name', 'offer', 'Summer App Install', 'Offer name'),

@@ -2,6 +2,7 @@
 // literal and macro parts so the click redirect and the delivery worker render without parsing.
 import { type MacroEncoding, writesVisibleAsciiInUrls } from './macro-encoding.ts';
 import { type MacroUse, parseTemplate, type TemplatePart } from './template-parser.ts';
+import { findMacrosInAuthority } from './url-authority.ts';
 
 export type { MacroEncoding } from './macro-encoding.ts';
 export type { MacroSyntax, MacroUse } from './template-parser.ts';
@@ -17,6 +18,8 @@ export interface CompiledTemplate {
    * Such a URL can go into a Location header as it is.
    */
   readonly urlIsVisibleAscii: boolean;
+  /** Read as a URL: the macros ("{sub1}") that would fill its scheme, user info, host or port. */
+  readonly authorityMacros: readonly string[];
   render(values: MacroValues, encoding?: MacroEncoding): string;
 }
 
@@ -34,6 +37,7 @@ function buildTemplate(template: string): CompiledTemplate {
   return Object.freeze({
     macros: frozenMacros,
     urlIsVisibleAscii,
+    authorityMacros: Object.freeze(findMacrosInAuthority(parts)),
     render(values: MacroValues, encoding: MacroEncoding = 'url'): string {
       let out = '';
       for (let i = 0; i < frozenParts.length; i++) {

@@ -1,6 +1,7 @@
 // Save-time check of a template: a misspelled macro is the most common postback support ticket, so
 // every unknown name is reported with the nearest name we do know.
-import { listKnownMacroNames, MACROS } from './macro-catalogue.ts';
+import { AppError } from '../shared/errors.ts';
+import { listKnownMacroNames, MACROS, resolveMacroName } from './macro-catalogue.ts';
 import { MODIFIER_NAMES } from './macro-encoding.ts';
 import { compileTemplate } from './template.ts';
 
@@ -11,6 +12,8 @@ export interface UnknownMacro {
   name: string;
   /** Nearest known canonical name or alias, e.g. "payout". */
   suggestion?: string;
+  /** Set when the name is ours but has no value where this template is rendered. */
+  unavailable?: true;
 }
 
 // Names other tools use that are not ours and are too far from ours for edit distance to find.
@@ -70,21 +73,33 @@ function nearest(name: string, candidates: readonly string[], preferred: (c: str
   return best !== undefined && Math.floor(bestScore / 2) <= maxDistanceFor(wanted) ? best : undefined;
 }
 
-/** The nearest known macro name (canonical or alias) for an unknown one, if any is close enough. */
-export function suggestMacroName(name: string): string | undefined {
-  return FOREIGN_NAMES.get(name.toLowerCase()) ?? nearest(name, KNOWN_NAMES, (c) => CANONICAL.has(c));
+/**
+ * The nearest known macro name (canonical or alias) for an unknown one, if any is close enough;
+ * with `allowed` (canonical names), only names of those macros are suggested.
+ */
+export function suggestMacroName(name: string, allowed?: ReadonlySet<string>): string | undefined {
+  const isAllowed = (n: string) => allowed === undefined || allowed.has(resolveMacroName(n) ?? '');
+  const foreign = FOREIGN_NAMES.get(name.toLowerCase());
+  if (foreign !== undefined && isAllowed(foreign)) return foreign;
+  const candidates = allowed === undefined ? KNOWN_NAMES : KNOWN_NAMES.filter(isAllowed);
+  return nearest(name, candidates, (c) => CANONICAL.has(c));
 }
 
-export function findUnknownMacros(template: string): UnknownMacro[] {
+/**
+ * Macros of `template` that will not render: names that are not ours, unsupported modifiers, and,
+ * when `allowed` (canonical names) is given, our names that have no value where it is rendered.
+ */
+export function findUnknownMacros(template: string, allowed?: ReadonlySet<string>): UnknownMacro[] {
   const unknown: UnknownMacro[] = [];
   const seen = new Set<string>();
   for (const use of compileTemplate(template).macros) {
     if (seen.has(use.raw)) continue;
     let found: UnknownMacro | undefined;
-    if (use.canonical === undefined) {
+    if (use.canonical === undefined || (allowed !== undefined && !allowed.has(use.canonical))) {
       found = { macro: use.raw, name: use.name };
-      const suggestion = suggestMacroName(use.name);
-      if (suggestion !== undefined) found.suggestion = suggestion;
+      if (use.canonical !== undefined) found.unavailable = true;
+      const suggestion = suggestMacroName(use.name, allowed);
+      if (suggestion !== undefined && suggestion !== use.name) found.suggestion = suggestion;
     } else if (use.modifier !== undefined && !MODIFIER_NAMES.includes(use.modifier.toLowerCase())) {
       found = { macro: use.raw, name: `${use.name}:${use.modifier}` };
       const modifier = nearest(use.modifier, MODIFIER_NAMES, () => true);
@@ -96,4 +111,31 @@ export function findUnknownMacros(template: string): UnknownMacro[] {
     }
   }
   return unknown;
+}
+
+/** Throws unknown_macro naming the first problem (with a "did you mean") and listing every one. */
+export function assertKnownMacros(
+  places: [field: string, template: string][],
+  allowed?: ReadonlySet<string>,
+) {
+  const unknown = places.flatMap(([field, template]) =>
+    findUnknownMacros(template, allowed).map((macro) => ({ field, ...macro })),
+  );
+  if (unknown.length === 0) return;
+  const first = unknown[0];
+  const what = first.unavailable ? `macro ${first.macro} has no value here` : `unknown macro ${first.macro}`;
+  const hint = first.suggestion ? `; did you mean {${first.suggestion}}?` : '';
+  const more = unknown.length > 1 ? ` (and ${unknown.length - 1} more)` : '';
+  throw new AppError('unknown_macro', `${first.field}: ${what}${hint}${more}`, { unknown });
+}
+
+/** Throws macro_in_host when a macro would fill the scheme, user info, host or port of a URL. */
+export function assertNoMacroInAuthority(field: string, template: string): void {
+  const macros = compileTemplate(template).authorityMacros;
+  if (macros.length === 0) return;
+  throw new AppError(
+    'macro_in_host',
+    `${field}: macros may fill the path, query or fragment, not the host (${macros.join(', ')})`,
+    { field, macros },
+  );
 }

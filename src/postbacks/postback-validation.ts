@@ -10,7 +10,7 @@ import {
 } from '../deliveries/transport/address-policy.ts';
 import { sampleMacroValues } from '../macros/macro-catalogue.ts';
 import { renderTemplate } from '../macros/template.ts';
-import { findUnknownMacros } from '../macros/validate-template.ts';
+import { assertKnownMacros, assertNoMacroInAuthority } from '../macros/validate-template.ts';
 import { AppError } from '../shared/errors.ts';
 import { offerExists, offerGoalExists, publisherExists } from './postback.repository.ts';
 import type { PostbackScope } from './postback.table.ts';
@@ -75,16 +75,8 @@ function checkMacros(draft: PostbackDraft): void {
   const places: [string, string][] = [['url', draft.url]];
   if (draft.bodyTemplate !== null) places.push(['bodyTemplate', draft.bodyTemplate]);
   for (const [name, value] of Object.entries(draft.headers)) places.push([`headers.${name}`, value]);
-  const unknown = places.flatMap(([field, template]) =>
-    findUnknownMacros(template).map((macro) => ({ field, ...macro })),
-  );
-  if (unknown.length === 0) return;
-  const first = unknown[0];
-  const hint = first.suggestion ? `; did you mean {${first.suggestion}}?` : '';
-  const more = unknown.length > 1 ? ` (and ${unknown.length - 1} more)` : '';
-  throw new AppError('unknown_macro', `${first.field}: unknown macro ${first.macro}${hint}${more}`, {
-    unknown,
-  });
+  assertKnownMacros(places);
+  assertNoMacroInAuthority('url', draft.url);
 }
 
 async function checkCatalog(db: Db, draft: PostbackDraft): Promise<void> {
@@ -117,7 +109,7 @@ function trackingLookup(): { lookup: LookupAll; failed: () => boolean } {
 }
 
 async function checkTarget(draft: PostbackDraft, policy: AddressPolicy, warnings: string[]): Promise<void> {
-  // Macros may sit anywhere (even in the host), so the check runs on a sample rendering.
+  // Macros may sit in the path and query, so the check runs on a sample rendering.
   const sampleUrl = renderTemplate(draft.url, sampleMacroValues(), 'url');
   const { lookup, failed } = trackingLookup();
   const check = await checkTargetUrl(sampleUrl, policy, lookup);

@@ -99,9 +99,13 @@ export const PostbackListQuery = Type.Composite([
 ]);
 export type PostbackListQuery = Static<typeof PostbackListQuery>;
 
-export const EnableBody = Type.Object({
-  releaseHeld: Type.Optional(
-    Type.Boolean({ description: 'also send the deliveries held while it was disabled' }),
-  ),
-});
+/** Optional: a bare POST (no body) enables without releasing. */
+export const EnableBody = Type.Object(
+  {
+    releaseHeld: Type.Optional(
+      Type.Boolean({ description: 'also send the deliveries held while it was disabled' }),
+    ),
+  },
+  { nullable: true },
+);
 export type EnableBody = Static<typeof EnableBody>;

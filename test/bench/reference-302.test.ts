@@ -3,7 +3,12 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBenchDatabase } from '../../bench/lib/bench-database.ts';
-import { type Child, startReference302, startTrackwire } from '../../bench/lib/processes.ts';
+import {
+  type Child,
+  runTrackwireFromSource,
+  startReference302,
+  startTrackwire,
+} from '../../bench/lib/processes.ts';
 import { seedCatalog } from '../../bench/lib/seed.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { openStore } from '../../src/db/store.ts';
@@ -47,6 +52,7 @@ describe('the reference 302 server', () => {
   let dropDatabase: () => Promise<void>;
 
   beforeAll(async () => {
+    runTrackwireFromSource();
     const database = await createBenchDatabase(undefined);
     dropDatabase = () => database.drop();
     const store = openStore(database.storeOptions);

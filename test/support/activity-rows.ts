@@ -1,7 +1,11 @@
 // Seeds activity rows (clicks, conversions, inbound log) straight into the store, as the click and
 // inbound paths would have written them, so admin API tests can read them back.
 
-import type { ConversionRow, PostbackLogRow } from '../../src/conversions/conversion.table.ts';
+import {
+  type ConversionRow,
+  NO_ADV_SUBS,
+  type PostbackLogRow,
+} from '../../src/conversions/conversion.table.ts';
 import type { Db } from '../../src/db/database.types.ts';
 import { newId } from '../../src/shared/ids.ts';
 import type { ClickRow } from '../../src/tracking/clicks/click.table.ts';
@@ -64,6 +68,7 @@ export async function seedConversion(
     currency: 'USD',
     needs_review: 0,
     review_reason: null,
+    ...NO_ADV_SUBS,
     created_at: click.created_at + 1000,
     updated_at: click.created_at + 1000,
     ...extra,

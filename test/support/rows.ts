@@ -3,6 +3,7 @@
 import {
   CONVERSION_ID_PREFIX,
   type ConversionRow,
+  NO_ADV_SUBS,
   STATUSES,
 } from '../../src/conversions/conversion.table.ts';
 import type { Db } from '../../src/db/database.types.ts';
@@ -84,6 +85,7 @@ export function conversionRow(fields: ConversionKeys & Partial<ConversionRow>): 
     currency: 'USD',
     needs_review: 0,
     review_reason: null,
+    ...NO_ADV_SUBS,
     created_at: at,
     updated_at: at,
     ...fields,

@@ -2,6 +2,8 @@
 // view that hides revenue from publishers.
 
 import type { Db } from '../../db/database.types.ts';
+import { REDIRECT_MACROS } from '../../macros/click-macro-values.ts';
+import { assertKnownMacros, assertNoMacroInAuthority } from '../../macros/validate-template.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import { findAdvertiserById } from '../advertisers/advertiser.repository.ts';
@@ -79,7 +81,14 @@ export async function loadOffer(db: Db, id: number): Promise<OfferWithGoals | un
   return { offer, goals: (await findGoalsOfOffers(db, [id])).get(id) ?? [] };
 }
 
+/** The destination URL is filled at redirect, so only macros a click has a value for may be used. */
+function checkDestinationUrl(url: string): void {
+  assertKnownMacros([['url', url]], REDIRECT_MACROS);
+  assertNoMacroInAuthority('url', url);
+}
+
 export async function createOffer(ctx: AppContext, input: CreateOfferBody): Promise<OfferWithGoals> {
+  checkDestinationUrl(input.url);
   const goals = normalizeGoals(input.goals ?? []);
   const now = ctx.clock.now();
   const result = await ctx.store.db.transaction().execute(async (trx) => {
@@ -110,6 +119,7 @@ export async function updateOffer(
   id: number,
   patch: UpdateOfferBody,
 ): Promise<OfferWithGoals> {
+  if (patch.url !== undefined) checkDestinationUrl(patch.url);
   const goals = patch.goals && normalizeGoals(patch.goals);
   const result = await ctx.store.db.transaction().execute(async (trx) => {
     const offer = await updateOfferRow(trx, id, {

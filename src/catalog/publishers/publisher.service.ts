@@ -26,6 +26,9 @@ export function newSecurityToken(): string {
   return randomBytes(18).toString('base64url');
 }
 
+/** A token set by hand: URL-safe as it is (it lands in query strings unescaped by most trackers). */
+export const SECURITY_TOKEN_PATTERN = '^[A-Za-z0-9._~-]{6,200}$';
+
 export function toPublisherView(row: PublisherRow, options: { includeSecret: boolean }) {
   return {
     id: row.id,
@@ -40,11 +43,14 @@ export function toPublisherView(row: PublisherRow, options: { includeSecret: boo
   };
 }
 
-export async function createPublisher(ctx: AppContext, input: { name: string }): Promise<PublisherRow> {
+export async function createPublisher(
+  ctx: AppContext,
+  input: { name: string; securityToken?: string },
+): Promise<PublisherRow> {
   const now = ctx.clock.now();
   const row = await insertPublisher(ctx.store.db, {
     name: input.name.trim(),
-    security_token: newSecurityToken(),
+    security_token: input.securityToken ?? newSecurityToken(),
     signing_secret: newSigningSecret(),
     previous_signing_secret: null,
     previous_secret_expires_at: null,
@@ -58,10 +64,11 @@ export async function createPublisher(ctx: AppContext, input: { name: string }):
 export async function updatePublisher(
   ctx: AppContext,
   id: number,
-  patch: { name?: string },
+  patch: { name?: string; securityToken?: string },
 ): Promise<PublisherRow> {
   const row = await updatePublisherRow(ctx.store.db, id, {
     ...(patch.name !== undefined && { name: patch.name.trim() }),
+    ...(patch.securityToken !== undefined && { security_token: patch.securityToken }),
     updated_at: ctx.clock.now(),
   });
   if (!row) throw notFound('publisher');
@@ -84,6 +91,10 @@ export async function rotateSigningSecret(ctx: AppContext, id: number): Promise<
   if (!row) throw notFound('publisher');
   ctx.events.emit('catalog.changed');
   return row;
+}
+
+export async function rotateSecurityToken(ctx: AppContext, id: number): Promise<PublisherRow> {
+  return updatePublisher(ctx, id, { securityToken: newSecurityToken() });
 }
 
 export async function deletePublisher(ctx: AppContext, id: number): Promise<void> {

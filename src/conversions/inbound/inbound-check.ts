@@ -10,14 +10,16 @@ import {
   findOfferGoal,
   findOfferTerms,
 } from '../conversion.repository.ts';
-import type { Status } from '../conversion.table.ts';
+import { ADV_SUB_COLUMNS, type AdvSubColumn, type Status } from '../conversion.table.ts';
 import type { AdvertiserTokens } from './advertiser-tokens.ts';
+
 import type { InboundCode } from './inbound-codes.ts';
 import { extractInboundFields } from './inbound-params.ts';
 import type { InboundRecorder } from './inbound-recorder.ts';
 import type { InboundRequest } from './inbound-request.ts';
 import {
   isValidTxnId,
+  MAX_ADV_SUB_LENGTH,
   MAX_CLICK_ID_LENGTH,
   MAX_GOAL_LENGTH,
   parseAmount,
@@ -59,6 +61,8 @@ export interface PreparedConversion {
   saleAmount: number | null;
   currency: string;
   review: string | null;
+  /** The advertiser's sub1–sub10, stored as adv1–adv10. */
+  advSubs: Record<AdvSubColumn, string | null>;
 }
 
 export type CheckResult =
@@ -163,6 +167,16 @@ export async function checkInboundPostback(
         amount !== undefined && finalCurrency === offer.currency
           ? payoutReviewReason(amount, expectedPayout, ctx.config.payoutTolerance)
           : null,
+      advSubs: advSubsOf(fields.subs),
     },
   };
+}
+
+/** sub1–sub10 as sent → adv1–adv10. */
+function advSubsOf(subs: Record<string, string>): Record<AdvSubColumn, string | null> {
+  const out = {} as Record<AdvSubColumn, string | null>;
+  ADV_SUB_COLUMNS.forEach((column, i) => {
+    out[column] = subs[`sub${i + 1}`]?.slice(0, MAX_ADV_SUB_LENGTH) ?? null;
+  });
+  return out;
 }

@@ -1,6 +1,7 @@
 // Turns a raw HTTP hit into what the inbound service needs: one flat parameter map from the
 // query and a form or JSON body, and a log-safe copy of the request with every secret redacted.
 // Nothing here throws on bad input: a broken body is reported as `bodyError`.
+import { exceedsJsonDepth } from '../../shared/json-depth.ts';
 import { isSecretParam } from './inbound-params.ts';
 import type { RequestSource } from './request-source.ts';
 
@@ -60,6 +61,7 @@ function parseBody(body: string, contentType: string): [string, string][] | unde
   if (text === '') return [];
   const looksJson = contentType.includes('json') || (!contentType.includes('form') && text.startsWith('{'));
   if (looksJson) {
+    if (exceedsJsonDepth(text)) return undefined;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -65,6 +65,7 @@ export function newConversionRow(p: PreparedConversion, now: number): Conversion
     currency: p.currency,
     needs_review: p.review ? 1 : 0,
     review_reason: p.review,
+    ...p.advSubs,
     created_at: now,
     updated_at: now,
   };

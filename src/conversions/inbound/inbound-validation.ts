@@ -5,6 +5,8 @@ export const MAX_TXN_ID_LENGTH = 255;
 /** Our click ids are 24 characters; anything much longer cannot be one of ours. */
 export const MAX_CLICK_ID_LENGTH = 64;
 export const MAX_GOAL_LENGTH = 200;
+/** As for a click's sub ids: a longer advertiser sub id is cut, not refused. */
+export const MAX_ADV_SUB_LENGTH = 512;
 
 /** A decimal amount ("3.50", "12"), or undefined when it is not a sane money value. */
 export function parseAmount(raw: string): number | undefined {

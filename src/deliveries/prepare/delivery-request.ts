@@ -2,12 +2,14 @@
 // the URL, form- or JSON-encoded in the body, raw in headers), POST bodies signed the Standard
 // Webhooks way, GET URLs signed through the {signature} macro.
 import { randomUUID } from 'node:crypto';
+import { ADV_SUB_COLUMNS } from '../../conversions/conversion.table.ts';
 import {
   formatDatetimeUtc,
   formatUnixSeconds,
   macroValuesFromClick,
 } from '../../macros/click-macro-values.ts';
 import { type CompiledTemplate, compileTemplate, type MacroValues } from '../../macros/template.ts';
+import { assertNoMacroInAuthority } from '../../macros/validate-template.ts';
 import { headersOf } from '../../postbacks/postback.view.ts';
 import type { OutboundRequest } from '../transport/outbound.types.ts';
 import { activeSigningSecrets, signUrl, signWebhook } from '../transport/signing.ts';
@@ -51,6 +53,7 @@ export function deliveryMacroValues(context: DeliveryContext): MacroValues {
   values.revenue = formatAmount(conversion.revenue);
   values.sale_amount = formatAmount(conversion.sale_amount);
   values.currency = conversion.currency;
+  for (const column of ADV_SUB_COLUMNS) values[column] = conversion[column];
   values.timestamp = formatUnixSeconds(event.created_at);
   values.datetime = formatDatetimeUtc(event.created_at);
   values.security_token = publisher.security_token;
@@ -96,6 +99,8 @@ export interface RenderInput {
 export function renderRequest(input: RenderInput, now: number, userAgent: string): BuiltRequest {
   const { postback, publisher, values } = input;
   const urlTemplate = compileTemplate(postback.url);
+  // Saving refuses these; a row saved before that rule must not let a click choose the host.
+  assertNoMacroInAuthority('url', postback.url);
   let url: string;
   let signature: string | undefined;
   if (usesMacro(urlTemplate, 'signature')) {

@@ -4,6 +4,8 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireRole } from '../../auth/principal.ts';
 import {
+  ADV_SUB_COLUMNS,
+  type AdvSubColumn,
   CONVERSION_ID_PREFIX,
   type ConversionEventRow,
   type ConversionRow,
@@ -40,6 +42,12 @@ const Conversion = Type.Object({
   currency: Type.String(),
   needsReview: Type.Boolean(),
   reviewReason: S,
+  ...(Object.fromEntries(
+    ADV_SUB_COLUMNS.map((c, i) => [
+      c,
+      Nullable(Type.String({ description: `sub${i + 1} as the advertiser sent it` })),
+    ]),
+  ) as Record<AdvSubColumn, typeof S>),
   createdAt: Millis,
   updatedAt: Millis,
 });
@@ -93,9 +101,14 @@ export function toConversionView(r: ConversionRow, options: { hideRevenue: boole
     currency: r.currency,
     needsReview: r.needs_review === 1,
     reviewReason: r.review_reason,
+    ...advSubsOf(r),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+function advSubsOf(r: ConversionRow): Record<AdvSubColumn, string | null> {
+  return Object.fromEntries(ADV_SUB_COLUMNS.map((c) => [c, r[c]])) as Record<AdvSubColumn, string | null>;
 }
 
 function toEventView(e: ConversionEventRow) {

@@ -6,7 +6,7 @@ import { publisherScope, requireRole } from '../../auth/principal.ts';
 import { listPostbacks } from '../../postbacks/postback.repository.ts';
 import {
   CreatePostbackBody,
-  type EnableBody,
+  EnableBody,
   Postback,
   PostbackListQuery,
   SavedPostback,
@@ -25,7 +25,6 @@ import { toPostbackView } from '../../postbacks/postback.view.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { IdParams } from '../../shared/api-schemas.ts';
 import { parseIdCursor } from '../../shared/cursor.ts';
-import { AppError } from '../../shared/errors.ts';
 import { DEFAULT_PAGE_SIZE, PageOf, toPage } from '../../shared/pagination.ts';
 import { registerPostbackToolRoutes } from './postback-tools.routes.ts';
 
@@ -109,12 +108,13 @@ export function registerPostbackRoutes(api: FastifyInstance, ctx: AppContext): v
         summary:
           'fire again and mark the endpoint active; optional body {"releaseHeld": true} also sends what was held',
         params: IdParams,
+        body: EnableBody,
         response: { 200: Type.Composite([Postback, Type.Object({ released: Type.Integer() })]) },
       },
     },
     async (request) => {
       const principal = requireRole(request, ...MANAGERS);
-      const releaseHeld = readReleaseHeld(request.body);
+      const releaseHeld = request.body?.releaseHeld === true;
       const { row, released } = await enablePostback(ctx, principal, request.params.id, releaseHeld);
       return { ...toPostbackView(row), released };
     },
@@ -137,14 +137,4 @@ export function registerPostbackRoutes(api: FastifyInstance, ctx: AppContext): v
   );
 
   registerPostbackToolRoutes(api, ctx);
-}
-
-// The body is optional (a bare POST enables without releasing), so it is read by hand.
-function readReleaseHeld(body: unknown): boolean {
-  if (body === undefined || body === null || body === '') return false;
-  if (typeof body === 'object' && !Array.isArray(body)) {
-    const value = (body as EnableBody).releaseHeld;
-    if (value === undefined || typeof value === 'boolean') return value === true;
-  }
-  throw new AppError('validation_failed', 'body: expected { "releaseHeld": true | false }');
 }

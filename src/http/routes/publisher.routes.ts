@@ -1,5 +1,5 @@
 // /api/v1/publishers. Admin manages them. A publisher key sees only itself (with its signing
-// secret) and may rotate its own signing secret. Advertiser keys: 403.
+// secret) and may rotate its own signing secret and security token. Advertiser keys: 403.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { publisherScope, requireRole } from '../../auth/principal.ts';
@@ -7,7 +7,9 @@ import { findPublisherById, listPublishers } from '../../catalog/publishers/publ
 import {
   createPublisher,
   deletePublisher,
+  rotateSecurityToken,
   rotateSigningSecret,
+  SECURITY_TOKEN_PATTERN,
   toPublisherView,
   updatePublisher,
 } from '../../catalog/publishers/publisher.service.ts';
@@ -27,7 +29,16 @@ const Publisher = Type.Object({
   createdAt: Millis,
   updatedAt: Millis,
 });
-const PublisherBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) });
+const PublisherBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  securityToken: Type.Optional(
+    Type.String({
+      pattern: SECURITY_TOKEN_PATTERN,
+      description:
+        'the token this publisher’s tracker issued (6–200 letters, digits, . _ ~ -); generated when left out',
+    }),
+  ),
+});
 type PublisherBody = Static<typeof PublisherBody>;
 
 function assertVisible(request: FastifyRequest, id: number): void {
@@ -95,6 +106,23 @@ export function registerPublisherRoutes(api: FastifyInstance, ctx: AppContext): 
       requireRole(request, 'admin', 'publisher');
       assertVisible(request, request.params.id);
       return viewFor(request)(await rotateSigningSecret(ctx, request.params.id));
+    },
+  );
+
+  api.post<{ Params: IdParams }>(
+    '/publishers/:id/rotate-security-token',
+    {
+      schema: {
+        tags,
+        summary: 'replace the security token with a new random one; postbacks send the new one at once',
+        params: IdParams,
+        response: { 200: Publisher },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin', 'publisher');
+      assertVisible(request, request.params.id);
+      return viewFor(request)(await rotateSecurityToken(ctx, request.params.id));
     },
   );
 

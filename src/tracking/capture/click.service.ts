@@ -1,5 +1,5 @@
 // Turns one visit on a resolved link into a click row and the URL to send the visitor to.
-import { macroValuesFromClick } from '../../macros/click-macro-values.ts';
+import { redirectMacroValues } from '../../macros/click-macro-values.ts';
 import { newId } from '../../shared/ids.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
 import { cleanValue, parseClickParams } from './click-params.ts';
@@ -71,7 +71,7 @@ function toHeaderSafe(url: string): string {
 /** The offer URL with this click's macros filled in, URL-encoded, fit for a Location header. */
 export function destinationFor(target: ClickTarget, click: ClickRow): string {
   const { destination } = target;
-  const url = destination.render(macroValuesFromClick(click), 'url');
+  const url = destination.render(redirectMacroValues(click), 'url');
   // Most offer URLs are safe by construction; checking the rendered text is for the rest.
   return destination.urlIsVisibleAscii ? url : toHeaderSafe(url);
 }
