@@ -6,6 +6,7 @@
 import type { TLSSocket } from 'node:tls';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { isStoreUnavailable, logStoreFailure } from '../db/store-unavailable.ts';
 import type { AppContext } from '../http/context.ts';
 import { BatchedLookup } from '../shared/batched-lookup.ts';
 import { parseCidrList } from '../shared/cidr.ts';
@@ -86,7 +87,7 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
       const hit = parse(request);
       await insertPostbackLog(ctx.store.db, postbackLogRow(ctx, hit, ctx.clock.now(), { code }, null));
     } catch (error) {
-      request.log.error({ err: error }, 'postback log write failed');
+      logStoreFailure(request.log, error, 'postback log write failed');
     }
     return send(reply, { code });
   }
@@ -96,8 +97,8 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return logOnly(request, reply, 'invalid_body');
     }
-    request.log.error({ err: error }, 'inbound postback failed');
-    return logOnly(request, reply, 'internal');
+    logStoreFailure(request.log, error, 'inbound postback failed');
+    return logOnly(request, reply, isStoreUnavailable(error) ? 'store_unavailable' : 'internal');
   }
 
   app.register(async (scope) => {
