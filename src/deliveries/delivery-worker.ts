@@ -2,6 +2,7 @@
 // writes the outcomes in small batched transactions. Wakes on in-process notices, on PostgreSQL
 // NOTIFY, at the earliest known due time, and by polling as a fallback.
 import { randomUUID } from 'node:crypto';
+import { logStoreFailure } from '../db/store-unavailable.ts';
 import type { AppContext } from '../http/context.ts';
 import { type DeliveryContext, loadDeliveryContexts } from '../postbacks/delivery-request.ts';
 import { TRACKWIRE_USER_AGENT } from '../postbacks/user-agent.ts';
@@ -369,7 +370,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       try {
         lastSweep = await tick(lastSweep);
       } catch (err) {
-        log.error({ err }, 'delivery worker loop failed; retrying after the poll interval');
+        logStoreFailure(log, err, 'delivery worker loop failed; retrying after the poll interval');
         await sleep(o.pollMs);
       }
     }
@@ -401,7 +402,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     }
   }
   const renewTimer = setInterval(() => {
-    renewLeases().catch((err) => log.error({ err }, 'could not renew delivery leases'));
+    renewLeases().catch((err) => logStoreFailure(log, err, 'could not renew delivery leases'));
   }, renewEvery);
   renewTimer.unref();
 
