@@ -1,7 +1,9 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { describePostgres } from '../../test/support/stores.ts';
+import { openStore } from './store.ts';
 import { isStoreUnavailable } from './store-unavailable.ts';
 
 describePostgres('a PostgreSQL connection ended by the server', (current) => {
@@ -31,6 +33,30 @@ describePostgres('a PostgreSQL connection ended by the server', (current) => {
     expect(isStoreUnavailable(failed)).toBe(true);
     expect(await db.selectFrom('advertisers').select('id').execute()).toEqual([]);
   });
+});
+
+it('fails a statement when the server does not answer, rather than waiting for it', async () => {
+  // A server that takes the connection and never says a word, as one behind a moved address does.
+  const sockets: Socket[] = [];
+  const silent = createServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const { port } = silent.address() as AddressInfo;
+  const store = openStore({ databaseUrl: `postgres://postgres@127.0.0.1:${port}/x`, connectTimeoutMs: 200 });
+  try {
+    const failed = await store.db
+      .selectFrom('advertisers')
+      .select('id')
+      .execute()
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(isStoreUnavailable(failed)).toBe(true);
+  } finally {
+    await store.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
 });
 
 it('tells a lost store from a wrong statement', () => {

@@ -33,12 +33,16 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.FLOAT8, (v) => Number(v));
 
+const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
+
 export interface StoreOptions {
   databaseUrl?: string;
   /** SQLite file; ':memory:' for a throwaway store. */
   sqlitePath?: string;
   dataDir?: string;
   poolSize?: number;
+  /** How long a new PostgreSQL connection, or a wait for a pooled one, may take (default 5 s). */
+  connectTimeoutMs?: number;
   /** Told when a PostgreSQL connection fails, idle or in use (the store recovers by itself). */
   onConnectionError?: (error: Error) => void;
   /** Told when SQLite's background checkpointer stops (commits then checkpoint by themselves). */
@@ -108,7 +112,13 @@ function startCheckpointer(
 
 export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // A server that stops answering (a failover moving its address) fails requests, never hangs them.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    });
     // A connection the server drops (restart, failover, admin kill) emits 'error' on its client, and
     // unheard that kills the process. The pool listens only while the client is idle, so every
     // client gets a listener of its own for the time it is checked out; the statement it was
