@@ -112,6 +112,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   }
   const port = int(env, 'PORT', 8080);
   const attemptTimeoutMs = duration(env, 'TRACKWIRE_ATTEMPT_TIMEOUT', 15_000);
+  const leaseMs = duration(env, 'TRACKWIRE_LEASE', Math.max(60_000, attemptTimeoutMs * 2 + 10_000));
+  // A lease that can lapse while its attempt is still running hands the delivery to a second sender.
+  if (leaseMs < 2 * attemptTimeoutMs) {
+    throw new ConfigError(
+      `TRACKWIRE_LEASE (${leaseMs} ms) must be at least twice TRACKWIRE_ATTEMPT_TIMEOUT (${attemptTimeoutMs} ms)`,
+    );
+  }
   const config: Config = {
     port,
     host: env.HOST || '0.0.0.0',
@@ -132,7 +139,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     workerConcurrency: int(env, 'TRACKWIRE_WORKER_CONCURRENCY', 256, 1),
     endpointInflightCap: int(env, 'TRACKWIRE_ENDPOINT_INFLIGHT_CAP', 64, 1),
     workerPollMs: duration(env, 'TRACKWIRE_WORKER_POLL', 1000),
-    leaseMs: duration(env, 'TRACKWIRE_LEASE', Math.max(60_000, attemptTimeoutMs * 2 + 10_000)),
+    leaseMs,
     ...overrides,
   };
   return Object.freeze(config);

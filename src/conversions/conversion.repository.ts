@@ -74,11 +74,13 @@ export function findOfferGoal(db: Db, offerId: number, keyOrId: string) {
 }
 
 /** Every advertiser's inbound credentials; the table is small (one row per advertiser). */
-export function listAdvertiserCredentials(db: Db) {
+/** One advertiser's inbound credentials, through the unique index on its token. */
+export function findAdvertiserCredentialsByToken(db: Db, token: string) {
   return db
     .selectFrom('advertisers')
-    .select(['id', 'postback_token', 'ip_allowlist', 'status_map'])
-    .execute();
+    .select(['id', 'ip_allowlist', 'status_map'])
+    .where('postback_token', '=', token)
+    .executeTakeFirst();
 }
 
 export function findConversionById(db: Db, id: string): Promise<ConversionRow | undefined> {

@@ -33,14 +33,18 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.FLOAT8, (v) => Number(v));
 
+const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
+
 export interface StoreOptions {
   databaseUrl?: string;
   /** SQLite file; ':memory:' for a throwaway store. */
   sqlitePath?: string;
   dataDir?: string;
   poolSize?: number;
-  /** Told when an idle PostgreSQL connection fails (the store recovers by itself). */
-  onIdleConnectionError?: (error: Error) => void;
+  /** How long a new PostgreSQL connection, or a wait for a pooled one, may take (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Told when a PostgreSQL connection fails, idle or in use (the store recovers by itself). */
+  onConnectionError?: (error: Error) => void;
   /** Told when SQLite's background checkpointer stops (commits then checkpoint by themselves). */
   onCheckpointerError?: (error: Error) => void;
 }
@@ -107,10 +111,22 @@ function startCheckpointer(
 
 export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-    // An idle connection that the server drops (restart, failover, admin kill) is an 'error' on the
-    // pool; unheard, it would kill the process. The pool replaces it on the next checkout.
-    pool.on('error', (error) => options.onIdleConnectionError?.(error));
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // A server that stops answering (a failover moving its address) fails requests, never hangs them.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    });
+    // A connection the server drops (restart, failover, admin kill) emits 'error' on its client, and
+    // unheard that kills the process. The pool listens only while the client is idle, so every
+    // client gets a listener of its own for the time it is checked out; the statement it was
+    // running fails, and the pool discards the client when it comes back and connects a new one.
+    pool.on('connect', (client) => {
+      client.on('error', (error) => options.onConnectionError?.(error));
+    });
+    // The client's own listener has reported it; the pool's 'error' only needs a listener.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
     return {
       db,

@@ -1,6 +1,8 @@
 // Turns anything thrown in a route into `{ "error": { code, message } }`: AppErrors as they are,
-// framework validation errors as validation_failed naming the field, anything else as an opaque 500.
+// framework validation errors as validation_failed naming the field, a lost store as 503, anything
+// else as an opaque 500.
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isStoreUnavailable, logStoreFailure } from '../db/store-unavailable.ts';
 import { AppError, errorBody } from '../shared/errors.ts';
 
 function fieldOf(error: FastifyError): string | undefined {
@@ -69,6 +71,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send(errorBody('validation_failed', error.message));
+    }
+    if (isStoreUnavailable(error)) {
+      logStoreFailure(request.log, error, 'request failed');
+      return reply
+        .status(503)
+        .header('retry-after', '1')
+        .send(errorBody('store_unavailable', 'the database cannot be reached; try again shortly'));
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(errorBody('internal', 'internal error'));

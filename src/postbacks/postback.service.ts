@@ -94,11 +94,19 @@ function draftColumns(draft: PostbackDraft) {
   };
 }
 
+/** An attempt that outlasts half the claim lease could see the lease lapse and a second sender start. */
+function checkTimeoutFitsLease(ctx: AppContext, timeoutMs: number | undefined): void {
+  if (timeoutMs === undefined || 2 * timeoutMs <= ctx.config.leaseMs) return;
+  const most = Math.floor(ctx.config.leaseMs / 2);
+  throw new AppError('validation_failed', `timeoutMs: at most ${most} ms, half of TRACKWIRE_LEASE`);
+}
+
 export async function createPostback(
   ctx: AppContext,
   principal: Principal,
   input: CreatePostbackBody,
 ): Promise<SavedPostback> {
+  checkTimeoutFitsLease(ctx, input.timeoutMs);
   const draft: PostbackDraft = {
     publisherId: ownerFor(principal, input.publisherId),
     scope: input.scope ?? 'global',
@@ -139,6 +147,7 @@ export async function updatePostback(
   id: number,
   patch: UpdatePostbackBody,
 ): Promise<SavedPostback> {
+  checkTimeoutFitsLease(ctx, patch.timeoutMs);
   const current = await loadOwnPostback(ctx, principal, id);
   const before = draftOf(current);
   // Switching to GET drops the body unless the patch says otherwise, so a method change is one call.

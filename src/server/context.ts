@@ -11,7 +11,11 @@ export async function openMigratedStore(config: Config, log: Logger): Promise<St
   const store = openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
-    onIdleConnectionError: (err) => log.warn({ err }, 'idle database connection lost; it will be replaced'),
+    onConnectionError: (err) =>
+      log.warn(
+        { err: { message: err.message, code: (err as { code?: string }).code } },
+        'database connection lost; it will be replaced',
+      ),
     onCheckpointerError: (err) =>
       log.warn({ err }, 'SQLite checkpointer thread stopped; commits will checkpoint the WAL themselves'),
   });

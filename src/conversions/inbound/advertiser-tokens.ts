@@ -1,13 +1,13 @@
-// Finds the advertiser a postback token belongs to without leaking the token through timing: the
-// lookup is keyed by the token's SHA-256 digest, so how long it takes depends only on the digest,
-// which tells nothing about how close a guess is to a real token. Credentials are
-// cached briefly (the table is small); 'catalog.changed' clears the cache, and a token we do not
-// know triggers a fresh read so a just-created advertiser works at once.
+// Finds the advertiser a postback token belongs to. Each token is read on its own through the
+// unique index on advertisers.postback_token, so a token we do not know costs one single-row read,
+// never a read of every advertiser. Answers, found or not, are cached per token digest for a short
+// while in a bounded map; 'catalog.changed' clears it, so a rotation or a new advertiser on this
+// node counts at once, and on other nodes within the cache's lifetime.
 import { createHash } from 'node:crypto';
 import type { BlockList } from 'node:net';
 import type { AppContext } from '../../server/app-context.ts';
 import { CidrError, parseCidrList } from '../../shared/cidr.ts';
-import { listAdvertiserCredentials } from '../conversion.repository.ts';
+import { findAdvertiserCredentialsByToken } from '../conversion.repository.ts';
 import type { Status } from '../conversion.table.ts';
 import { parseStatusMap } from './status-crosswalk.ts';
 
@@ -18,7 +18,12 @@ export interface InboundAdvertiser {
   statusMap: ReadonlyMap<string, Status>;
 }
 
-const CACHE_TTL_MS = 5_000;
+/** How long a known token's credentials are trusted (a rotation on another node shows this late). */
+const KNOWN_TTL_MS = 5_000;
+/** Shorter for unknown tokens: an advertiser created on another node works after at most this. */
+const UNKNOWN_TTL_MS = 1_000;
+/** Tokens cached at most; a flood of made-up tokens pushes out the oldest answers, nothing more. */
+const MAX_CACHED_TOKENS = 10_000;
 
 const digestOf = (token: string) => createHash('sha256').update(token, 'utf8').digest('base64');
 
@@ -37,41 +42,54 @@ export interface AdvertiserTokens {
   resolve(token: string): Promise<InboundAdvertiser | undefined>;
 }
 
+interface Cached {
+  advertiser: InboundAdvertiser | undefined;
+  expiresAt: number;
+}
+
 export function createAdvertiserTokens(ctx: AppContext): AdvertiserTokens {
-  let byDigest = new Map<string, InboundAdvertiser>();
-  let loadedAt = Number.NEGATIVE_INFINITY;
+  // Keyed by digest so the map never holds a token, and in insertion order so the oldest goes first.
+  const cache = new Map<string, Cached>();
+  // Concurrent postbacks with the same token share one read.
+  const reading = new Map<string, Promise<InboundAdvertiser | undefined>>();
+  let generation = 0;
   ctx.events.on('catalog.changed', () => {
-    loadedAt = Number.NEGATIVE_INFINITY;
+    cache.clear();
+    reading.clear();
+    generation += 1;
   });
 
-  async function load(): Promise<void> {
-    const rows = await listAdvertiserCredentials(ctx.store.db);
-    const next = new Map<string, InboundAdvertiser>();
-    for (const row of rows) {
-      const digest = digestOf(row.postback_token);
-      // Two advertisers with one token: the first row wins, as it always has.
-      if (next.has(digest)) continue;
-      next.set(digest, {
-        id: Number(row.id),
-        allowlist: parseAllowlist(row.ip_allowlist),
-        statusMap: parseStatusMap(row.status_map),
-      });
+  async function read(token: string, digest: string): Promise<InboundAdvertiser | undefined> {
+    const startedIn = generation;
+    const row = await findAdvertiserCredentialsByToken(ctx.store.db, token);
+    const advertiser = row && {
+      id: Number(row.id),
+      allowlist: parseAllowlist(row.ip_allowlist),
+      statusMap: parseStatusMap(row.status_map),
+    };
+    // A read that raced a catalog change may predate it: answer with it, but do not keep it.
+    if (startedIn === generation) {
+      if (cache.size >= MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value as string);
+      const ttl = advertiser ? KNOWN_TTL_MS : UNKNOWN_TTL_MS;
+      cache.set(digest, { advertiser, expiresAt: Date.now() + ttl });
     }
-    byDigest = next;
-    loadedAt = Date.now();
+    return advertiser;
   }
-
-  const match = (digest: string) => byDigest.get(digest);
 
   return {
     async resolve(token) {
       if (token === '') return undefined;
       const digest = digestOf(token);
-      if (Date.now() - loadedAt > CACHE_TTL_MS) await load();
-      const hit = match(digest);
-      if (hit) return hit;
-      await load();
-      return match(digest);
+      const cached = cache.get(digest);
+      if (cached && cached.expiresAt > Date.now()) return cached.advertiser;
+      cache.delete(digest);
+      const shared = reading.get(digest);
+      if (shared) return shared;
+      const pending: Promise<InboundAdvertiser | undefined> = read(token, digest).finally(() => {
+        if (reading.get(digest) === pending) reading.delete(digest);
+      });
+      reading.set(digest, pending);
+      return pending;
     },
   };
 }

@@ -19,8 +19,9 @@ export const INBOUND_CODES = {
   click_expired: { result: 'rejected', http: 422 },
   unknown_goal: { result: 'rejected', http: 422 },
   rate_limited: { result: 'rejected', http: 429 },
-  // Our fault (the store is down), never the sender's: the advertiser should retry.
+  // Our fault, never the sender's: the advertiser should retry.
   internal: { result: 'rejected', http: 500 },
+  store_unavailable: { result: 'rejected', http: 503 },
 } as const satisfies Record<string, { result: InboundResultKind; http: number }>;
 
 export type InboundResultKind = 'accepted' | 'duplicate' | 'rejected';

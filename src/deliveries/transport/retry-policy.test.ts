@@ -37,9 +37,19 @@ describe('judgeAttempt', () => {
     ['dns', answer(0, { errorClass: 'dns' })],
     ['connect', answer(0, { errorClass: 'connect' })],
     ['tls', answer(0, { errorClass: 'tls' })],
-    ['refused_address', answer(0, { errorClass: 'refused_address' })],
   ])('retries a %s failure', (_name, result) => {
     expect(judgeAttempt(result, 1, ms, mid)).toEqual({ kind: 'retry', delayMs: 10 });
+  });
+
+  it('fails a refused address at once: the same policy refuses it on every retry', () => {
+    const refused = answer(0, {
+      errorClass: 'refused_address',
+      errorMessage: '10.0.0.1 is a refused address',
+    });
+    expect(judgeAttempt(refused, 1, ms)).toEqual({
+      kind: 'failed',
+      reason: 'refused_address: 10.0.0.1 is a refused address',
+    });
   });
 
   it('makes total attempts = 1 + schedule length', () => {

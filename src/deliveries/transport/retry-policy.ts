@@ -45,6 +45,13 @@ export function judgeAttempt(
   if (isSuccess(result)) return { kind: 'succeeded' };
   const status = result.statusCode;
   if (status === 410) return { kind: 'disable', reason: 'receiver answered 410 Gone' };
+  // The address policy will refuse the same address on every retry; only a configuration change helps.
+  if (result.errorClass === 'refused_address') {
+    return {
+      kind: 'failed',
+      reason: `refused_address: ${result.errorMessage ?? 'the target address is refused'}`,
+    };
+  }
   if (!policy.retry4xx && status >= 400 && status < 500 && status !== 408 && status !== 429) {
     return {
       kind: 'failed',

@@ -6,6 +6,7 @@
 //   claim (claim-stage.ts) → prepare (prepare-stage.ts) → wait for an endpoint slot
 //   (endpoint-queue.ts) → send (delivery-attempt.ts) → record outcome (outcome-writer.ts),
 // while the lease keeper (lease-keeper.ts) renews the claims of attempts still running.
+import { logStoreFailure } from '../../db/store-unavailable.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { countUnfinishedDeliveries, findNextDueAt, sweepExpiredLeases } from '../delivery.repository.ts';
 import type { DeliveryRow } from '../delivery.table.ts';
@@ -220,7 +221,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       try {
         lastSweep = await tick(lastSweep);
       } catch (err) {
-        log.error({ err }, 'delivery worker loop failed; retrying after the poll interval');
+        logStoreFailure(log, err, 'delivery worker loop failed; retrying after the poll interval');
         await sleep(o.pollMs);
       }
     }

@@ -2,6 +2,7 @@
 // (here or on another node) never hands a delivery that is still being sent to a second sender.
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.types.ts';
+import { logStoreFailure } from '../../db/store-unavailable.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { renewLease } from '../delivery.repository.ts';
 import type { DeliveryRow } from '../delivery.table.ts';
@@ -27,7 +28,7 @@ export class LeaseKeeper {
   ) {
     this.renewEvery = Math.max(MIN_RENEW_EVERY_MS, Math.floor(leaseMs / 3));
     this.timer = setInterval(() => {
-      this.renew().catch((err) => log.error({ err }, 'could not renew delivery leases'));
+      this.renew().catch((err) => logStoreFailure(log, err, 'could not renew delivery leases'));
     }, this.renewEvery);
     this.timer.unref();
   }

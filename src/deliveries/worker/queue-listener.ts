@@ -28,6 +28,8 @@ export function listenForQueuedDeliveries(url: string, onWake: () => void, log: 
     client = c;
     c.on('notification', () => onWake());
     c.on('error', (err) => {
+      // A client already replaced can still report its end; only the current one reconnects.
+      if (client !== c) return;
       log.warn({ err: err.message }, 'delivery LISTEN connection lost; reconnecting');
       void c.end().catch(() => {});
       scheduleReconnect();

@@ -35,8 +35,8 @@ describeEachStore('delivery API', (current) => {
   });
 
   /** Runs the worker until nothing is due now (rows rescheduled an hour ahead stay pending). */
-  async function runWorkerOnce(ids: string[]) {
-    worker = startDeliveryWorker(app.ctx, { breaker: BREAKER_NEVER_OPENS });
+  async function runWorkerOnce(ids: string[], ctx = app.ctx) {
+    worker = startDeliveryWorker(ctx, { breaker: BREAKER_NEVER_OPENS });
     for (let i = 0; i < 200; i++) {
       const rows = await deliveryRows(db(), ids);
       if (rows.every((r) => r.status !== 'in_flight' && (r.status !== 'pending' || r.attempts > 0))) break;
@@ -117,6 +117,35 @@ describeEachStore('delivery API', (current) => {
     await runWorkerOnce(seeded.deliveryIds);
     const statuses = (await deliveryRows(db(), seeded.deliveryIds)).map((r) => r.status).sort();
     expect(statuses).toEqual(['failed', 'succeeded', 'succeeded']);
+  });
+
+  it('fails a delivery to a refused address at once; once allowed, resend and replay send it', async () => {
+    receiver.answer = () => ({ status: 200 });
+    const seeded = await seedDeliveries(db(), receiver.url, 3);
+    const strict = await startTestApp(current().store, {
+      retrySchedule: [3_600_000],
+      allowPrivateTargets: false,
+    });
+    try {
+      await runWorkerOnce(seeded.deliveryIds, strict.ctx);
+    } finally {
+      await strict.close();
+    }
+    const refused = await deliveryRows(db(), seeded.deliveryIds);
+    expect(refused.map((r) => [r.status, r.attempts])).toEqual(refused.map(() => ['failed', 1]));
+    for (const row of refused) expect(row.last_error).toMatch(/^refused_address: /);
+    expect(receiver.hits.filter((h) => seeded.deliveryIds.includes(h.deliveryId))).toEqual([]);
+
+    // This node allows private targets: the configuration change the operator made.
+    const [first, ...rest] = seeded.deliveryIds;
+    const resent = await admin('POST', `/deliveries/${first}/retry`);
+    expect(resent.body).toMatchObject({ status: 'succeeded', lastStatusCode: 200 });
+    const replayed = await admin('POST', '/deliveries/resend', { postbackId: seeded.postbackId, since: 0 });
+    expect(replayed.body).toEqual({ requeued: 2 });
+    await runWorkerOnce(rest);
+    const rows = await deliveryRows(db(), seeded.deliveryIds);
+    expect(rows.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    for (const id of seeded.deliveryIds) expect(receiver.countOf(id)).toBe(1);
   });
 
   it('lists deliveries with filters and pages; publisher keys see only their own', async () => {

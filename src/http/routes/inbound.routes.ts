@@ -22,6 +22,7 @@ import { postbackLogRow } from '../../conversions/inbound/inbound-rows.ts';
 import { createOfferTermsCache } from '../../conversions/inbound/offer-terms-cache.ts';
 import { createRateLimiter } from '../../conversions/inbound/rate-limiter.ts';
 import { resolveRequestSource } from '../../conversions/inbound/request-source.ts';
+import { isStoreUnavailable, logStoreFailure } from '../../db/store-unavailable.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { BatchedLookup } from '../../shared/batched-lookup.ts';
 import { parseCidrList } from '../../shared/cidr.ts';
@@ -91,7 +92,7 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
       const hit = parse(request);
       await insertPostbackLog(ctx.store.db, postbackLogRow(ctx, hit, ctx.clock.now(), { code }, null));
     } catch (error) {
-      request.log.error({ err: error }, 'postback log write failed');
+      logStoreFailure(request.log, error, 'postback log write failed');
     }
     return send(reply, { code });
   }
@@ -101,8 +102,8 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return logOnly(request, reply, 'invalid_body');
     }
-    request.log.error({ err: error }, 'inbound postback failed');
-    return logOnly(request, reply, 'internal');
+    logStoreFailure(request.log, error, 'inbound postback failed');
+    return logOnly(request, reply, isStoreUnavailable(error) ? 'store_unavailable' : 'internal');
   }
 
   app.register(async (scope) => {

@@ -1,6 +1,8 @@
 // Following a tracking link, independent of the HTTP layer that carries it: resolve the slug
 // (cached), build the click, make it durable (click-recorder.ts), and say what to answer. Both the
 // Fastify route and the raw node:http fast path (click-fast-path.ts) answer from this.
+
+import { logStoreFailure } from '../../db/store-unavailable.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { parseCidrList } from '../../shared/cidr.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
@@ -51,7 +53,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
     try {
       return await targets.get(slug);
     } catch (err) {
-      log.error({ err }, 'click target lookup failed');
+      logStoreFailure(log, err, 'click target lookup failed');
       return undefined;
     }
   }
@@ -78,7 +80,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
     try {
       await recorder.record(click);
     } catch (err) {
-      log.error({ err }, 'click not recorded; no redirect sent');
+      logStoreFailure(log, err, 'click not recorded; no redirect sent');
       return UNAVAILABLE;
     }
     return { status: 302, location };
