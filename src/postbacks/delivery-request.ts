@@ -5,22 +5,42 @@ import { randomUUID } from 'node:crypto';
 import type { OutboundRequest } from '../deliveries/transport/outbound.types.ts';
 import { activeSigningSecrets, signUrl, signWebhook } from '../deliveries/transport/signing.ts';
 import { formatDatetimeUtc, formatUnixSeconds, macroValuesFromClick } from '../macros/click-macro-values.ts';
+import type { MacroEncoding } from '../macros/macro-encoding.ts';
 import { type CompiledTemplate, compileTemplate, type MacroValues } from '../macros/template.ts';
 import { formatAmount } from './amount-format.ts';
 import type { DeliveryContext } from './delivery-context.repository.ts';
-import { headersOf } from './postback.view.ts';
+import { headersOf, secretParamsOf, secretPathSegmentsOf } from './postback.view.ts';
+import {
+  REDACTED,
+  redactHeaders,
+  redactJsonBody,
+  redactUrl,
+  redactUrlEncoded,
+  secretPartsOf,
+} from './redact-request.ts';
 
 export { type DeliveryContext, loadDeliveryContexts } from './delivery-context.repository.ts';
 
+/** A request as it may be stored and shown: every secret replaced by REDACTED. */
+export interface RecordedRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body: string | null;
+}
+
 export interface BuiltRequest {
   request: OutboundRequest;
-  /** The URL with the publisher's token and the signature masked: safe to store and show. */
-  redactedUrl: string;
+  /** The same request with the secret macros, marked parts and credential headers masked. */
+  recorded: RecordedRequest;
   /** Macros that rendered empty (a missing sub id, an unknown click…): worth showing, not fatal. */
   warnings: string[];
 }
 
-export const REDACTED = 'REDACTED';
+export { REDACTED };
+
+// Macros whose values are secrets: rendered as REDACTED in what is recorded.
+const SECRET_MACROS = ['security_token', 'signature'] as const;
 const CONTENT_TYPES = { form: 'application/x-www-form-urlencoded', json: 'application/json' } as const;
 
 /** Every macro value of this delivery, keyed by canonical name. */
@@ -62,6 +82,9 @@ const hasHeader = (headers: Record<string, string>, lower: string) =>
 const usesMacro = (template: CompiledTemplate, canonical: string) =>
   template.macros.some((use) => use.canonical === canonical);
 
+const usesSecretMacro = (template: CompiledTemplate) =>
+  SECRET_MACROS.some((name) => usesMacro(template, name));
+
 function emptyMacros(templates: readonly CompiledTemplate[], values: MacroValues): string[] {
   const empty = new Set<string>();
   for (const template of templates) {
@@ -94,35 +117,46 @@ export function renderRequest(input: RenderInput, now: number, userAgent: string
   const { postback, publisher, values } = input;
   const urlTemplate = compileTemplate(postback.url);
   let url: string;
-  let signature: string | undefined;
   if (usesMacro(urlTemplate, 'signature')) {
     const canonical = urlTemplate.render({ ...values, signature: '' }, 'url');
-    signature = signUrl(canonical, publisher.signing_secret);
+    const signature = signUrl(canonical, publisher.signing_secret);
     url = urlTemplate.render({ ...values, signature }, 'url');
   } else {
     url = urlTemplate.render(values, 'url');
   }
-  const redactedUrl =
-    signature !== undefined || usesMacro(urlTemplate, 'security_token')
-      ? urlTemplate.render({ ...values, security_token: REDACTED, signature: REDACTED }, 'url')
-      : url;
+  let redactedValues: MacroValues | undefined;
+  // Only a template holding a secret macro is rendered a second time, for the record.
+  const renderForRecord = (template: CompiledTemplate, sent: string, encoding: MacroEncoding) => {
+    if (!usesSecretMacro(template)) return sent;
+    redactedValues ??= { ...values, security_token: REDACTED, signature: REDACTED };
+    return template.render(redactedValues, encoding);
+  };
+  const secretParts = secretPartsOf(secretParamsOf(postback), secretPathSegmentsOf(postback));
 
   const headers: Record<string, string> = {};
+  const recordedHeaders: Record<string, string> = {};
   const templates: CompiledTemplate[] = [urlTemplate];
   for (const [name, template] of Object.entries(headersOf(postback))) {
     const compiled = compileTemplate(template);
     templates.push(compiled);
     // Header values cannot carry line breaks; a value with one would split the request.
     headers[name] = compiled.render(values, 'raw').replace(/[\r\n]+/g, ' ');
+    recordedHeaders[name] = renderForRecord(compiled, headers[name], 'raw').replace(/[\r\n]+/g, ' ');
   }
   if (!hasHeader(headers, 'user-agent')) headers['user-agent'] = userAgent;
 
   const request: OutboundRequest = { url, method: postback.method, headers, timeoutMs: postback.timeout_ms };
+  let recordedBody: string | null = null;
   if (postback.method === 'POST') {
     const format = postback.body_format === 'json' ? 'json' : 'form';
     const bodyTemplate = compileTemplate(postback.body_template ?? '');
     templates.push(bodyTemplate);
     const body = bodyTemplate.render(values, format);
+    const bodyForRecord = renderForRecord(bodyTemplate, body, format);
+    recordedBody =
+      format === 'json'
+        ? redactJsonBody(bodyForRecord, secretParts.params)
+        : redactUrlEncoded(bodyForRecord, secretParts.params);
     if (!hasHeader(headers, 'content-type')) headers['content-type'] = CONTENT_TYPES[format];
     Object.assign(
       headers,
@@ -135,6 +169,12 @@ export function renderRequest(input: RenderInput, now: number, userAgent: string
     );
     request.body = body;
   }
+  const recorded: RecordedRequest = {
+    url: redactUrl(renderForRecord(urlTemplate, url, 'url'), secretParts),
+    method: postback.method,
+    headers: redactHeaders({ ...headers, ...recordedHeaders }),
+    body: recordedBody,
+  };
   const warnings = emptyMacros(templates, values).map((macro) => `${macro} rendered empty`);
-  return { request, redactedUrl, warnings };
+  return { request, recorded, warnings };
 }

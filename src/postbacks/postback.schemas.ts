@@ -18,6 +18,18 @@ const Headers = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.
   description: 'extra request headers; values may hold macros (rendered raw)',
 });
 
+const SecretParams = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+  maxItems: 20,
+  uniqueItems: true,
+  description:
+    'query parameters, form fields and JSON keys whose values are secret: stored and shown as REDACTED (token, secret, api_key, key, password, signature… always are)',
+});
+const SecretPathSegments = Type.Array(Type.Integer({ minimum: 1, maximum: 32 }), {
+  maxItems: 32,
+  uniqueItems: true,
+  description: 'URL path segments whose text is secret, by position (1 = the first after the host)',
+});
+
 const editable = {
   scope: StringEnum(SCOPES, { description: 'global: every offer; offer: offerId; goal: offerId + goal' }),
   offerId: Nullable(Type.Integer({ minimum: 1 })),
@@ -33,6 +45,8 @@ const editable = {
   bodyFormat: Nullable(StringEnum(BODY_FORMATS, { description: 'POST only' })),
   bodyTemplate: Nullable(Type.String({ maxLength: 20_000, description: 'POST only; macros allowed' })),
   headers: Headers,
+  secretParams: SecretParams,
+  secretPathSegments: SecretPathSegments,
   statuses: Statuses,
   enabled: Type.Boolean(),
   fireWithSpecific: Type.Boolean({
@@ -57,6 +71,8 @@ export const CreatePostbackBody = Type.Object({
   bodyFormat: Type.Optional(editable.bodyFormat),
   bodyTemplate: Type.Optional(editable.bodyTemplate),
   headers: Type.Optional(editable.headers),
+  secretParams: Type.Optional(editable.secretParams),
+  secretPathSegments: Type.Optional(editable.secretPathSegments),
   statuses: Type.Optional(editable.statuses),
   enabled: Type.Optional(editable.enabled),
   fireWithSpecific: Type.Optional(editable.fireWithSpecific),

@@ -14,7 +14,7 @@ import {
 } from './postback.repository.ts';
 import { type CreatePostbackBody, MAX_TIMEOUT_MS, type UpdatePostbackBody } from './postback.schemas.ts';
 import type { PostbackRow } from './postback.table.ts';
-import { ALL_STATUSES, headersOf } from './postback.view.ts';
+import { ALL_STATUSES, headersOf, secretParamsOf, secretPathSegmentsOf } from './postback.view.ts';
 import { type PostbackDraft, validatePostbackDraft } from './postback-validation.ts';
 
 export interface SavedPostback {
@@ -68,6 +68,8 @@ function draftOf(row: PostbackRow): PostbackDraft {
     bodyFormat: row.body_format === 'none' ? null : row.body_format,
     bodyTemplate: row.body_template,
     headers: headersOf(row),
+    secretParams: secretParamsOf(row),
+    secretPathSegments: secretPathSegmentsOf(row),
     fireWithSpecific: row.fire_with_specific === 1,
   };
 }
@@ -83,6 +85,8 @@ function draftColumns(draft: PostbackDraft) {
     body_format: draft.bodyFormat ?? ('none' as const),
     body_template: draft.bodyTemplate,
     headers: JSON.stringify(draft.headers),
+    secret_params: JSON.stringify(draft.secretParams),
+    secret_path_segments: JSON.stringify(draft.secretPathSegments),
     fire_with_specific: draft.fireWithSpecific ? 1 : 0,
   };
 }
@@ -102,6 +106,8 @@ export async function createPostback(
     bodyFormat: input.bodyFormat ?? null,
     bodyTemplate: input.bodyTemplate ?? null,
     headers: input.headers ?? {},
+    secretParams: input.secretParams ?? [],
+    secretPathSegments: input.secretPathSegments ?? [],
     fireWithSpecific: input.fireWithSpecific ?? false,
   };
   const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
@@ -147,6 +153,8 @@ export async function updatePostback(
     ...(patch.bodyFormat !== undefined && { bodyFormat: patch.bodyFormat }),
     ...(patch.bodyTemplate !== undefined && { bodyTemplate: patch.bodyTemplate }),
     ...(patch.headers !== undefined && { headers: patch.headers }),
+    ...(patch.secretParams !== undefined && { secretParams: patch.secretParams }),
+    ...(patch.secretPathSegments !== undefined && { secretPathSegments: patch.secretPathSegments }),
     ...(patch.fireWithSpecific !== undefined && { fireWithSpecific: patch.fireWithSpecific }),
   };
   if (patch.scope === 'global')

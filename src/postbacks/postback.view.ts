@@ -21,6 +21,16 @@ export function headersOf(row: Pick<PostbackRow, 'headers'>): Record<string, str
   return out;
 }
 
+export function secretParamsOf(row: Pick<PostbackRow, 'secret_params'>): string[] {
+  const parsed = parseJson<unknown>(row.secret_params, []);
+  return Array.isArray(parsed) ? parsed.filter((name): name is string => typeof name === 'string') : [];
+}
+
+export function secretPathSegmentsOf(row: Pick<PostbackRow, 'secret_path_segments'>): number[] {
+  const parsed = parseJson<unknown>(row.secret_path_segments, []);
+  return Array.isArray(parsed) ? parsed.filter((n): n is number => Number.isInteger(n)) : [];
+}
+
 export function toPostbackView(row: PostbackRow): Postback {
   return {
     id: row.id,
@@ -33,6 +43,8 @@ export function toPostbackView(row: PostbackRow): Postback {
     bodyFormat: row.body_format === 'none' ? null : row.body_format,
     bodyTemplate: row.body_template,
     headers: headersOf(row),
+    secretParams: secretParamsOf(row),
+    secretPathSegments: secretPathSegmentsOf(row),
     statuses: parseJson<Postback['statuses']>(row.statuses, []),
     enabled: row.enabled === 1,
     fireWithSpecific: row.fire_with_specific === 1,

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
 import { insertAttempts } from '../deliveries/delivery.repository.ts';
 import type { AttemptErrorClass } from '../deliveries/delivery.table.ts';
+import { buildAttemptRow } from '../deliveries/delivery-outcomes.ts';
 import { createSender } from '../deliveries/transport/http-sender.ts';
 import { explainAttempt } from '../deliveries/transport/receiver-answers.ts';
 import type { AppContext } from '../http/context.ts';
@@ -57,23 +58,7 @@ export async function fireTestPostback(
   });
   const result = await sender.send(built.request).finally(() => sender.close());
   await insertAttempts(ctx.store.db, [
-    {
-      delivery_id: null,
-      postback_id: postback.id,
-      attempt_no: 1,
-      trigger: 'test',
-      url: built.redactedUrl,
-      method: built.request.method,
-      request_headers: JSON.stringify(built.request.headers),
-      request_body: built.request.body ?? null,
-      status_code: result.statusCode,
-      response_excerpt: result.responseExcerpt,
-      response_truncated: result.responseTruncated ? 1 : 0,
-      duration_ms: result.durationMs,
-      error_class: result.errorClass,
-      error_message: result.errorMessage,
-      created_at: now,
-    },
+    buildAttemptRow({ id: null, postback_id: postback.id }, 'test', 1, built.recorded, result, now),
   ]);
   const warnings = [...built.warnings];
   if (/^http:\/\//i.test(built.request.url)) {
@@ -82,12 +67,7 @@ export async function fireTestPostback(
     );
   }
   return {
-    request: {
-      method: built.request.method,
-      url: built.request.url,
-      headers: built.request.headers,
-      body: built.request.body ?? null,
-    },
+    request: built.recorded,
     response: {
       statusCode: result.statusCode,
       bodyExcerpt: result.responseExcerpt,
