@@ -203,4 +203,23 @@ describeEachStore('delivery API', (current) => {
       status: 'approved',
     });
   });
+  it('shows a postback whose endpoint answered 410 as held and not enabled, and PATCH enabled brings it back', async () => {
+    receiver.answer = () => ({ status: 410 });
+    const seeded = await seedDeliveries(db(), receiver.url, 1);
+    await runWorkerOnce(seeded.deliveryIds);
+    const gone = await admin('GET', `/postbacks/${seeded.postbackId}`);
+    expect(gone.body).toMatchObject({
+      enabled: false,
+      state: 'held',
+      disabledReason: 'receiver answered 410 Gone',
+    });
+    expect(gone.body.disabledAt).toEqual(expect.any(Number));
+
+    const off = await admin('PATCH', `/postbacks/${seeded.postbackId}`, { enabled: false });
+    expect(off.body).toMatchObject({ enabled: false, state: 'off', disabledReason: null, disabledAt: null });
+    const on = await admin('PATCH', `/postbacks/${seeded.postbackId}`, { enabled: true });
+    expect(on.body).toMatchObject({ enabled: true, state: 'active', disabledReason: null, failureStreak: 0 });
+    // Held deliveries stay held until released, as with POST …/enable.
+    expect((await deliveryRows(db(), seeded.deliveryIds)).map((r) => r.status)).toEqual(['held']);
+  });
 });

@@ -239,7 +239,7 @@ describeEachStore('postbacks API', (current) => {
     const id = created.body.id;
     const disabled = await admin('POST', `/postbacks/${id}/disable`);
     expect(disabled.status).toBe(200);
-    expect(disabled.body).toMatchObject({ state: 'disabled', enabled: true });
+    expect(disabled.body).toMatchObject({ state: 'held', enabled: false });
     expect(disabled.body.disabledReason).toBeTruthy();
 
     const ids = {

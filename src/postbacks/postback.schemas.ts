@@ -48,7 +48,10 @@ const editable = {
   secretParams: SecretParams,
   secretPathSegments: SecretPathSegments,
   statuses: Statuses,
-  enabled: Type.Boolean(),
+  enabled: Type.Boolean({
+    description:
+      'true: it owes a delivery for every matching conversion and sends it (setting it also re-enables a disabled endpoint); false: it owes nothing. Read back, true exactly when state is active',
+  }),
   fireWithSpecific: Type.Boolean({
     description:
       'global/offer scope: also fire when a more specific postback fires (default: most specific wins)',
@@ -88,10 +91,11 @@ export const Postback = Type.Object({
   id: Type.Integer(),
   publisherId: Type.Integer(),
   ...editable,
-  state: StringEnum(['active', 'disabled'] as const, {
-    description: 'endpoint health; disabled holds deliveries',
+  state: StringEnum(['active', 'held', 'off'] as const, {
+    description:
+      'active: fires and sends; held: fires but its endpoint is disabled (410, long failure streak or POST …/disable), deliveries held; off: switched off, owes nothing',
   }),
-  disabledReason: Nullable(Type.String()),
+  disabledReason: Nullable(Type.String({ description: 'why it is held; null unless state is held' })),
   disabledAt: Nullable(Millis),
   failureStreak: Type.Integer(),
   lastSuccessAt: Nullable(Millis),

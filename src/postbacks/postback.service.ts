@@ -161,13 +161,18 @@ export async function updatePostback(
     Object.assign(draft, { offerId: patch.offerId ?? null, goal: patch.goal ?? null });
   if (patch.scope === 'offer') draft.goal = patch.goal ?? null;
   const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
-  const row = await updatePostbackRow(ctx.store.db, id, {
-    ...draftColumns(draft),
-    ...(patch.statuses !== undefined && { statuses: JSON.stringify(patch.statuses) }),
-    ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
-    ...(patch.timeoutMs !== undefined && { timeout_ms: patch.timeoutMs }),
-    ...(patch.retry4xx !== undefined && { retry_4xx: patch.retry4xx ? 1 : 0 }),
-    updated_at: ctx.clock.now(),
+  const now = ctx.clock.now();
+  const row = await ctx.store.db.transaction().execute(async (trx) => {
+    // Switching it on means sending again: a disabled endpoint comes back (held deliveries stay held).
+    if (patch.enabled === true && current.state === 'disabled') await setEndpointEnabled(trx, id, true, now);
+    return updatePostbackRow(trx, id, {
+      ...draftColumns(draft),
+      ...(patch.statuses !== undefined && { statuses: JSON.stringify(patch.statuses) }),
+      ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
+      ...(patch.timeoutMs !== undefined && { timeout_ms: patch.timeoutMs }),
+      ...(patch.retry4xx !== undefined && { retry_4xx: patch.retry4xx ? 1 : 0 }),
+      updated_at: now,
+    });
   });
   if (!row) throw notFound('postback');
   ctx.events.emit('catalog.changed');
