@@ -4,11 +4,11 @@ import type { MigrationContext } from '../migrate.ts';
 import { initialSchema } from './0001_initial_schema.ts';
 import { clicksInIdOrder } from './0002_clicks_in_id_order.ts';
 import { activityInIdOrder } from './0003_activity_in_id_order.ts';
-import { postbackSecretParts } from './0007_postback_secret_parts.ts';
+import { secretPartsAndEventActor } from './0007_secret_parts_and_event_actor.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
   '0002_clicks_in_id_order': clicksInIdOrder,
   '0003_activity_in_id_order': activityInIdOrder,
-  '0007_postback_secret_parts': postbackSecretParts,
+  '0007_secret_parts_and_event_actor': secretPartsAndEventActor,
 };
