@@ -80,7 +80,8 @@ export async function runDeliveryAttempt(
         reason: `request could not be built: ${(error as Error).message}`,
       };
     }
-    const result = await deps.sender.send(built.request);
+    const sent = await deps.sender.send(built.request);
+    const result = { ...sent, responseExcerpt: built.maskEcho(sent.responseExcerpt) };
     const finishedAt = deps.clock.now();
     const ok = result.errorClass === null && result.statusCode >= 200 && result.statusCode < 300;
     if (scheduled) deps.breaker.record(key, ok, finishedAt);

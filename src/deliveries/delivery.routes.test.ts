@@ -151,7 +151,11 @@ describeEachStore('delivery API', (current) => {
     expect((await advertiser('GET', '/deliveries')).status).toBe(403);
   });
   it('sends every secret but stores and shows none: macros, marked parameters and path segments, headers', async () => {
-    receiver.answer = () => ({ status: 200 });
+    // A receiver that echoes what it got: its answer must not put the secrets back in the record.
+    receiver.answer = (hit) => ({
+      status: 200,
+      body: `got ${hit.url} ${JSON.stringify(hit.headers)} ${hit.body}`,
+    });
     const seeded = await seedDeliveries(db(), receiver.url, 1, {
       postback: {
         url: `${receiver.url}/pb/path-secret/{security_token}?pid={postback_id}&tok={security_token}&secret=static-secret&partner_key=pk-secret&sig={signature}&status={status}`,
@@ -197,6 +201,7 @@ describeEachStore('delivery API', (current) => {
       `${receiver.url}/pb/REDACTED/REDACTED?pid=${id}&tok=REDACTED&secret=REDACTED&partner_key=REDACTED&sig=REDACTED&status=approved`,
     );
     expect(attempt.requestHeaders).toMatchObject({ 'x-api-key': 'REDACTED', 'x-partner': 'Bearer REDACTED' });
+    expect(attempt.responseExcerpt).toContain('/pb/REDACTED/REDACTED?');
     expect(JSON.parse(attempt.requestBody)).toEqual({
       tok: 'REDACTED',
       auth: { partner_key: 'REDACTED' },

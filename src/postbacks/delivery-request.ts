@@ -11,6 +11,7 @@ import { formatAmount } from './amount-format.ts';
 import type { DeliveryContext } from './delivery-context.repository.ts';
 import { headersOf, secretParamsOf, secretPathSegmentsOf } from './postback.view.ts';
 import {
+  maskValues,
   REDACTED,
   redactHeaders,
   redactJsonBody,
@@ -33,6 +34,8 @@ export interface BuiltRequest {
   request: OutboundRequest;
   /** The same request with the secret macros, marked parts and credential headers masked. */
   recorded: RecordedRequest;
+  /** A receiver's answer with any echo of the secret macros' values masked, for the record. */
+  maskEcho: (text: string) => string;
   /** Macros that rendered empty (a missing sub id, an unknown click…): worth showing, not fatal. */
   warnings: string[];
 }
@@ -117,9 +120,12 @@ export function renderRequest(input: RenderInput, now: number, userAgent: string
   const { postback, publisher, values } = input;
   const urlTemplate = compileTemplate(postback.url);
   let url: string;
+  const secretValues: string[] = [];
+  if (typeof values.security_token === 'string') secretValues.push(values.security_token);
   if (usesMacro(urlTemplate, 'signature')) {
     const canonical = urlTemplate.render({ ...values, signature: '' }, 'url');
     const signature = signUrl(canonical, publisher.signing_secret);
+    secretValues.push(signature);
     url = urlTemplate.render({ ...values, signature }, 'url');
   } else {
     url = urlTemplate.render(values, 'url');
@@ -155,8 +161,8 @@ export function renderRequest(input: RenderInput, now: number, userAgent: string
     const bodyForRecord = renderForRecord(bodyTemplate, body, format);
     recordedBody =
       format === 'json'
-        ? redactJsonBody(bodyForRecord, secretParts.params)
-        : redactUrlEncoded(bodyForRecord, secretParts.params);
+        ? redactJsonBody(bodyForRecord, secretParts.params, secretValues)
+        : redactUrlEncoded(bodyForRecord, secretParts.params, secretValues);
     if (!hasHeader(headers, 'content-type')) headers['content-type'] = CONTENT_TYPES[format];
     Object.assign(
       headers,
@@ -170,11 +176,11 @@ export function renderRequest(input: RenderInput, now: number, userAgent: string
     request.body = body;
   }
   const recorded: RecordedRequest = {
-    url: redactUrl(renderForRecord(urlTemplate, url, 'url'), secretParts),
+    url: redactUrl(renderForRecord(urlTemplate, url, 'url'), secretParts, secretValues),
     method: postback.method,
-    headers: redactHeaders({ ...headers, ...recordedHeaders }),
+    headers: redactHeaders({ ...headers, ...recordedHeaders }, secretValues),
     body: recordedBody,
   };
   const warnings = emptyMacros(templates, values).map((macro) => `${macro} rendered empty`);
-  return { request, recorded, warnings };
+  return { request, recorded, maskEcho: (text) => maskValues(text, secretValues), warnings };
 }

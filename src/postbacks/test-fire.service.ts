@@ -56,7 +56,8 @@ export async function fireTestPostback(
     allowedTargets: ctx.config.allowedTargets,
     userAgent: TRACKWIRE_USER_AGENT,
   });
-  const result = await sender.send(built.request).finally(() => sender.close());
+  const sent = await sender.send(built.request).finally(() => sender.close());
+  const result = { ...sent, responseExcerpt: built.maskEcho(sent.responseExcerpt) };
   await insertAttempts(ctx.store.db, [
     buildAttemptRow({ id: null, postback_id: postback.id }, 'test', 1, built.recorded, result, now),
   ]);
