@@ -17,6 +17,7 @@ import {
   redactJsonBody,
   redactUrl,
   redactUrlEncoded,
+  type SecretParts,
   secretPartsOf,
 } from './redact-request.ts';
 
@@ -79,6 +80,20 @@ export function deliveryMacroValues(context: DeliveryContext): MacroValues {
   return values;
 }
 
+const secretPartsByMarks = new Map<string, SecretParts>();
+
+/** A postback's secret parts, parsed once per distinct marking rather than once per delivery. */
+function secretPartsFor(postback: DeliveryContext['postback']): SecretParts {
+  const marks = `${postback.secret_params}\n${postback.secret_path_segments}`;
+  let parts = secretPartsByMarks.get(marks);
+  if (parts === undefined) {
+    parts = secretPartsOf(secretParamsOf(postback), secretPathSegmentsOf(postback));
+    if (secretPartsByMarks.size > 1_000) secretPartsByMarks.clear();
+    secretPartsByMarks.set(marks, parts);
+  }
+  return parts;
+}
+
 const hasHeader = (headers: Record<string, string>, lower: string) =>
   Object.keys(headers).some((name) => name.toLowerCase() === lower);
 
@@ -137,7 +152,7 @@ export function renderRequest(input: RenderInput, now: number, userAgent: string
     redactedValues ??= { ...values, security_token: REDACTED, signature: REDACTED };
     return template.render(redactedValues, encoding);
   };
-  const secretParts = secretPartsOf(secretParamsOf(postback), secretPathSegmentsOf(postback));
+  const secretParts = secretPartsFor(postback);
 
   const headers: Record<string, string> = {};
   const recordedHeaders: Record<string, string> = {};
