@@ -35,13 +35,11 @@ export interface BuiltRequest {
   request: OutboundRequest;
   /** The same request with the secret macros, marked parts and credential headers masked. */
   recorded: RecordedRequest;
-  /** A receiver's answer with any echo of the secret macros' values masked, for the record. */
+  /** A receiver's answer with any echo of a value the record masks masked too, for the record. */
   maskEcho: (text: string) => string;
   /** Macros that rendered empty (a missing sub id, an unknown click…): worth showing, not fatal. */
   warnings: string[];
 }
-
-export { REDACTED };
 
 // Macros whose values are secrets: rendered as REDACTED in what is recorded.
 const SECRET_MACROS = ['security_token', 'signature'] as const;
