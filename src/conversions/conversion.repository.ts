@@ -231,6 +231,7 @@ const EVENT_COLUMNS = [
   'source',
   'reason',
   'postback_log_id',
+  'actor',
   'created_at',
 ] as const satisfies readonly (keyof NewConversionEventRow)[];
 const insertEventRow = preparedInsertReturningId('conversion_events', EVENT_COLUMNS);

@@ -70,9 +70,12 @@ export interface ConversionEventTable {
   to_status: Status;
   status_raw: string | null;
   payout: number;
-  source: 'postback' | 'manual';
+  /** override: an admin moved it where the lifecycle does not allow (reversed → approved…). */
+  source: 'postback' | 'manual' | 'override';
   reason: string | null;
   postback_log_id: number | null;
+  /** Who made a manual change: `key:<id>`, or `env` for TRACKWIRE_ADMIN_KEY; null for postbacks. */
+  actor: string | null;
   created_at: number;
 }
 export type ConversionEventRow = Selectable<ConversionEventTable>;

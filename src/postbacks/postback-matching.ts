@@ -63,48 +63,78 @@ export function firesForStatus(postback: Pick<PostbackRow, 'statuses'>, status: 
   return postbackStatuses(postback).has(status);
 }
 
-/** The most specific level that has an enabled postback firing for this event (0 when none). */
-function topFiringRank(postbacks: readonly MatchedPostback[], target: Target, status: Status): number {
+/** Why a postback does or does not owe a delivery for one event. */
+export type FiringVerdict<P extends MatchedPostback> =
+  | { fires: true }
+  | { fires: false; reason: 'out_of_scope' | 'switched_off' | 'status_filter' }
+  /** `winner`: the most specific postback that fires for the event, the one that wins. */
+  | { fires: false; reason: 'overridden'; winner: P };
+
+/** Whether the postback itself is on, concerns the conversion and fires for the status. */
+function firesOnItsOwn(postback: MatchedPostback, target: Target, status: Status): boolean {
+  return (
+    postback.enabled === 1 &&
+    firesForStatus(postback, status) &&
+    scopeLevelFor(postback, target) !== undefined
+  );
+}
+
+/** The most specific postback that fires for this event on its own (the first of a level on ties). */
+function findWinner<P extends MatchedPostback>(
+  postbacks: readonly P[],
+  target: Target,
+  status: Status,
+): P | undefined {
+  let winner: P | undefined;
   let top = 0;
   for (const postback of postbacks) {
-    if (postback.enabled !== 1 || !firesForStatus(postback, status)) continue;
-    const level = scopeLevelFor(postback, target);
-    if (level !== undefined) top = Math.max(top, LEVEL_RANK[level]);
+    if (!firesOnItsOwn(postback, target, status)) continue;
+    const rank = LEVEL_RANK[scopeLevelFor(postback, target) as ScopeLevel];
+    if (rank > top) {
+      top = rank;
+      winner = postback;
+    }
   }
-  return top;
+  return winner;
+}
+
+function judgeAgainst<P extends MatchedPostback>(
+  postback: MatchedPostback,
+  winner: P | undefined,
+  target: Target,
+  status: Status,
+): FiringVerdict<P> {
+  const level = scopeLevelFor(postback, target);
+  if (level === undefined) return { fires: false, reason: 'out_of_scope' };
+  if (postback.enabled !== 1) return { fires: false, reason: 'switched_off' };
+  if (!firesForStatus(postback, status)) return { fires: false, reason: 'status_filter' };
+  if (postback.fire_with_specific === 1 || winner === undefined) return { fires: true };
+  const winnerLevel = scopeLevelFor(winner, target) as ScopeLevel;
+  return LEVEL_RANK[winnerLevel] > LEVEL_RANK[level]
+    ? { fires: false, reason: 'overridden', winner }
+    : { fires: true };
 }
 
 /**
- * The postback that overrides `postback` for this event, if one does: a more specific, enabled
- * postback that fires for the status, when `postback` has no fireWithSpecific.
+ * Would `postback` owe a delivery for an event moving this conversion to `status`, given all the
+ * publisher's postbacks for the offer? The one rule behind both the outbox write and diagnose.
  */
-export function findOverridingPostback<P extends MatchedPostback>(
+export function judgeFiring<P extends MatchedPostback>(
   postback: MatchedPostback,
   all: readonly P[],
   target: Target,
   status: Status,
-): P | undefined {
-  const level = scopeLevelFor(postback, target);
-  if (level === undefined || postback.fire_with_specific === 1) return undefined;
-  return all.find((other) => {
-    if (other.id === postback.id || other.enabled !== 1 || !firesForStatus(other, status)) return false;
-    const otherLevel = scopeLevelFor(other, target);
-    return otherLevel !== undefined && LEVEL_RANK[otherLevel] > LEVEL_RANK[level];
-  });
+): FiringVerdict<P> {
+  return judgeAgainst(postback, findWinner(all, target, status), target, status);
 }
 
-/** The enabled postbacks that fire for `status` on this conversion, after precedence. */
+/** The postbacks that owe a delivery for `status` on this conversion, after precedence. */
 export function selectFiringPostbacks<P extends MatchedPostback>(
   postbacks: readonly P[],
   target: Target,
   status: Status,
 ): P[] {
-  const top = topFiringRank(postbacks, target, status);
-  if (top === 0) return [];
-  return postbacks.filter((postback) => {
-    if (postback.enabled !== 1 || !firesForStatus(postback, status)) return false;
-    const level = scopeLevelFor(postback, target);
-    if (level === undefined) return false;
-    return LEVEL_RANK[level] === top || postback.fire_with_specific === 1;
-  });
+  const winner = findWinner(postbacks, target, status);
+  if (winner === undefined) return [];
+  return postbacks.filter((postback) => judgeAgainst(postback, winner, target, status).fires);
 }

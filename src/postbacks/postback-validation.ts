@@ -26,6 +26,8 @@ export interface PostbackDraft {
   bodyFormat: 'form' | 'json' | null;
   bodyTemplate: string | null;
   headers: Record<string, string>;
+  secretParams: string[];
+  secretPathSegments: number[];
   fireWithSpecific: boolean;
 }
 
@@ -68,6 +70,26 @@ function checkShape(draft: PostbackDraft): void {
     if (!HEADER_NAME.test(name)) throw invalid(`headers: "${name}" is not a valid header name`);
     if (RESERVED_HEADERS.has(name.toLowerCase()))
       throw invalid(`headers: ${name} is set by Trackwire itself`);
+  }
+}
+
+const PARAM_NAME = /^[A-Za-z0-9_.\-[\]]+$/;
+
+/** Marked secrets must name something the request can hold: a plain name, an existing path segment. */
+function checkSecretParts(draft: PostbackDraft): void {
+  for (const name of draft.secretParams) {
+    if (!PARAM_NAME.test(name)) {
+      throw invalid(`secretParams: "${name}" is not a parameter name (letters, digits, _ . - [ ])`);
+    }
+  }
+  const path = renderTemplate(draft.url, sampleMacroValues(), 'url')
+    .replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '')
+    .split(/[?#]/)[0];
+  const segments = path.split('/').length - 1;
+  for (const n of draft.secretPathSegments) {
+    if (n > segments) {
+      throw invalid(`secretPathSegments: the URL path has ${segments} segment(s); there is no segment ${n}`);
+    }
   }
 }
 
@@ -136,6 +158,7 @@ export async function validatePostbackDraft(
     );
   }
   checkShape(draft);
+  checkSecretParts(draft);
   checkMacros(draft);
   await checkCatalog(db, draft);
   await checkTarget(draft, policy, warnings);

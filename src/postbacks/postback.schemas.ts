@@ -18,6 +18,18 @@ const Headers = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.
   description: 'extra request headers; values may hold macros (rendered raw)',
 });
 
+const SecretParams = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+  maxItems: 20,
+  uniqueItems: true,
+  description:
+    'query parameters, form fields and JSON keys whose values are secret: stored and shown as REDACTED (token, secret, api_key, key, password, signature… always are)',
+});
+const SecretPathSegments = Type.Array(Type.Integer({ minimum: 1, maximum: 32 }), {
+  maxItems: 32,
+  uniqueItems: true,
+  description: 'URL path segments whose text is secret, by position (1 = the first after the host)',
+});
+
 const editable = {
   scope: StringEnum(SCOPES, { description: 'global: every offer; offer: offerId; goal: offerId + goal' }),
   offerId: Nullable(Type.Integer({ minimum: 1 })),
@@ -33,8 +45,13 @@ const editable = {
   bodyFormat: Nullable(StringEnum(BODY_FORMATS, { description: 'POST only' })),
   bodyTemplate: Nullable(Type.String({ maxLength: 20_000, description: 'POST only; macros allowed' })),
   headers: Headers,
+  secretParams: SecretParams,
+  secretPathSegments: SecretPathSegments,
   statuses: Statuses,
-  enabled: Type.Boolean(),
+  enabled: Type.Boolean({
+    description:
+      'true: it owes a delivery for every matching conversion and sends it (setting it also re-enables a disabled endpoint); false: it owes nothing. Read back, true exactly when state is active',
+  }),
   fireWithSpecific: Type.Boolean({
     description:
       'global/offer scope: also fire when a more specific postback fires (default: most specific wins)',
@@ -57,6 +74,8 @@ export const CreatePostbackBody = Type.Object({
   bodyFormat: Type.Optional(editable.bodyFormat),
   bodyTemplate: Type.Optional(editable.bodyTemplate),
   headers: Type.Optional(editable.headers),
+  secretParams: Type.Optional(editable.secretParams),
+  secretPathSegments: Type.Optional(editable.secretPathSegments),
   statuses: Type.Optional(editable.statuses),
   enabled: Type.Optional(editable.enabled),
   fireWithSpecific: Type.Optional(editable.fireWithSpecific),
@@ -72,10 +91,11 @@ export const Postback = Type.Object({
   id: Type.Integer(),
   publisherId: Type.Integer(),
   ...editable,
-  state: StringEnum(['active', 'disabled'] as const, {
-    description: 'endpoint health; disabled holds deliveries',
+  state: StringEnum(['active', 'held', 'off'] as const, {
+    description:
+      'active: fires and sends; held: fires but its endpoint is disabled (410, long failure streak or POST …/disable), deliveries held; off: switched off, owes nothing',
   }),
-  disabledReason: Nullable(Type.String()),
+  disabledReason: Nullable(Type.String({ description: 'why it is held; null unless state is held' })),
   disabledAt: Nullable(Millis),
   failureStreak: Type.Integer(),
   lastSuccessAt: Nullable(Millis),

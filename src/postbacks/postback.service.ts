@@ -14,7 +14,7 @@ import {
 } from './postback.repository.ts';
 import { type CreatePostbackBody, MAX_TIMEOUT_MS, type UpdatePostbackBody } from './postback.schemas.ts';
 import type { PostbackRow } from './postback.table.ts';
-import { ALL_STATUSES, headersOf } from './postback.view.ts';
+import { ALL_STATUSES, headersOf, secretParamsOf, secretPathSegmentsOf } from './postback.view.ts';
 import { type PostbackDraft, validatePostbackDraft } from './postback-validation.ts';
 
 export {
@@ -75,6 +75,8 @@ function draftOf(row: PostbackRow): PostbackDraft {
     bodyFormat: row.body_format === 'none' ? null : row.body_format,
     bodyTemplate: row.body_template,
     headers: headersOf(row),
+    secretParams: secretParamsOf(row),
+    secretPathSegments: secretPathSegmentsOf(row),
     fireWithSpecific: row.fire_with_specific === 1,
   };
 }
@@ -90,6 +92,8 @@ function draftColumns(draft: PostbackDraft) {
     body_format: draft.bodyFormat ?? ('none' as const),
     body_template: draft.bodyTemplate,
     headers: JSON.stringify(draft.headers),
+    secret_params: JSON.stringify(draft.secretParams),
+    secret_path_segments: JSON.stringify(draft.secretPathSegments),
     fire_with_specific: draft.fireWithSpecific ? 1 : 0,
   };
 }
@@ -117,6 +121,8 @@ export async function createPostback(
     bodyFormat: input.bodyFormat ?? null,
     bodyTemplate: input.bodyTemplate ?? null,
     headers: input.headers ?? {},
+    secretParams: input.secretParams ?? [],
+    secretPathSegments: input.secretPathSegments ?? [],
     fireWithSpecific: input.fireWithSpecific ?? false,
   };
   const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
@@ -163,19 +169,26 @@ export async function updatePostback(
     ...(patch.bodyFormat !== undefined && { bodyFormat: patch.bodyFormat }),
     ...(patch.bodyTemplate !== undefined && { bodyTemplate: patch.bodyTemplate }),
     ...(patch.headers !== undefined && { headers: patch.headers }),
+    ...(patch.secretParams !== undefined && { secretParams: patch.secretParams }),
+    ...(patch.secretPathSegments !== undefined && { secretPathSegments: patch.secretPathSegments }),
     ...(patch.fireWithSpecific !== undefined && { fireWithSpecific: patch.fireWithSpecific }),
   };
   if (patch.scope === 'global')
     Object.assign(draft, { offerId: patch.offerId ?? null, goal: patch.goal ?? null });
   if (patch.scope === 'offer') draft.goal = patch.goal ?? null;
   const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
-  const row = await updatePostbackRow(ctx.store.db, id, {
-    ...draftColumns(draft),
-    ...(patch.statuses !== undefined && { statuses: JSON.stringify(patch.statuses) }),
-    ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
-    ...(patch.timeoutMs !== undefined && { timeout_ms: patch.timeoutMs }),
-    ...(patch.retry4xx !== undefined && { retry_4xx: patch.retry4xx ? 1 : 0 }),
-    updated_at: ctx.clock.now(),
+  const now = ctx.clock.now();
+  const row = await ctx.store.db.transaction().execute(async (trx) => {
+    // Switching it on means sending again: a disabled endpoint comes back (held deliveries stay held).
+    if (patch.enabled === true && current.state === 'disabled') await setEndpointEnabled(trx, id, true, now);
+    return updatePostbackRow(trx, id, {
+      ...draftColumns(draft),
+      ...(patch.statuses !== undefined && { statuses: JSON.stringify(patch.statuses) }),
+      ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
+      ...(patch.timeoutMs !== undefined && { timeout_ms: patch.timeoutMs }),
+      ...(patch.retry4xx !== undefined && { retry_4xx: patch.retry4xx ? 1 : 0 }),
+      updated_at: now,
+    });
   });
   if (!row) throw notFound('postback');
   ctx.events.emit('catalog.changed');

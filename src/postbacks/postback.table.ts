@@ -18,6 +18,10 @@ export interface PostbackTable {
   /** JSON array of the statuses that fire it. */
   statuses: string;
   enabled: number;
+  /** JSON array of query parameter, form field and JSON key names whose values are secret. */
+  secret_params: string;
+  /** JSON array of 1-based URL path segment positions whose text is secret. */
+  secret_path_segments: string;
   /** Global scope only: also fire for offers that have their own postback. */
   fire_with_specific: number;
   timeout_ms: number;

@@ -21,7 +21,29 @@ export function headersOf(row: Pick<PostbackRow, 'headers'>): Record<string, str
   return out;
 }
 
+export function secretParamsOf(row: Pick<PostbackRow, 'secret_params'>): string[] {
+  const parsed = parseJson<unknown>(row.secret_params, []);
+  return Array.isArray(parsed) ? parsed.filter((name): name is string => typeof name === 'string') : [];
+}
+
+export function secretPathSegmentsOf(row: Pick<PostbackRow, 'secret_path_segments'>): number[] {
+  const parsed = parseJson<unknown>(row.secret_path_segments, []);
+  return Array.isArray(parsed) ? parsed.filter((n): n is number => Number.isInteger(n)) : [];
+}
+
+export type PostbackState = 'active' | 'held' | 'off';
+
+/**
+ * The one state a postback is shown in, from its switch and its endpoint's health: `off` owes
+ * nothing, `held` owes deliveries but holds them (its endpoint is disabled), `active` sends.
+ */
+export function postbackStateOf(row: Pick<PostbackRow, 'enabled' | 'state'>): PostbackState {
+  if (row.enabled !== 1) return 'off';
+  return row.state === 'disabled' ? 'held' : 'active';
+}
+
 export function toPostbackView(row: PostbackRow): Postback {
+  const state = postbackStateOf(row);
   return {
     id: row.id,
     publisherId: row.publisher_id,
@@ -33,14 +55,16 @@ export function toPostbackView(row: PostbackRow): Postback {
     bodyFormat: row.body_format === 'none' ? null : row.body_format,
     bodyTemplate: row.body_template,
     headers: headersOf(row),
+    secretParams: secretParamsOf(row),
+    secretPathSegments: secretPathSegmentsOf(row),
     statuses: parseJson<Postback['statuses']>(row.statuses, []),
-    enabled: row.enabled === 1,
+    enabled: state === 'active',
     fireWithSpecific: row.fire_with_specific === 1,
     timeoutMs: row.timeout_ms,
     retry4xx: row.retry_4xx === 1,
-    state: row.state,
-    disabledReason: row.disabled_reason,
-    disabledAt: row.disabled_at,
+    state,
+    disabledReason: state === 'held' ? row.disabled_reason : null,
+    disabledAt: state === 'held' ? row.disabled_at : null,
     failureStreak: row.failure_streak,
     lastSuccessAt: row.last_success_at,
     lastFailureAt: row.last_failure_at,

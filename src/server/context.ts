@@ -3,12 +3,13 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { openStore, type Store } from '../db/store.ts';
+import { openStore, type Store, type StoreOptions } from '../db/store.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
 import type { AppContext } from './app-context.ts';
 
-export async function openMigratedStore(config: Config, log: Logger): Promise<Store> {
-  const store = openStore({
+/** The store the config names: every command opens it through here, so all share one store. */
+export function storeOptionsFor(config: Config, log: Logger): StoreOptions {
+  return {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     onConnectionError: (err) =>
@@ -18,7 +19,11 @@ export async function openMigratedStore(config: Config, log: Logger): Promise<St
       ),
     onCheckpointerError: (err) =>
       log.warn({ err }, 'SQLite checkpointer thread stopped; commits will checkpoint the WAL themselves'),
-  });
+  };
+}
+
+export async function openMigratedStore(config: Config, log: Logger): Promise<Store> {
+  const store = openStore(storeOptionsFor(config, log));
   const applied = await migrateToLatest(store.db, store.capabilities);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   return store;

@@ -37,8 +37,22 @@ export interface Child {
 }
 
 export function spawnTrackwire(command: 'serve' | 'worker', env: Record<string, string>): Child {
+  return spawnCommand([command], env);
+}
+
+/** Runs a one-shot command (`keys create …`, `migrate`) to its end; its exit code and output. */
+export async function runTrackwire(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawnCommand(args, env);
+  const code = await new Promise<number | null>((resolve) => child.process.once('close', resolve));
+  return { code, output: child.output.join('') };
+}
+
+function spawnCommand(args: string[], env: Record<string, string>): Child {
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['bin/run-ts.js', 'src/cli/main.ts', command], {
+  const child = spawn(process.execPath, ['bin/run-ts.js', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
     env: {
       ...inherited,

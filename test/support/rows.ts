@@ -107,6 +107,8 @@ export function postbackRow(
     body_format: 'none',
     body_template: null,
     headers: '{}',
+    secret_params: '[]',
+    secret_path_segments: '[]',
     statuses: JSON.stringify(STATUSES),
     enabled: 1,
     fire_with_specific: 0,

@@ -67,7 +67,7 @@ export interface PreparedConversion {
 
 export type CheckResult =
   | { ok: true; prepared: PreparedConversion }
-  | { ok: false; code: InboundCode; advertiserId: number | null };
+  | { ok: false; code: InboundCode; advertiserId: number | null; retryAfterSeconds?: number };
 
 const reject = (code: InboundCode, advertiserId: number | null = null): CheckResult => ({
   ok: false,
@@ -81,9 +81,15 @@ export async function checkInboundPostback(
   request: InboundRequest,
   now: number,
 ): Promise<CheckResult> {
-  if (!deps.limiter.take(request.source.ip ?? 'unknown', now)) return reject('rate_limited');
+  const sourceKey = request.source.ip ?? 'unknown';
+  if (!deps.limiter.take(sourceKey, now)) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(deps.limiter.waitMs(sourceKey, now) / 1000));
+    return { ok: false, code: 'rate_limited', advertiserId: null, retryAfterSeconds };
+  }
   const fields = extractInboundFields(request.params);
-  const advertiser = await deps.advertisers.resolve(request.pathToken ?? fields.token ?? '');
+  const token = request.pathToken ?? fields.token ?? '';
+  if (token.trim() === '') return reject('missing_token');
+  const advertiser = await deps.advertisers.resolve(token);
   if (!advertiser) return reject('bad_token');
   const advertiserId = advertiser.id;
   const { allowlist } = advertiser;

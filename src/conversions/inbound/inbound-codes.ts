@@ -10,6 +10,7 @@ export const INBOUND_CODES = {
   invalid_currency: { result: 'rejected', http: 400 },
   invalid_txn_id: { result: 'rejected', http: 400 },
   invalid_body: { result: 'rejected', http: 400 },
+  missing_token: { result: 'rejected', http: 403 },
   bad_token: { result: 'rejected', http: 403 },
   ip_not_allowed: { result: 'rejected', http: 403 },
   unknown_click: { result: 'rejected', http: 404 },
@@ -31,6 +32,8 @@ export interface InboundResult {
   code: InboundCode;
   conversionId?: string;
   status?: string;
+  /** rate_limited: seconds until the sender's window lets one through (the Retry-After header). */
+  retryAfterSeconds?: number;
 }
 
 export interface InboundAnswer {

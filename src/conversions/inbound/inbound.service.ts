@@ -48,9 +48,11 @@ export async function ingestPostback(
   const work: InboundWork = check.ok
     ? { request, now, prepared: check.prepared }
     : { request, now, rejected: check.code, advertiserId: check.advertiserId };
-  if (deps.recorder) return deps.recorder.submit(work);
-  const [result] = await recordInboundBatch(ctx, [work]);
-  return result;
+  const result = deps.recorder
+    ? await deps.recorder.submit(work)
+    : (await recordInboundBatch(ctx, [work]))[0];
+  if (check.ok || check.retryAfterSeconds === undefined) return result;
+  return { ...result, retryAfterSeconds: check.retryAfterSeconds };
 }
 
 /**

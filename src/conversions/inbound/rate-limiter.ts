@@ -3,12 +3,14 @@
 export interface RateLimiter {
   /** True when the request may proceed (and consumes one token). */
   take(key: string, now: number): boolean;
+  /** Milliseconds until `key` may send again (0 when it may now). */
+  waitMs(key: string, now: number): number;
 }
 
 const MAX_KEYS = 50_000;
 
 export function createRateLimiter(perMinute: number): RateLimiter {
-  if (perMinute <= 0) return { take: () => true };
+  if (perMinute <= 0) return { take: () => true, waitMs: () => 0 };
   const perMs = perMinute / 60_000;
   const buckets = new Map<string, { tokens: number; at: number }>();
 
@@ -34,6 +36,12 @@ export function createRateLimiter(perMinute: number): RateLimiter {
       if (bucket.tokens < 1) return false;
       bucket.tokens -= 1;
       return true;
+    },
+    waitMs(key, now) {
+      const bucket = buckets.get(key);
+      if (!bucket) return 0;
+      const tokens = bucket.tokens + Math.max(0, now - bucket.at) * perMs;
+      return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / perMs);
     },
   };
 }

@@ -17,6 +17,9 @@ export interface StatusChange {
   source: 'postback' | 'manual';
   reason: string | null;
   postbackLogId: number | null;
+  /** Manual changes: who asked, and whether they override the lifecycle. */
+  actor?: string;
+  override?: boolean;
   /** New amounts sent with the change (a later postback may correct the payout). */
   amounts?: { payout: number; revenue: number; review: string | null };
 }
@@ -31,7 +34,8 @@ export async function applyStatusChange(
   change: StatusChange,
   now: number,
 ): Promise<StatusChangeOutcome> {
-  if (!canTransition(conversion.status, change.to)) return { ok: false, code: 'illegal_transition' };
+  const legal = canTransition(conversion.status, change.to);
+  if (!legal && !change.override) return { ok: false, code: 'illegal_transition' };
   const amounts = change.amounts;
   const updated = await updateConversionIfStatus(trx, conversion.id, conversion.status, {
     status: change.to,
@@ -51,9 +55,10 @@ export async function applyStatusChange(
     to_status: change.to,
     status_raw: change.statusRaw,
     payout: updated.payout,
-    source: change.source,
+    source: legal ? change.source : 'override',
     reason: change.reason,
     postback_log_id: change.postbackLogId,
+    actor: change.actor ?? null,
     created_at: now,
   });
   const queued = await enqueueDeliveriesForEvent(trx, updated, event, now);

@@ -5,10 +5,12 @@ import { initialSchema } from './0001_initial_schema.ts';
 import { clicksInIdOrder } from './0002_clicks_in_id_order.ts';
 import { activityInIdOrder } from './0003_activity_in_id_order.ts';
 import { conversionAdvSubs } from './0006_conversion_adv_subs.ts';
+import { secretPartsAndEventActor } from './0007_secret_parts_and_event_actor.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
   '0002_clicks_in_id_order': clicksInIdOrder,
   '0003_activity_in_id_order': activityInIdOrder,
   '0006_conversion_adv_subs': conversionAdvSubs,
+  '0007_secret_parts_and_event_actor': secretPartsAndEventActor,
 };

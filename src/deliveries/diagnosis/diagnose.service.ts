@@ -6,8 +6,9 @@ import type { ConversionEventRow, ConversionRow } from '../../conversions/conver
 import { findPostbacksForOffer, loadOwnPostback } from '../../postbacks/postback.service.ts';
 import type { PostbackRow } from '../../postbacks/postback.table.ts';
 import {
-  findOverridingPostback,
+  type FiringVerdict,
   firesForStatus,
+  judgeFiring,
   postbackStatuses,
   scopeLevelFor,
 } from '../../postbacks/postback-matching.ts';
@@ -158,11 +159,13 @@ export async function diagnosePostback(
     5,
   );
   const samePublisher = conversion.publisher_id === postback.publisher_id;
-  const inScope = scopeLevelFor(postback, conversion) !== undefined;
+  // The outbox's own rule, event by event: what diagnose says is what the enqueue path does.
+  const verdicts = new Map<number, FiringVerdict<PostbackRow>>();
   const overrides = new Map<number, PostbackRow>();
   for (const event of events) {
-    const by = inScope ? findOverridingPostback(postback, siblings, conversion, event.to_status) : undefined;
-    if (by) overrides.set(event.id, by);
+    const verdict = judgeFiring(postback, siblings, conversion, event.to_status);
+    verdicts.set(event.id, verdict);
+    if (!verdict.fires && verdict.reason === 'overridden') overrides.set(event.id, verdict.winner);
   }
   const deliveryByEvent = new Map(deliveries.map((d) => [d.conversion_event_id, d.id]));
 
@@ -233,8 +236,7 @@ export async function diagnosePostback(
         at: e.created_at,
         statusAllowed,
         overriddenBy,
-        wouldFire:
-          samePublisher && inScope && statusAllowed && overriddenBy === null && postback.enabled === 1,
+        wouldFire: verdicts.get(e.id)?.fires === true,
         deliveryId: deliveryByEvent.get(e.id) ?? null,
       };
     }),

@@ -16,6 +16,7 @@ import { renderRequest } from '../prepare/delivery-request.ts';
 import { TRACKWIRE_USER_AGENT } from '../prepare/user-agent.ts';
 import { createSender } from '../transport/http-sender.ts';
 import { explainAttempt } from '../transport/receiver-answers.ts';
+import { buildAttemptRow } from '../worker/delivery-outcomes.ts';
 
 export interface TestFireResult {
   request: { method: string; url: string; headers: Record<string, string>; body: string | null };
@@ -55,25 +56,10 @@ export async function fireTestPostback(
     allowedTargets: ctx.config.allowedTargets,
     userAgent: TRACKWIRE_USER_AGENT,
   });
-  const result = await sender.send(built.request).finally(() => sender.close());
+  const sent = await sender.send(built.request).finally(() => sender.close());
+  const result = { ...sent, responseExcerpt: built.maskEcho(sent.responseExcerpt) };
   await insertAttempts(ctx.store.db, [
-    {
-      delivery_id: null,
-      postback_id: postback.id,
-      attempt_no: 1,
-      trigger: 'test',
-      url: built.redactedUrl,
-      method: built.request.method,
-      request_headers: JSON.stringify(built.request.headers),
-      request_body: built.request.body ?? null,
-      status_code: result.statusCode,
-      response_excerpt: result.responseExcerpt,
-      response_truncated: result.responseTruncated ? 1 : 0,
-      duration_ms: result.durationMs,
-      error_class: result.errorClass,
-      error_message: result.errorMessage,
-      created_at: now,
-    },
+    buildAttemptRow({ id: null, postback_id: postback.id }, 'test', 1, built.recorded, result, now),
   ]);
   const warnings = [...built.warnings];
   if (/^http:\/\//i.test(built.request.url)) {
@@ -82,12 +68,7 @@ export async function fireTestPostback(
     );
   }
   return {
-    request: {
-      method: built.request.method,
-      url: built.request.url,
-      headers: built.request.headers,
-      body: built.request.body ?? null,
-    },
+    request: built.recorded,
     response: {
       statusCode: result.statusCode,
       bodyExcerpt: result.responseExcerpt,

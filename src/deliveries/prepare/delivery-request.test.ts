@@ -223,7 +223,8 @@ describeEachStore('delivery requests', (current) => {
       {},
       { security_token: 'sekret' },
     );
-    const { request, redactedUrl } = buildOutboundRequest(context, Date.now(), UA);
+    const { request, recorded } = buildOutboundRequest(context, Date.now(), UA);
+    const redactedUrl = recorded.url;
     const sig = new URL(request.url).searchParams.get('sig');
     expect(sig).toMatch(/^[0-9a-f]{64}$/);
     const canonical = canonicalizeSignedUrl(request.url, 'sig');

@@ -8,9 +8,20 @@ import {
   formatUnixSeconds,
   macroValuesFromClick,
 } from '../../macros/click-macro-values.ts';
+import type { MacroEncoding } from '../../macros/macro-encoding.ts';
 import { type CompiledTemplate, compileTemplate, type MacroValues } from '../../macros/template.ts';
 import { assertNoMacroInAuthority } from '../../macros/validate-template.ts';
-import { headersOf } from '../../postbacks/postback.view.ts';
+import { headersOf, secretParamsOf, secretPathSegmentsOf } from '../../postbacks/postback.view.ts';
+import {
+  maskValues,
+  REDACTED,
+  redactHeaders,
+  redactJsonBody,
+  redactUrl,
+  redactUrlEncoded,
+  type SecretParts,
+  secretPartsOf,
+} from '../../postbacks/redact-request.ts';
 import type { OutboundRequest } from '../transport/outbound.types.ts';
 import { activeSigningSecrets, signUrl, signWebhook } from '../transport/signing.ts';
 import { formatAmount } from './amount-format.ts';
@@ -18,15 +29,26 @@ import type { DeliveryContext } from './delivery-context.repository.ts';
 
 export { type DeliveryContext, loadDeliveryContexts } from './delivery-context.repository.ts';
 
+/** A request as it may be stored and shown: every secret replaced by REDACTED. */
+export interface RecordedRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body: string | null;
+}
+
 export interface BuiltRequest {
   request: OutboundRequest;
-  /** The URL with the publisher's token and the signature masked: safe to store and show. */
-  redactedUrl: string;
+  /** The same request with the secret macros, marked parts and credential headers masked. */
+  recorded: RecordedRequest;
+  /** A receiver's answer with any echo of a value the record masks masked too, for the record. */
+  maskEcho: (text: string) => string;
   /** Macros that rendered empty (a missing sub id, an unknown click…): worth showing, not fatal. */
   warnings: string[];
 }
 
-export const REDACTED = 'REDACTED';
+// Macros whose values are secrets: rendered as REDACTED in what is recorded.
+const SECRET_MACROS = ['security_token', 'signature'] as const;
 const CONTENT_TYPES = { form: 'application/x-www-form-urlencoded', json: 'application/json' } as const;
 
 /** Every macro value of this delivery, keyed by canonical name. */
@@ -62,11 +84,28 @@ export function deliveryMacroValues(context: DeliveryContext): MacroValues {
   return values;
 }
 
+const secretPartsByMarks = new Map<string, SecretParts>();
+
+/** A postback's secret parts, parsed once per distinct marking rather than once per delivery. */
+function secretPartsFor(postback: DeliveryContext['postback']): SecretParts {
+  const marks = `${postback.secret_params}\n${postback.secret_path_segments}`;
+  let parts = secretPartsByMarks.get(marks);
+  if (parts === undefined) {
+    parts = secretPartsOf(secretParamsOf(postback), secretPathSegmentsOf(postback));
+    if (secretPartsByMarks.size > 1_000) secretPartsByMarks.clear();
+    secretPartsByMarks.set(marks, parts);
+  }
+  return parts;
+}
+
 const hasHeader = (headers: Record<string, string>, lower: string) =>
   Object.keys(headers).some((name) => name.toLowerCase() === lower);
 
 const usesMacro = (template: CompiledTemplate, canonical: string) =>
   template.macros.some((use) => use.canonical === canonical);
+
+const usesSecretMacro = (template: CompiledTemplate) =>
+  SECRET_MACROS.some((name) => usesMacro(template, name));
 
 function emptyMacros(templates: readonly CompiledTemplate[], values: MacroValues): string[] {
   const empty = new Set<string>();
@@ -102,35 +141,49 @@ export function renderRequest(input: RenderInput, now: number, userAgent: string
   // Saving refuses these; a row saved before that rule must not let a click choose the host.
   assertNoMacroInAuthority('url', postback.url);
   let url: string;
-  let signature: string | undefined;
+  const secretValues: string[] = [];
+  if (typeof values.security_token === 'string') secretValues.push(values.security_token);
   if (usesMacro(urlTemplate, 'signature')) {
     const canonical = urlTemplate.render({ ...values, signature: '' }, 'url');
-    signature = signUrl(canonical, publisher.signing_secret);
+    const signature = signUrl(canonical, publisher.signing_secret);
+    secretValues.push(signature);
     url = urlTemplate.render({ ...values, signature }, 'url');
   } else {
     url = urlTemplate.render(values, 'url');
   }
-  const redactedUrl =
-    signature !== undefined || usesMacro(urlTemplate, 'security_token')
-      ? urlTemplate.render({ ...values, security_token: REDACTED, signature: REDACTED }, 'url')
-      : url;
+  let redactedValues: MacroValues | undefined;
+  // Only a template holding a secret macro is rendered a second time, for the record.
+  const renderForRecord = (template: CompiledTemplate, sent: string, encoding: MacroEncoding) => {
+    if (!usesSecretMacro(template)) return sent;
+    redactedValues ??= { ...values, security_token: REDACTED, signature: REDACTED };
+    return template.render(redactedValues, encoding);
+  };
+  const secretParts = secretPartsFor(postback);
 
   const headers: Record<string, string> = {};
+  const recordedHeaders: Record<string, string> = {};
   const templates: CompiledTemplate[] = [urlTemplate];
   for (const [name, template] of Object.entries(headersOf(postback))) {
     const compiled = compileTemplate(template);
     templates.push(compiled);
     // Header values cannot carry line breaks; a value with one would split the request.
     headers[name] = compiled.render(values, 'raw').replace(/[\r\n]+/g, ' ');
+    recordedHeaders[name] = renderForRecord(compiled, headers[name], 'raw').replace(/[\r\n]+/g, ' ');
   }
   if (!hasHeader(headers, 'user-agent')) headers['user-agent'] = userAgent;
 
   const request: OutboundRequest = { url, method: postback.method, headers, timeoutMs: postback.timeout_ms };
+  let recordedBody: string | null = null;
   if (postback.method === 'POST') {
     const format = postback.body_format === 'json' ? 'json' : 'form';
     const bodyTemplate = compileTemplate(postback.body_template ?? '');
     templates.push(bodyTemplate);
     const body = bodyTemplate.render(values, format);
+    const bodyForRecord = renderForRecord(bodyTemplate, body, format);
+    recordedBody =
+      format === 'json'
+        ? redactJsonBody(bodyForRecord, secretParts.params, secretValues)
+        : redactUrlEncoded(bodyForRecord, secretParts.params, secretValues);
     if (!hasHeader(headers, 'content-type')) headers['content-type'] = CONTENT_TYPES[format];
     Object.assign(
       headers,
@@ -143,6 +196,12 @@ export function renderRequest(input: RenderInput, now: number, userAgent: string
     );
     request.body = body;
   }
+  const recorded: RecordedRequest = {
+    url: redactUrl(renderForRecord(urlTemplate, url, 'url'), secretParts, secretValues),
+    method: postback.method,
+    headers: redactHeaders({ ...headers, ...recordedHeaders }, secretValues),
+    body: recordedBody,
+  };
   const warnings = emptyMacros(templates, values).map((macro) => `${macro} rendered empty`);
-  return { request, redactedUrl, warnings };
+  return { request, recorded, maskEcho: (text) => maskValues(text, secretValues), warnings };
 }

@@ -73,7 +73,8 @@ export async function runDeliveryAttempt(
       reason: `request could not be built: ${(error as Error).message}`,
     };
   }
-  const result = await deps.sender.send(built.request);
+  const sent = await deps.sender.send(built.request);
+  const result = { ...sent, responseExcerpt: built.maskEcho(sent.responseExcerpt) };
   const finishedAt = deps.clock.now();
   const ok = result.errorClass === null && result.statusCode >= 200 && result.statusCode < 300;
   if (scheduled) deps.breaker.record(key, ok, finishedAt);
@@ -102,15 +103,7 @@ export async function runDeliveryAttempt(
     ...claimed,
     kind: 'attempted',
     trigger: mode.trigger,
-    attempt: buildAttemptRow(
-      delivery,
-      mode.trigger,
-      attemptNo,
-      built.request,
-      built.redactedUrl,
-      result,
-      finishedAt,
-    ),
+    attempt: buildAttemptRow(delivery, mode.trigger, attemptNo, built.recorded, result, finishedAt),
     result,
     verdict,
     ...(mode.trigger === 'manual' ? { restoreStatus: mode.restoreStatus } : {}),

@@ -14,7 +14,8 @@ import type {
   NewDeliveryAttemptRow,
 } from '../delivery.table.ts';
 import { type EndpointOutcome, type HealthPolicy, recordEndpointHealth } from '../endpoint-health.ts';
-import type { AttemptResult, AttemptVerdict, OutboundRequest } from '../transport/outbound.types.ts';
+import type { RecordedRequest } from '../prepare/delivery-request.ts';
+import type { AttemptResult, AttemptVerdict } from '../transport/outbound.types.ts';
 
 interface Claimed {
   delivery: DeliveryRow;
@@ -46,31 +47,24 @@ export interface WrittenOutcome {
   nextRunAt?: number;
 }
 
-const SECRET_HEADER = /authorization|cookie|token|secret|key|password/i;
-
-/** The attempt row for one HTTP try; header values that look like credentials are redacted. */
+/** The attempt row for one HTTP try, from the recorded (secret-free) copy of its request. */
 export function buildAttemptRow(
-  delivery: DeliveryRow,
+  delivery: Pick<DeliveryRow, 'id' | 'postback_id'> | { id: null; postback_id: number },
   trigger: AttemptTrigger,
   attemptNo: number,
-  request: OutboundRequest,
-  redactedUrl: string,
+  recorded: RecordedRequest,
   result: AttemptResult,
   now: number,
 ): NewDeliveryAttemptRow {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    headers[name] = SECRET_HEADER.test(name) ? '[redacted]' : value;
-  }
   return {
     delivery_id: delivery.id,
     postback_id: delivery.postback_id,
     attempt_no: attemptNo,
     trigger,
-    url: redactedUrl,
-    method: request.method,
-    request_headers: JSON.stringify(headers),
-    request_body: request.body ?? null,
+    url: recorded.url,
+    method: recorded.method,
+    request_headers: JSON.stringify(recorded.headers),
+    request_body: recorded.body,
     status_code: result.statusCode,
     response_excerpt: result.responseExcerpt || null,
     response_truncated: result.responseTruncated ? 1 : 0,

@@ -5,9 +5,10 @@ import {
   seedConversion,
   seedPostbackLog,
 } from '../../../test/support/activity-rows.ts';
-import { apiClient, type Call } from '../../../test/support/api-client.ts';
+import { apiClient, type Call, makeKey } from '../../../test/support/api-client.ts';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../../../test/support/app.ts';
 import { describeEachStore } from '../../../test/support/stores.ts';
+import { createApiKey } from '../../auth/api-key.service.ts';
 
 describeEachStore('conversions and postback-log API', (current) => {
   let t: TestApp;
@@ -115,6 +116,63 @@ describeEachStore('conversions and postback-log API', (current) => {
     expect(missingReason.body.error.message).toContain('reason');
     const unknown = await admin('POST', '/conversions/cv_nope/status', { status: 'approved', reason: 'x' });
     expect(unknown.status).toBe(404);
+  });
+
+  it('lets an admin override the lifecycle with a reason, recording who did it; refuses it to others', async () => {
+    const db = current().store.db;
+    const created = await createApiKey(db, { role: 'admin' }, Date.now());
+    const keyed = apiClient(t.url, created.key);
+    const c = await seedClick(db, link, T0 + 9_000_000);
+    const reversedId = (await seedConversion(db, c, { status: 'reversed' })).id;
+
+    const refused = await keyed('POST', `/conversions/${reversedId}/status`, {
+      status: 'approved',
+      reason: 'r',
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('override');
+    for (const role of ['publisher', 'advertiser'] as const) {
+      const other = apiClient(
+        t.url,
+        await makeKey(
+          current().store,
+          role,
+          role === 'publisher' ? { publisherId: link.publisherId } : { advertiserId: link.advertiserId },
+        ),
+      );
+      const denied = await other('POST', `/conversions/${reversedId}/status`, {
+        status: 'approved',
+        reason: 'r',
+        override: true,
+      });
+      expect(denied.status).toBe(403);
+    }
+
+    const moved = await keyed('POST', `/conversions/${reversedId}/status`, {
+      status: 'approved',
+      reason: 'chargeback withdrawn by the network',
+      override: true,
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.status).toBe('approved');
+    expect(moved.body.history.at(-1)).toMatchObject({
+      fromStatus: 'reversed',
+      toStatus: 'approved',
+      source: 'override',
+      reason: 'chargeback withdrawn by the network',
+      actor: `key:${created.row.id}`,
+    });
+    // A legal move with the override flag is an ordinary manual change; the env key is "env".
+    const legal = await admin('POST', `/conversions/${reversedId}/status`, {
+      status: 'rejected',
+      reason: 'fraud after all',
+      override: true,
+    });
+    expect(legal.body.history.at(-1)).toMatchObject({
+      source: 'manual',
+      actor: 'env',
+      reason: 'fraud after all',
+    });
   });
 
   it('lists the inbound postback log with filters', async () => {

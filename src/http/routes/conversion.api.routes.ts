@@ -11,7 +11,7 @@ import {
   type ConversionRow,
   STATUSES,
 } from '../../conversions/conversion.table.ts';
-import { changeConversionStatus } from '../../conversions/lifecycle/conversion-status.service.ts';
+import { actorOf, changeConversionStatus } from '../../conversions/lifecycle/conversion-status.service.ts';
 import { ID_PAGE_SCAN_LIMIT } from '../../db/id-order-page.ts';
 import {
   findConversionRowById,
@@ -57,9 +57,10 @@ const ConversionEvent = Type.Object({
   toStatus: StringEnum(STATUSES),
   statusRaw: S,
   payout: Type.Number(),
-  source: StringEnum(['postback', 'manual'] as const),
+  source: StringEnum(['postback', 'manual', 'override'] as const),
   reason: S,
   postbackLogId: Nullable(Type.Integer()),
+  actor: Nullable(Type.String({ description: 'manual changes: key:<id>, or env for TRACKWIRE_ADMIN_KEY' })),
   createdAt: Millis,
 });
 const ConversionWithHistory = Type.Composite([
@@ -80,6 +81,12 @@ type ConversionListQuery = Static<typeof ConversionListQuery>;
 const StatusChangeBody = Type.Object({
   status: StringEnum(STATUSES),
   reason: Type.String({ minLength: 1, maxLength: 500 }),
+  override: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: move it even where the lifecycle forbids (a reversed conversion, …); recorded as an override',
+    }),
+  ),
 });
 type StatusChangeBody = Static<typeof StatusChangeBody>;
 
@@ -121,6 +128,7 @@ function toEventView(e: ConversionEventRow) {
     source: e.source,
     reason: e.reason,
     postbackLogId: e.postback_log_id,
+    actor: e.actor,
     createdAt: e.created_at,
   };
 }
@@ -212,11 +220,13 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
       },
     },
     async (request) => {
-      requireRole(request, 'admin');
+      const principal = requireRole(request, 'admin');
       const row = await changeConversionStatus(ctx, {
         conversionId: request.params.id,
         status: request.body.status,
         reason: request.body.reason,
+        actor: actorOf(principal),
+        override: request.body.override,
       });
       const history = await listConversionEvents(db, row.id);
       return { ...toConversionView(row, { hideRevenue: false }), history: history.map(toEventView) };

@@ -185,4 +185,81 @@ describeEachStore('delivery API', (current) => {
     const advertiser = apiClient(app.url, await makeKey(current().store, 'advertiser', { advertiserId: 1 }));
     expect((await advertiser('GET', '/deliveries')).status).toBe(403);
   });
+  it('sends every secret but stores and shows none: macros, marked parameters and path segments, headers', async () => {
+    // A receiver that echoes what it got: its answer must not put the secrets back in the record.
+    receiver.answer = (hit) => ({
+      status: 200,
+      body: `got ${hit.url} ${JSON.stringify(hit.headers)} ${hit.body}`,
+    });
+    const seeded = await seedDeliveries(db(), receiver.url, 1, {
+      postback: {
+        url: `${receiver.url}/pb/path-secret/{security_token}?pid={postback_id}&tok={security_token}&secret=static-secret&partner_key=pk-secret&sig={signature}&status={status}`,
+        method: 'POST',
+        body_format: 'json',
+        body_template: '{"tok":"{security_token}","auth":{"partner_key":"pk-secret"},"status":"{status}"}',
+        headers: JSON.stringify({ 'x-api-key': 'header-secret', 'x-partner': 'Bearer {security_token}' }),
+        secret_params: JSON.stringify(['partner_key', 'tok']),
+        secret_path_segments: JSON.stringify([2]),
+      },
+    });
+    const [id] = seeded.deliveryIds;
+    const { security_token: token } = await db()
+      .selectFrom('publishers')
+      .select('security_token')
+      .where('id', '=', seeded.publisherId)
+      .executeTakeFirstOrThrow();
+    await runWorkerOnce(seeded.deliveryIds);
+
+    const hit = receiver.hits.find((h) => h.deliveryId === id);
+    expect(hit?.url).toContain(`/pb/path-secret/${token}?`);
+    expect(hit?.url).toContain('secret=static-secret&partner_key=pk-secret');
+    expect(hit?.headers['x-partner']).toBe(`Bearer ${token}`);
+    expect(hit?.headers['x-api-key']).toBe('header-secret');
+    expect(JSON.parse(hit?.body ?? '')).toEqual({
+      tok: token,
+      auth: { partner_key: 'pk-secret' },
+      status: 'approved',
+    });
+
+    const secrets = [token, 'path-secret', 'static-secret', 'pk-secret', 'header-secret'];
+    const stored = await db()
+      .selectFrom('delivery_attempts')
+      .selectAll()
+      .where('delivery_id', '=', id)
+      .execute();
+    const shown = await admin('GET', `/deliveries/${id}`);
+    for (const text of [JSON.stringify(stored), JSON.stringify(shown.body)]) {
+      for (const secret of secrets) expect(text).not.toContain(secret);
+    }
+    const [attempt] = shown.body.attemptLog;
+    expect(attempt.url).toBe(
+      `${receiver.url}/pb/REDACTED/REDACTED?pid=${id}&tok=REDACTED&secret=REDACTED&partner_key=REDACTED&sig=REDACTED&status=approved`,
+    );
+    expect(attempt.requestHeaders).toMatchObject({ 'x-api-key': 'REDACTED', 'x-partner': 'Bearer REDACTED' });
+    expect(attempt.responseExcerpt).toContain('/pb/REDACTED/REDACTED?');
+    expect(JSON.parse(attempt.requestBody)).toEqual({
+      tok: 'REDACTED',
+      auth: { partner_key: 'REDACTED' },
+      status: 'approved',
+    });
+  });
+  it('shows a postback whose endpoint answered 410 as held and not enabled, and PATCH enabled brings it back', async () => {
+    receiver.answer = () => ({ status: 410 });
+    const seeded = await seedDeliveries(db(), receiver.url, 1);
+    await runWorkerOnce(seeded.deliveryIds);
+    const gone = await admin('GET', `/postbacks/${seeded.postbackId}`);
+    expect(gone.body).toMatchObject({
+      enabled: false,
+      state: 'held',
+      disabledReason: 'receiver answered 410 Gone',
+    });
+    expect(gone.body.disabledAt).toEqual(expect.any(Number));
+
+    const off = await admin('PATCH', `/postbacks/${seeded.postbackId}`, { enabled: false });
+    expect(off.body).toMatchObject({ enabled: false, state: 'off', disabledReason: null, disabledAt: null });
+    const on = await admin('PATCH', `/postbacks/${seeded.postbackId}`, { enabled: true });
+    expect(on.body).toMatchObject({ enabled: true, state: 'active', disabledReason: null, failureStreak: 0 });
+    // Held deliveries stay held until released, as with POST …/enable.
+    expect((await deliveryRows(db(), seeded.deliveryIds)).map((r) => r.status)).toEqual(['held']);
+  });
 });

@@ -83,6 +83,8 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
 
   function send(reply: FastifyReply, outcome: InboundResult) {
     const { http, body } = answerFor(outcome);
+    if (outcome.retryAfterSeconds !== undefined)
+      reply.header('retry-after', String(outcome.retryAfterSeconds));
     return reply.status(http).header('cache-control', 'no-store').send(body);
   }
 

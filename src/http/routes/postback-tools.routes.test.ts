@@ -88,7 +88,10 @@ describeEachStore('postback test fire and diagnosis', (current) => {
     expect(hit.headers['user-agent']).toMatch(/^Trackwire\/\d+\.\d+\.\d+/);
 
     expect(reply.body.request).toMatchObject({ method: 'GET', body: null });
-    expect(reply.body.request.url).toBe(`${receiver.url}${hit.url}`);
+    // The answer shows the request as sent, with the publisher's token masked.
+    expect(reply.body.request.url).toBe(
+      `${receiver.url}${hit.url}`.replace('token=pub-token', 'token=REDACTED'),
+    );
     expect(reply.body.response).toEqual({
       statusCode: 400,
       bodyExcerpt: 'unknown click_id',
@@ -141,6 +144,48 @@ describeEachStore('postback test fire and diagnosis', (current) => {
     };
     expect(payload.id).toBe(hit.headers['webhook-id']);
     expect(hit.headers['content-type']).toBe('application/json');
+  });
+
+  it('names the postback that actually wins when a goal postback overrides an offer one that overrides a global one', async () => {
+    const db = current().store.db;
+    const catalog = await world();
+    const pub = catalog.publisher.id;
+    const global = await admin('POST', '/postbacks', {
+      publisherId: pub,
+      url: 'https://g.example/{click_id}',
+    });
+    const offer = await admin('POST', '/postbacks', {
+      publisherId: pub,
+      scope: 'offer',
+      offerId: catalog.offer.id,
+      url: 'https://o.example/{click_id}',
+    });
+    const goal = await admin('POST', '/postbacks', {
+      publisherId: pub,
+      scope: 'goal',
+      offerId: catalog.offer.id,
+      goal: 'install',
+      url: 'https://i.example/{click_id}',
+    });
+    const { conversion, event } = await insertTestConversion(db, await insertTestClick(db, idsOf(catalog)), {
+      goal: 'install',
+    });
+    await db.transaction().execute((trx) => enqueueDeliveriesForEvent(trx, conversion, event, Date.now()));
+    const delivered = await db
+      .selectFrom('deliveries')
+      .select('postback_id')
+      .where('conversion_id', '=', conversion.id)
+      .execute();
+    expect(delivered.map((d) => d.postback_id)).toEqual([goal.body.id]);
+
+    for (const loser of [global.body.id, offer.body.id]) {
+      const diagnosis = await admin('GET', `/postbacks/${loser}/diagnose?conversionId=${conversion.id}`);
+      const check = diagnosis.body.checks.find((c: { check: string }) => c.check === 'override');
+      expect(check.message).toContain(`Overridden by postback ${goal.body.id}, a goal postback`);
+      expect(diagnosis.body.events[0]).toMatchObject({ overriddenBy: goal.body.id, wouldFire: false });
+    }
+    const winner = await admin('GET', `/postbacks/${goal.body.id}/diagnose?conversionId=${conversion.id}`);
+    expect(winner.body.events[0]).toMatchObject({ overriddenBy: null, wouldFire: true });
   });
 
   it('explains a status-filter miss and an override by a more specific postback', async () => {

@@ -8,12 +8,15 @@ import type { AppContext } from '../../server/app-context.ts';
 import { IdParams, Millis, Nullable } from '../../shared/api-schemas.ts';
 
 const TestFire = Type.Object({
-  request: Type.Object({
-    method: Type.String(),
-    url: Type.String(),
-    headers: Type.Record(Type.String(), Type.String()),
-    body: Nullable(Type.String()),
-  }),
+  request: Type.Object(
+    {
+      method: Type.String(),
+      url: Type.String(),
+      headers: Type.Record(Type.String(), Type.String()),
+      body: Nullable(Type.String()),
+    },
+    { description: 'the request as sent, each secret shown as REDACTED' },
+  ),
   response: Type.Object({
     statusCode: Type.Integer({ description: '0 when no HTTP answer came' }),
     bodyExcerpt: Type.String(),

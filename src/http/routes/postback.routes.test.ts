@@ -22,6 +22,33 @@ describeEachStore('postbacks API', (current) => {
     url: 'https://receiver.example/pb?cid={click_id}',
   });
 
+  it('saves secret parameter and path segment marks, and refuses marks the URL cannot hold', async () => {
+    const url = 'https://receiver.example/in/abc123/{click_id}?secret=s';
+    const created = await admin('POST', '/postbacks', {
+      ...base(),
+      url,
+      secretParams: ['secret', 'api_key'],
+      secretPathSegments: [2],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ secretParams: ['secret', 'api_key'], secretPathSegments: [2] });
+    const patched = await admin('PATCH', `/postbacks/${created.body.id}`, { secretPathSegments: [] });
+    expect(patched.body).toMatchObject({ secretParams: ['secret', 'api_key'], secretPathSegments: [] });
+    const plain = await admin('POST', '/postbacks', base());
+    expect(plain.body).toMatchObject({ secretParams: [], secretPathSegments: [] });
+
+    const noSegment = await admin('POST', '/postbacks', { ...base(), url, secretPathSegments: [4] });
+    expect(noSegment.status).toBe(400);
+    expect(noSegment.body.error).toMatchObject({ code: 'validation_failed' });
+    expect(noSegment.body.error.message).toContain('secretPathSegments');
+    const badName = await admin('POST', '/postbacks', { ...base(), secretParams: ['a b'] });
+    expect(badName.status).toBe(400);
+    expect(badName.body.error.message).toContain('secretParams');
+    const zero = await admin('POST', '/postbacks', { ...base(), secretPathSegments: [0] });
+    expect(zero.status).toBe(400);
+    expect(zero.body.error.code).toBe('validation_failed');
+  });
+
   it('creates with defaults, reads, lists, updates and deletes, announcing each change', async () => {
     let changes = 0;
     const count = () => {
@@ -212,7 +239,7 @@ describeEachStore('postbacks API', (current) => {
     const id = created.body.id;
     const disabled = await admin('POST', `/postbacks/${id}/disable`);
     expect(disabled.status).toBe(200);
-    expect(disabled.body).toMatchObject({ state: 'disabled', enabled: true });
+    expect(disabled.body).toMatchObject({ state: 'held', enabled: false });
     expect(disabled.body.disabledReason).toBeTruthy();
 
     const ids = {

@@ -76,6 +76,17 @@ export function createJournalClickRecorder(
 function openJournal(databasePath: string, importer: ClickImporter, log: Logger): ClickJournal {
   const replayed: string[] = [];
   for (const left of readLeftJournals(databasePath)) {
+    // No click to import, so no import will come to remove it: remove it now.
+    if (left.clicks.length === 0) {
+      removeJournal(left.path);
+      if (left.skipped > 0) {
+        log.warn(
+          { journal: left.path, unreadableLines: left.skipped },
+          'removed a click journal with no readable click',
+        );
+      }
+      continue;
+    }
     importer.add(left.clicks);
     replayed.push(left.path);
     log.info(

@@ -1,8 +1,13 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import pino from 'pino';
 import { expect, it } from 'vitest';
 import { countClicksOfLink as countLink, numberedClick } from '../../../test/support/rows.ts';
 import { describeEachStore, openTestStore } from '../../../test/support/stores.ts';
 import { findClickById } from '../clicks/click.repository.ts';
+import { packClick } from './click-columns.ts';
+import { ClickJournal } from './click-journal.ts';
 import { ClicksNotImportedError } from './click-recorder.journal.ts';
 import { createClickRecorder } from './click-recorder.ts';
 
@@ -54,6 +59,39 @@ describeEachStore('click recorder', (current) => {
     expect(stored).toBe(300);
     await expect(recorder.record(numberedClick(1, 106))).rejects.toThrow();
   });
+});
+
+it('on SQLite, removes at start the empty journals a killed process left, and replays the others', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-empty-journal-'));
+  const sqlitePath = join(dir, 'trackwire.sqlite');
+  try {
+    // What a process killed before its first click leaves: its journal with the header alone, or
+    // with nothing at all when it died between creating the file and writing the header.
+    const headerOnly = ClickJournal.create(sqlitePath);
+    headerOnly.close(false);
+    const zeroBytes = join(dir, `trackwire.sqlite-clicks-${2 ** 22 + 17}-x0.journal`);
+    writeFileSync(zeroBytes, '');
+    const withClick = ClickJournal.create(sqlitePath);
+    withClick.appendAll([packClick(numberedClick(1, 108))]);
+    withClick.close(false);
+    const before = readdirSync(dir).filter((name) => name.endsWith('.journal'));
+    expect(before).toHaveLength(3);
+
+    const { store, close } = await openTestStore('sqlite', { sqlitePath });
+    const recorder = createClickRecorder(store, log);
+    const afterStart = readdirSync(dir).filter((name) => name.endsWith('.journal'));
+    expect(afterStart).not.toContain(basename(headerOnly.path));
+    expect(afterStart).not.toContain(basename(zeroBytes));
+    expect(afterStart).toContain(basename(withClick.path));
+    // The replayed journal goes once its click is in the database; only this process's own stays.
+    expect(await countLink(store.db, 108)).toBe(1);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.journal'))).toHaveLength(1);
+    await recorder.close();
+    await close();
+    expect(readdirSync(dir).filter((name) => name.endsWith('.journal'))).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 it('on SQLite, refuses clicks once too many wait to be imported, and imports the waiting ones later', async () => {
