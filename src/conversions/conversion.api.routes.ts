@@ -1,5 +1,6 @@
 // /api/v1/conversions. Admin sees all; an advertiser key sees conversions on its offers; a
-// publisher key sees its own, without revenue. Only admins change a status by hand.
+// publisher key sees its own. Each reads only the fields its role may (auth/field-visibility.ts).
+// Only admins change a status by hand.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
@@ -9,6 +10,8 @@ import {
 } from '../admin/activity.repository.ts';
 import { Id, Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
 import { idPageCursor, parseIdPageCursor } from '../admin/cursor.ts';
+import type { KeyRole } from '../auth/api-key.table.ts';
+import { readableView } from '../auth/field-visibility.ts';
 import { requireRole } from '../auth/principal.ts';
 import { ID_PAGE_SCAN_LIMIT } from '../db/id-order-page.ts';
 import type { AppContext } from '../http/context.ts';
@@ -23,23 +26,24 @@ import {
 import { changeConversionStatus } from './conversion-status.service.ts';
 
 const S = Nullable(Type.String());
+/** Fields a role may not read are absent (auth/field-visibility.ts). */
 const Conversion = Type.Object({
   id: Type.String(),
   clickId: Type.String(),
   offerId: Type.Integer(),
   publisherId: Type.Integer(),
-  advertiserId: Type.Integer(),
+  advertiserId: Type.Optional(Type.Integer()),
   linkId: Type.Integer(),
   goal: Type.String(),
   txnId: S,
   status: StringEnum(STATUSES),
   statusRaw: S,
-  payout: Type.Number(),
-  revenue: Type.Optional(Type.Number({ description: 'hidden from publisher keys' })),
-  saleAmount: Nullable(Type.Number()),
+  payout: Type.Optional(Type.Number({ description: 'what the publisher earns' })),
+  revenue: Type.Optional(Type.Number({ description: 'what the advertiser pays' })),
+  saleAmount: Type.Optional(Nullable(Type.Number({ description: 'order value' }))),
   currency: Type.String(),
-  needsReview: Type.Boolean(),
-  reviewReason: S,
+  needsReview: Type.Optional(Type.Boolean()),
+  reviewReason: Type.Optional(S),
   createdAt: Millis,
   updatedAt: Millis,
 });
@@ -48,7 +52,7 @@ const ConversionEvent = Type.Object({
   fromStatus: Nullable(StringEnum(STATUSES)),
   toStatus: StringEnum(STATUSES),
   statusRaw: S,
-  payout: Type.Number(),
+  payout: Type.Optional(Type.Number()),
   source: StringEnum(['postback', 'manual'] as const),
   reason: S,
   postbackLogId: Nullable(Type.Integer()),
@@ -75,8 +79,8 @@ const StatusChangeBody = Type.Object({
 });
 type StatusChangeBody = Static<typeof StatusChangeBody>;
 
-export function toConversionView(r: ConversionRow, options: { hideRevenue: boolean }) {
-  return {
+export function toConversionView(r: ConversionRow, role: KeyRole) {
+  return readableView('conversion', role, {
     id: r.id,
     clickId: r.click_id,
     offerId: r.offer_id,
@@ -88,18 +92,18 @@ export function toConversionView(r: ConversionRow, options: { hideRevenue: boole
     status: r.status,
     statusRaw: r.status_raw,
     payout: r.payout,
-    ...(!options.hideRevenue && { revenue: r.revenue }),
+    revenue: r.revenue,
     saleAmount: r.sale_amount,
     currency: r.currency,
     needsReview: r.needs_review === 1,
     reviewReason: r.review_reason,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
-  };
+  });
 }
 
-function toEventView(e: ConversionEventRow) {
-  return {
+function toEventView(e: ConversionEventRow, role: KeyRole) {
+  return readableView('conversionEvent', role, {
     id: e.id,
     fromStatus: e.from_status,
     toStatus: e.to_status,
@@ -109,7 +113,7 @@ function toEventView(e: ConversionEventRow) {
     reason: e.reason,
     postbackLogId: e.postback_log_id,
     createdAt: e.created_at,
-  };
+  });
 }
 
 /** The caller's fixed filter: its advertiser or its publisher; nothing for admins. */
@@ -129,7 +133,6 @@ function isVisible(row: ConversionRow, scope: ReturnType<typeof scopeOf>): boole
 export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContext): void {
   const tags = ['conversions'];
   const db = ctx.store.db;
-  const hideRevenue = (request: FastifyRequest) => request.principal.role === 'publisher';
 
   api.get<{ Querystring: ConversionListQuery }>(
     '/conversions',
@@ -165,9 +168,9 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
         from: q.from,
         to: q.to,
       });
-      const options = { hideRevenue: hideRevenue(request) };
+      const role = request.principal.role;
       return {
-        data: page.rows.map((r) => toConversionView(r, options)),
+        data: page.rows.map((r) => toConversionView(r, role)),
         nextCursor: idPageCursor(page.nextBeforeId, CONVERSION_ID_PREFIX),
       };
     },
@@ -181,9 +184,10 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
       const row = await findConversionRowById(db, request.params.id);
       if (!row || !isVisible(row, scope)) throw notFound('conversion');
       const history = await listConversionEvents(db, row.id);
+      const role = request.principal.role;
       return {
-        ...toConversionView(row, { hideRevenue: hideRevenue(request) }),
-        history: history.map(toEventView),
+        ...toConversionView(row, role),
+        history: history.map((e) => toEventView(e, role)),
       };
     },
   );
@@ -206,7 +210,10 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
         reason: request.body.reason,
       });
       const history = await listConversionEvents(db, row.id);
-      return { ...toConversionView(row, { hideRevenue: false }), history: history.map(toEventView) };
+      return {
+        ...toConversionView(row, 'admin'),
+        history: history.map((e) => toEventView(e, 'admin')),
+      };
     },
   );
 }

@@ -10,7 +10,7 @@ import type {
 } from '../conversions/conversion.table.ts';
 import type { DeliveryAttemptTable, DeliveryTable } from '../deliveries/delivery.table.ts';
 import type { LinkTable } from '../links/link.table.ts';
-import type { OfferGoalTable, OfferTable } from '../offers/offer.table.ts';
+import type { OfferGoalTable, OfferPublisherPayoutTable, OfferTable } from '../offers/offer.table.ts';
 import type { PostbackTable } from '../postbacks/postback.table.ts';
 import type { PublisherTable } from '../publishers/publisher.table.ts';
 
@@ -18,6 +18,7 @@ export interface Database {
   advertisers: AdvertiserTable;
   offers: OfferTable;
   offer_goals: OfferGoalTable;
+  offer_publisher_payouts: OfferPublisherPayoutTable;
   publishers: PublisherTable;
   links: LinkTable;
   clicks: ClickTable;

@@ -29,6 +29,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A schema that closes an object refuses unknown fields instead of dropping them unseen.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   installErrorHandler(app);
   await app.register(formbody);

@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   unsafe_target: 422,
   unknown_macro: 422,
+  macro_not_allowed: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

@@ -116,6 +116,8 @@ describeEachStore('delivery requests', (current) => {
     const context = await contextFor(
       {
         url: 'https://r.example/p?s={status}&raw={status_raw}&rev={revenue}&sale={sale_amount}&cur={currency}&txn={txn_id}&goal={goal}&gid={goal_id}&offer={offer_name}&ts={timestamp}&dt={datetime}&pb={postback_id}&r={random}',
+        // The network's own tracker: the only receiver that may be sent revenue and sale amount.
+        audience: 'network',
       },
       {},
       {

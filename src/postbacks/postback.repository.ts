@@ -1,10 +1,11 @@
 // SQL for postbacks; the caller passes a handle or a transaction.
+import type { Updateable } from 'kysely';
 import type { Db } from '../db/database.types.ts';
 import { preparedQuery } from '../db/prepared-query.ts';
 import type { NewPostbackRow, PostbackRow, PostbackTable } from './postback.table.ts';
 import { MATCHED_COLUMNS } from './postback-matching.ts';
 
-export type PostbackPatch = Partial<Omit<PostbackTable, 'id' | 'created_at'>>;
+export type PostbackPatch = Omit<Updateable<PostbackTable>, 'id' | 'created_at'>;
 
 export function insertPostback(db: Db, row: NewPostbackRow): Promise<PostbackRow> {
   return db.insertInto('postbacks').values(row).returningAll().executeTakeFirstOrThrow();

@@ -1,6 +1,7 @@
 // API shapes of /api/v1/postbacks (camelCase; the table is snake_case).
 import { type Static, Type } from '@sinclair/typebox';
 import { Millis, Nullable, StringEnum } from '../admin/api.schemas.ts';
+import { POSTBACK_AUDIENCES } from '../auth/field-visibility.ts';
 import { STATUSES } from '../conversions/conversion.table.ts';
 import { PageQuery } from '../http/pagination.ts';
 
@@ -19,6 +20,10 @@ const Headers = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.
 });
 
 const editable = {
+  audience: StringEnum(POSTBACK_AUDIENCES, {
+    description:
+      "publisher (default): the publisher's receiver, which may not use {revenue}, {sale_amount} or {advertiser_id}; network: the network's own tracker (admin keys only)",
+  }),
   scope: StringEnum(SCOPES, { description: 'global: every offer; offer: offerId; goal: offerId + goal' }),
   offerId: Nullable(Type.Integer({ minimum: 1 })),
   goal: Nullable(
@@ -50,6 +55,7 @@ export const CreatePostbackBody = Type.Object({
     Type.Integer({ minimum: 1, description: 'defaults to the caller for publisher keys' }),
   ),
   url: editable.url,
+  audience: Type.Optional(editable.audience),
   scope: Type.Optional(editable.scope),
   offerId: Type.Optional(editable.offerId),
   goal: Type.Optional(editable.goal),
