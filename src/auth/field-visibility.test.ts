@@ -39,6 +39,7 @@ describeEachStore('field and macro visibility', (current) => {
   let offerId: number;
   let conversionId: string;
   let publisherId: number;
+  let newConversion: () => Promise<string>;
 
   beforeAll(async () => {
     t = await startTestApp(current().store);
@@ -62,10 +63,18 @@ describeEachStore('field and macro visibility', (current) => {
       { linkId: link.id, offerId, publisherId, advertiserId: advertiser.id },
       Date.now(),
     );
-    const answer = await send(
-      `${t.url}/postback?token=${advertiser.postbackToken}&click_id=${click.id}&revenue=60&sale_amount=120&goal=sale`,
-    );
-    conversionId = String(answer.body.conversionId);
+    newConversion = async () => {
+      const click = await seedClick(
+        current().store.db,
+        { linkId: link.id, offerId, publisherId, advertiserId: advertiser.id },
+        Date.now(),
+      );
+      const answer = await send(
+        `${t.url}/postback?token=${advertiser.postbackToken}&click_id=${click.id}&revenue=60&sale_amount=120&goal=sale`,
+      );
+      return String(answer.body.conversionId);
+    };
+    conversionId = await newConversion();
     as.admin = admin;
     as.advertiser = apiClient(
       t.url,
@@ -148,25 +157,37 @@ describeEachStore('field and macro visibility', (current) => {
     }
   });
 
-  it("keeps a network postback out of a publisher key's hands", async () => {
+  it("keeps a network postback out of a publisher key's sight and hands", async () => {
     const network = await as.admin('POST', '/postbacks', {
       publisherId,
       audience: 'network',
       url: 'http://127.0.0.1:9/network?rev={revenue}',
-      enabled: false,
     });
     expect(network.status).toBe(201);
     expect(network.body.audience).toBe('network');
     const own = await as.publisher('POST', '/postbacks', { url: 'http://127.0.0.1:9/own?p={payout}' });
     expect(own.body.audience).toBe('publisher');
-    const tries: [string, string, unknown][] = [
-      ['PATCH', `/postbacks/${network.body.id}`, { url: 'http://127.0.0.1:9/mine?rev={revenue}' }],
-      ['DELETE', `/postbacks/${network.body.id}`, undefined],
-      ['PATCH', `/postbacks/${own.body.id}`, { audience: 'network' }],
+    const tries: [string, string, unknown, number][] = [
+      ['GET', `/postbacks/${network.body.id}`, undefined, 404],
+      ['PATCH', `/postbacks/${network.body.id}`, { url: 'http://127.0.0.1:9/mine?rev={revenue}' }, 404],
+      ['DELETE', `/postbacks/${network.body.id}`, undefined, 404],
+      ['PATCH', `/postbacks/${own.body.id}`, { audience: 'network' }, 403],
+      ['POST', '/postbacks', { url: 'http://127.0.0.1:9/x', audience: 'network' }, 403],
     ];
-    for (const [method, path, body] of tries) {
-      expect((await as.publisher(method, path, body)).status, `${method} ${path}`).toBe(403);
+    for (const [method, path, body, status] of tries) {
+      expect((await as.publisher(method, path, body)).status, `${method} ${path}`).toBe(status);
     }
+    const listed = (await as.publisher('GET', '/postbacks?limit=500')).body.data.map((p: Json) => p.id);
+    expect(listed).toContain(own.body.id);
+    expect(listed).not.toContain(network.body.id);
+    const converted = await newConversion();
+    const deliveries = (await as.admin('GET', `/deliveries?conversionId=${converted}`)).body.data;
+    const toNetwork = deliveries.find((d: Json) => d.postbackId === network.body.id);
+    const toPublisher = deliveries.find((d: Json) => d.postbackId === own.body.id);
+    expect((await as.admin('GET', `/deliveries/${toNetwork.id}`)).status).toBe(200);
+    expect((await as.publisher('GET', `/deliveries/${toNetwork.id}`)).status).toBe(404);
+    expect((await as.publisher('POST', `/deliveries/${toNetwork.id}/retry`)).status).toBe(404);
+    expect((await as.publisher('GET', `/deliveries/${toPublisher.id}`)).status).toBe(200);
     const moved = await as.admin('PATCH', `/postbacks/${own.body.id}`, {
       audience: 'network',
       url: 'http://127.0.0.1:9/own?p={payout}&rev={revenue}',

@@ -42,7 +42,10 @@ function ownerFor(principal: Principal, requested: number | undefined): number {
   throw new AppError('forbidden', 'advertiser keys cannot manage postbacks');
 }
 
-/** The postback if this caller may see it; otherwise not_found (other publishers' ids are not revealed). */
+/**
+ * The postback if this caller may see it; otherwise not_found (other publishers' ids are not
+ * revealed, nor the network's own trackers, whose attempts carry its revenue).
+ */
 export async function loadOwnPostback(
   ctx: AppContext,
   principal: Principal,
@@ -52,7 +55,11 @@ export async function loadOwnPostback(
     throw new AppError('forbidden', 'advertiser keys cannot manage postbacks');
   }
   const row = await findPostbackById(ctx.store.db, id);
-  if (!row || (principal.role === 'publisher' && row.publisher_id !== principal.publisherId)) {
+  if (
+    !row ||
+    (principal.role === 'publisher' &&
+      (row.publisher_id !== principal.publisherId || row.audience === 'network'))
+  ) {
     throw notFound('postback');
   }
   return row;
