@@ -58,11 +58,6 @@ describeEachStore('field and macro visibility', (current) => {
       })
     ).body.id;
     const link = (await admin('POST', '/links', { offerId, publisherId })).body;
-    const click = await seedClick(
-      current().store.db,
-      { linkId: link.id, offerId, publisherId, advertiserId: advertiser.id },
-      Date.now(),
-    );
     newConversion = async () => {
       const click = await seedClick(
         current().store.db,
