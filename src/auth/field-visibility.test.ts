@@ -100,6 +100,8 @@ describeEachStore('field and macro visibility', (current) => {
       for (const conversion of [one.body, listed]) expectReadable('conversion', role, conversion);
       expect(one.body.history).toHaveLength(1);
       expectReadable('conversionEvent', role, one.body.history[0]);
+      const filtered = await as[role]('GET', '/conversions?needsReview=true');
+      expect(filtered.status).toBe(canReadField('conversion', 'needsReview', role) ? 200 : 403);
     });
 
     it('saves a postback with a macro exactly when its receiver may read that macro', async () => {

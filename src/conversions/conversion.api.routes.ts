@@ -11,11 +11,11 @@ import {
 import { Id, Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../admin/api.schemas.ts';
 import { idPageCursor, parseIdPageCursor } from '../admin/cursor.ts';
 import type { KeyRole } from '../auth/api-key.table.ts';
-import { readableView } from '../auth/field-visibility.ts';
+import { canReadField, readableView } from '../auth/field-visibility.ts';
 import { requireRole } from '../auth/principal.ts';
 import { ID_PAGE_SCAN_LIMIT } from '../db/id-order-page.ts';
 import type { AppContext } from '../http/context.ts';
-import { notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../http/errors.ts';
 import { DEFAULT_PAGE_SIZE, PageOf } from '../http/pagination.ts';
 import {
   CONVERSION_ID_PREFIX,
@@ -147,6 +147,10 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
     async (request) => {
       const scope = scopeOf(request);
       const q = request.query;
+      // Filtering on a field is reading it.
+      if (q.needsReview !== undefined && !canReadField('conversion', 'needsReview', request.principal.role)) {
+        throw new AppError('forbidden', 'this key may not read needsReview');
+      }
       // A filter naming someone else's advertiser or publisher finds nothing.
       const clash =
         (scope.advertiserId !== undefined &&
