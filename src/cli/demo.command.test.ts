@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testConfig } from '../../test/support/app.ts';
+import { seedClick } from '../../test/support/activity-rows.ts';
+import { startTestApp, testConfig } from '../../test/support/app.ts';
+import { send } from '../../test/support/inbound-fixtures.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
 import { findGoalsOfOffers } from '../catalog/offers/offer.repository.ts';
 import type { AppContext } from '../server/app-context.ts';
@@ -35,7 +37,7 @@ describeEachStore('trackwire demo', (current) => {
     });
     expect(first.trackingUrl).toBe('https://t.example.org/c/demo');
     expect(first.postbackUrl).toBe(
-      `https://t.example.org/postback/${first.advertiser.postback_token}?click_id=<CLICK_ID>&payout=1.50&txn_id=demo-1&status=approved`,
+      `https://t.example.org/postback/${first.advertiser.postback_token}?click_id=<CLICK_ID>&revenue=2.00&txn_id=demo-1&status=approved`,
     );
     const text = first.lines.join('\n');
     expect(text).toContain(first.trackingUrl);
@@ -65,5 +67,33 @@ describeEachStore('trackwire demo', (current) => {
       await count('links'),
       await count('offer_goals'),
     ]).toEqual([1, 1, 1, 1, 3]);
+  });
+
+  it("walks the printed loop: the advertiser's 2.00 is the revenue, the publisher earns the offer's 1.50", async () => {
+    const app = await startTestApp(current().store, { publicUrl: 'https://t.example.org' });
+    try {
+      const world = await seedDemo(app.ctx);
+      const click = await seedClick(
+        ctx.store.db,
+        {
+          linkId: world.link.id,
+          offerId: world.offer.id,
+          publisherId: world.publisher.id,
+          advertiserId: world.advertiser.id,
+        },
+        Date.now(),
+      );
+      const path = world.postbackUrl.replace('https://t.example.org', '').replace('<CLICK_ID>', click.id);
+      const answer = await send(`${app.url}${path}`);
+      expect(answer.body).toMatchObject({ result: 'accepted' });
+      const conversion = await ctx.store.db
+        .selectFrom('conversions')
+        .selectAll()
+        .where('click_id', '=', click.id)
+        .executeTakeFirstOrThrow();
+      expect(conversion).toMatchObject({ revenue: 2, payout: 1.5, needs_review: 0 });
+    } finally {
+      await app.close();
+    }
   });
 });

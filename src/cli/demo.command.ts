@@ -83,7 +83,8 @@ export async function seedDemo(ctx: AppContext): Promise<DemoWorld> {
   const objects = await ensureDemoObjects(ctx);
   const base = ctx.config.publicUrl;
   const trackingUrl = trackingUrlOf(ctx.config, objects.link.slug);
-  const postbackUrl = `${postbackUrlOf(ctx.config, objects.advertiser.postback_token)}?click_id=<CLICK_ID>&payout=1.50&txn_id=demo-1&status=approved`;
+  // The advertiser reports what it pays (revenue); the publisher's payout comes from the offer.
+  const postbackUrl = `${postbackUrlOf(ctx.config, objects.advertiser.postback_token)}?click_id=<CLICK_ID>&revenue=2.00&txn_id=demo-1&status=approved`;
   const lines = [
     `Demo ready: advertiser #${objects.advertiser.id}, offer #${objects.offer.id} (goals install, registration, purchase), publisher #${objects.publisher.id}, link #${objects.link.id}.`,
     '',
@@ -95,7 +96,8 @@ export async function seedDemo(ctx: AppContext): Promise<DemoWorld> {
     '  1. Click the link; the redirect carries the click id (click_id=… in the Location header):',
     `       curl -si '${trackingUrl}?sub2=test' | grep -i '^location'`,
     '',
-    '  2. Report a conversion as the advertiser would, with that click id in place of <CLICK_ID>:',
+    '  2. Report a conversion as the advertiser would, with that click id in place of <CLICK_ID>',
+    "     (the advertiser pays 2.00, the revenue; the publisher earns the offer's 1.50, the payout):",
     `       curl -s '${postbackUrl}'`,
     '',
     '  3. See it (with an admin key from `trackwire keys create --role admin`):',

@@ -25,7 +25,7 @@ export interface Config {
   readonly trustedProxies: readonly string[];
   /** When true, inbound postbacks over plain HTTP are accepted but flagged in the log. */
   readonly httpsOnly: boolean;
-  /** Relative distance from the expected payout beyond which a conversion is flagged needs_review. */
+  /** Relative distance of an advertiser's amount from the expected revenue beyond which a conversion is flagged needs_review. */
   readonly payoutTolerance: number;
   /** Inbound postbacks allowed per source IP per minute (0 = unlimited). */
   readonly inboundRateLimitPerMinute: number;

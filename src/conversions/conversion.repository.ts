@@ -12,24 +12,30 @@ import {
   type Status,
 } from './conversion.table.ts';
 
-const offerTermsQuery = preparedQuery(1, (db, offerId) =>
+const offerTermsQuery = preparedQuery(2, (db, offerId, publisherId) =>
   db
     .selectFrom('offers')
+    .leftJoin('offer_publisher_payouts as pp', (join) =>
+      join.onRef('pp.offer_id', '=', 'offers.id').on('pp.publisher_id', '=', publisherId),
+    )
     .select([
-      'id',
-      'advertiser_id',
-      'payout',
-      'revenue',
-      'currency',
-      'allow_duplicates',
-      'click_lifetime_days',
+      'offers.id',
+      'offers.advertiser_id',
+      'offers.payout_type',
+      'offers.payout',
+      'offers.revenue',
+      'offers.currency',
+      'offers.allow_duplicates',
+      'offers.click_lifetime_days',
+      'pp.payout_type as publisher_payout_type',
+      'pp.payout as publisher_payout',
     ])
-    .where('id', '=', offerId),
+    .where('offers.id', '=', offerId),
 );
 
-/** What the conversion rules need from a click's offer. */
-export async function findOfferTerms(db: Db, offerId: number) {
-  return (await offerTermsQuery(db, offerId)).rows[0];
+/** What the conversion rules need from a click's offer, with the click's publisher's payout override. */
+export async function findOfferTerms(db: Db, offerId: number, publisherId: number) {
+  return (await offerTermsQuery(db, offerId, publisherId)).rows[0];
 }
 
 const clickQuery = preparedQuery(1, (db, id) =>
@@ -64,7 +70,7 @@ export function findOfferGoal(db: Db, offerId: number, keyOrId: string) {
   const id = /^\d{1,15}$/.test(keyOrId) ? Number(keyOrId) : undefined;
   return db
     .selectFrom('offer_goals')
-    .select(['id', 'key', 'payout', 'revenue'])
+    .select(['id', 'key', 'payout_type', 'payout', 'revenue'])
     .where('offer_id', '=', offerId)
     .where((eb) =>
       id === undefined ? eb('key', '=', keyOrId) : eb.or([eb('key', '=', keyOrId), eb('id', '=', id)]),

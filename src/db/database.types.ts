@@ -2,7 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ApiKeyTable } from '../auth/api-key.table.ts';
 import type { AdvertiserTable } from '../catalog/advertisers/advertiser.table.ts';
-import type { OfferGoalTable, OfferTable } from '../catalog/offers/offer.table.ts';
+import type { OfferGoalTable, OfferPublisherPayoutTable, OfferTable } from '../catalog/offers/offer.table.ts';
 import type { PublisherTable } from '../catalog/publishers/publisher.table.ts';
 import type {
   ConversionEventTable,
@@ -18,6 +18,7 @@ export interface Database {
   advertisers: AdvertiserTable;
   offers: OfferTable;
   offer_goals: OfferGoalTable;
+  offer_publisher_payouts: OfferPublisherPayoutTable;
   publishers: PublisherTable;
   links: LinkTable;
   clicks: ClickTable;

@@ -39,3 +39,13 @@ export function listAttemptsOfDelivery(db: Db, deliveryId: string): Promise<Deli
     .orderBy('id')
     .execute();
 }
+
+/** Whose receiver a delivery's postback reaches (undefined when the postback is gone). */
+export async function findPostbackAudience(db: Db, postbackId: number) {
+  const row = await db
+    .selectFrom('postbacks')
+    .select('audience')
+    .where('id', '=', postbackId)
+    .executeTakeFirst();
+  return row?.audience;
+}

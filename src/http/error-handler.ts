@@ -8,7 +8,8 @@ import { AppError, errorBody } from '../shared/errors.ts';
 function fieldOf(error: FastifyError): string | undefined {
   const first = error.validation?.[0];
   if (!first) return undefined;
-  const missing = (first.params as { missingProperty?: string })?.missingProperty;
+  const params = first.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+  const missing = params?.missingProperty ?? params?.additionalProperty;
   const path = first.instancePath?.replace(/^\//, '').replace(/\//g, '.');
   return [path, missing].filter(Boolean).join('.') || undefined;
 }

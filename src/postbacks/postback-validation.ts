@@ -2,6 +2,7 @@
 // instead of surfacing later as a delivery that quietly never arrives.
 import type { LookupAddress } from 'node:dns';
 import dns from 'node:dns';
+import { canReadMacro, type PostbackAudience, postbackReaderRole } from '../auth/field-visibility.ts';
 import type { Db } from '../db/database.types.ts';
 import {
   type AddressPolicy,
@@ -9,7 +10,7 @@ import {
   type LookupAll,
 } from '../deliveries/transport/address-policy.ts';
 import { sampleMacroValues } from '../macros/macro-catalogue.ts';
-import { renderTemplate } from '../macros/template.ts';
+import { compileTemplate, renderTemplate } from '../macros/template.ts';
 import { assertKnownMacros, assertNoMacroInAuthority } from '../macros/validate-template.ts';
 import { AppError } from '../shared/errors.ts';
 import { offerExists, offerGoalExists, publisherExists } from './postback.repository.ts';
@@ -18,6 +19,7 @@ import type { PostbackScope } from './postback.table.ts';
 /** A postback's full configuration as it will be stored (after defaults and a patch are applied). */
 export interface PostbackDraft {
   publisherId: number;
+  audience: PostbackAudience;
   scope: PostbackScope;
   offerId: number | null;
   goal: string | null;
@@ -93,12 +95,36 @@ function checkSecretParts(draft: PostbackDraft): void {
   }
 }
 
-function checkMacros(draft: PostbackDraft): void {
+function templatePlaces(draft: PostbackDraft): [string, string][] {
   const places: [string, string][] = [['url', draft.url]];
   if (draft.bodyTemplate !== null) places.push(['bodyTemplate', draft.bodyTemplate]);
   for (const [name, value] of Object.entries(draft.headers)) places.push([`headers.${name}`, value]);
+  return places;
+}
+
+/** A publisher's receiver may not be sent what its publisher may not read (the network's revenue…). */
+function checkMacroReaders(draft: PostbackDraft, places: [string, string][]): void {
+  const reader = postbackReaderRole(draft.audience);
+  const refused = places.flatMap(([field, template]) =>
+    compileTemplate(template)
+      .macros.filter((use) => use.canonical !== undefined && !canReadMacro(use.canonical, reader))
+      .map((use) => ({ field, macro: use.raw, name: use.canonical as string })),
+  );
+  if (refused.length === 0) return;
+  const first = refused[0];
+  const more = refused.length > 1 ? ` (and ${refused.length - 1} more)` : '';
+  throw new AppError(
+    'macro_not_allowed',
+    `${first.field}: ${first.macro} is not sent to a publisher's receiver${more}; an admin may set audience "network" for the network's own tracker`,
+    { refused },
+  );
+}
+
+function checkMacros(draft: PostbackDraft): void {
+  const places = templatePlaces(draft);
   assertKnownMacros(places);
   assertNoMacroInAuthority('url', draft.url);
+  checkMacroReaders(draft, places);
 }
 
 async function checkCatalog(db: Db, draft: PostbackDraft): Promise<void> {

@@ -1,10 +1,12 @@
 // SQL for postbacks; the caller passes a handle or a transaction.
+import type { Updateable } from 'kysely';
+import type { PostbackAudience } from '../auth/field-visibility.ts';
 import type { Db } from '../db/database.types.ts';
 import { preparedQuery } from '../db/prepared-query.ts';
 import type { NewPostbackRow, PostbackRow, PostbackTable } from './postback.table.ts';
 import { MATCHED_COLUMNS } from './postback-matching.ts';
 
-export type PostbackPatch = Partial<Omit<PostbackTable, 'id' | 'created_at'>>;
+export type PostbackPatch = Omit<Updateable<PostbackTable>, 'id' | 'created_at'>;
 
 export function insertPostback(db: Db, row: NewPostbackRow): Promise<PostbackRow> {
   return db.insertInto('postbacks').values(row).returningAll().executeTakeFirstOrThrow();
@@ -19,6 +21,7 @@ export interface PostbackFilter {
   limit: number;
   publisherId?: number;
   offerId?: number;
+  audience?: PostbackAudience;
 }
 
 export function listPostbacks(db: Db, filter: PostbackFilter): Promise<PostbackRow[]> {
@@ -30,6 +33,7 @@ export function listPostbacks(db: Db, filter: PostbackFilter): Promise<PostbackR
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
   if (filter.publisherId !== undefined) query = query.where('publisher_id', '=', filter.publisherId);
   if (filter.offerId !== undefined) query = query.where('offer_id', '=', filter.offerId);
+  if (filter.audience !== undefined) query = query.where('audience', '=', filter.audience);
   return query.execute();
 }
 

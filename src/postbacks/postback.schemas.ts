@@ -1,5 +1,6 @@
 // API shapes of /api/v1/postbacks (camelCase; the table is snake_case).
 import { type Static, Type } from '@sinclair/typebox';
+import { POSTBACK_AUDIENCES } from '../auth/field-visibility.ts';
 import { STATUSES } from '../conversions/conversion.table.ts';
 import { Millis, Nullable, StringEnum } from '../shared/api-schemas.ts';
 import { PageQuery } from '../shared/pagination.ts';
@@ -31,6 +32,10 @@ const SecretPathSegments = Type.Array(Type.Integer({ minimum: 1, maximum: 32 }),
 });
 
 const editable = {
+  audience: StringEnum(POSTBACK_AUDIENCES, {
+    description:
+      "publisher (default): the publisher's receiver, which may not use {revenue}, {sale_amount} or {advertiser_id}; network: the network's own tracker (admin keys only)",
+  }),
   scope: StringEnum(SCOPES, { description: 'global: every offer; offer: offerId; goal: offerId + goal' }),
   offerId: Nullable(Type.Integer({ minimum: 1 })),
   goal: Nullable(
@@ -67,6 +72,7 @@ export const CreatePostbackBody = Type.Object({
     Type.Integer({ minimum: 1, description: 'defaults to the caller for publisher keys' }),
   ),
   url: editable.url,
+  audience: Type.Optional(editable.audience),
   scope: Type.Optional(editable.scope),
   offerId: Type.Optional(editable.offerId),
   goal: Type.Optional(editable.goal),

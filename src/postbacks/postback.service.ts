@@ -1,5 +1,6 @@
 // Postback rules: defaults, save-time validation, ownership, and the operator's enable/disable
 // switch (which holds deliveries rather than dropping them).
+import type { PostbackAudience } from '../auth/field-visibility.ts';
 import type { Principal } from '../auth/principal.ts';
 import { DELIVERIES_CHANNEL, notifyChannel } from '../db/notify.ts';
 import { releaseHeldDeliveries, setEndpointEnabled } from '../deliveries/endpoint-health.ts';
@@ -48,7 +49,10 @@ function ownerFor(principal: Principal, requested: number | undefined): number {
   throw new AppError('forbidden', 'advertiser keys cannot manage postbacks');
 }
 
-/** The postback if this caller may see it; otherwise not_found (other publishers' ids are not revealed). */
+/**
+ * The postback if this caller may see it; otherwise not_found (other publishers' ids are not
+ * revealed, nor the network's own trackers, whose attempts carry its revenue).
+ */
 export async function loadOwnPostback(
   ctx: AppContext,
   principal: Principal,
@@ -58,15 +62,28 @@ export async function loadOwnPostback(
     throw new AppError('forbidden', 'advertiser keys cannot manage postbacks');
   }
   const row = await findPostbackById(ctx.store.db, id);
-  if (!row || (principal.role === 'publisher' && row.publisher_id !== principal.publisherId)) {
+  if (
+    !row ||
+    (principal.role === 'publisher' &&
+      (row.publisher_id !== principal.publisherId || row.audience === 'network'))
+  ) {
     throw notFound('postback');
   }
   return row;
 }
 
+/** Only an admin points a postback at the network's own tracker, or changes one that is. */
+function checkAudience(principal: Principal, audience: PostbackAudience, current?: PostbackAudience): void {
+  if (principal.role === 'admin') return;
+  if (audience === 'network' || current === 'network') {
+    throw new AppError('forbidden', "only an admin manages a postback to the network's own tracker");
+  }
+}
+
 function draftOf(row: PostbackRow): PostbackDraft {
   return {
     publisherId: row.publisher_id,
+    audience: row.audience,
     scope: row.scope,
     offerId: row.offer_id,
     goal: row.goal,
@@ -84,6 +101,7 @@ function draftOf(row: PostbackRow): PostbackDraft {
 /** The columns a validated draft decides, as create and update both write them. */
 function draftColumns(draft: PostbackDraft) {
   return {
+    audience: draft.audience,
     scope: draft.scope,
     offer_id: draft.offerId,
     goal: draft.goal,
@@ -111,8 +129,11 @@ export async function createPostback(
   input: CreatePostbackBody,
 ): Promise<SavedPostback> {
   checkTimeoutFitsLease(ctx, input.timeoutMs);
+  const audience = input.audience ?? 'publisher';
+  checkAudience(principal, audience);
   const draft: PostbackDraft = {
     publisherId: ownerFor(principal, input.publisherId),
+    audience,
     scope: input.scope ?? 'global',
     offerId: input.offerId ?? null,
     goal: input.goal ?? null,
@@ -155,11 +176,13 @@ export async function updatePostback(
 ): Promise<SavedPostback> {
   checkTimeoutFitsLease(ctx, patch.timeoutMs);
   const current = await loadOwnPostback(ctx, principal, id);
+  checkAudience(principal, patch.audience ?? current.audience, current.audience);
   const before = draftOf(current);
   // Switching to GET drops the body unless the patch says otherwise, so a method change is one call.
   const toGet = patch.method === 'GET' && current.method === 'POST';
   const draft: PostbackDraft = {
     ...before,
+    ...(patch.audience !== undefined && { audience: patch.audience }),
     ...(patch.scope !== undefined && { scope: patch.scope }),
     ...(patch.offerId !== undefined && { offerId: patch.offerId }),
     ...(patch.goal !== undefined && { goal: patch.goal }),
@@ -196,7 +219,8 @@ export async function updatePostback(
 }
 
 export async function deletePostback(ctx: AppContext, principal: Principal, id: number): Promise<void> {
-  await loadOwnPostback(ctx, principal, id);
+  const current = await loadOwnPostback(ctx, principal, id);
+  checkAudience(principal, current.audience);
   const now = ctx.clock.now();
   await ctx.store.db.transaction().execute(async (trx) => {
     await cancelWaitingDeliveries(trx, id, now);

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { PostbackAudience } from '../auth/field-visibility.ts';
 
 export type PostbackScope = 'global' | 'offer' | 'goal';
 
@@ -6,6 +7,8 @@ export type PostbackScope = 'global' | 'offer' | 'goal';
 export interface PostbackTable {
   id: Generated<number>;
   publisher_id: number;
+  /** Whose receiver it reaches: the publisher's, or the network's own tracker (set by an admin). */
+  audience: Generated<PostbackAudience>;
   scope: PostbackScope;
   offer_id: number | null;
   goal: string | null;

@@ -47,6 +47,7 @@ export function toPostbackView(row: PostbackRow): Postback {
   return {
     id: row.id,
     publisherId: row.publisher_id,
+    audience: row.audience,
     scope: row.scope,
     offerId: row.offer_id,
     goal: row.goal,

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   unsafe_target: 422,
   unknown_macro: 422,
   macro_in_host: 422,
+  macro_not_allowed: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

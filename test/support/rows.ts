@@ -100,6 +100,7 @@ export function postbackRow(
 ): Omit<PostbackRow, 'id'> {
   const now = fields.created_at ?? Date.now();
   return {
+    audience: 'publisher',
     scope: 'global',
     offer_id: null,
     goal: null,

@@ -1,6 +1,15 @@
 // SQL for offers and their goals; the caller passes a handle or a transaction.
+
+import type { Updateable } from 'kysely';
 import type { Db } from '../../db/database.types.ts';
-import type { NewOfferRow, OfferGoalRow, OfferRow, OfferTable } from './offer.table.ts';
+import type {
+  NewOfferRow,
+  OfferGoalRow,
+  OfferPublisherPayoutRow,
+  OfferRow,
+  OfferTable,
+} from './offer.table.ts';
+import type { PayoutType } from './payout-terms.ts';
 
 export function insertOffer(db: Db, row: NewOfferRow): Promise<OfferRow> {
   return db.insertInto('offers').values(row).returningAll().executeTakeFirstOrThrow();
@@ -63,13 +72,14 @@ export async function isOfferLinkedToPublisher(
 export function updateOfferRow(
   db: Db,
   id: number,
-  patch: Partial<Omit<OfferTable, 'id' | 'created_at'>>,
+  patch: Omit<Updateable<OfferTable>, 'id' | 'created_at'>,
 ): Promise<OfferRow | undefined> {
   return db.updateTable('offers').set(patch).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
 export async function deleteOfferRow(db: Db, id: number): Promise<boolean> {
   await db.deleteFrom('offer_goals').where('offer_id', '=', id).execute();
+  await db.deleteFrom('offer_publisher_payouts').where('offer_id', '=', id).execute();
   const result = await db.deleteFrom('offers').where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
@@ -87,6 +97,7 @@ export async function offerHasLinks(db: Db, id: number): Promise<boolean> {
 export interface GoalValues {
   key: string;
   name: string;
+  payoutType: PayoutType;
   payout: number | null;
   revenue: number | null;
 }
@@ -101,6 +112,7 @@ export async function replaceOfferGoals(db: Db, offerId: number, goals: GoalValu
         offer_id: offerId,
         key: g.key,
         name: g.name,
+        payout_type: g.payoutType,
         payout: g.payout,
         revenue: g.revenue,
       })),
@@ -119,4 +131,54 @@ export async function findGoalsOfOffers(db: Db, offerIds: number[]): Promise<Map
     .execute();
   for (const row of rows) byOffer.get(row.offer_id)?.push(row);
   return byOffer;
+}
+
+export interface PublisherPayoutValues {
+  publisherId: number;
+  payoutType: PayoutType;
+  payout: number;
+}
+
+export async function replaceOfferPublisherPayouts(
+  db: Db,
+  offerId: number,
+  payouts: PublisherPayoutValues[],
+): Promise<void> {
+  await db.deleteFrom('offer_publisher_payouts').where('offer_id', '=', offerId).execute();
+  if (payouts.length === 0) return;
+  await db
+    .insertInto('offer_publisher_payouts')
+    .values(
+      payouts.map((p) => ({
+        offer_id: offerId,
+        publisher_id: p.publisherId,
+        payout_type: p.payoutType,
+        payout: p.payout,
+      })),
+    )
+    .execute();
+}
+
+export async function findPublisherPayoutsOfOffers(
+  db: Db,
+  offerIds: number[],
+): Promise<Map<number, OfferPublisherPayoutRow[]>> {
+  const byOffer = new Map<number, OfferPublisherPayoutRow[]>(offerIds.map((id) => [id, []]));
+  if (offerIds.length === 0) return byOffer;
+  const rows = await db
+    .selectFrom('offer_publisher_payouts')
+    .selectAll()
+    .where('offer_id', 'in', offerIds)
+    .orderBy('publisher_id')
+    .execute();
+  for (const row of rows) byOffer.get(row.offer_id)?.push(row);
+  return byOffer;
+}
+
+/** The ids among `ids` that name no publisher. */
+export async function findMissingPublisherIds(db: Db, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('publishers').select('id').where('id', 'in', ids).execute();
+  const found = new Set(rows.map((r) => r.id));
+  return ids.filter((id) => !found.has(id));
 }

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { PayoutType } from './payout-terms.ts';
 
 export interface OfferTable {
   id: Generated<number>;
@@ -6,6 +7,8 @@ export interface OfferTable {
   name: string;
   /** Destination URL template; macros are filled per click. */
   url: string;
+  /** fixed: payout is an amount; revshare: payout is a percent of the conversion's revenue. */
+  payout_type: Generated<PayoutType>;
   payout: number;
   revenue: number;
   currency: string;
@@ -24,9 +27,21 @@ export interface OfferGoalTable {
   offer_id: number;
   key: string;
   name: string;
-  /** null = the offer's payout / revenue. */
+  /** How payout is read, when the goal has its own payout. */
+  payout_type: Generated<PayoutType>;
+  /** null = the offer's payout (or the publisher's override of it) / revenue. */
   payout: number | null;
   revenue: number | null;
 }
 export type OfferGoalRow = Selectable<OfferGoalTable>;
 export type NewOfferGoalRow = Insertable<OfferGoalTable>;
+
+/** What one publisher earns on an offer instead of the offer's own payout. */
+export interface OfferPublisherPayoutTable {
+  id: Generated<number>;
+  offer_id: number;
+  publisher_id: number;
+  payout_type: PayoutType;
+  payout: number;
+}
+export type OfferPublisherPayoutRow = Selectable<OfferPublisherPayoutTable>;

@@ -1,5 +1,7 @@
 // Everything decided before anything is written: who sent it, is it allowed, does it make sense,
 // which click, offer and goal it is about, and what the conversion would look like.
+
+import { payoutFor, pickPayoutTerm } from '../../catalog/offers/payout-terms.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import type { BatchedLookup } from '../../shared/batched-lookup.ts';
 import { ipInList } from '../../shared/cidr.ts';
@@ -54,9 +56,11 @@ export interface PreparedConversion {
   /** undefined = the sender named no status. */
   status: Status | undefined;
   statusRaw: string | null;
-  /** Sent by the advertiser; undefined when the offer's terms apply. */
+  /** Sent by the advertiser (what it pays); undefined when the offer's terms apply. */
   amount: number | undefined;
+  /** What the publisher earns: the goal's, the publisher's or the offer's payout term. */
   payout: number;
+  /** What the advertiser pays: the amount sent, else the goal's or the offer's revenue. */
   revenue: number;
   saleAmount: number | null;
   currency: string;
@@ -124,8 +128,8 @@ export async function checkInboundPostback(
   const offer =
     click &&
     (await (deps.offerTerms
-      ? deps.offerTerms.get(click.offer_id)
-      : findOfferTerms(ctx.store.db, click.offer_id)));
+      ? deps.offerTerms.get(click.offer_id, click.publisher_id)
+      : findOfferTerms(ctx.store.db, click.offer_id, click.publisher_id)));
   // Another advertiser's click is "unknown" to this one: no hint that it exists.
   if (!click || !offer || Number(offer.advertiser_id) !== advertiserId)
     return reject('unknown_click', advertiserId);
@@ -133,7 +137,7 @@ export async function checkInboundPostback(
     return reject('click_expired', advertiserId);
 
   let goal = DEFAULT_GOAL;
-  let goalTerms: { payout: number | null; revenue: number | null } = { payout: null, revenue: null };
+  let goalTerms: Awaited<ReturnType<typeof findOfferGoal>> | null = null;
   if (fields.goal !== undefined && fields.goal.toLowerCase() !== DEFAULT_GOAL) {
     const found =
       fields.goal.length <= MAX_GOAL_LENGTH
@@ -144,7 +148,15 @@ export async function checkInboundPostback(
     goalTerms = found;
   }
 
-  const expectedPayout = goalTerms.payout ?? offer.payout;
+  const expectedRevenue = goalTerms?.revenue ?? offer.revenue;
+  const revenue = amount ?? expectedRevenue;
+  const term = pickPayoutTerm(
+    { payoutType: offer.payout_type, payout: offer.payout },
+    offer.publisher_payout_type && offer.publisher_payout !== null
+      ? { payoutType: offer.publisher_payout_type, payout: offer.publisher_payout }
+      : null,
+    goalTerms && { payoutType: goalTerms.payout_type, payout: goalTerms.payout },
+  );
   const finalCurrency = currency ?? offer.currency;
   const txnId = fields.txnId ?? null;
   const goalPart = encodeURIComponent(goal);
@@ -164,14 +176,14 @@ export async function checkInboundPostback(
       status,
       statusRaw: fields.status ?? null,
       amount,
-      payout: amount ?? expectedPayout,
-      revenue: amount ?? goalTerms.revenue ?? offer.revenue,
+      payout: payoutFor(term, revenue),
+      revenue,
       saleAmount: saleAmount ?? null,
       currency: finalCurrency,
       // Amounts in another currency than the offer's cannot be compared with its terms.
       review:
         amount !== undefined && finalCurrency === offer.currency
-          ? payoutReviewReason(amount, expectedPayout, ctx.config.payoutTolerance)
+          ? payoutReviewReason(amount, expectedRevenue, ctx.config.payoutTolerance)
           : null,
       advSubs: advSubsOf(fields.subs),
     },

@@ -107,9 +107,9 @@ describe('amounts', () => {
       expect(parseAmount(bad)).toBeUndefined();
     }
   });
-  it('flags amounts beyond the tolerance of the expected payout', () => {
+  it('flags amounts beyond the tolerance of the expected revenue', () => {
     expect(payoutReviewReason(5, 3.5, 0.5)).toBeNull();
-    expect(payoutReviewReason(350, 3.5, 0.5)).toContain('expected 3.5');
+    expect(payoutReviewReason(350, 3.5, 0.5)).toContain('expected revenue 3.5');
     expect(payoutReviewReason(1, 3.5, 0.5)).not.toBeNull();
     expect(payoutReviewReason(100, 0, 0.5)).toBeNull();
   });

@@ -26,10 +26,10 @@ export function isValidTxnId(raw: string): boolean {
   return raw.length <= MAX_TXN_ID_LENGTH;
 }
 
-/** Why an amount needs a human look, or null when it is within tolerance of the expected one. */
+/** Why an advertiser's amount needs a human look, or null when it is within tolerance of the expected revenue. */
 export function payoutReviewReason(amount: number, expected: number, tolerance: number): string | null {
   // Nothing configured to compare against: the advertiser's figure is all we have.
   if (expected <= 0) return null;
   if (Math.abs(amount - expected) <= expected * tolerance) return null;
-  return `payout ${amount} is outside ±${Math.round(tolerance * 100)}% of the expected ${expected}`;
+  return `amount ${amount} is outside ±${Math.round(tolerance * 100)}% of the expected revenue ${expected}`;
 }

@@ -4,6 +4,7 @@ import type { MigrationContext } from '../migrate.ts';
 import { initialSchema } from './0001_initial_schema.ts';
 import { clicksInIdOrder } from './0002_clicks_in_id_order.ts';
 import { activityInIdOrder } from './0003_activity_in_id_order.ts';
+import { moneyTerms } from './0004_money.ts';
 import { conversionAdvSubs } from './0006_conversion_adv_subs.ts';
 import { secretPartsAndEventActor } from './0007_secret_parts_and_event_actor.ts';
 
@@ -11,6 +12,7 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0001_initial_schema': initialSchema,
   '0002_clicks_in_id_order': clicksInIdOrder,
   '0003_activity_in_id_order': activityInIdOrder,
+  '0004_money': moneyTerms,
   '0006_conversion_adv_subs': conversionAdvSubs,
   '0007_secret_parts_and_event_actor': secretPartsAndEventActor,
 };

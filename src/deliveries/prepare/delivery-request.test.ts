@@ -116,6 +116,8 @@ describeEachStore('delivery requests', (current) => {
     const context = await contextFor(
       {
         url: 'https://r.example/p?s={status}&raw={status_raw}&rev={revenue}&sale={sale_amount}&cur={currency}&txn={txn_id}&goal={goal}&gid={goal_id}&offer={offer_name}&ts={timestamp}&dt={datetime}&pb={postback_id}&r={random}',
+        // The network's own tracker: the only receiver that may be sent revenue and sale amount.
+        audience: 'network',
       },
       {},
       {
@@ -147,6 +149,25 @@ describeEachStore('delivery requests', (current) => {
     expect(second.get('pb')).toBe(first.get('pb'));
     expect(first.get('r')).toMatch(/^[0-9a-f-]{36}$/);
     expect(second.get('r')).not.toBe(first.get('r'));
+  });
+
+  it("never sends a publisher's receiver the network's money, even from a template saved before the rule", async () => {
+    const template = 'p={payout}&rev={revenue}&sale={sale_amount}&adv={advertiser_id}&o={order_sum}';
+    const context = await contextFor(
+      {
+        url: `https://r.example/p?${template}`,
+        method: 'POST',
+        body_format: 'json',
+        body_template: '{"rev":"{revenue}","p":"{payout}"}',
+        headers: JSON.stringify({ 'x-rev': '{revenue}' }),
+      },
+      {},
+      { payout: 1.5, revenue: 7779.5, saleAmount: 49.99 },
+    );
+    const { request } = buildOutboundRequest(context, Date.now(), UA);
+    expect(request.url).toBe('https://r.example/p?p=1.50&rev=&sale=&adv=&o=');
+    expect(JSON.parse(request.body ?? '')).toEqual({ rev: '', p: '1.50' });
+    expect(request.headers['x-rev']).toBe('');
   });
 
   it("sends the EVENT's status, so a reversal says reversed even after the conversion moved on", async () => {

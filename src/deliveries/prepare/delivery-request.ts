@@ -2,6 +2,7 @@
 // the URL, form- or JSON-encoded in the body, raw in headers), POST bodies signed the Standard
 // Webhooks way, GET URLs signed through the {signature} macro.
 import { randomUUID } from 'node:crypto';
+import { macrosHiddenFrom, postbackReaderRole } from '../../auth/field-visibility.ts';
 import { ADV_SUB_COLUMNS } from '../../conversions/conversion.table.ts';
 import {
   formatDatetimeUtc,
@@ -134,9 +135,22 @@ export interface RenderInput {
   values: MacroValues;
 }
 
+const HIDDEN_FROM_PUBLISHERS = macrosHiddenFrom(postbackReaderRole('publisher'));
+
+/**
+ * Blanks, in place, what the postback's receiver may not read, so that a template saved before a
+ * rule existed still cannot leak it. `values` is built afresh for each rendering.
+ */
+function keepReadableValues(postback: RenderInput['postback'], values: MacroValues): MacroValues {
+  if (postback.audience === 'network') return values;
+  for (const name of HIDDEN_FROM_PUBLISHERS) if (values[name] != null) values[name] = null;
+  return values;
+}
+
 /** The rendering itself, shared by real deliveries and the "Test Conversion" fire. */
 export function renderRequest(input: RenderInput, now: number, userAgent: string): BuiltRequest {
-  const { postback, publisher, values } = input;
+  const { postback, publisher } = input;
+  const values = keepReadableValues(postback, input.values);
   const urlTemplate = compileTemplate(postback.url);
   // Saving refuses these; a row saved before that rule must not let a click choose the host.
   assertNoMacroInAuthority('url', postback.url);

@@ -6,7 +6,11 @@ import type { AppContext } from '../../server/app-context.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import { claimDeliveryById, requeueFailedDeliveries } from '../delivery.repository.ts';
 import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus } from '../delivery.table.ts';
-import { findDeliveryById, listAttemptsOfDelivery } from '../delivery-query.repository.ts';
+import {
+  findDeliveryById,
+  findPostbackAudience,
+  listAttemptsOfDelivery,
+} from '../delivery-query.repository.ts';
 import { DEFAULT_HEALTH_POLICY } from '../endpoint-health.ts';
 import { loadDeliveryContexts } from '../prepare/delivery-request.ts';
 import { type AttemptDeps, runDeliveryAttempt } from './delivery-attempt.ts';
@@ -27,16 +31,26 @@ async function findVisibleDelivery(ctx: AppContext, id: string, scope: Scope): P
   if (!row || (scope.publisherId !== undefined && row.publisher_id !== scope.publisherId)) {
     throw notFound('delivery');
   }
+  // The network's own tracker's attempts carry its revenue: not the publisher's to read.
+  if (
+    scope.publisherId !== undefined &&
+    (await findPostbackAudience(ctx.store.db, row.postback_id)) === 'network'
+  ) {
+    throw notFound('delivery');
+  }
   return row;
 }
 
 async function requireActiveEndpoint(ctx: AppContext, postbackId: number, scope: Scope) {
   const postback = await ctx.store.db
     .selectFrom('postbacks')
-    .select(['id', 'publisher_id', 'state'])
+    .select(['id', 'publisher_id', 'state', 'audience'])
     .where('id', '=', postbackId)
     .executeTakeFirst();
-  if (!postback || (scope.publisherId !== undefined && postback.publisher_id !== scope.publisherId)) {
+  const foreign =
+    scope.publisherId !== undefined &&
+    (postback?.publisher_id !== scope.publisherId || postback?.audience === 'network');
+  if (!postback || foreign) {
     throw notFound('postback');
   }
   if (postback.state === 'disabled') {

@@ -1,7 +1,10 @@
 // /api/v1/conversions. Admin sees all; an advertiser key sees conversions on its offers; a
-// publisher key sees its own, without revenue. Only admins change a status by hand.
+// publisher key sees its own. Each reads only the fields its role may (auth/field-visibility.ts).
+// Only admins change a status by hand.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { KeyRole } from '../../auth/api-key.table.ts';
+import { canReadField, readableView } from '../../auth/field-visibility.ts';
 import { requireRole } from '../../auth/principal.ts';
 import {
   ADV_SUB_COLUMNS,
@@ -21,27 +24,28 @@ import {
 import type { AppContext } from '../../server/app-context.ts';
 import { Id, Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../../shared/api-schemas.ts';
 import { idPageCursor, parseIdPageCursor } from '../../shared/cursor.ts';
-import { notFound } from '../../shared/errors.ts';
+import { AppError, notFound } from '../../shared/errors.ts';
 import { DEFAULT_PAGE_SIZE, PageOf } from '../../shared/pagination.ts';
 
 const S = Nullable(Type.String());
+/** Fields a role may not read are absent (auth/field-visibility.ts). */
 const Conversion = Type.Object({
   id: Type.String(),
   clickId: Type.String(),
   offerId: Type.Integer(),
   publisherId: Type.Integer(),
-  advertiserId: Type.Integer(),
+  advertiserId: Type.Optional(Type.Integer()),
   linkId: Type.Integer(),
   goal: Type.String(),
   txnId: S,
   status: StringEnum(STATUSES),
   statusRaw: S,
-  payout: Type.Number(),
-  revenue: Type.Optional(Type.Number({ description: 'hidden from publisher keys' })),
-  saleAmount: Nullable(Type.Number()),
+  payout: Type.Optional(Type.Number({ description: 'what the publisher earns' })),
+  revenue: Type.Optional(Type.Number({ description: 'what the advertiser pays' })),
+  saleAmount: Type.Optional(Nullable(Type.Number({ description: 'order value' }))),
   currency: Type.String(),
-  needsReview: Type.Boolean(),
-  reviewReason: S,
+  needsReview: Type.Optional(Type.Boolean()),
+  reviewReason: Type.Optional(S),
   ...(Object.fromEntries(
     ADV_SUB_COLUMNS.map((c, i) => [
       c,
@@ -56,11 +60,13 @@ const ConversionEvent = Type.Object({
   fromStatus: Nullable(StringEnum(STATUSES)),
   toStatus: StringEnum(STATUSES),
   statusRaw: S,
-  payout: Type.Number(),
+  payout: Type.Optional(Type.Number()),
   source: StringEnum(['postback', 'manual', 'override'] as const),
   reason: S,
   postbackLogId: Nullable(Type.Integer()),
-  actor: Nullable(Type.String({ description: 'manual changes: key:<id>, or env for TRACKWIRE_ADMIN_KEY' })),
+  actor: Type.Optional(
+    Nullable(Type.String({ description: 'manual changes: key:<id>, or env for TRACKWIRE_ADMIN_KEY' })),
+  ),
   createdAt: Millis,
 });
 const ConversionWithHistory = Type.Composite([
@@ -90,8 +96,8 @@ const StatusChangeBody = Type.Object({
 });
 type StatusChangeBody = Static<typeof StatusChangeBody>;
 
-export function toConversionView(r: ConversionRow, options: { hideRevenue: boolean }) {
-  return {
+export function toConversionView(r: ConversionRow, role: KeyRole) {
+  return readableView('conversion', role, {
     id: r.id,
     clickId: r.click_id,
     offerId: r.offer_id,
@@ -103,7 +109,7 @@ export function toConversionView(r: ConversionRow, options: { hideRevenue: boole
     status: r.status,
     statusRaw: r.status_raw,
     payout: r.payout,
-    ...(!options.hideRevenue && { revenue: r.revenue }),
+    revenue: r.revenue,
     saleAmount: r.sale_amount,
     currency: r.currency,
     needsReview: r.needs_review === 1,
@@ -111,15 +117,15 @@ export function toConversionView(r: ConversionRow, options: { hideRevenue: boole
     ...advSubsOf(r),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
-  };
+  });
 }
 
 function advSubsOf(r: ConversionRow): Record<AdvSubColumn, string | null> {
   return Object.fromEntries(ADV_SUB_COLUMNS.map((c) => [c, r[c]])) as Record<AdvSubColumn, string | null>;
 }
 
-function toEventView(e: ConversionEventRow) {
-  return {
+function toEventView(e: ConversionEventRow, role: KeyRole) {
+  return readableView('conversionEvent', role, {
     id: e.id,
     fromStatus: e.from_status,
     toStatus: e.to_status,
@@ -130,7 +136,7 @@ function toEventView(e: ConversionEventRow) {
     postbackLogId: e.postback_log_id,
     actor: e.actor,
     createdAt: e.created_at,
-  };
+  });
 }
 
 /** The caller's fixed filter: its advertiser or its publisher; nothing for admins. */
@@ -150,7 +156,6 @@ function isVisible(row: ConversionRow, scope: ReturnType<typeof scopeOf>): boole
 export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContext): void {
   const tags = ['conversions'];
   const db = ctx.store.db;
-  const hideRevenue = (request: FastifyRequest) => request.principal.role === 'publisher';
 
   api.get<{ Querystring: ConversionListQuery }>(
     '/conversions',
@@ -165,6 +170,10 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
     async (request) => {
       const scope = scopeOf(request);
       const q = request.query;
+      // Filtering on a field is reading it.
+      if (q.needsReview !== undefined && !canReadField('conversion', 'needsReview', request.principal.role)) {
+        throw new AppError('forbidden', 'this key may not read needsReview');
+      }
       // A filter naming someone else's advertiser or publisher finds nothing.
       const clash =
         (scope.advertiserId !== undefined &&
@@ -186,9 +195,9 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
         from: q.from,
         to: q.to,
       });
-      const options = { hideRevenue: hideRevenue(request) };
+      const role = request.principal.role;
       return {
-        data: page.rows.map((r) => toConversionView(r, options)),
+        data: page.rows.map((r) => toConversionView(r, role)),
         nextCursor: idPageCursor(page.nextBeforeId, CONVERSION_ID_PREFIX),
       };
     },
@@ -202,9 +211,10 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
       const row = await findConversionRowById(db, request.params.id);
       if (!row || !isVisible(row, scope)) throw notFound('conversion');
       const history = await listConversionEvents(db, row.id);
+      const role = request.principal.role;
       return {
-        ...toConversionView(row, { hideRevenue: hideRevenue(request) }),
-        history: history.map(toEventView),
+        ...toConversionView(row, role),
+        history: history.map((e) => toEventView(e, role)),
       };
     },
   );
@@ -229,7 +239,10 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
         override: request.body.override,
       });
       const history = await listConversionEvents(db, row.id);
-      return { ...toConversionView(row, { hideRevenue: false }), history: history.map(toEventView) };
+      return {
+        ...toConversionView(row, 'admin'),
+        history: history.map((e) => toEventView(e, 'admin')),
+      };
     },
   );
 }

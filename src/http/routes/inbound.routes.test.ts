@@ -101,7 +101,7 @@ describeEachStore('inbound postbacks', (current) => {
         txn_id: params.txn_id,
         status: 'approved',
         status_raw: 'approved',
-        payout: 4.2,
+        payout: 1,
         revenue: 4.2,
         sale_amount: 120.5,
         currency: 'USD',
@@ -129,7 +129,8 @@ describeEachStore('inbound postbacks', (current) => {
         expect(rows).toHaveLength(1);
         expect(rows[0]).toMatchObject({
           goal: 'install',
-          payout: 4.2,
+          payout: 1,
+          revenue: 4.2,
           sale_amount: 120.5,
           txn_id: params.txn_id,
         });
@@ -295,20 +296,21 @@ describeEachStore('inbound postbacks', (current) => {
       expect(byGoal.default).toMatchObject({ payout: 3.5, revenue: 5 });
     });
 
-    it('accepts a payout far from the expected one but flags it for review', async () => {
+    it('accepts an amount far from the expected revenue but flags it for review', async () => {
       const clickId = await catalog.click(clock.now());
       const answer = await send(
         `${app.url}/postback?${query({ token: catalog.token, click_id: clickId, payout: '350' })}`,
       );
       expect(answer.body.result).toBe('accepted');
       const [row] = await conversionsOf(clickId);
-      expect(row).toMatchObject({ payout: 350, needs_review: 1 });
-      expect(row.review_reason).toContain('3.5');
+      expect(row).toMatchObject({ payout: 3.5, revenue: 350, needs_review: 1 });
+      expect(row.review_reason).toContain('expected revenue 5');
 
       const near = await catalog.click(clock.now());
       await send(`${app.url}/postback?${query({ token: catalog.token, click_id: near, payout: '4' })}`);
       expect((await conversionsOf(near))[0]).toMatchObject({
-        payout: 4,
+        payout: 3.5,
+        revenue: 4,
         needs_review: 0,
         review_reason: null,
       });

@@ -1,6 +1,9 @@
 // GET /macros: the catalogue behind the dashboard's macro picker ("{ }" button, typing "{").
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { KeyRole } from '../../auth/api-key.table.ts';
+import { macrosReadableBy, ROLES } from '../../auth/field-visibility.ts';
+import { requireRole } from '../../auth/principal.ts';
 import { MACRO_GROUPS, MACROS } from '../../macros/macro-catalogue.ts';
 import type { AppContext } from '../../server/app-context.ts';
 
@@ -15,16 +18,25 @@ const MacroSchema = Type.Object({
 const MacroListSchema = Type.Object({ data: Type.Array(MacroSchema) });
 type MacroList = Static<typeof MacroListSchema>;
 
-// The catalogue is static, so the response body is built once.
-const body: MacroList = {
-  data: MACROS.map(({ name, aliases, description, example, group }) => ({
-    name,
-    aliases: [...aliases],
-    description,
-    example,
-    group,
-  })),
-};
+// The catalogue is static, so each role's response body is built once. A publisher key is offered
+// only the macros its own postbacks may carry (auth/field-visibility.ts).
+const bodyFor = Object.fromEntries(
+  ROLES.map((role) => {
+    const readable = new Set(macrosReadableBy(role));
+    const body: MacroList = {
+      data: MACROS.filter((m) => readable.has(m.name)).map(
+        ({ name, aliases, description, example, group }) => ({
+          name,
+          aliases: [...aliases],
+          description,
+          example,
+          group,
+        }),
+      ),
+    };
+    return [role, body];
+  }),
+) as Record<KeyRole, MacroList>;
 
 export function registerMacroRoutes(api: FastifyInstance, _ctx: AppContext): void {
   api.get(
@@ -39,6 +51,6 @@ export function registerMacroRoutes(api: FastifyInstance, _ctx: AppContext): voi
         response: { 200: MacroListSchema },
       },
     },
-    async () => body,
+    async (request) => bodyFor[requireRole(request, ...ROLES).role],
   );
 }

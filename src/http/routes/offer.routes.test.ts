@@ -112,7 +112,7 @@ describeEachStore('offers API', (current) => {
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ payout: 2.25, revenue: 2, name: 'Game install' });
     expect(reply.body.goals).toEqual([
-      { key: 'registration', name: 'Registration', payout: 3, revenue: null },
+      { key: 'registration', name: 'Registration', payoutType: 'fixed', payout: 3, revenue: null },
     ]);
     expect(changes).toBe(before + 1);
     const bad = await admin('PATCH', `/offers/${offer.id}`, { goals: [{ key: 'default', name: 'x' }] });

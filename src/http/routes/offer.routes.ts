@@ -1,10 +1,12 @@
 // /api/v1/offers. Admin manages them. An advertiser key reads its own offers (read-only: the
-// network sets payouts). A publisher key reads only offers it has a link to, without revenue.
+// network sets payouts). A publisher key reads only offers it has a link to. Each reads only the
+// fields its role may (auth/field-visibility.ts).
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireRole } from '../../auth/principal.ts';
 import {
   findGoalsOfOffers,
+  findPublisherPayoutsOfOffers,
   isOfferLinkedToPublisher,
   listOffers,
 } from '../../catalog/offers/offer.repository.ts';
@@ -29,8 +31,7 @@ import { notFound } from '../../shared/errors.ts';
 import { DEFAULT_PAGE_SIZE, PageOf, toPage } from '../../shared/pagination.ts';
 
 function viewFor(request: FastifyRequest) {
-  const hideRevenue = request.principal.role === 'publisher';
-  return (offer: OfferWithGoals) => toOfferView(offer, { hideRevenue });
+  return (offer: OfferWithGoals) => toOfferView(offer, request.principal);
 }
 
 export function registerOfferRoutes(api: FastifyInstance, ctx: AppContext): void {
@@ -66,16 +67,20 @@ export function registerOfferRoutes(api: FastifyInstance, ctx: AppContext): void
         request.query.advertiserId !== p.advertiserId
           ? []
           : rows;
-      const goals = await findGoalsOfOffers(
-        db,
-        visible.map((r) => r.id),
-      );
+      const ids = visible.map((r) => r.id);
+      const goals = await findGoalsOfOffers(db, ids);
+      const publisherPayouts = await findPublisherPayoutsOfOffers(db, ids);
       const view = viewFor(request);
       return toPage(
         visible,
         limit,
         (r) => r.id,
-        (offer) => view({ offer, goals: goals.get(offer.id) ?? [] }),
+        (offer) =>
+          view({
+            offer,
+            goals: goals.get(offer.id) ?? [],
+            publisherPayouts: publisherPayouts.get(offer.id) ?? [],
+          }),
       );
     },
   );

@@ -67,6 +67,8 @@ export function registerPostbackRoutes(api: FastifyInstance, ctx: AppContext): v
             limit,
             publisherId: onlyPublisher ?? publisherId,
             offerId,
+            // The network's own trackers are not the publisher's to see.
+            ...(onlyPublisher !== undefined && { audience: 'publisher' as const }),
           });
       return toPage(rows, limit, (r) => r.id, toPostbackView);
     },
