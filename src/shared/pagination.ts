@@ -2,13 +2,16 @@
 // The cursor is the last row's id (opaque to clients), so pages stay stable while rows are added.
 import { type Static, Type } from '@sinclair/typebox';
 
-export const PageQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
-});
-export type PageQuery = Static<typeof PageQuery>;
-
 export const DEFAULT_PAGE_SIZE = 50;
+
+/** The paging fields of every list query; a list with filters spreads them into its own. */
+export const PAGE_FIELDS = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_PAGE_SIZE })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+};
+
+export const PageQuery = Type.Object(PAGE_FIELDS);
+export type PageQuery = Static<typeof PageQuery>;
 
 export interface Page<T> {
   data: T[];

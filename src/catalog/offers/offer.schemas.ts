@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Id, Millis, Money, Nullable, StringEnum } from '../../shared/api-schemas.ts';
+import { PAGE_FIELDS } from '../../shared/pagination.ts';
 import { PAYOUT_TYPES } from './payout-terms.ts';
 
 export const GOAL_KEY_PATTERN = '^[a-z0-9][a-z0-9_-]{0,63}$';
@@ -102,8 +103,7 @@ export const UpdateOfferBody = Type.Partial(Type.Object(offerFields));
 export type UpdateOfferBody = Static<typeof UpdateOfferBody>;
 
 export const OfferListQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  ...PAGE_FIELDS,
   advertiserId: Type.Optional(Id()),
 });
 export type OfferListQuery = Static<typeof OfferListQuery>;

@@ -9,7 +9,7 @@ import type { AppContext } from '../../server/app-context.ts';
 import { Id, Millis, Nullable, TextIdParams, TimeRange } from '../../shared/api-schemas.ts';
 import { idPageCursor, parseIdPageCursor } from '../../shared/cursor.ts';
 import { notFound } from '../../shared/errors.ts';
-import { DEFAULT_PAGE_SIZE, PageOf } from '../../shared/pagination.ts';
+import { DEFAULT_PAGE_SIZE, PAGE_FIELDS, PageOf } from '../../shared/pagination.ts';
 import type { ClickRow } from '../../tracking/clicks/click.table.ts';
 import { listClicks } from '../../tracking/clicks/click-list.repository.ts';
 
@@ -48,8 +48,7 @@ const Click = Type.Object({
   createdAt: Millis,
 });
 const ClickListQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  ...PAGE_FIELDS,
   publisherId: Type.Optional(Id()),
   offerId: Type.Optional(Id()),
   linkId: Type.Optional(Id()),

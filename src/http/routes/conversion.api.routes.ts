@@ -25,7 +25,7 @@ import type { AppContext } from '../../server/app-context.ts';
 import { Id, Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../../shared/api-schemas.ts';
 import { idPageCursor, parseIdPageCursor } from '../../shared/cursor.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
-import { DEFAULT_PAGE_SIZE, PageOf } from '../../shared/pagination.ts';
+import { DEFAULT_PAGE_SIZE, PAGE_FIELDS, PageOf } from '../../shared/pagination.ts';
 
 const S = Nullable(Type.String());
 /** Fields a role may not read are absent (auth/field-visibility.ts). */
@@ -74,8 +74,7 @@ const ConversionWithHistory = Type.Composite([
   Type.Object({ history: Type.Array(ConversionEvent) }),
 ]);
 const ConversionListQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  ...PAGE_FIELDS,
   status: Type.Optional(StringEnum(STATUSES)),
   offerId: Type.Optional(Id()),
   publisherId: Type.Optional(Id()),

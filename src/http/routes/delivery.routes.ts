@@ -24,7 +24,7 @@ import type { AttemptDeps } from '../../deliveries/worker/delivery-attempt.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../../shared/api-schemas.ts';
 import { idPageCursor, parseIdPageCursor } from '../../shared/cursor.ts';
-import { DEFAULT_PAGE_SIZE, PageOf } from '../../shared/pagination.ts';
+import { DEFAULT_PAGE_SIZE, PAGE_FIELDS, PageOf } from '../../shared/pagination.ts';
 
 const S = Nullable(Type.String());
 const Delivery = Type.Object({
@@ -60,8 +60,7 @@ const Attempt = Type.Object({
 });
 const DeliveryWithAttempts = Type.Composite([Delivery, Type.Object({ attemptLog: Type.Array(Attempt) })]);
 const ListQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  ...PAGE_FIELDS,
   status: Type.Optional(StringEnum(DELIVERY_STATUSES)),
   publisherId: Type.Optional(Type.Integer({ minimum: 1 })),
   postbackId: Type.Optional(Type.Integer({ minimum: 1 })),

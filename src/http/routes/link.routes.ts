@@ -6,7 +6,7 @@ import type { AppContext } from '../../server/app-context.ts';
 import { Id, IdParams, Millis } from '../../shared/api-schemas.ts';
 import { parseIdCursor } from '../../shared/cursor.ts';
 import { notFound } from '../../shared/errors.ts';
-import { DEFAULT_PAGE_SIZE, PageOf, toPage } from '../../shared/pagination.ts';
+import { DEFAULT_PAGE_SIZE, PAGE_FIELDS, PageOf, toPage } from '../../shared/pagination.ts';
 import { findLinkById, listLinks } from '../../tracking/links/link.repository.ts';
 import {
   createLink,
@@ -40,8 +40,7 @@ type CreateLinkBody = Static<typeof CreateLinkBody>;
 const UpdateLinkBody = Type.Object({ subs: Type.Optional(Subs) });
 type UpdateLinkBody = Static<typeof UpdateLinkBody>;
 const LinkListQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  ...PAGE_FIELDS,
   offerId: Type.Optional(Id()),
   publisherId: Type.Optional(Id()),
 });

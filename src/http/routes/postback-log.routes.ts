@@ -8,7 +8,7 @@ import { listPostbackLog } from '../../reports/activity.repository.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { Id, Millis, Nullable, StringEnum, TimeRange } from '../../shared/api-schemas.ts';
 import { parseIdCursor } from '../../shared/cursor.ts';
-import { DEFAULT_PAGE_SIZE, PageOf, toPage } from '../../shared/pagination.ts';
+import { DEFAULT_PAGE_SIZE, PAGE_FIELDS, PageOf, toPage } from '../../shared/pagination.ts';
 
 const RESULTS = ['accepted', 'duplicate', 'rejected'] as const;
 const PostbackLogEntry = Type.Object({
@@ -28,8 +28,7 @@ const PostbackLogEntry = Type.Object({
   insecure: Type.Boolean(),
 });
 const PostbackLogQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  ...PAGE_FIELDS,
   advertiserId: Type.Optional(Id()),
   result: Type.Optional(StringEnum(RESULTS)),
   code: Type.Optional(Type.String({ maxLength: 64 })),
