@@ -15,7 +15,7 @@ import {
 } from './postback.repository.ts';
 import { type CreatePostbackBody, MAX_TIMEOUT_MS, type UpdatePostbackBody } from './postback.schemas.ts';
 import type { PostbackRow } from './postback.table.ts';
-import { ALL_STATUSES, headersOf, secretParamsOf, secretPathSegmentsOf } from './postback.view.ts';
+import { ALL_STATUSES, draftOf } from './postback.view.ts';
 import { type PostbackDraft, validatePostbackDraft } from './postback-validation.ts';
 
 export {
@@ -78,24 +78,6 @@ function checkAudience(principal: Principal, audience: PostbackAudience, current
   if (audience === 'network' || current === 'network') {
     throw new AppError('forbidden', "only an admin manages a postback to the network's own tracker");
   }
-}
-
-function draftOf(row: PostbackRow): PostbackDraft {
-  return {
-    publisherId: row.publisher_id,
-    audience: row.audience,
-    scope: row.scope,
-    offerId: row.offer_id,
-    goal: row.goal,
-    url: row.url,
-    method: row.method,
-    bodyFormat: row.body_format === 'none' ? null : row.body_format,
-    bodyTemplate: row.body_template,
-    headers: headersOf(row),
-    secretParams: secretParamsOf(row),
-    secretPathSegments: secretPathSegmentsOf(row),
-    fireWithSpecific: row.fire_with_specific === 1,
-  };
 }
 
 /** The columns a validated draft decides, as create and update both write them. */

@@ -2,6 +2,7 @@
 import { STATUSES } from '../conversions/conversion.table.ts';
 import type { Postback } from './postback.schemas.ts';
 import type { PostbackRow } from './postback.table.ts';
+import type { PostbackDraft } from './postback-validation.ts';
 
 export const ALL_STATUSES: readonly string[] = STATUSES;
 
@@ -42,10 +43,9 @@ export function postbackStateOf(row: Pick<PostbackRow, 'enabled' | 'state'>): Po
   return row.state === 'disabled' ? 'held' : 'active';
 }
 
-export function toPostbackView(row: PostbackRow): Postback {
-  const state = postbackStateOf(row);
+/** The settings of a stored postback, as a save would give them. */
+export function draftOf(row: PostbackRow): PostbackDraft {
   return {
-    id: row.id,
     publisherId: row.publisher_id,
     audience: row.audience,
     scope: row.scope,
@@ -58,9 +58,17 @@ export function toPostbackView(row: PostbackRow): Postback {
     headers: headersOf(row),
     secretParams: secretParamsOf(row),
     secretPathSegments: secretPathSegmentsOf(row),
+    fireWithSpecific: row.fire_with_specific === 1,
+  };
+}
+
+export function toPostbackView(row: PostbackRow): Postback {
+  const state = postbackStateOf(row);
+  return {
+    id: row.id,
+    ...draftOf(row),
     statuses: parseJson<Postback['statuses']>(row.statuses, []),
     enabled: state === 'active',
-    fireWithSpecific: row.fire_with_specific === 1,
     timeoutMs: row.timeout_ms,
     retry4xx: row.retry_4xx === 1,
     state,
