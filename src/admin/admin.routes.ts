@@ -1,21 +1,22 @@
 // The JSON admin API under /api/v1: the OpenAPI document (public), then one encapsulated plugin
-// whose onRequest hook authenticates every request by Bearer key and holds every resource's routes.
+// whose onRequest hook authenticates every request (Bearer key or dashboard session) and holds every
+// resource's routes; sign-in and invite links sit beside it, unauthenticated.
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { registerAdvertiserRoutes } from '../advertisers/advertiser.routes.ts';
-import { createKeyAuthenticator } from '../auth/authenticate.ts';
 import { registerKeyRoutes } from '../auth/key.routes.ts';
-import type { Principal } from '../auth/principal.ts';
 import { registerClickApiRoutes } from '../clicks/click.api.routes.ts';
 import { registerConversionApiRoutes } from '../conversions/conversion.api.routes.ts';
 import { registerDeliveryRoutes } from '../deliveries/delivery.routes.ts';
 import type { AppContext } from '../http/context.ts';
-import { AppError } from '../http/errors.ts';
 import { registerLinkRoutes } from '../links/link.routes.ts';
 import { registerMacroRoutes } from '../macros/macro.routes.ts';
 import { registerOfferRoutes } from '../offers/offer.routes.ts';
 import { registerPostbackRoutes } from '../postbacks/postback.routes.ts';
 import { registerPublisherRoutes } from '../publishers/publisher.routes.ts';
+import { installApiAuthentication } from '../users/authenticate-request.ts';
+import { registerSignInRoutes } from '../users/session.routes.ts';
+import { registerUserRoutes } from '../users/user.routes.ts';
 import { registerPostbackLogRoutes } from './postback-log.routes.ts';
 import { rejectNulBytes } from './reject-nul.ts';
 
@@ -34,6 +35,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerMacroRoutes(api, ctx);
   registerPostbackRoutes(api, ctx);
   registerDeliveryRoutes(api, ctx);
+  registerUserRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -63,16 +65,10 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
     async () => app.swagger(),
   );
 
+  await app.register(async (pub) => registerSignInRoutes(pub, ctx), { prefix: API_PREFIX });
   await app.register(
     async (api) => {
-      const authenticator = createKeyAuthenticator(ctx);
-      api.addHook('onClose', async () => authenticator.close());
-      api.decorateRequest('principal', null as unknown as Principal);
-      api.addHook('onRequest', async (request) => {
-        const principal = await authenticator.authenticate(request.headers.authorization);
-        if (!principal) throw new AppError('unauthorized', 'missing, invalid or revoked API key');
-        request.principal = principal;
-      });
+      installApiAuthentication(api, ctx);
       api.addHook('preValidation', rejectNulBytes);
       registerResourceRoutes(api, ctx);
     },

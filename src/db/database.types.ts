@@ -13,6 +13,7 @@ import type { LinkTable } from '../links/link.table.ts';
 import type { OfferGoalTable, OfferTable } from '../offers/offer.table.ts';
 import type { PostbackTable } from '../postbacks/postback.table.ts';
 import type { PublisherTable } from '../publishers/publisher.table.ts';
+import type { UserLinkTable, UserSessionTable, UserTable } from '../users/user.table.ts';
 
 export interface Database {
   advertisers: AdvertiserTable;
@@ -28,6 +29,9 @@ export interface Database {
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;
   api_keys: ApiKeyTable;
+  users: UserTable;
+  user_sessions: UserSessionTable;
+  user_links: UserLinkTable;
 }
 
 /** A database handle or an open transaction: repositories take either, so callers own the transaction. */

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ensureFirstAdminKey } from '../auth/api-key.service.ts';
 import type { Config } from '../config/config.ts';
 import type { AppContext } from '../http/context.ts';
+import { setupLinkBanner } from '../users/setup-banner.ts';
 import { createContext, openMigratedStore } from './context.ts';
 
 export interface RunningServer {
@@ -18,7 +19,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const store = await openMigratedStore(config, log);
   const ctx = createContext(config, store, log);
   const banner: string[] = [];
-  if (config.role !== 'worker') banner.push(...(await firstAdminKeyBanner(ctx)));
+  if (config.role !== 'worker')
+    banner.push(...(await firstAdminKeyBanner(ctx)), ...(await setupLinkBanner(ctx)));
   const closers: Array<() => Promise<void>> = [];
   let address: string | undefined;
   // Each role loads only its own half: a worker process without the HTTP stack (Fastify, the routes

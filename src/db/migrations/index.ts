@@ -4,9 +4,11 @@ import type { MigrationContext } from '../migrate.ts';
 import { initialSchema } from './0001_initial_schema.ts';
 import { clicksInIdOrder } from './0002_clicks_in_id_order.ts';
 import { activityInIdOrder } from './0003_activity_in_id_order.ts';
+import { users } from './0008_users.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
   '0002_clicks_in_id_order': clicksInIdOrder,
   '0003_activity_in_id_order': activityInIdOrder,
+  '0008_users': users,
 };
