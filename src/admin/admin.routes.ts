@@ -13,6 +13,7 @@ import { registerLinkRoutes } from '../links/link.routes.ts';
 import { registerMacroRoutes } from '../macros/macro.routes.ts';
 import { registerOfferRoutes } from '../offers/offer.routes.ts';
 import { registerPostbackRoutes } from '../postbacks/postback.routes.ts';
+import { registerPostbackPreviewRoutes } from '../postbacks/postback-preview.routes.ts';
 import { registerPublisherRoutes } from '../publishers/publisher.routes.ts';
 import { installApiAuthentication } from '../users/authenticate-request.ts';
 import { registerSignInRoutes } from '../users/session.routes.ts';
@@ -33,6 +34,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerConversionApiRoutes(api, ctx);
   registerPostbackLogRoutes(api, ctx);
   registerMacroRoutes(api, ctx);
+  registerPostbackPreviewRoutes(api, ctx);
   registerPostbackRoutes(api, ctx);
   registerDeliveryRoutes(api, ctx);
   registerUserRoutes(api, ctx);
