@@ -71,5 +71,6 @@ export const OfferListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   advertiserId: Type.Optional(Id()),
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'name contains (any case), or the id' })),
 });
 export type OfferListQuery = Static<typeof OfferListQuery>;
