@@ -7,6 +7,7 @@ import { registerAdvertiserRoutes } from '../advertisers/advertiser.routes.ts';
 import { registerKeyRoutes } from '../auth/key.routes.ts';
 import { registerClickApiRoutes } from '../clicks/click.api.routes.ts';
 import { registerConversionApiRoutes } from '../conversions/conversion.api.routes.ts';
+import { registerOverviewRoutes } from '../dashboard/overview.routes.ts';
 import { registerDeliveryRoutes } from '../deliveries/delivery.routes.ts';
 import type { AppContext } from '../http/context.ts';
 import { registerLinkRoutes } from '../links/link.routes.ts';
@@ -38,6 +39,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerPostbackRoutes(api, ctx);
   registerDeliveryRoutes(api, ctx);
   registerUserRoutes(api, ctx);
+  registerOverviewRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
