@@ -6,6 +6,7 @@ import { registerAdminRoutes } from '../admin/admin.routes.ts';
 import { registerClickRoutes } from '../clicks/click.routes.ts';
 import type { RawRequestHandler } from '../clicks/click-fast-path.ts';
 import { registerInboundPostbackRoutes } from '../conversions/inbound.routes.ts';
+import { registerDashboardRoutes } from '../dashboard/dashboard.routes.ts';
 import type { AppContext } from './context.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerHealthRoutes } from './health.routes.ts';
@@ -36,5 +37,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   clickFastPath = registerClickRoutes(app, ctx);
   registerInboundPostbackRoutes(app, ctx);
   await registerAdminRoutes(app, ctx);
+  await registerDashboardRoutes(app);
   return app;
 }

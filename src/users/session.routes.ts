@@ -4,11 +4,18 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.ts';
 import { accountsOf } from './accounts.ts';
-import { setSessionCookie } from './cookies.ts';
+import { readSessionCookie, setSessionCookie } from './cookies.ts';
 import { SESSION_ABSOLUTE_MS } from './limits.ts';
-import { signIn, startSession } from './session.service.ts';
+import { resolveSession, signIn, startSession } from './session.service.ts';
 import { hasAnyUser } from './user.repository.ts';
-import { AcceptLinkBody, LinkInfo, SessionView, SignInBody, TokenParams } from './user.schemas.ts';
+import {
+  AcceptLinkBody,
+  LinkInfo,
+  MaybeSessionView,
+  SessionView,
+  SignInBody,
+  TokenParams,
+} from './user.schemas.ts';
 import type { UserRow } from './user.table.ts';
 import { acceptLink, findUsableLink } from './user-link.service.ts';
 
@@ -54,6 +61,17 @@ export function registerSignInRoutes(pub: FastifyInstance, ctx: AppContext): voi
       );
       setSessionCookie(reply, session.token, origins.isHttps(request), SESSION_ABSOLUTE_MS);
       return reply.status(201).send(sessionView(user, session.csrfToken));
+    },
+  );
+
+  // Public so that a browser without a session learns it from a 200, not from a failed request.
+  pub.get(
+    '/session',
+    { schema: { tags, security: [], response: { 200: MaybeSessionView } } },
+    async (request) => {
+      const token = readSessionCookie(request);
+      const session = token ? await resolveSession(db, token, ctx.clock.now()) : undefined;
+      return session ? { user: session.user, csrfToken: session.csrfToken } : { user: null, csrfToken: null };
     },
   );
 

@@ -1,4 +1,4 @@
-// The signed-in session (GET, DELETE = sign out), and admin management of users and invites.
+// Sign-out (DELETE /session), and admin management of users and invites.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { IdParams } from '../admin/api.schemas.ts';
@@ -12,7 +12,7 @@ import { clearSessionCookie } from './cookies.ts';
 import { revokeSessionsOfUser } from './session.repository.ts';
 import { type ActiveSession, endSession } from './session.service.ts';
 import { disableUser, findUserById, listUsers } from './user.repository.ts';
-import { Invite, InviteBody, SessionView, User } from './user.schemas.ts';
+import { Invite, InviteBody, User } from './user.schemas.ts';
 import { toUserView } from './user.service.ts';
 import { createInvite } from './user-link.service.ts';
 
@@ -27,11 +27,6 @@ function requireSession(request: FastifyRequest): ActiveSession {
 export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void {
   const { origins } = accountsOf(ctx);
   const db = ctx.store.db;
-
-  api.get('/session', { schema: { tags: ['sessions'], response: { 200: SessionView } } }, async (request) => {
-    const session = requireSession(request);
-    return { user: session.user, csrfToken: session.csrfToken };
-  });
 
   api.delete(
     '/session',

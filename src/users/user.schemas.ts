@@ -27,6 +27,11 @@ export const SessionView = Type.Object({
   csrfToken: Type.String({ description: 'send it back as the x-csrf-token header on every change' }),
 });
 
+export const MaybeSessionView = Type.Object({
+  user: Nullable(SessionView.properties.user),
+  csrfToken: Nullable(Type.String()),
+});
+
 const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH });
 const Email = Type.String({ minLength: 1, maxLength: 254 });
 
