@@ -238,9 +238,12 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
         goal: scope === 'goal' ? goal : null,
         url,
         method,
-        bodyFormat: draft.bodyFormat,
-        bodyTemplate: draft.bodyTemplate,
-        headers: draft.headers,
+        // A GET postback carries no body fields at all.
+        ...(method === 'POST' && {
+          bodyFormat: draft.bodyFormat,
+          bodyTemplate: draft.bodyTemplate,
+          headers: draft.headers,
+        }),
         statuses,
         fireWithSpecific: scope === 'goal' ? false : fireWithSpecific,
       };
