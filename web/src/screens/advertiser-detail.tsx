@@ -9,9 +9,11 @@ import type { Advertiser } from '../lib/types';
 import { AdvertiserForm } from './advertisers';
 
 const route = getRouteApi('/app/advertisers/$advertiserId');
+const appRoute = getRouteApi('/app');
 
 export function AdvertiserScreen() {
   const { advertiserId } = route.useParams();
+  const isAdmin = appRoute.useRouteContext().user.role === 'admin';
   const queryClient = useQueryClient();
   const advertiser = useQuery({
     queryKey: ['advertisers', Number(advertiserId)],
@@ -35,9 +37,11 @@ export function AdvertiserScreen() {
             </>
           }
           actions={
-            <Link to="/offers/new" search={{ advertiserId: a.id }} className={`${ui.button} ${ui.primary}`}>
-              New offer
-            </Link>
+            isAdmin && (
+              <Link to="/offers/new" search={{ advertiserId: a.id }} className={`${ui.button} ${ui.primary}`}>
+                New offer
+              </Link>
+            )
           }
         >
           <section className={`${ui.card} ${ui.stack}`} aria-labelledby="inbound-title">
@@ -49,26 +53,30 @@ export function AdvertiserScreen() {
             <UrlBox url={a.postbackUrl} label="Inbound postback URL" />
             <h3>Default and goal postback URLs</h3>
             <PostbackUrlGenerator advertiser={a} />
-            <div className={ui.row}>
-              <ConfirmButton
-                label="Rotate token"
-                title="Rotate this advertiser's token?"
-                description="The old postback URL stops working at once. Send the new URL to the advertiser before they fire their next conversion."
-                confirmLabel="Rotate token"
-                danger
-                onConfirm={() => rotate.mutate()}
-              />
-              {rotate.isSuccess && <span role="status">New token in place. Send the new URL.</span>}
-            </div>
+            {isAdmin && (
+              <div className={ui.row}>
+                <ConfirmButton
+                  label="Rotate token"
+                  title="Rotate this advertiser's token?"
+                  description="The old postback URL stops working at once. Send the new URL to the advertiser before they fire their next conversion."
+                  confirmLabel="Rotate token"
+                  danger
+                  onConfirm={() => rotate.mutate()}
+                />
+                {rotate.isSuccess && <span role="status">New token in place. Send the new URL.</span>}
+              </div>
+            )}
             {rotate.error && <ErrorBanner error={rotate.error} what="The token was not rotated" />}
           </section>
-          <section aria-labelledby="edit-title" className={ui.stack}>
-            <h2 id="edit-title">Settings</h2>
-            <AdvertiserForm
-              advertiser={a}
-              onSaved={(saved) => queryClient.setQueryData(['advertisers', saved.id], saved)}
-            />
-          </section>
+          {isAdmin && (
+            <section aria-labelledby="edit-title" className={ui.stack}>
+              <h2 id="edit-title">Settings</h2>
+              <AdvertiserForm
+                advertiser={a}
+                onSaved={(saved) => queryClient.setQueryData(['advertisers', saved.id], saved)}
+              />
+            </section>
+          )}
           <p>
             <Link to="/offers" search={{ advertiserId: a.id }}>
               This advertiser's offers

@@ -28,14 +28,20 @@ const columns: Column<Publisher>[] = [
   { header: 'Created', accessorKey: 'createdAt', cell: (c) => <Time ms={c.row.original.createdAt} /> },
 ];
 
-function NewPublisher() {
+/** Creates a publisher, or renames the one given. */
+function PublisherNameForm(props: { publisher?: Publisher }) {
   const queryClient = useQueryClient();
-  const [name, setName] = useState('');
+  const existing = props.publisher;
+  const [name, setName] = useState(existing?.name ?? '');
   const [error, setError] = useState<string | null>(null);
-  const create = useMutation({
-    mutationFn: () => api<Publisher>('POST', '/publishers', { name }),
-    onSuccess: () => {
-      setName('');
+  const save = useMutation({
+    mutationFn: () =>
+      existing
+        ? api<Publisher>('PATCH', `/publishers/${existing.id}`, { name })
+        : api<Publisher>('POST', '/publishers', { name }),
+    onSuccess: (saved) => {
+      if (existing) queryClient.setQueryData(['publishers', saved.id], saved);
+      else setName('');
       void queryClient.invalidateQueries({ queryKey: ['publishers'] });
     },
     onError: (e) => setError(plainMessage(e)),
@@ -44,27 +50,37 @@ function NewPublisher() {
     event.preventDefault();
     if (!name.trim()) return setError('Give the publisher a name.');
     setError(null);
-    create.mutate();
+    save.mutate();
   }
   return (
     <form className={`${ui.card} ${ui.row}`} style={{ alignItems: 'flex-end' }} onSubmit={submit} noValidate>
       <div style={{ flex: 1, minWidth: '14rem' }}>
-        <Field label="Publisher name" error={error}>
+        <Field label={existing ? 'Name' : 'Publisher name'} error={error}>
           {(p) => (
             <input {...p} className={ui.input} value={name} onChange={(e) => setName(e.target.value)} />
           )}
         </Field>
       </div>
-      <button type="submit" className={`${ui.button} ${ui.primary}`} disabled={create.isPending}>
-        Create publisher
+      <button
+        type="submit"
+        className={`${ui.button} ${existing ? '' : ui.primary}`}
+        disabled={save.isPending}
+      >
+        {existing ? 'Save name' : 'Create publisher'}
       </button>
-      {create.data && (
+      {save.data && (
         <p role="status" style={{ flexBasis: '100%', margin: 0 }}>
-          Created{' '}
-          <Link to="/publishers/$publisherId" params={{ publisherId: String(create.data.id) }}>
-            {create.data.name}
-          </Link>
-          .
+          {existing ? (
+            'Saved.'
+          ) : (
+            <>
+              Created{' '}
+              <Link to="/publishers/$publisherId" params={{ publisherId: String(save.data.id) }}>
+                {save.data.name}
+              </Link>
+              .
+            </>
+          )}
         </p>
       )}
     </form>
@@ -79,7 +95,7 @@ export function PublishersScreen() {
   });
   return (
     <Page title="Publishers" lede="Who sends you traffic and receives your postbacks.">
-      <NewPublisher />
+      <PublisherNameForm />
       <Loaded query={list} what="Publishers could not be loaded">
         {(page) => (
           <>
@@ -134,6 +150,7 @@ export function PublisherScreen() {
             </>
           }
         >
+          <PublisherNameForm publisher={p} />
           <section className={`${ui.card} ${ui.stack}`} aria-labelledby="secrets-title">
             <h2 id="secrets-title">Security token and signing secret</h2>
             <p className={ui.help}>
