@@ -382,6 +382,54 @@ describeEachStore('dashboard journeys in Chromium', (current) => {
   );
 
   it(
+    'an advertiser user sees its own advertiser, offers and postback URLs, without admin actions',
+    async () => {
+      const other = (await admin()('POST', '/advertisers', { name: 'Other Advertiser' })).body;
+      const invite = (
+        await admin()('POST', '/invites', {
+          email: 'adv@example.com',
+          role: 'advertiser',
+          advertiserId: ids.advertiser,
+        })
+      ).body;
+      const advContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const adv = await advContext.newPage();
+      const advErrors = collectConsoleErrors(adv);
+      try {
+        await adv.goto(invite.url.replace(app.ctx.config.publicUrl, app.url));
+        await adv.getByLabel('Password', { exact: true }).fill(PASSWORD);
+        await adv.getByLabel('Repeat password').fill(PASSWORD);
+        await adv.getByRole('button', { name: 'Accept invitation' }).click();
+        await adv.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+        const nav = adv.getByRole('navigation', { name: 'Main' });
+        await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([
+          ' Trackwire',
+          'Overview',
+          'Conversions',
+          'Advertisers',
+          'Offers',
+        ]);
+        await nav.getByRole('link', { name: 'Advertisers' }).click();
+        await adv.getByRole('link', { name: 'Acme Ads' }).waitFor();
+        await expect(adv.getByText('Other Advertiser').count()).resolves.toBe(0);
+        await adv.getByRole('link', { name: 'Acme Ads' }).click();
+        await adv.getByRole('heading', { level: 2, name: 'Advertiser postback' }).waitFor();
+        await expect(adv.getByRole('button', { name: 'Rotate token' }).count()).resolves.toBe(0);
+        await expectNoSeriousA11yViolations(adv, 'Advertiser user, own advertiser');
+        await adv.goto(`${app.url}/advertisers/${other.id}`);
+        await adv.getByText('This advertiser could not be loaded: advertiser not found').waitFor();
+        expect(advErrors.splice(0).every((e) => /404/.test(e))).toBe(true);
+        await adv.goto(`${app.url}/offers`);
+        await adv.getByRole('link', { name: 'Puzzle game install' }).waitFor();
+        expect(advErrors).toEqual([]);
+      } finally {
+        await advContext.close();
+      }
+    },
+    JOURNEY_MS,
+  );
+
+  it(
     'refuses a forged cross-site POST carrying the session cookie',
     async () => {
       const evil = createServer((_request, response) =>
