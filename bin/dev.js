@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const server = spawn(process.execPath, [join(root, 'bin/trackwire.js'), 'serve'], { stdio: 'inherit' });
+// Vite's proxy follows the server's port (PORT, default 8080).
+process.env.TRACKWIRE_DEV_API ??= `http://127.0.0.1:${process.env.PORT || 8080}`;
 const { createServer } = await import('vite');
 const vite = await createServer({ configFile: join(root, 'web/vite.config.ts') });
 await vite.listen();
