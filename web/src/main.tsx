@@ -1,4 +1,4 @@
-import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -15,20 +15,20 @@ const queryClient: QueryClient = new QueryClient({
       refetchOnWindowFocus: false,
     },
   },
-  queryCache: new QueryCache({
-    onError: (error) => {
-      // The session ended (signed out elsewhere, expired): go to sign-in.
-      if (error instanceof ApiError && error.status === 401) {
-        queryClient.setQueryData(['session'], null);
-        void router.navigate({
-          to: '/signin',
-          search: { redirect: window.location.pathname + window.location.search },
-        });
-      }
-    },
-  }),
+  queryCache: new QueryCache({ onError: signInAgainWhenSessionEnded }),
+  mutationCache: new MutationCache({ onError: signInAgainWhenSessionEnded }),
 });
 const router = createAppRouter(queryClient);
+
+/** The session ended (signed out elsewhere, expired): back to sign-in, then back here. */
+function signInAgainWhenSessionEnded(error: unknown): void {
+  if (!(error instanceof ApiError) || error.status !== 401 || window.location.pathname === '/signin') return;
+  queryClient.setQueryData(['session'], null);
+  void router.navigate({
+    to: '/signin',
+    search: { redirect: window.location.pathname + window.location.search },
+  });
+}
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

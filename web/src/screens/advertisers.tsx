@@ -160,28 +160,34 @@ export function AdvertiserForm(props: { advertiser?: Advertiser; onSaved: (a: Ad
         {statusRows.map(([word, status], i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place
           <div key={i} className={ui.row}>
-            <input
-              className={ui.input}
-              style={{ maxWidth: '14rem' }}
-              aria-label={`Their status word ${i + 1}`}
-              value={word}
-              onChange={(e) =>
-                setStatusRows(statusRows.map((r, j) => (j === i ? [e.target.value, r[1]] : r)))
-              }
-            />
-            <select
-              className={ui.input}
-              style={{ maxWidth: '10rem' }}
-              aria-label={`Means status ${i + 1}`}
-              value={status}
-              onChange={(e) =>
-                setStatusRows(statusRows.map((r, j) => (j === i ? [r[0], e.target.value] : r)))
-              }
-            >
-              {STATUSES.map((s) => (
-                <option key={s}>{s}</option>
-              ))}
-            </select>
+            <label className={ui.rowField}>
+              <span className={ui.help}>Their word</span>
+              <input
+                className={ui.input}
+                style={{ maxWidth: '14rem' }}
+                aria-label={`Their status word ${i + 1}`}
+                value={word}
+                onChange={(e) =>
+                  setStatusRows(statusRows.map((r, j) => (j === i ? [e.target.value, r[1]] : r)))
+                }
+              />
+            </label>
+            <label className={ui.rowField}>
+              <span className={ui.help}>Means</span>
+              <select
+                className={ui.input}
+                style={{ maxWidth: '10rem' }}
+                aria-label={`Means status ${i + 1}`}
+                value={status}
+                onChange={(e) =>
+                  setStatusRows(statusRows.map((r, j) => (j === i ? [r[0], e.target.value] : r)))
+                }
+              >
+                {STATUSES.map((s) => (
+                  <option key={s}>{s}</option>
+                ))}
+              </select>
+            </label>
             <button
               type="button"
               className={`${ui.button} ${ui.small}`}

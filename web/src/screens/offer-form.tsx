@@ -196,40 +196,52 @@ export function OfferForm(props: { offer?: Offer; advertiserId?: number; onSaved
         {goals.map((g, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place
           <div key={i} className={ui.row}>
-            <input
-              className={ui.input}
-              style={{ maxWidth: '10rem' }}
-              aria-label={`Goal ${i + 1} key`}
-              placeholder="key"
-              value={g.key}
-              onChange={(e) => setGoal(i, { key: e.target.value })}
-            />
-            <input
-              className={ui.input}
-              style={{ maxWidth: '12rem' }}
-              aria-label={`Goal ${i + 1} name`}
-              placeholder="name"
-              value={g.name}
-              onChange={(e) => setGoal(i, { name: e.target.value })}
-            />
-            <input
-              className={ui.input}
-              style={{ maxWidth: '7rem' }}
-              aria-label={`Goal ${i + 1} payout`}
-              placeholder="payout"
-              inputMode="decimal"
-              value={g.payout}
-              onChange={(e) => setGoal(i, { payout: e.target.value })}
-            />
-            <input
-              className={ui.input}
-              style={{ maxWidth: '7rem' }}
-              aria-label={`Goal ${i + 1} revenue`}
-              placeholder="revenue"
-              inputMode="decimal"
-              value={g.revenue}
-              onChange={(e) => setGoal(i, { revenue: e.target.value })}
-            />
+            <label className={ui.rowField}>
+              <span className={ui.help}>Key</span>
+              <input
+                className={ui.input}
+                style={{ maxWidth: '10rem' }}
+                aria-label={`Goal ${i + 1} key`}
+                placeholder="key"
+                value={g.key}
+                onChange={(e) => setGoal(i, { key: e.target.value })}
+              />
+            </label>
+            <label className={ui.rowField}>
+              <span className={ui.help}>Name</span>
+              <input
+                className={ui.input}
+                style={{ maxWidth: '12rem' }}
+                aria-label={`Goal ${i + 1} name`}
+                placeholder="name"
+                value={g.name}
+                onChange={(e) => setGoal(i, { name: e.target.value })}
+              />
+            </label>
+            <label className={ui.rowField}>
+              <span className={ui.help}>Payout</span>
+              <input
+                className={ui.input}
+                style={{ maxWidth: '7rem' }}
+                aria-label={`Goal ${i + 1} payout`}
+                placeholder="payout"
+                inputMode="decimal"
+                value={g.payout}
+                onChange={(e) => setGoal(i, { payout: e.target.value })}
+              />
+            </label>
+            <label className={ui.rowField}>
+              <span className={ui.help}>Revenue</span>
+              <input
+                className={ui.input}
+                style={{ maxWidth: '7rem' }}
+                aria-label={`Goal ${i + 1} revenue`}
+                placeholder="revenue"
+                inputMode="decimal"
+                value={g.revenue}
+                onChange={(e) => setGoal(i, { revenue: e.target.value })}
+              />
+            </label>
             <button
               type="button"
               className={`${ui.button} ${ui.small}`}

@@ -439,24 +439,30 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
               {headers.map(([name, value], i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place
                 <div key={i} className={ui.row}>
-                  <input
-                    className={ui.input}
-                    style={{ maxWidth: '12rem' }}
-                    aria-label={`Header ${i + 1} name`}
-                    value={name}
-                    onChange={(e) =>
-                      setHeaders(headers.map((h, j) => (j === i ? [e.target.value, h[1]] : h)))
-                    }
-                  />
-                  <input
-                    className={ui.input}
-                    style={{ flex: 1, minWidth: '10rem' }}
-                    aria-label={`Header ${i + 1} value`}
-                    value={value}
-                    onChange={(e) =>
-                      setHeaders(headers.map((h, j) => (j === i ? [h[0], e.target.value] : h)))
-                    }
-                  />
+                  <label className={ui.rowField}>
+                    <span className={ui.help}>Header</span>
+                    <input
+                      className={ui.input}
+                      style={{ maxWidth: '12rem' }}
+                      aria-label={`Header ${i + 1} name`}
+                      value={name}
+                      onChange={(e) =>
+                        setHeaders(headers.map((h, j) => (j === i ? [e.target.value, h[1]] : h)))
+                      }
+                    />
+                  </label>
+                  <label className={ui.rowField}>
+                    <span className={ui.help}>Value</span>
+                    <input
+                      className={ui.input}
+                      style={{ flex: 1, minWidth: '10rem' }}
+                      aria-label={`Header ${i + 1} value`}
+                      value={value}
+                      onChange={(e) =>
+                        setHeaders(headers.map((h, j) => (j === i ? [h[0], e.target.value] : h)))
+                      }
+                    />
+                  </label>
                   <button
                     type="button"
                     className={`${ui.button} ${ui.small}`}
