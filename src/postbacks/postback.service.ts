@@ -1,6 +1,7 @@
 // Postback rules: defaults, save-time validation, ownership, and the operator's enable/disable
 // switch (which holds deliveries rather than dropping them).
 import type { Principal } from '../auth/principal.ts';
+import type { Db } from '../db/database.types.ts';
 import { DELIVERIES_CHANNEL, notifyChannel } from '../db/notify.ts';
 import { releaseHeldDeliveries, setEndpointEnabled } from '../deliveries/endpoint-health.ts';
 import type { AppContext } from '../http/context.ts';
@@ -8,6 +9,7 @@ import { AppError, notFound } from '../http/errors.ts';
 import {
   cancelWaitingDeliveries,
   deletePostbackRow,
+  findLinkOfPostback,
   findPostbackById,
   insertPostback,
   updatePostbackRow,
@@ -57,12 +59,19 @@ export async function loadOwnPostback(
   return row;
 }
 
+/** A link postback fires for its link's offer: the offer comes from the link when not given. */
+async function takeOfferOfLink(db: Db, draft: PostbackDraft): Promise<void> {
+  if (draft.scope !== 'link' || draft.linkId === null || draft.offerId !== null) return;
+  draft.offerId = (await findLinkOfPostback(db, draft.linkId))?.offer_id ?? null;
+}
+
 function draftOf(row: PostbackRow): PostbackDraft {
   return {
     publisherId: row.publisher_id,
     scope: row.scope,
     offerId: row.offer_id,
     goal: row.goal,
+    linkId: row.link_id,
     url: row.url,
     method: row.method,
     bodyFormat: row.body_format === 'none' ? null : row.body_format,
@@ -77,6 +86,7 @@ function draftColumns(draft: PostbackDraft) {
   return {
     scope: draft.scope,
     offer_id: draft.offerId,
+    link_id: draft.linkId,
     goal: draft.goal,
     url: draft.url,
     method: draft.method,
@@ -97,6 +107,7 @@ export async function createPostback(
     scope: input.scope ?? 'global',
     offerId: input.offerId ?? null,
     goal: input.goal ?? null,
+    linkId: input.linkId ?? null,
     url: input.url.trim(),
     method: input.method ?? 'GET',
     bodyFormat: input.bodyFormat ?? null,
@@ -104,6 +115,7 @@ export async function createPostback(
     headers: input.headers ?? {},
     fireWithSpecific: input.fireWithSpecific ?? false,
   };
+  await takeOfferOfLink(ctx.store.db, draft);
   const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
   const now = ctx.clock.now();
   const row = await insertPostback(ctx.store.db, {
@@ -141,6 +153,7 @@ export async function updatePostback(
     ...(patch.scope !== undefined && { scope: patch.scope }),
     ...(patch.offerId !== undefined && { offerId: patch.offerId }),
     ...(patch.goal !== undefined && { goal: patch.goal }),
+    ...(patch.linkId !== undefined && { linkId: patch.linkId }),
     ...(patch.url !== undefined && { url: patch.url.trim() }),
     ...(patch.method !== undefined && { method: patch.method }),
     ...(toGet && { bodyFormat: null, bodyTemplate: null }),
@@ -152,6 +165,10 @@ export async function updatePostback(
   if (patch.scope === 'global')
     Object.assign(draft, { offerId: patch.offerId ?? null, goal: patch.goal ?? null });
   if (patch.scope === 'offer') draft.goal = patch.goal ?? null;
+  // A scope other than link drops the link; a new link brings its own offer.
+  if (patch.scope !== undefined && patch.scope !== 'link') draft.linkId = patch.linkId ?? null;
+  if (patch.linkId !== undefined && patch.offerId === undefined) draft.offerId = null;
+  await takeOfferOfLink(ctx.store.db, draft);
   const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
   const row = await updatePostbackRow(ctx.store.db, id, {
     ...draftColumns(draft),

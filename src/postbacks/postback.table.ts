@@ -1,6 +1,6 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 
-export type PostbackScope = 'global' | 'offer' | 'goal';
+export type PostbackScope = 'global' | 'offer' | 'goal' | 'link';
 
 /** An outbound postback: a publisher's endpoint, its template and its health. */
 export interface PostbackTable {
@@ -9,6 +9,8 @@ export interface PostbackTable {
   scope: PostbackScope;
   offer_id: number | null;
   goal: string | null;
+  /** Set for link scope: the publisher's tracking link whose conversions it fires for (offer_id is that link's offer). */
+  link_id: number | null;
   url: string;
   method: 'GET' | 'POST';
   body_format: 'none' | 'form' | 'json';

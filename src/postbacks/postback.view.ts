@@ -28,6 +28,7 @@ export function toPostbackView(row: PostbackRow): Postback {
     scope: row.scope,
     offerId: row.offer_id,
     goal: row.goal,
+    linkId: row.link_id ?? null,
     url: row.url,
     method: row.method,
     bodyFormat: row.body_format === 'none' ? null : row.body_format,

@@ -309,6 +309,26 @@ describeEachStore('dashboard journeys in Chromium', (current) => {
   );
 
   it(
+    "ties a local postback to one of the publisher's tracking links",
+    async () => {
+      await page.goto(`${app.url}/postbacks/new?publisherId=${ids.publisher}`);
+      await screen('New postback');
+      await page.getByLabel('Local: one offer, goal or link').check();
+      await page.getByLabel('Offer', { exact: true }).selectOption(String(ids.offer));
+      await page.getByLabel('Tracking link').selectOption({ label: '/c/puzzle-mb1' });
+      await page.getByLabel('Postback URL').fill('https://flow.example/pb?cid={external_id}');
+      await expectNoSeriousA11yViolations(page, 'Postback editor, link scope');
+      await page.getByRole('button', { name: 'Save postback' }).click();
+      await page.getByRole('heading', { level: 1, name: /^Postback #\d+$/ }).waitFor();
+      const saved = (await admin()('GET', `/postbacks/${page.url().split('/').pop()}`)).body;
+      const link = (await admin()('GET', `/links?publisherId=${ids.publisher}`)).body.data[0];
+      expect(saved).toMatchObject({ scope: 'link', linkId: link.id, offerId: ids.offer });
+      await page.getByText(`Link #${link.id} (offer #${ids.offer})`).waitFor();
+    },
+    JOURNEY_MS,
+  );
+
+  it(
     'a publisher user, invited by link, sees only its own objects and never revenue',
     async () => {
       await admin()('POST', '/links', {

@@ -4,7 +4,8 @@ import { bigint, notNull, withSerialId } from './column-types.ts';
 
 /**
  * Dashboard accounts: users (email + scrypt hash, bound like API keys), their sign-in sessions
- * (stored as a hash of the cookie's token), and one-time links (first-run setup, invites).
+ * (stored as a hash of the cookie's token), and one-time links (first-run setup, invites). Also the
+ * `link` scope of postbacks: a postback tied to one of the publisher's tracking links.
  */
 export function users({ capabilities }: MigrationContext): Migration {
   return {
@@ -45,6 +46,7 @@ export function users({ capabilities }: MigrationContext): Migration {
         .addColumn('expires_at', bigint, notNull)
         .addColumn('used_at', bigint)
         .execute();
+      await s.alterTable('postbacks').addColumn('link_id', 'integer').execute();
     },
   };
 }

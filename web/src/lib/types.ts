@@ -78,6 +78,7 @@ export interface Postback {
   scope: string;
   offerId: number | null;
   goal: string | null;
+  linkId?: number | null;
   url: string;
   method: 'GET' | 'POST';
   bodyFormat: 'form' | 'json' | null;

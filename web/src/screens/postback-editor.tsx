@@ -1,30 +1,30 @@
-// The postback editor: type Global or Local (offer, offer's goal), the Postback URL with the macro
-// picker and inline checks, status chips, method / body / headers, a live preview of the request,
-// "Test conversion", and enable / disable (releasing held deliveries).
+// The postback editor: type Global or Local (offer, goal or link), the Postback URL with the macro
+// picker and inline checks, status chips, method / body / headers, a live preview of the request;
+// on a saved postback "Test conversion" and enable / disable (postback-tools.tsx).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { ConfirmButton, Switch } from '../components/dialogs';
 import { MacroField } from '../components/macro-field';
-import { Badge, ErrorBanner, Field, Loaded, Page, ui } from '../components/ui';
-import { ApiError, api, get, plainMessage } from '../lib/api';
+import { PostbackBodyFields, radio } from '../components/postback-body-fields';
+import { StatusChips } from '../components/status-chips';
+import { ErrorBanner, Field, Loaded, Page, ui } from '../components/ui';
+import { ApiError, api, get, plainMessage, query } from '../lib/api';
 import { useOffer, useOfferSearch, usePublisherChoices } from '../lib/queries';
-import { type Postback, STATUSES, type Status, type TestFire } from '../lib/types';
+import {
+  type Page as ApiPage,
+  type Postback,
+  STATUSES,
+  type Status,
+  type Link as TrackingLink,
+} from '../lib/types';
 import { usePreview } from '../lib/use-preview';
+import { EnableControls, TestConversion } from './postback-tools';
 import { scopeLabel } from './postbacks';
 
 const appRoute = getRouteApi('/app');
 const newRoute = getRouteApi('/app/postbacks/new');
 const editRoute = getRouteApi('/app/postbacks/$postbackId');
-
-/** The seeds' words for the five statuses. */
-const CHIPS: [string, Status][] = [
-  ['Hold', 'pending'],
-  ['Approve', 'approved'],
-  ['Reject', 'rejected'],
-  ['Decline', 'declined'],
-  ['Reversed', 'reversed'],
-];
 
 export function checkPostbackUrl(url: string): { error: string | null; warning: string | null } {
   if (url.trim() === '')
@@ -39,160 +39,6 @@ export function checkPostbackUrl(url: string): { error: string | null; warning: 
   return { error: null, warning: null };
 }
 
-function StatusChips(props: { value: Status[]; onChange: (v: Status[]) => void }) {
-  const all = props.value.length === STATUSES.length;
-  const toggle = (status: Status) => {
-    const next = props.value.includes(status)
-      ? props.value.filter((s) => s !== status)
-      : [...props.value, status];
-    if (next.length > 0) props.onChange(STATUSES.filter((s) => next.includes(s)));
-  };
-  return (
-    <fieldset className={ui.stack} style={{ gap: '0.3rem', border: 0, padding: 0, margin: 0 }}>
-      <legend className={ui.label}>Conversion statuses</legend>
-      <div className={ui.row}>
-        <button
-          type="button"
-          className={ui.chip}
-          aria-pressed={all}
-          onClick={() => props.onChange([...STATUSES])}
-        >
-          All
-        </button>
-        {CHIPS.map(([label, status]) => (
-          <button
-            key={status}
-            type="button"
-            className={ui.chip}
-            aria-pressed={!all && props.value.includes(status)}
-            onClick={() => (all ? props.onChange([status]) : toggle(status))}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
-      <p className={ui.help}>
-        Fires for {all ? 'every status' : props.value.join(', ')}. Many trackers need only Approve.
-      </p>
-    </fieldset>
-  );
-}
-
-function TestConversion(props: { postbackId: number }) {
-  const test = useMutation({
-    mutationFn: () => api<TestFire>('POST', `/postbacks/${props.postbackId}/test`),
-  });
-  const r = test.data;
-  return (
-    <section className={`${ui.card} ${ui.stack}`} aria-labelledby="test-title">
-      <h2 id="test-title">Test conversion</h2>
-      <p className={ui.help}>
-        Fires this postback now with sample values and no real click, and shows what came back.
-      </p>
-      <div>
-        <button
-          type="button"
-          className={`${ui.button} ${ui.primary}`}
-          onClick={() => test.mutate()}
-          disabled={test.isPending}
-        >
-          {test.isPending ? 'Sending…' : 'Test conversion'}
-        </button>
-      </div>
-      {test.error && <ErrorBanner error={test.error} what="The test could not be sent" />}
-      {r && (
-        <div className={ui.stack} role="status" aria-label="Test result">
-          <p
-            className={`${ui.banner} ${r.response.statusCode >= 200 && r.response.statusCode < 300 ? ui.bannerOk : ui.bannerWarn}`}
-            style={{ margin: 0 }}
-          >
-            {r.explanation}
-          </p>
-          <dl className={ui.dl}>
-            <dt>Receiver's status</dt>
-            <dd>{r.response.statusCode === 0 ? `no answer (${r.errorClass})` : r.response.statusCode}</dd>
-            <dt>Time taken</dt>
-            <dd>{r.durationMs} ms</dd>
-            <dt>Request sent</dt>
-            <dd className={ui.mono}>
-              {r.request.method} {r.request.url}
-            </dd>
-          </dl>
-          {r.request.body && (
-            <>
-              <h3>Body sent</h3>
-              <pre className={ui.pre}>{r.request.body}</pre>
-            </>
-          )}
-          <h3>Body received{r.response.truncated ? ' (first part)' : ''}</h3>
-          <pre className={ui.pre}>{r.response.bodyExcerpt || '(empty)'}</pre>
-          {r.warnings.map((w) => (
-            <p key={w} className={ui.warning}>
-              {w}
-            </p>
-          ))}
-        </div>
-      )}
-    </section>
-  );
-}
-
-function EnableControls(props: { postback: Postback }) {
-  const queryClient = useQueryClient();
-  const [release, setRelease] = useState(true);
-  const releaseId = useId();
-  const p = props.postback;
-  const change = useMutation({
-    mutationFn: (on: boolean) =>
-      on
-        ? api<Postback>('POST', `/postbacks/${p.id}/enable`, { releaseHeld: release })
-        : api<Postback>('POST', `/postbacks/${p.id}/disable`),
-    onSuccess: (saved) => {
-      queryClient.setQueryData(['postbacks', p.id], saved);
-      void queryClient.invalidateQueries({ queryKey: ['postbacks'] });
-    },
-  });
-  const on = p.enabled && p.state === 'active';
-  return (
-    <section className={`${ui.card} ${ui.stack}`} aria-labelledby="state-title">
-      <h2 id="state-title">
-        State <Badge status={on ? 'active' : 'disabled'} />
-      </h2>
-      {p.disabledReason && <p className={ui.help}>Disabled because: {p.disabledReason}</p>}
-      {on ? (
-        <div>
-          <button type="button" className={ui.button} onClick={() => change.mutate(false)}>
-            Disable postback
-          </button>
-          <p className={ui.help}>While disabled, its deliveries are held, never dropped.</p>
-        </div>
-      ) : (
-        <div className={ui.stack}>
-          <div className={ui.row}>
-            <input
-              id={releaseId}
-              type="checkbox"
-              checked={release}
-              onChange={(e) => setRelease(e.target.checked)}
-            />
-            <label htmlFor={releaseId}>Release held deliveries</label>
-          </div>
-          <div>
-            <button
-              type="button"
-              className={`${ui.button} ${ui.primary}`}
-              onClick={() => change.mutate(true)}
-            >
-              Enable postback
-            </button>
-          </div>
-        </div>
-      )}
-      {change.error && <ErrorBanner error={change.error} />}
-    </section>
-  );
-}
-
 export function PostbackEditor(props: { postback?: Postback; publisherId?: number }) {
   const { user } = appRoute.useRouteContext();
   const queryClient = useQueryClient();
@@ -203,6 +49,7 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
   const [type, setType] = useState<'global' | 'local'>(p && p.scope !== 'global' ? 'local' : 'global');
   const [offerId, setOfferId] = useState(p?.offerId ? String(p.offerId) : '');
   const [goal, setGoal] = useState(p?.scope === 'goal' ? (p.goal ?? '') : '');
+  const [linkId, setLinkId] = useState(p?.scope === 'link' && p.linkId ? String(p.linkId) : '');
   const [fireWithSpecific, setFireWithSpecific] = useState(p?.fireWithSpecific ?? false);
   const [url, setUrl] = useState(p?.url ?? '');
   const [statuses, setStatuses] = useState<Status[]>(p?.statuses ?? [...STATUSES]);
@@ -216,6 +63,14 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
   const publishers = usePublisherChoices(isAdmin && !p);
   const offers = useOfferSearch(offerText);
   const offer = useOffer(offerId ? Number(offerId) : undefined);
+  const links = useQuery({
+    queryKey: ['links', 'of-postback', publisherId, offerId],
+    queryFn: () =>
+      get<ApiPage<TrackingLink>>(
+        `/links${query({ publisherId: isAdmin ? publisherId : undefined, offerId, limit: 100 })}`,
+      ),
+    enabled: type === 'local' && offerId !== '' && (!isAdmin || publisherId !== ''),
+  });
   const headerMap = Object.fromEntries(headers.filter(([name]) => name.trim() !== ''));
   const draft = {
     publisherId: publisherId ? Number(publisherId) : null,
@@ -228,14 +83,15 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
   const preview = usePreview(draft);
   const urlCheck = checkPostbackUrl(url);
   const unknown = (field: string) => preview.data?.unknownMacros.filter((u) => u.field === field) ?? [];
-  const scope = type === 'global' ? 'global' : goal ? 'goal' : 'offer';
+  const scope = type === 'global' ? 'global' : linkId ? 'link' : goal ? 'goal' : 'offer';
 
   const save = useMutation({
     mutationFn: () => {
       const fields = {
         scope,
-        offerId: type === 'local' ? Number(offerId) : null,
+        offerId: type === 'local' && scope !== 'link' ? Number(offerId) : null,
         goal: scope === 'goal' ? goal : null,
+        ...(scope === 'link' && { linkId: Number(linkId) }),
         url,
         method,
         // A GET postback carries no body fields at all.
@@ -275,12 +131,6 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
     if (Object.keys(found).length === 0) save.mutate();
   }
 
-  const radio = (name: string, value: string, checked: boolean, onChange: () => void, label: string) => (
-    <label className={ui.row} style={{ gap: '0.3rem' }}>
-      <input type="radio" name={name} value={value} checked={checked} onChange={onChange} /> {label}
-    </label>
-  );
-
   return (
     <>
       <form className={`${ui.card} ${ui.stack}`} onSubmit={submit} noValidate>
@@ -307,7 +157,13 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
           <legend className={ui.label}>Type</legend>
           <div className={ui.row}>
             {radio('type', 'global', type === 'global', () => setType('global'), 'Global: all my offers')}
-            {radio('type', 'local', type === 'local', () => setType('local'), 'Local: one offer or goal')}
+            {radio(
+              'type',
+              'local',
+              type === 'local',
+              () => setType('local'),
+              'Local: one offer, goal or link',
+            )}
           </div>
         </fieldset>
         {type === 'local' && (
@@ -332,6 +188,7 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
                   onChange={(e) => {
                     setOfferId(e.target.value);
                     setGoal('');
+                    setLinkId('');
                   }}
                 >
                   <option value="">Choose…</option>
@@ -352,7 +209,10 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
                   {...fp}
                   className={ui.input}
                   value={goal}
-                  onChange={(e) => setGoal(e.target.value)}
+                  onChange={(e) => {
+                    setGoal(e.target.value);
+                    if (e.target.value) setLinkId('');
+                  }}
                   disabled={!offerId}
                 >
                   <option value="">Every goal</option>
@@ -365,6 +225,30 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
                 </select>
               )}
             </Field>
+            <Field label="Tracking link" help="Only the conversions of one of your links on this offer.">
+              {(fp) => (
+                <select
+                  {...fp}
+                  className={ui.input}
+                  value={linkId}
+                  onChange={(e) => {
+                    setLinkId(e.target.value);
+                    if (e.target.value) setGoal('');
+                  }}
+                  disabled={!offerId}
+                >
+                  <option value="">Every link</option>
+                  {linkId && !links.data?.data.some((l) => String(l.id) === linkId) && (
+                    <option value={linkId}>Link #{linkId}</option>
+                  )}
+                  {(links.data?.data ?? []).map((l) => (
+                    <option key={l.id} value={l.id}>
+                      /c/{l.slug}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
           </div>
         )}
         {scope !== 'goal' && (
@@ -372,7 +256,7 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
             label="Also fire beside a more specific postback"
             checked={fireWithSpecific}
             onChange={setFireWithSpecific}
-            help="Off: when an offer or goal has its own postback, only the most specific one fires."
+            help="Off: when an offer, link or goal has its own postback, only the most specific one fires (goal, then link, then offer)."
           />
         )}
         <MacroField
@@ -397,93 +281,16 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
           </div>
         </fieldset>
         {method === 'POST' && (
-          <>
-            <fieldset className={ui.stack} style={{ border: 0, padding: 0, margin: 0 }}>
-              <legend className={ui.label}>Body format</legend>
-              <div className={ui.row}>
-                {radio('format', 'json', bodyFormat === 'json', () => setBodyFormat('json'), 'JSON')}
-                {radio('format', 'form', bodyFormat === 'form', () => setBodyFormat('form'), 'Form')}
-              </div>
-            </fieldset>
-            <Field
-              label="Body"
-              help={
-                bodyFormat === 'json'
-                  ? 'e.g. {"click_id":"{external_id}","payout":"{payout}"}'
-                  : 'e.g. click_id={external_id}&payout={payout}'
-              }
-              error={
-                errors.bodyTemplate ??
-                (unknown('bodyTemplate').length
-                  ? `Unknown macro ${unknown('bodyTemplate')
-                      .map(
-                        (u) =>
-                          `${u.macro}${u.suggestion ? ` (did you mean ${u.macro.replace(u.name, u.suggestion)}?)` : ''}`,
-                      )
-                      .join(', ')}`
-                  : null)
-              }
-            >
-              {(fp) => (
-                <textarea
-                  {...fp}
-                  className={ui.input}
-                  rows={4}
-                  value={body}
-                  onChange={(e) => setBody(e.target.value)}
-                />
-              )}
-            </Field>
-            <fieldset className={ui.stack} style={{ border: 0, padding: 0, margin: 0 }}>
-              <legend className={ui.label}>Headers</legend>
-              {headers.map(([name, value], i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place
-                <div key={i} className={ui.row}>
-                  <label className={ui.rowField}>
-                    <span className={ui.help}>Header</span>
-                    <input
-                      className={ui.input}
-                      style={{ maxWidth: '12rem' }}
-                      aria-label={`Header ${i + 1} name`}
-                      value={name}
-                      onChange={(e) =>
-                        setHeaders(headers.map((h, j) => (j === i ? [e.target.value, h[1]] : h)))
-                      }
-                    />
-                  </label>
-                  <label className={ui.rowField}>
-                    <span className={ui.help}>Value</span>
-                    <input
-                      className={ui.input}
-                      style={{ flex: 1, minWidth: '10rem' }}
-                      aria-label={`Header ${i + 1} value`}
-                      value={value}
-                      onChange={(e) =>
-                        setHeaders(headers.map((h, j) => (j === i ? [h[0], e.target.value] : h)))
-                      }
-                    />
-                  </label>
-                  <button
-                    type="button"
-                    className={`${ui.button} ${ui.small}`}
-                    onClick={() => setHeaders(headers.filter((_, j) => j !== i))}
-                  >
-                    Remove header {i + 1}
-                  </button>
-                </div>
-              ))}
-              {errors.headers && <p className={ui.error}>{errors.headers}</p>}
-              <div>
-                <button
-                  type="button"
-                  className={`${ui.button} ${ui.small}`}
-                  onClick={() => setHeaders([...headers, ['', '']])}
-                >
-                  Add header
-                </button>
-              </div>
-            </fieldset>
-          </>
+          <PostbackBodyFields
+            value={{ bodyFormat, body, headers }}
+            onChange={(next) => {
+              setBodyFormat(next.bodyFormat);
+              setBody(next.body);
+              setHeaders(next.headers);
+            }}
+            unknown={unknown('bodyTemplate')}
+            errors={errors}
+          />
         )}
         <section aria-labelledby="preview-title" className={ui.stack} style={{ gap: '0.3rem' }}>
           <h2 id="preview-title">Preview with sample values</h2>

@@ -11,10 +11,11 @@ import type { Page as ApiPage, Postback } from '../lib/types';
 const route = getRouteApi('/app/postbacks');
 const appRoute = getRouteApi('/app');
 
-export function scopeLabel(p: Pick<Postback, 'scope' | 'offerId' | 'goal'>): string {
+export function scopeLabel(p: Pick<Postback, 'scope' | 'offerId' | 'goal' | 'linkId'>): string {
   if (p.scope === 'global') return 'Global: all offers';
   if (p.scope === 'offer') return `Offer #${p.offerId}`;
   if (p.scope === 'goal') return `Offer #${p.offerId}, goal ${p.goal}`;
+  if (p.scope === 'link') return `Link #${p.linkId} (offer #${p.offerId})`;
   return p.scope;
 }
 
