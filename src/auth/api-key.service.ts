@@ -30,7 +30,7 @@ export interface CreatedApiKey {
   row: ApiKeyRow;
 }
 
-async function assertBinding(db: Db, input: NewApiKeyInput): Promise<void> {
+export async function assertBinding(db: Db, input: NewApiKeyInput): Promise<void> {
   const { role, advertiserId, publisherId } = input;
   if (role === 'admin' && (advertiserId != null || publisherId != null)) {
     throw new AppError('validation_failed', 'role: admin keys are not bound to an advertiser or publisher');

@@ -10,7 +10,7 @@ import { AppError } from '../shared/errors.ts';
 
 export class UsageError extends Error {}
 
-function positiveInt(flag: string, raw: string | undefined): number | undefined {
+export function positiveInt(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`--${flag} must be a positive integer id`);
   return Number(raw);

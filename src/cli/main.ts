@@ -1,10 +1,11 @@
-// `trackwire <command>`: serve (default), migrate, worker, keys create, demo.
+// `trackwire <command>`: serve (default), migrate, worker, keys create, users, demo.
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { createLogger } from '../server/logger.ts';
 import { runDemo } from './demo.command.ts';
 import { runKeysCreate } from './keys.command.ts';
 import { runMigrate } from './migrate.command.ts';
 import { runServe } from './serve.command.ts';
+import { runUsers, USERS_USAGE } from './users.command.ts';
 
 const USAGE = `usage: trackwire <command>
 
@@ -13,6 +14,7 @@ const USAGE = `usage: trackwire <command>
   migrate                        apply database migrations and exit
   keys create --role admin|advertiser|publisher [--advertiser ID] [--publisher ID] [--label TEXT]
                                  create an API key and print it once
+${USERS_USAGE}
   demo                           create a sample advertiser, offer, publisher and link, and print
                                  a tracking link and an inbound postback URL to try
 
@@ -36,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
     case 'keys':
       if (rest[0] !== 'create') break;
       return runKeysCreate(config, log, rest.slice(1));
+    case 'users':
+      return runUsers(config, log, rest);
     case 'demo':
       return runDemo(config, log);
   }

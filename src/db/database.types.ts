@@ -13,6 +13,7 @@ import type { DeliveryAttemptTable, DeliveryTable } from '../deliveries/delivery
 import type { PostbackTable } from '../postbacks/postback.table.ts';
 import type { ClickTable } from '../tracking/clicks/click.table.ts';
 import type { LinkTable } from '../tracking/links/link.table.ts';
+import type { UserLinkTable, UserSessionTable, UserTable } from '../users/user.table.ts';
 
 export interface Database {
   advertisers: AdvertiserTable;
@@ -29,6 +30,9 @@ export interface Database {
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;
   api_keys: ApiKeyTable;
+  users: UserTable;
+  user_sessions: UserSessionTable;
+  user_links: UserLinkTable;
 }
 
 /** A database handle or an open transaction: repositories take either, so callers own the transaction. */

@@ -1,11 +1,10 @@
 // The JSON admin API under /api/v1: the OpenAPI document (public), then one encapsulated plugin
-// whose onRequest hook authenticates every request by Bearer key and holds every resource's routes.
+// whose onRequest hook authenticates every request (Bearer key or dashboard session) and holds every
+// resource's routes; sign-in and invite links sit beside it, unauthenticated.
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { createKeyAuthenticator } from '../auth/authenticate.ts';
-import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../server/app-context.ts';
-import { AppError } from '../shared/errors.ts';
+import { installApiAuthentication } from '../users/authenticate-request.ts';
 import { closeRouteSchemas, documentOptionalBodies } from './close-schemas.ts';
 import { rejectNulBytes } from './reject-nul.ts';
 import { registerAdvertiserRoutes } from './routes/advertiser.routes.ts';
@@ -16,9 +15,13 @@ import { registerKeyRoutes } from './routes/key.routes.ts';
 import { registerLinkRoutes } from './routes/link.routes.ts';
 import { registerMacroRoutes } from './routes/macro.routes.ts';
 import { registerOfferRoutes } from './routes/offer.routes.ts';
+import { registerOverviewRoutes } from './routes/overview.routes.ts';
 import { registerPostbackRoutes } from './routes/postback.routes.ts';
 import { registerPostbackLogRoutes } from './routes/postback-log.routes.ts';
+import { registerPostbackPreviewRoutes } from './routes/postback-preview.routes.ts';
 import { registerPublisherRoutes } from './routes/publisher.routes.ts';
+import { registerSignInRoutes } from './routes/session.routes.ts';
+import { registerUserRoutes } from './routes/user.routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -33,8 +36,11 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerConversionApiRoutes(api, ctx);
   registerPostbackLogRoutes(api, ctx);
   registerMacroRoutes(api, ctx);
+  registerPostbackPreviewRoutes(api, ctx);
   registerPostbackRoutes(api, ctx);
   registerDeliveryRoutes(api, ctx);
+  registerUserRoutes(api, ctx);
+  registerOverviewRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -67,15 +73,16 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
   );
 
   await app.register(
+    async (pub) => {
+      pub.addHook('preValidation', rejectNulBytes);
+      pub.addHook('onRoute', closeRouteSchemas);
+      registerSignInRoutes(pub, ctx);
+    },
+    { prefix: API_PREFIX },
+  );
+  await app.register(
     async (api) => {
-      const authenticator = createKeyAuthenticator(ctx);
-      api.addHook('onClose', async () => authenticator.close());
-      api.decorateRequest('principal', null as unknown as Principal);
-      api.addHook('onRequest', async (request) => {
-        const principal = await authenticator.authenticate(request.headers.authorization);
-        if (!principal) throw new AppError('unauthorized', 'missing, invalid or revoked API key');
-        request.principal = principal;
-      });
+      installApiAuthentication(api, ctx);
       api.addHook('preValidation', rejectNulBytes);
       api.addHook('onRoute', closeRouteSchemas);
       registerResourceRoutes(api, ctx);

@@ -9,6 +9,7 @@ import { registerHealthRoutes } from './health.routes.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
 import { registerClickRoutes } from './routes/click.routes.ts';
 import type { RawRequestHandler } from './routes/click-fast-path.ts';
+import { registerDashboardRoutes } from './routes/dashboard.routes.ts';
 import { registerInboundPostbackRoutes } from './routes/inbound.routes.ts';
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -40,5 +41,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   clickFastPath = registerClickRoutes(app, ctx);
   registerInboundPostbackRoutes(app, ctx);
   await registerAdminRoutes(app, ctx);
+  await registerDashboardRoutes(app);
   return app;
 }

@@ -3,6 +3,7 @@
 //
 // Precedence (the seeds' "offer-level override"): the most specific level that fires wins.
 //   goal postback    — same offer and same goal key
+//   link postback    — same tracking link (one flow of the publisher on that offer, every goal)
 //   offer postback   — same offer
 //   global postback  — every offer of the publisher
 // A level is skipped when a more specific level has a postback that fires for this event, unless
@@ -13,10 +14,10 @@
 import type { ConversionRow, Status } from '../conversions/conversion.table.ts';
 import type { PostbackRow } from './postback.table.ts';
 
-export type ScopeLevel = 'goal' | 'offer' | 'global';
-const LEVEL_RANK: Record<ScopeLevel, number> = { goal: 3, offer: 2, global: 1 };
+export type ScopeLevel = 'goal' | 'link' | 'offer' | 'global';
+const LEVEL_RANK: Record<ScopeLevel, number> = { goal: 4, link: 3, offer: 2, global: 1 };
 
-type Target = Pick<ConversionRow, 'publisher_id' | 'offer_id' | 'goal'>;
+type Target = Pick<ConversionRow, 'publisher_id' | 'offer_id' | 'goal' | 'link_id'>;
 
 /** The columns of a postback these rules read. */
 export const MATCHED_COLUMNS = [
@@ -25,6 +26,7 @@ export const MATCHED_COLUMNS = [
   'scope',
   'offer_id',
   'goal',
+  'link_id',
   'enabled',
   'statuses',
   'fire_with_specific',
@@ -56,6 +58,7 @@ export function scopeLevelFor(postback: MatchedPostback, target: Target): ScopeL
   if (postback.scope === 'global') return 'global';
   if (postback.offer_id !== target.offer_id) return undefined;
   if (postback.scope === 'offer') return 'offer';
+  if (postback.scope === 'link') return postback.link_id === target.link_id ? 'link' : undefined;
   return postback.goal === target.goal ? 'goal' : undefined;
 }
 

@@ -13,7 +13,7 @@ import { sampleMacroValues } from '../macros/macro-catalogue.ts';
 import { compileTemplate, renderTemplate } from '../macros/template.ts';
 import { assertKnownMacros, assertNoMacroInAuthority } from '../macros/validate-template.ts';
 import { AppError } from '../shared/errors.ts';
-import { offerExists, offerGoalExists, publisherExists } from './postback.repository.ts';
+import { findLinkOfPostback, offerExists, offerGoalExists, publisherExists } from './postback.repository.ts';
 import type { PostbackScope } from './postback.table.ts';
 
 /** A postback's full configuration as it will be stored (after defaults and a patch are applied). */
@@ -23,6 +23,8 @@ export interface PostbackDraft {
   scope: PostbackScope;
   offerId: number | null;
   goal: string | null;
+  /** link scope: the publisher's tracking link (offerId is then that link's offer). */
+  linkId: number | null;
   url: string;
   method: 'GET' | 'POST';
   bodyFormat: 'form' | 'json' | null;
@@ -56,6 +58,12 @@ function checkShape(draft: PostbackDraft): void {
   }
   if (draft.scope === 'goal' && (draft.offerId === null || draft.goal === null)) {
     throw invalid('scope: a goal postback needs offerId and goal');
+  }
+  if (draft.scope === 'link' && (draft.linkId === null || draft.goal !== null)) {
+    throw invalid('scope: a link postback needs linkId and no goal');
+  }
+  if (draft.scope !== 'link' && draft.linkId !== null) {
+    throw invalid('linkId: only a link postback names a link; use scope "link"');
   }
   if (draft.scope === 'goal' && draft.fireWithSpecific) {
     throw invalid(
@@ -130,6 +138,13 @@ function checkMacros(draft: PostbackDraft): void {
 async function checkCatalog(db: Db, draft: PostbackDraft): Promise<void> {
   if (!(await publisherExists(db, draft.publisherId)))
     throw invalid(`publisherId: publisher ${draft.publisherId} not found`);
+  if (draft.linkId !== null) {
+    const link = await findLinkOfPostback(db, draft.linkId);
+    if (!link || link.publisher_id !== draft.publisherId)
+      throw invalid(`linkId: link ${draft.linkId} is not one of publisher ${draft.publisherId}'s links`);
+    if (draft.offerId !== link.offer_id)
+      throw invalid(`offerId: link ${draft.linkId} is on offer ${link.offer_id}; leave offerId empty`);
+  }
   if (draft.offerId === null) return;
   if (!(await offerExists(db, draft.offerId))) throw invalid(`offerId: offer ${draft.offerId} not found`);
   if (

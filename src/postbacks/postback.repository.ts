@@ -132,6 +132,14 @@ export async function cancelWaitingDeliveries(db: Db, postbackId: number, now: n
   return Number(result.numUpdatedRows);
 }
 
+export function findLinkOfPostback(db: Db, linkId: number) {
+  return db
+    .selectFrom('links')
+    .select(['id', 'offer_id', 'publisher_id'])
+    .where('id', '=', linkId)
+    .executeTakeFirst();
+}
+
 export function offerExists(db: Db, offerId: number): Promise<{ id: number } | undefined> {
   return db.selectFrom('offers').select('id').where('id', '=', offerId).executeTakeFirst();
 }

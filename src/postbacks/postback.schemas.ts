@@ -6,7 +6,7 @@ import { Millis, Nullable, StringEnum } from '../shared/api-schemas.ts';
 import { PageQuery } from '../shared/pagination.ts';
 
 export const MAX_TIMEOUT_MS = 30_000;
-export const SCOPES = ['global', 'offer', 'goal'] as const;
+export const SCOPES = ['global', 'offer', 'goal', 'link'] as const;
 export const METHODS = ['GET', 'POST'] as const;
 export const BODY_FORMATS = ['form', 'json'] as const;
 
@@ -36,10 +36,20 @@ const editable = {
     description:
       "publisher (default): the publisher's receiver, which may not use {revenue}, {sale_amount} or {advertiser_id}; network: the network's own tracker (admin keys only)",
   }),
-  scope: StringEnum(SCOPES, { description: 'global: every offer; offer: offerId; goal: offerId + goal' }),
+  scope: StringEnum(SCOPES, {
+    description:
+      "global: every offer; offer: offerId; goal: offerId + goal; link: linkId (one of the publisher's links)",
+  }),
   offerId: Nullable(Type.Integer({ minimum: 1 })),
   goal: Nullable(
     Type.String({ minLength: 1, maxLength: 64, description: 'goal key ("default" = the main conversion)' }),
+  ),
+  linkId: Nullable(
+    Type.Integer({
+      minimum: 1,
+      maximum: 2_147_483_647,
+      description: "link scope: the publisher's tracking link",
+    }),
   ),
   url: Type.String({
     minLength: 1,
@@ -76,6 +86,7 @@ export const CreatePostbackBody = Type.Object({
   scope: Type.Optional(editable.scope),
   offerId: Type.Optional(editable.offerId),
   goal: Type.Optional(editable.goal),
+  linkId: Type.Optional(editable.linkId),
   method: Type.Optional(editable.method),
   bodyFormat: Type.Optional(editable.bodyFormat),
   bodyTemplate: Type.Optional(editable.bodyTemplate),

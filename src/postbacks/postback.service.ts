@@ -2,6 +2,7 @@
 // switch (which holds deliveries rather than dropping them).
 import type { PostbackAudience } from '../auth/field-visibility.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { Db } from '../db/database.types.ts';
 import { DELIVERIES_CHANNEL, notifyChannel } from '../db/notify.ts';
 import { releaseHeldDeliveries, setEndpointEnabled } from '../deliveries/endpoint-health.ts';
 import type { AppContext } from '../server/app-context.ts';
@@ -9,6 +10,7 @@ import { AppError, notFound } from '../shared/errors.ts';
 import {
   cancelWaitingDeliveries,
   deletePostbackRow,
+  findLinkOfPostback,
   findPostbackById,
   insertPostback,
   updatePostbackRow,
@@ -80,12 +82,19 @@ function checkAudience(principal: Principal, audience: PostbackAudience, current
   }
 }
 
+/** A link postback fires for its link's offer: the offer comes from the link when not given. */
+async function takeOfferOfLink(db: Db, draft: PostbackDraft): Promise<void> {
+  if (draft.scope !== 'link' || draft.linkId === null || draft.offerId !== null) return;
+  draft.offerId = (await findLinkOfPostback(db, draft.linkId))?.offer_id ?? null;
+}
+
 /** The columns a validated draft decides, as create and update both write them. */
 function draftColumns(draft: PostbackDraft) {
   return {
     audience: draft.audience,
     scope: draft.scope,
     offer_id: draft.offerId,
+    link_id: draft.linkId,
     goal: draft.goal,
     url: draft.url,
     method: draft.method,
@@ -119,6 +128,7 @@ export async function createPostback(
     scope: input.scope ?? 'global',
     offerId: input.offerId ?? null,
     goal: input.goal ?? null,
+    linkId: input.linkId ?? null,
     url: input.url.trim(),
     method: input.method ?? 'GET',
     bodyFormat: input.bodyFormat ?? null,
@@ -128,6 +138,7 @@ export async function createPostback(
     secretPathSegments: input.secretPathSegments ?? [],
     fireWithSpecific: input.fireWithSpecific ?? false,
   };
+  await takeOfferOfLink(ctx.store.db, draft);
   const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
   const now = ctx.clock.now();
   const row = await insertPostback(ctx.store.db, {
@@ -168,6 +179,7 @@ export async function updatePostback(
     ...(patch.scope !== undefined && { scope: patch.scope }),
     ...(patch.offerId !== undefined && { offerId: patch.offerId }),
     ...(patch.goal !== undefined && { goal: patch.goal }),
+    ...(patch.linkId !== undefined && { linkId: patch.linkId }),
     ...(patch.url !== undefined && { url: patch.url.trim() }),
     ...(patch.method !== undefined && { method: patch.method }),
     ...(toGet && { bodyFormat: null, bodyTemplate: null }),
@@ -181,6 +193,10 @@ export async function updatePostback(
   if (patch.scope === 'global')
     Object.assign(draft, { offerId: patch.offerId ?? null, goal: patch.goal ?? null });
   if (patch.scope === 'offer') draft.goal = patch.goal ?? null;
+  // A scope other than link drops the link; a new link brings its own offer.
+  if (patch.scope !== undefined && patch.scope !== 'link') draft.linkId = patch.linkId ?? null;
+  if (patch.linkId !== undefined && patch.offerId === undefined) draft.offerId = null;
+  await takeOfferOfLink(ctx.store.db, draft);
   const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
   const now = ctx.clock.now();
   const row = await ctx.store.db.transaction().execute(async (trx) => {

@@ -1,7 +1,7 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { PostbackAudience } from '../auth/field-visibility.ts';
 
-export type PostbackScope = 'global' | 'offer' | 'goal';
+export type PostbackScope = 'global' | 'offer' | 'goal' | 'link';
 
 /** An outbound postback: a publisher's endpoint, its template and its health. */
 export interface PostbackTable {
@@ -12,6 +12,8 @@ export interface PostbackTable {
   scope: PostbackScope;
   offer_id: number | null;
   goal: string | null;
+  /** Set for link scope: the publisher's tracking link whose conversions it fires for (offer_id is that link's offer). */
+  link_id: number | null;
   url: string;
   method: 'GET' | 'POST';
   body_format: 'none' | 'form' | 'json';

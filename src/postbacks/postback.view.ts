@@ -51,6 +51,7 @@ export function draftOf(row: PostbackRow): PostbackDraft {
     scope: row.scope,
     offerId: row.offer_id,
     goal: row.goal,
+    linkId: row.link_id ?? null,
     url: row.url,
     method: row.method,
     bodyFormat: row.body_format === 'none' ? null : row.body_format,

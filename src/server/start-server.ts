@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import { ensureFirstAdminKey } from '../auth/api-key.service.ts';
 import type { Config } from '../config/config.ts';
+import { setupLinkBanner } from '../users/setup-banner.ts';
 import type { AppContext } from './app-context.ts';
 import { createContext, openMigratedStore } from './context.ts';
 
@@ -18,7 +19,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const store = await openMigratedStore(config, log);
   const ctx = createContext(config, store, log);
   const banner: string[] = [];
-  if (config.role !== 'worker') banner.push(...(await firstAdminKeyBanner(ctx)));
+  if (config.role !== 'worker')
+    banner.push(...(await firstAdminKeyBanner(ctx)), ...(await setupLinkBanner(ctx)));
   const closers: Array<() => Promise<void>> = [];
   let address: string | undefined;
   // Each role loads only its own half: a worker without the HTTP stack (Fastify, the routes and their

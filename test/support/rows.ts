@@ -104,6 +104,7 @@ export function postbackRow(
     scope: 'global',
     offer_id: null,
     goal: null,
+    link_id: null,
     method: 'GET',
     body_format: 'none',
     body_template: null,

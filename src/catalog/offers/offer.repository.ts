@@ -1,6 +1,5 @@
 // SQL for offers and their goals; the caller passes a handle or a transaction.
-
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { Db } from '../../db/database.types.ts';
 import type {
   NewOfferRow,
@@ -35,6 +34,8 @@ export interface OfferFilter {
   advertiserId?: number;
   /** Only offers this publisher has a link to. */
   linkedToPublisherId?: number;
+  /** Only offers whose name contains this (any case), or whose id it is. */
+  search?: string;
 }
 
 export function listOffers(db: Db, filter: OfferFilter): Promise<OfferRow[]> {
@@ -45,6 +46,13 @@ export function listOffers(db: Db, filter: OfferFilter): Promise<OfferRow[]> {
     .limit(filter.limit + 1);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
   if (filter.advertiserId !== undefined) query = query.where('advertiser_id', '=', filter.advertiserId);
+  if (filter.search) {
+    const pattern = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const id = /^\d{1,9}$/.test(filter.search) ? Number(filter.search) : -1;
+    query = query.where((eb) =>
+      eb.or([sql<boolean>`lower(${eb.ref('name')}) like ${pattern} escape '\\'`, eb('id', '=', id)]),
+    );
+  }
   const publisherId = filter.linkedToPublisherId;
   if (publisherId !== undefined) {
     query = query.where('id', 'in', (eb) =>

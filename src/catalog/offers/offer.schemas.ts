@@ -105,5 +105,6 @@ export type UpdateOfferBody = Static<typeof UpdateOfferBody>;
 export const OfferListQuery = Type.Object({
   ...PAGE_FIELDS,
   advertiserId: Type.Optional(Id()),
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'name contains (any case), or the id' })),
 });
 export type OfferListQuery = Static<typeof OfferListQuery>;

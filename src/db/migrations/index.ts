@@ -7,6 +7,7 @@ import { activityInIdOrder } from './0003_activity_in_id_order.ts';
 import { moneyTerms } from './0004_money.ts';
 import { conversionAdvSubs } from './0006_conversion_adv_subs.ts';
 import { secretPartsAndEventActor } from './0007_secret_parts_and_event_actor.ts';
+import { users } from './0008_users.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -15,4 +16,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0004_money': moneyTerms,
   '0006_conversion_adv_subs': conversionAdvSubs,
   '0007_secret_parts_and_event_actor': secretPartsAndEventActor,
+  '0008_users': users,
 };

@@ -69,6 +69,8 @@ export interface Diagnosis {
 function describeScope(postback: PostbackRow): string {
   if (postback.scope === 'global') return 'a global postback (every offer of the publisher)';
   if (postback.scope === 'offer') return `an offer postback for offer ${postback.offer_id}`;
+  if (postback.scope === 'link')
+    return `a link postback for link ${postback.link_id} (offer ${postback.offer_id})`;
   return `a goal postback for offer ${postback.offer_id}, goal "${postback.goal}"`;
 }
 

@@ -135,6 +135,51 @@ describeEachStore('enqueueDeliveriesForEvent', (current) => {
     expect(await firedPostbacks(again)).toEqual([offer.id, goal.id]);
   });
 
+  it('lets a link postback beat offer and global ones for its own link only, and yield to a goal postback', async () => {
+    const w = await world();
+    const pid = w.ids.publisherId;
+    const offer = await insertTestPostback(db(), pid, { scope: 'offer', offer_id: w.ids.offerId });
+    const link = await insertTestPostback(db(), pid, {
+      scope: 'link',
+      offer_id: w.ids.offerId,
+      link_id: w.ids.linkId,
+    });
+    await enqueue(w.conversion, w.event);
+    expect(await firedPostbacks(w.event)).toEqual([link.id]);
+
+    // Another link of the same publisher on the same offer: the link postback is out of scope.
+    const otherLink = await db()
+      .insertInto('links')
+      .values({
+        slug: `other-${w.ids.linkId}`,
+        offer_id: w.ids.offerId,
+        publisher_id: pid,
+        subs: '{}',
+        created_at: NOW,
+        updated_at: NOW,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const elsewhere = await insertTestClick(db(), { ...w.ids, linkId: otherLink.id });
+    const viaOther = await insertTestConversion(db(), elsewhere, { status: 'approved' });
+    await enqueue(viaOther.conversion, viaOther.event);
+    expect(await firedPostbacks(viaOther.event)).toEqual([offer.id]);
+
+    // A goal postback is more specific than a link postback, which may still fire beside it.
+    const purchase = await insertTestConversion(db(), w.click, { goal: 'purchase', status: 'approved' });
+    const goal = await insertTestPostback(db(), pid, {
+      scope: 'goal',
+      offer_id: w.ids.offerId,
+      goal: 'purchase',
+    });
+    await enqueue(purchase.conversion, purchase.event);
+    expect(await firedPostbacks(purchase.event)).toEqual([goal.id]);
+    await db().updateTable('postbacks').set({ fire_with_specific: 1 }).where('id', '=', link.id).execute();
+    const again = await insertTestEvent(db(), purchase.conversion, 'approved', 'reversed', NOW);
+    await enqueue(purchase.conversion, again);
+    expect(await firedPostbacks(again)).toEqual([link.id, goal.id]);
+  });
+
   it('applies status filters before precedence: a specific postback that does not fire overrides nothing', async () => {
     const w = await world();
     const global = await insertTestPostback(db(), w.ids.publisherId);

@@ -145,4 +145,15 @@ describeEachStore('offers API', (current) => {
     const list = await admin('GET', `/offers?advertiserId=${other}`);
     expect(list.body.data.map((o: { id: number }) => o.id)).toEqual([mine]);
   });
+
+  it('searches by name, in any case and with LIKE wildcards taken literally, or by id', async () => {
+    const a = (await admin('POST', '/offers', { ...valid(), name: 'Summer 50%_Sale' })).body.id;
+    const b = (await admin('POST', '/offers', { ...valid(), name: 'summer launch' })).body.id;
+    const ids = async (q: string) =>
+      (await admin('GET', `/offers?q=${encodeURIComponent(q)}`)).body.data.map((o: { id: number }) => o.id);
+    expect(await ids('SUMMER')).toEqual([a, b]);
+    expect(await ids('50%_')).toEqual([a]);
+    expect(await ids('%')).toEqual([a]);
+    expect(await ids(String(b))).toEqual([b]);
+  });
 });

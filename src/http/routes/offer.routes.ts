@@ -57,6 +57,7 @@ export function registerOfferRoutes(api: FastifyInstance, ctx: AppContext): void
         afterId: parseIdCursor(request.query.cursor),
         limit,
         advertiserId: request.query.advertiserId,
+        search: request.query.q?.trim(),
         ...(p.role === 'advertiser' && { advertiserId: p.advertiserId ?? -1 }),
         ...(p.role === 'publisher' && { linkedToPublisherId: p.publisherId ?? -1 }),
       });

@@ -196,6 +196,40 @@ describeEachStore('postbacks API', (current) => {
     }
   });
 
+  it("ties a link postback to one of the publisher's links, taking the link's offer", async () => {
+    const other = await createCatalog(current().store.db);
+    const created = await admin('POST', '/postbacks', { ...base(), scope: 'link', linkId: catalog.link.id });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      scope: 'link',
+      linkId: catalog.link.id,
+      offerId: catalog.offer.id,
+      goal: null,
+    });
+    const refused: [Record<string, unknown>, string][] = [
+      [{ scope: 'link' }, 'linkId'],
+      [{ scope: 'link', linkId: other.link.id }, `link ${other.link.id} is not one of publisher`],
+      [
+        { scope: 'link', linkId: catalog.link.id, offerId: other.offer.id },
+        `is on offer ${catalog.offer.id}`,
+      ],
+      [{ scope: 'global', linkId: catalog.link.id }, 'only a link postback names a link'],
+      [{ scope: 'link', linkId: catalog.link.id, goal: 'install' }, 'no goal'],
+    ];
+    for (const [patch, words] of refused) {
+      const reply = await admin('POST', '/postbacks', { ...base(), ...patch });
+      expect(reply.status, JSON.stringify(patch)).toBe(400);
+      expect(reply.body.error.message).toContain(words);
+    }
+    const global = await admin('PATCH', `/postbacks/${created.body.id}`, { scope: 'global' });
+    expect(global.body).toMatchObject({ scope: 'global', linkId: null, offerId: null });
+    const back = await admin('PATCH', `/postbacks/${created.body.id}`, {
+      scope: 'link',
+      linkId: catalog.link.id,
+    });
+    expect(back.body).toMatchObject({ scope: 'link', linkId: catalog.link.id, offerId: catalog.offer.id });
+  });
+
   it('lets a publisher key manage only its own postbacks and an advertiser key none', async () => {
     const other = await createCatalog(current().store.db);
     const mine = apiClient(

@@ -1,0 +1,207 @@
+// Every screen and its URL. Search params are typed and validated here, so a screen's state
+// (filters, page, chosen offer…) lives in its URL and can be shared. Screens load lazily.
+import type { QueryClient } from '@tanstack/react-query';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  redirect,
+} from '@tanstack/react-router';
+import { AppLayout } from './components/layout';
+import { sessionQuery } from './lib/session';
+import { NotFound } from './screens/not-found';
+import { SignInScreen } from './screens/sign-in';
+
+type Search = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+const num = (v: unknown) => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : Number.NaN;
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+};
+
+const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
+  component: Outlet,
+  notFoundComponent: NotFound,
+});
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/signin',
+  validateSearch: (s: Search): { redirect?: string } => ({ redirect: str(s.redirect) }),
+  component: SignInScreen,
+});
+
+const tokenSearch = (s: Search): { token: string } => ({ token: str(s.token) ?? '' });
+const setupRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/setup',
+  validateSearch: tokenSearch,
+  component: lazyRouteComponent(() => import('./screens/accept-link'), 'SetupScreen'),
+});
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invite',
+  validateSearch: tokenSearch,
+  component: lazyRouteComponent(() => import('./screens/accept-link'), 'InviteScreen'),
+});
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'app',
+  beforeLoad: async ({ context, location }) => {
+    const session = await context.queryClient.ensureQueryData(sessionQuery);
+    if (!session) throw redirect({ to: '/signin', search: { redirect: location.href } });
+    return { user: session.user };
+  },
+  component: function App() {
+    const { user } = appRoute.useRouteContext();
+    return <AppLayout user={user} />;
+  },
+});
+
+type PageSearch = { cursor?: string; trail?: string };
+const pageSearch = (s: Search): PageSearch => ({ cursor: str(s.cursor), trail: str(s.trail) });
+
+const overviewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/',
+  component: lazyRouteComponent(() => import('./screens/overview'), 'OverviewScreen'),
+});
+const advertisersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/advertisers',
+  validateSearch: pageSearch,
+  component: lazyRouteComponent(() => import('./screens/advertisers'), 'AdvertisersScreen'),
+});
+const advertiserNewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/advertisers/new',
+  component: lazyRouteComponent(() => import('./screens/advertisers'), 'NewAdvertiserScreen'),
+});
+const advertiserRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/advertisers/$advertiserId',
+  component: lazyRouteComponent(() => import('./screens/advertiser-detail'), 'AdvertiserScreen'),
+});
+const offersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/offers',
+  validateSearch: (s: Search): PageSearch & { q?: string; advertiserId?: number } => ({
+    ...pageSearch(s),
+    q: str(s.q),
+    advertiserId: num(s.advertiserId),
+  }),
+  component: lazyRouteComponent(() => import('./screens/offers'), 'OffersScreen'),
+});
+const offerNewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/offers/new',
+  validateSearch: (s: Search): { advertiserId?: number } => ({ advertiserId: num(s.advertiserId) }),
+  component: lazyRouteComponent(() => import('./screens/offer-form'), 'NewOfferScreen'),
+});
+const offerRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/offers/$offerId',
+  component: lazyRouteComponent(() => import('./screens/offer-detail'), 'OfferScreen'),
+});
+const publishersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/publishers',
+  validateSearch: pageSearch,
+  component: lazyRouteComponent(() => import('./screens/publishers'), 'PublishersScreen'),
+});
+const publisherRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/publishers/$publisherId',
+  component: lazyRouteComponent(() => import('./screens/publishers'), 'PublisherScreen'),
+});
+const linksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/links',
+  validateSearch: (s: Search): { offerId?: number; publisherId?: number; linkId?: number } => ({
+    offerId: num(s.offerId),
+    publisherId: num(s.publisherId),
+    linkId: num(s.linkId),
+  }),
+  component: lazyRouteComponent(() => import('./screens/links'), 'LinksScreen'),
+});
+const postbacksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/postbacks',
+  validateSearch: (s: Search): PageSearch & { publisherId?: number } => ({
+    ...pageSearch(s),
+    publisherId: num(s.publisherId),
+  }),
+  component: lazyRouteComponent(() => import('./screens/postbacks'), 'PostbacksScreen'),
+});
+const postbackNewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/postbacks/new',
+  validateSearch: (s: Search): { publisherId?: number } => ({ publisherId: num(s.publisherId) }),
+  component: lazyRouteComponent(() => import('./screens/postback-editor'), 'NewPostbackScreen'),
+});
+const postbackRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/postbacks/$postbackId',
+  component: lazyRouteComponent(() => import('./screens/postback-editor'), 'EditPostbackScreen'),
+});
+const conversionsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/conversions',
+  validateSearch: (s: Search): PageSearch & { status?: string } => ({
+    ...pageSearch(s),
+    status: str(s.status),
+  }),
+  component: lazyRouteComponent(() => import('./screens/conversions'), 'ConversionsScreen'),
+});
+const keysRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/keys',
+  component: lazyRouteComponent(() => import('./screens/keys'), 'KeysScreen'),
+});
+const usersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/users',
+  component: lazyRouteComponent(() => import('./screens/users'), 'UsersScreen'),
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  setupRoute,
+  inviteRoute,
+  appRoute.addChildren([
+    overviewRoute,
+    advertisersRoute,
+    advertiserNewRoute,
+    advertiserRoute,
+    offersRoute,
+    offerNewRoute,
+    offerRoute,
+    publishersRoute,
+    publisherRoute,
+    linksRoute,
+    postbacksRoute,
+    postbackNewRoute,
+    postbackRoute,
+    conversionsRoute,
+    keysRoute,
+    usersRoute,
+  ]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
