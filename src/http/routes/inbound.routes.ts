@@ -73,7 +73,7 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
     return reply.status(http).header('cache-control', 'no-store').send(body);
   }
 
-  // Hits that never reach the service (method, oversized body, a failing store) are logged too.
+  // Hits refused before the check (method, oversized body, a failing store) are logged too.
   async function logOnly(request: FastifyRequest, reply: FastifyReply, code: InboundCode) {
     try {
       await pipeline.refuse(parse(request), code);
