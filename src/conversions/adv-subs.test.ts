@@ -1,5 +1,5 @@
-// The advertiser's sub1–sub10 are kept on the conversion as adv1–adv10 by both write paths (one hit
-// at a time, and a batch's new conversions together), shown by the API and offered as macros.
+// The advertiser's sub1–sub10 are kept on the conversion as adv1–adv10 by both ways of writing a
+// batch (one hit at a time, and its new conversions together), shown by the API and offered as macros.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apiClient } from '../../test/support/api-client.ts';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../../test/support/app.ts';
@@ -11,13 +11,15 @@ import {
 } from '../../test/support/inbound-fixtures.ts';
 import { postbackRow } from '../../test/support/rows.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
+import type { InboundWriter } from '../db/inbound-writer.ts';
+import { POSTGRES_INBOUND_WRITER } from '../db/postgres/inbound-writer.ts';
+import { SQLITE_INBOUND_WRITER } from '../db/sqlite/inbound-writer.ts';
 import { buildOutboundRequest, loadDeliveryContexts } from '../deliveries/prepare/delivery-request.ts';
 import type { AppContext } from '../server/app-context.ts';
-import { createAdvertiserTokens } from './inbound/advertiser-tokens.ts';
-import { recordInboundBatch } from './inbound/inbound.service.ts';
-import { checkInboundPostback, type InboundDeps } from './inbound/inbound-check.ts';
+import { checkInboundPostback, createInboundDeps, type InboundDeps } from './inbound/inbound-check.ts';
 import { parseInboundRequest } from './inbound/inbound-request.ts';
 import type { InboundWork } from './inbound/inbound-rows.ts';
+import { recordInboundBatch } from './inbound/inbound-write.ts';
 import { createRateLimiter } from './inbound/rate-limiter.ts';
 
 const SENT = Object.fromEntries(
@@ -35,17 +37,13 @@ describeEachStore('advertiser sub ids on conversions', (current) => {
   beforeAll(async () => {
     app = await startTestApp(current().store);
     catalog = await createInboundCatalog(db(), Date.now());
-    deps = { limiter: createRateLimiter(0), advertisers: createAdvertiserTokens(app.ctx) };
+    deps = createInboundDeps(app.ctx, createRateLimiter(0));
   });
   afterAll(() => app.close());
 
-  /** The app's context with the batch writer forced on or off, so each store runs both paths. */
-  function contextWith(together: boolean): AppContext {
-    const store = {
-      ...app.ctx.store,
-      capabilities: { ...app.ctx.store.capabilities, roundTripPerStatement: together },
-    };
-    return { ...app.ctx, store };
+  /** The app's context with either store's inbound writer, so each store runs both ways. */
+  function contextWith(inboundWriter: InboundWriter): AppContext {
+    return { ...app.ctx, store: { ...app.ctx.store, inboundWriter } };
   }
 
   async function workFor(params: Record<string, string>): Promise<InboundWork> {
@@ -67,10 +65,13 @@ describeEachStore('advertiser sub ids on conversions', (current) => {
       const clickA = await catalog.click(Date.now());
       const clickB = await catalog.click(Date.now());
       const long = 'x'.repeat(600);
-      const results = await recordInboundBatch(contextWith(together), [
-        await workFor({ click_id: clickA, txn_id: `adv-a-${together}`, ...SENT }),
-        await workFor({ click_id: clickB, txn_id: `adv-b-${together}`, sub1: long }),
-      ]);
+      const results = await recordInboundBatch(
+        contextWith(together ? POSTGRES_INBOUND_WRITER : SQLITE_INBOUND_WRITER),
+        [
+          await workFor({ click_id: clickA, txn_id: `adv-a-${together}`, ...SENT }),
+          await workFor({ click_id: clickB, txn_id: `adv-b-${together}`, sub1: long }),
+        ],
+      );
       expect(results.map((r) => r.code)).toEqual(['conversion_created', 'conversion_created']);
       const a = await db()
         .selectFrom('conversions')

@@ -5,27 +5,16 @@ export interface Capabilities {
   readonly skipLocked: boolean;
   /** Commit-time wake-ups between processes (LISTEN/NOTIFY). */
   readonly listenNotify: boolean;
-  /** Only one writer at a time, in this process: work in batches and claim in one place. */
-  readonly singleWriter: boolean;
-  /**
-   * Every statement is a round trip to a server, which costs far more than the rows it writes:
-   * write a batch's rows with one statement per table rather than one per row.
-   */
-  readonly roundTripPerStatement: boolean;
 }
 
 export const SQLITE_CAPABILITIES: Capabilities = Object.freeze({
   dialect: 'sqlite',
   skipLocked: false,
   listenNotify: false,
-  singleWriter: true,
-  roundTripPerStatement: false,
 });
 
 export const POSTGRES_CAPABILITIES: Capabilities = Object.freeze({
   dialect: 'postgres',
   skipLocked: true,
   listenNotify: true,
-  singleWriter: false,
-  roundTripPerStatement: true,
 });

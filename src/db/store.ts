@@ -8,8 +8,11 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type Capabilities, POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './capabilities.ts';
 import type { Database } from './database.types.ts';
+import type { InboundWriter } from './inbound-writer.ts';
 import { withNamedStatements } from './named-statements.ts';
+import { POSTGRES_INBOUND_WRITER } from './postgres/inbound-writer.ts';
 import { runPreparedQueriesDirectly } from './prepared-query.ts';
+import { SQLITE_INBOUND_WRITER } from './sqlite/inbound-writer.ts';
 import { SharedFileSqliteDialect } from './sqlite-dialect.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { WriteBehind } from './write-behind.ts';
@@ -17,6 +20,8 @@ import { WriteBehind } from './write-behind.ts';
 export interface Store {
   readonly db: Kysely<Database>;
   readonly capabilities: Capabilities;
+  /** How inbound postbacks are batched into statements and transactions on this store. */
+  readonly inboundWriter: InboundWriter;
   /** The raw SQLite handle, for the few hot paths that bypass query building (absent on PostgreSQL). */
   readonly sqlite?: SQLite.Database;
   /** The PostgreSQL connection string, for LISTEN connections (absent on SQLite). */
@@ -131,6 +136,7 @@ export function openStore(options: StoreOptions): Store {
     return {
       db,
       capabilities: POSTGRES_CAPABILITIES,
+      inboundWriter: POSTGRES_INBOUND_WRITER,
       postgresUrl: options.databaseUrl,
       postgres: pool,
       close: () => db.destroy(),
@@ -158,5 +164,12 @@ export function openStore(options: StoreOptions): Store {
     await stopCheckpointer();
     await db.destroy();
   };
-  return { db, capabilities: SQLITE_CAPABILITIES, sqlite, writeBehind, close };
+  return {
+    db,
+    capabilities: SQLITE_CAPABILITIES,
+    inboundWriter: SQLITE_INBOUND_WRITER,
+    sqlite,
+    writeBehind,
+    close,
+  };
 }

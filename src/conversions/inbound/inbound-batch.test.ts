@@ -6,12 +6,11 @@ import { createInboundCatalog, type InboundCatalog, query } from '../../../test/
 import { postbackRow } from '../../../test/support/rows.ts';
 import { describeEachStore } from '../../../test/support/stores.ts';
 import { ManualClock } from '../../shared/clock.ts';
-import { createAdvertiserTokens } from './advertiser-tokens.ts';
-import { recordInboundBatch } from './inbound.service.ts';
-import { checkInboundPostback, type InboundDeps } from './inbound-check.ts';
+import { checkInboundPostback, createInboundDeps, type InboundDeps } from './inbound-check.ts';
 import { createInboundRecorder } from './inbound-recorder.ts';
 import { parseInboundRequest } from './inbound-request.ts';
 import type { InboundWork } from './inbound-rows.ts';
+import { recordInboundBatch } from './inbound-write.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 
 describeEachStore('inbound group commit', (current) => {
@@ -24,7 +23,7 @@ describeEachStore('inbound group commit', (current) => {
   beforeAll(async () => {
     app = await startTestApp(current().store, {}, clock);
     catalog = await createInboundCatalog(db(), clock.now());
-    deps = { limiter: createRateLimiter(0), advertisers: createAdvertiserTokens(app.ctx) };
+    deps = createInboundDeps(app.ctx, createRateLimiter(0));
   });
   afterAll(() => app.close());
 

@@ -3,21 +3,18 @@
 
 import { payoutFor, pickPayoutTerm } from '../../catalog/offers/payout-terms.ts';
 import type { AppContext } from '../../server/app-context.ts';
-import type { BatchedLookup } from '../../shared/batched-lookup.ts';
 import { ipInList } from '../../shared/cidr.ts';
 import { newId } from '../../shared/ids.ts';
 import {
   type ClickForConversion,
   findClickForConversion,
+  findClicksForConversion,
   findOfferGoal,
-  findOfferTerms,
 } from '../conversion.repository.ts';
 import { ADV_SUB_COLUMNS, type AdvSubColumn, type Status } from '../conversion.table.ts';
-import type { AdvertiserTokens } from './advertiser-tokens.ts';
-
+import { type AdvertiserTokens, createAdvertiserTokens } from './advertiser-tokens.ts';
 import type { InboundCode } from './inbound-codes.ts';
 import { extractInboundFields } from './inbound-params.ts';
-import type { InboundRecorder } from './inbound-recorder.ts';
 import type { InboundRequest } from './inbound-request.ts';
 import {
   isValidTxnId,
@@ -28,8 +25,8 @@ import {
   parseCurrency,
   payoutReviewReason,
 } from './inbound-validation.ts';
-import type { OfferTermsCache } from './offer-terms-cache.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import { createOfferTermsCache, type OfferTermsCache } from './offer-terms-cache.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { mapStatus } from './status-crosswalk.ts';
 
 const DAY_MS = 86_400_000;
@@ -38,12 +35,25 @@ export const DEFAULT_GOAL = 'default';
 export interface InboundDeps {
   limiter: RateLimiter;
   advertisers: AdvertiserTokens;
-  /** Group commit for the writes; without it each hit commits its own transaction. */
-  recorder?: InboundRecorder;
-  /** Offer terms kept in memory; without it each hit reads them. */
-  offerTerms?: OfferTermsCache;
-  /** Click lookups of concurrent hits read together; without it each hit reads its click alone. */
-  clicks?: BatchedLookup<string, ClickForConversion>;
+  /** Offer terms kept in memory. */
+  offerTerms: OfferTermsCache;
+  /** The click a hit names; hits that arrive together share the read where the store says so. */
+  findClick: (clickId: string) => Promise<ClickForConversion | undefined>;
+}
+
+export function createInboundDeps(
+  ctx: AppContext,
+  limiter: RateLimiter = createRateLimiter(ctx.config.inboundRateLimitPerMinute),
+): InboundDeps {
+  return {
+    limiter,
+    advertisers: createAdvertiserTokens(ctx),
+    offerTerms: createOfferTermsCache(ctx),
+    findClick: ctx.store.inboundWriter.lookUp(
+      (clickId: string) => findClickForConversion(ctx.store.db, clickId),
+      (clickIds) => findClicksForConversion(ctx.store.db, clickIds),
+    ),
+  };
 }
 
 /** A postback that passed every check, ready to be recorded. */
@@ -122,14 +132,8 @@ export async function checkInboundPostback(
     return reject('invalid_txn_id', advertiserId);
 
   if (fields.clickId.length > MAX_CLICK_ID_LENGTH) return reject('unknown_click', advertiserId);
-  const click = await (deps.clicks
-    ? deps.clicks.get(fields.clickId)
-    : findClickForConversion(ctx.store.db, fields.clickId));
-  const offer =
-    click &&
-    (await (deps.offerTerms
-      ? deps.offerTerms.get(click.offer_id, click.publisher_id)
-      : findOfferTerms(ctx.store.db, click.offer_id, click.publisher_id)));
+  const click = await deps.findClick(fields.clickId);
+  const offer = click && (await deps.offerTerms.get(click.offer_id, click.publisher_id));
   // Another advertiser's click is "unknown" to this one: no hint that it exists.
   if (!click || !offer || Number(offer.advertiser_id) !== advertiserId)
     return reject('unknown_click', advertiserId);

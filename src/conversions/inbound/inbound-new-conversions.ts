@@ -1,9 +1,9 @@
-// Where every statement is a round trip to the database server (PostgreSQL), a batch's new
-// conversions are written together: one statement each for their conversions, log rows, history
-// events, the postbacks they concern and their deliveries, instead of five or six round trips for
-// each hit. Only the first hit of each dedupe key in the batch is tried this way; a hit whose key
+// Where every statement is a round trip to the database server (the store's inboundWriter calls
+// this step there), a batch's new conversions are written together: one statement each for their
+// conversions, log rows, history events, the postbacks they concern and their deliveries, instead
+// of five or six round trips for each hit. Only the first hit of each dedupe key in the batch is tried this way; a hit whose key
 // was already taken (its stored conversion read here, for all of them at once), and every later
-// hit, is then written one at a time in batch order, after these (inbound.service.ts), so each
+// hit, is then written one at a time in batch order, after these (inbound-write.ts), so each
 // still sees what the batch wrote before it. See docs/decisions/0007-batched-postgresql-ingest.md.
 import type { Db } from '../../db/database.types.ts';
 import { enqueueDeliveriesForEvents } from '../../deliveries/outbox/enqueue-deliveries.ts';

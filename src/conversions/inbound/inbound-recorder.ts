@@ -4,9 +4,9 @@
 // before its answer; a failing batch is retried hit by hit, so one bad hit fails alone.
 import type { AppContext } from '../../server/app-context.ts';
 import { GroupCommit } from '../../shared/group-commit.ts';
-import { recordInboundBatch } from './inbound.service.ts';
 import type { InboundResult } from './inbound-codes.ts';
 import type { InboundWork } from './inbound-rows.ts';
+import { recordInboundBatch } from './inbound-write.ts';
 
 export interface InboundRecorder {
   submit(work: InboundWork): Promise<InboundResult>;
@@ -15,7 +15,7 @@ export interface InboundRecorder {
 export function createInboundRecorder(ctx: AppContext, maxBatch = 128): InboundRecorder {
   return new GroupCommit<InboundWork, InboundResult>((batch) => recordInboundBatch(ctx, batch), {
     maxBatch,
-    concurrency: ctx.store.capabilities.singleWriter ? 1 : 4,
+    concurrency: ctx.store.inboundWriter.concurrentBatches,
     onBatchError: (err, size) => ctx.log.warn({ err, size }, 'postback batch failed; writing each alone'),
   });
 }

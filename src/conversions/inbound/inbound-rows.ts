@@ -1,5 +1,5 @@
 // The rows an inbound postback writes, built the same way whether its batch writes them one hit at
-// a time (inbound.service.ts) or all its new conversions together (inbound-new-conversions.ts).
+// a time (inbound-write.ts) or all its new conversions together (inbound-new-conversions.ts).
 import type { AppContext } from '../../server/app-context.ts';
 import { newId } from '../../shared/ids.ts';
 import {

@@ -6,9 +6,7 @@
 import type { TLSSocket } from 'node:tls';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
-import { findClicksForConversion, insertPostbackLog } from '../../conversions/conversion.repository.ts';
-import { createAdvertiserTokens } from '../../conversions/inbound/advertiser-tokens.ts';
-import { type InboundDeps, ingestPostback } from '../../conversions/inbound/inbound.service.ts';
+import { createInboundPipeline } from '../../conversions/inbound/inbound.service.ts';
 import {
   answerFor,
   INBOUND_CODES,
@@ -16,15 +14,10 @@ import {
   type InboundResult,
 } from '../../conversions/inbound/inbound-codes.ts';
 import { INBOUND_ALIASES, SUB_PARAMS } from '../../conversions/inbound/inbound-params.ts';
-import { createInboundRecorder } from '../../conversions/inbound/inbound-recorder.ts';
 import { parseInboundRequest } from '../../conversions/inbound/inbound-request.ts';
-import { postbackLogRow } from '../../conversions/inbound/inbound-rows.ts';
-import { createOfferTermsCache } from '../../conversions/inbound/offer-terms-cache.ts';
-import { createRateLimiter } from '../../conversions/inbound/rate-limiter.ts';
 import { resolveRequestSource } from '../../conversions/inbound/request-source.ts';
 import { isStoreUnavailable, logStoreFailure } from '../../db/store-unavailable.ts';
 import type { AppContext } from '../../server/app-context.ts';
-import { BatchedLookup } from '../../shared/batched-lookup.ts';
 import { parseCidrList } from '../../shared/cidr.ts';
 
 const AnswerSchema = Type.Object({
@@ -54,15 +47,7 @@ function pathTokenOf(params: Record<string, string> | undefined): string | undef
 
 export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppContext): void {
   const trustedProxies = parseCidrList(ctx.config.trustedProxies);
-  const deps: InboundDeps = {
-    limiter: createRateLimiter(ctx.config.inboundRateLimitPerMinute),
-    advertisers: createAdvertiserTokens(ctx),
-    recorder: createInboundRecorder(ctx),
-    offerTerms: createOfferTermsCache(ctx),
-    clicks: ctx.store.capabilities.roundTripPerStatement
-      ? new BatchedLookup((ids) => findClicksForConversion(ctx.store.db, ids))
-      : undefined,
-  };
+  const pipeline = createInboundPipeline(ctx);
 
   function parse(request: FastifyRequest) {
     const socket = request.raw.socket;
@@ -88,11 +73,10 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
     return reply.status(http).header('cache-control', 'no-store').send(body);
   }
 
-  // Hits that never reach the service (method, oversized body, a failing store) are logged too.
+  // Hits refused before the check (method, oversized body, a failing store) are logged too.
   async function logOnly(request: FastifyRequest, reply: FastifyReply, code: InboundCode) {
     try {
-      const hit = parse(request);
-      await insertPostbackLog(ctx.store.db, postbackLogRow(ctx, hit, ctx.clock.now(), { code }, null));
+      await pipeline.refuse(parse(request), code);
     } catch (error) {
       logStoreFailure(request.log, error, 'postback log write failed');
     }
@@ -123,7 +107,7 @@ export function registerInboundPostbackRoutes(app: FastifyInstance, ctx: AppCont
         // A HEAD from a link checker must not record a conversion.
         exposeHeadRoute: false,
         errorHandler,
-        handler: async (request, reply) => send(reply, await ingestPostback(ctx, deps, parse(request))),
+        handler: async (request, reply) => send(reply, await pipeline.ingest(parse(request))),
       });
       scope.route({
         method: ['HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
