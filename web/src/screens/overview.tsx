@@ -150,7 +150,7 @@ export function OverviewScreen() {
                             <Badge status={hit.result} />
                           </td>
                           <td>{hit.code}</td>
-                          <td className={ui.mono}>
+                          <td className={`${ui.mono} ${ui.nowrap}`}>
                             {hit.method} {hit.url}
                           </td>
                         </tr>
