@@ -24,5 +24,7 @@ if (process.argv.includes('--if-stale')) {
   if (existsSync(built) && statSync(built).mtimeMs >= newestSource(web)) process.exit(0);
   console.log('Building the dashboard (web/ → web/dist)…');
 }
+// A test runner's NODE_ENV=test would otherwise make Vite bundle React's development build.
+process.env.NODE_ENV = 'production';
 const { build } = await import('vite');
-await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });
+await build({ configFile: join(web, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });

@@ -87,7 +87,8 @@ export interface Postback {
   statuses: Status[];
   enabled: boolean;
   fireWithSpecific: boolean;
-  state: 'active' | 'disabled';
+  /** active; held: disabled by failures, its deliveries held; off: switched off. */
+  state: 'active' | 'held' | 'off' | 'disabled';
   disabledReason: string | null;
   failureStreak: number;
   lastSuccessAt: number | null;

@@ -97,9 +97,7 @@ export function OverviewScreen() {
           <h2 id="trouble-title">Postbacks that are failing or disabled</h2>
           <Loaded query={postbacks} what="Postbacks could not be loaded">
             {(page) => {
-              const trouble = page.data.filter(
-                (p) => p.state === 'disabled' || p.failureStreak > 0 || !p.enabled,
-              );
+              const trouble = page.data.filter((p) => p.state !== 'active' || p.failureStreak > 0);
               if (trouble.length === 0)
                 return <p className={ui.help}>None: every postback endpoint is answering.</p>;
               return (
@@ -109,10 +107,10 @@ export function OverviewScreen() {
                       <Link to="/postbacks/$postbackId" params={{ postbackId: String(p.id) }}>
                         Postback #{p.id}
                       </Link>{' '}
-                      <Badge status={p.state === 'disabled' || !p.enabled ? 'disabled' : 'failed'} />{' '}
-                      {p.state === 'disabled'
-                        ? `disabled${p.disabledReason ? `: ${p.disabledReason}` : ''}`
-                        : !p.enabled
+                      <Badge status={p.state === 'active' ? 'failed' : p.state} />{' '}
+                      {p.state === 'held' || p.state === 'disabled'
+                        ? `disabled after failures, deliveries held${p.disabledReason ? `: ${p.disabledReason}` : ''}`
+                        : p.state === 'off'
                           ? 'switched off'
                           : `${p.failureStreak} failures in a row`}
                     </li>
@@ -150,7 +148,7 @@ export function OverviewScreen() {
                             <Badge status={hit.result} />
                           </td>
                           <td>{hit.code}</td>
-                          <td className={ui.mono}>
+                          <td className={`${ui.mono} ${ui.nowrap}`}>
                             {hit.method} {hit.url}
                           </td>
                         </tr>

@@ -84,9 +84,9 @@ export function EnableControls(props: { postback: Postback }) {
   return (
     <section className={`${ui.card} ${ui.stack}`} aria-labelledby="state-title">
       <h2 id="state-title">
-        State <Badge status={on ? 'active' : 'disabled'} />
+        State <Badge status={p.state === 'disabled' ? 'held' : p.state} />
       </h2>
-      {p.disabledReason && <p className={ui.help}>Disabled because: {p.disabledReason}</p>}
+      {p.disabledReason && <p className={ui.help}>Disabled after failures: {p.disabledReason}</p>}
       {on ? (
         <div>
           <button type="button" className={ui.button} onClick={() => change.mutate(false)}>

@@ -24,7 +24,7 @@ export function statusesLabel(statuses: string[]): string {
 }
 
 function lastResult(p: Postback) {
-  if (p.state === 'disabled') return <Badge status="disabled" />;
+  if (p.state !== 'active') return <Badge status={p.state === 'off' ? 'off' : 'held'} />;
   if (!p.lastSuccessAt && !p.lastFailureAt) return <span className={ui.help}>Not fired yet</span>;
   const failedLast = (p.lastFailureAt ?? 0) > (p.lastSuccessAt ?? 0);
   return (
