@@ -141,6 +141,16 @@ describeDashboard('dashboard set-up journeys in Chromium', { signedIn: false }, 
       ids.otherPublisher = list.find((p) => p.name === 'Other Publisher')?.id as number;
       await page.getByRole('link', { name: 'Media Buyer One' }).first().click();
       await screen('Media Buyer One');
+      // The security token is the one the publisher's tracker issued, or a new random one.
+      const tokenOf = async () => (await admin('GET', `/publishers/${ids.publisher}`)).body.securityToken;
+      await page.getByLabel('New security token').fill('tracker-issued.token');
+      await page.getByRole('button', { name: 'Set security token' }).click();
+      await page.getByText('Saved.').waitFor();
+      expect(await tokenOf()).toBe('tracker-issued.token');
+      await page.getByRole('button', { name: 'Rotate security token' }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Rotate' }).click();
+      await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+      await expect.poll(tokenOf).not.toBe('tracker-issued.token');
     },
     JOURNEY_MS,
   );

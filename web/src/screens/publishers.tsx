@@ -1,4 +1,5 @@
-// Publishers: list, create, and one publisher's tokens (signing secret shown once on rotation).
+// Publishers: list, create, and one publisher's tokens (security token set or rotated; signing secret
+// shown once on rotation).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
@@ -87,6 +88,62 @@ function PublisherNameForm(props: { publisher?: Publisher }) {
   );
 }
 
+/** Sets the security token to the value the publisher's tracker issued, or rotates it to a new one. */
+function SecurityTokenForm(props: { publisher: Publisher }) {
+  const queryClient = useQueryClient();
+  const { publisher } = props;
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const saved = (p: Publisher) => {
+    queryClient.setQueryData(['publishers', p.id], p);
+    void queryClient.invalidateQueries({ queryKey: ['publishers'] });
+  };
+  const set = useMutation({
+    mutationFn: () => api<Publisher>('PATCH', `/publishers/${publisher.id}`, { securityToken: token.trim() }),
+    onSuccess: (p) => {
+      setToken('');
+      saved(p);
+    },
+    onError: (e) => setError(plainMessage(e)),
+  });
+  const rotate = useMutation({
+    mutationFn: () => api<Publisher>('POST', `/publishers/${publisher.id}/rotate-security-token`),
+    onSuccess: saved,
+  });
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!token.trim()) return setError("Paste the token the publisher's tracker issued.");
+    setError(null);
+    set.mutate();
+  }
+  return (
+    <>
+      <UrlBox url={publisher.securityToken} label="Security token" />
+      <form className={ui.row} style={{ alignItems: 'flex-end' }} onSubmit={submit} noValidate>
+        <div style={{ flex: 1, minWidth: '14rem' }}>
+          <Field label="New security token" help="6–200 letters, digits, . _ ~ -" error={error}>
+            {(p) => (
+              <input {...p} className={ui.input} value={token} onChange={(e) => setToken(e.target.value)} />
+            )}
+          </Field>
+        </div>
+        <button type="submit" className={ui.button} disabled={set.isPending}>
+          Set security token
+        </button>
+        <ConfirmButton
+          label="Rotate security token"
+          title="Rotate the security token?"
+          description="A new random token replaces the current one at once: the publisher's tracker must be told the new one."
+          confirmLabel="Rotate"
+          onConfirm={() => rotate.mutate()}
+        />
+      </form>
+      {set.isSuccess && <p role="status">Saved.</p>}
+      {rotate.error && <ErrorBanner error={rotate.error} what="The token was not rotated" />}
+    </>
+  );
+}
+
 export function PublishersScreen() {
   const search = listRoute.useSearch();
   const list = useQuery({
@@ -157,7 +214,7 @@ export function PublisherScreen() {
               The security token is offered to this publisher's postbacks as <code>{'{security_token}'}</code>
               .
             </p>
-            <UrlBox url={p.securityToken} label="Security token" />
+            <SecurityTokenForm publisher={p} />
             <p className={ui.help}>
               The signing secret signs POST postbacks the Standard Webhooks way. It is shown once, when made.
             </p>
