@@ -2,7 +2,7 @@
 // switch (which holds deliveries rather than dropping them).
 import type { PostbackAudience } from '../auth/field-visibility.ts';
 import type { Principal } from '../auth/principal.ts';
-import { DELIVERIES_CHANNEL, notifyChannel } from '../db/notify.ts';
+import { wakeOtherWorkersAtCommit } from '../db/notify.ts';
 import { releaseHeldDeliveries, setEndpointEnabled } from '../deliveries/endpoint-health.ts';
 import type { AppContext } from '../server/app-context.ts';
 import { AppError, notFound } from '../shared/errors.ts';
@@ -246,7 +246,7 @@ export async function enablePostback(
     await setEndpointEnabled(trx, id, true, now);
     if (!releaseHeld) return 0;
     const count = await releaseHeldDeliveries(trx, id, now);
-    if (count > 0) await notifyChannel(trx, DELIVERIES_CHANNEL);
+    if (count > 0) await wakeOtherWorkersAtCommit(trx);
     return count;
   });
   if (released > 0) ctx.notifyDeliveriesQueued();

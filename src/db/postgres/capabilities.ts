@@ -1,0 +1,9 @@
+import type { Capabilities } from '../capabilities.ts';
+
+export const POSTGRES_CAPABILITIES: Capabilities = Object.freeze({
+  dialect: 'postgres',
+  skipLocked: true,
+  listenNotify: true,
+  singleWriter: false,
+  roundTripPerStatement: true,
+});

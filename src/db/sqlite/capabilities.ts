@@ -1,0 +1,9 @@
+import type { Capabilities } from '../capabilities.ts';
+
+export const SQLITE_CAPABILITIES: Capabilities = Object.freeze({
+  dialect: 'sqlite',
+  skipLocked: false,
+  listenNotify: false,
+  singleWriter: true,
+  roundTripPerStatement: false,
+});
