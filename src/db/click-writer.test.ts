@@ -15,7 +15,7 @@ import { ClicksNotImportedError } from './sqlite/click-writer.ts';
 
 const log = pino({ level: 'silent' });
 
-describeEachStore('click recorder', (current) => {
+describeEachStore('click writer', (current) => {
   it('makes a click readable, column for column, as soon as it is recorded', async () => {
     const { store } = current();
     const recorder = store.clicks.openWriter(log);
