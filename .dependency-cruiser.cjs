@@ -32,6 +32,16 @@ module.exports = {
       to: { path: CAPABILITIES, dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'dialects-stay-in-db',
+      severity: 'error',
+      comment:
+        'Feature code never asks which store it runs on: the store\'s interfaces, never a dialect folder, a driver or a raw handle.',
+      from: { path: '^src/', pathNot: '^src/db/' },
+      to: {
+        path: ['^src/db/(sqlite|postgres)/', '^src/db/(driver-handles|handle-dialect)\\.ts$', 'node_modules/(better-sqlite3|pg)/'],
+      },
+    },
+    {
       name: 'rules-below-http',
       severity: 'error',
       comment: 'Only routes and schemas speak HTTP; rules and SQL never import http/, server/ or cli/.',

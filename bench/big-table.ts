@@ -3,6 +3,7 @@
 //   node bin/run-ts.js bench/big-table.ts --preload=10000000 [--seconds=5]
 // Target: the preloaded click rate is at least 80 % of the empty one (indexes and the write path
 // must not degrade with size). SQLite only: the point is the embedded store's b-trees.
+import { sqliteHandleOf } from '../src/db/driver-handles.ts';
 import type { Store } from '../src/db/store.ts';
 import { newId } from '../src/shared/ids.ts';
 import { openBenchRun, parseArgs } from './lib/bench-run.ts';
@@ -17,8 +18,7 @@ const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML,
 
 /** Inserts `count` clicks spread over the seeded links, timestamps spread over the past 30 days. */
 function preloadClicks(store: Store, seeded: Seeded, count: number): void {
-  const sqlite = store.sqlite;
-  if (!sqlite) throw new Error('big-table runs on SQLite only');
+  const sqlite = sqliteHandleOf(store); // big-table runs on SQLite only
   const links = sqlite.prepare('select id, offer_id, publisher_id from links').all() as Array<{
     id: number;
     offer_id: number;

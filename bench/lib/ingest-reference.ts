@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONVERSION_ID_PREFIX } from '../../src/conversions/conversion.table.ts';
+import { sqliteHandleOf } from '../../src/db/driver-handles.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { openStore } from '../../src/db/store.ts';
 import { DELIVERY_ID_PREFIX } from '../../src/deliveries/delivery.table.ts';
@@ -18,7 +19,7 @@ export async function measureRawIngest(count: number, batch: number, sizes: Seed
   const dir = mkdtempSync(join(tmpdir(), 'tw-bench-raw-'));
   const store = openStore({ dataDir: dir });
   await migrateToLatest(store.db, store.capabilities);
-  const sqlite = store.sqlite!;
+  const sqlite = sqliteHandleOf(store);
   const insertConversion = sqlite.prepare(
     `insert into conversions (id, click_id, offer_id, publisher_id, advertiser_id, link_id, goal, txn_id, dedupe_key,
       status, status_raw, payout, revenue, sale_amount, currency, needs_review, review_reason, created_at, updated_at)

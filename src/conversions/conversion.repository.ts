@@ -1,6 +1,6 @@
 // Conversion SQL only; the caller passes the db or a transaction.
 import type { Db } from '../db/database.types.ts';
-import { capabilitiesOf } from '../db/notify.ts';
+import { generatedIdOf, returningGeneratedId } from '../db/generated-id.ts';
 import { preparedQuery } from '../db/prepared-query.ts';
 import {
   ADV_SUB_COLUMNS,
@@ -95,8 +95,6 @@ export function findConversionById(db: Db, id: string): Promise<ConversionRow | 
 
 // Inserts of every column in a fixed order, so each table's insert compiles once, giving back the
 // generated id. A nullable column the caller left out is written as null, which is its default.
-// SQLite reports the new rowid with every insert; RETURNING would turn the insert into a statement
-// that yields a result row, which costs more than the id is worth. PostgreSQL needs RETURNING.
 function preparedInsertReturningId<T extends 'conversion_events' | 'postback_log'>(
   table: T,
   columns: readonly string[],
@@ -105,11 +103,10 @@ function preparedInsertReturningId<T extends 'conversion_events' | 'postback_log
     const insert = db
       .insertInto(table)
       .values(Object.fromEntries(columns.map((c, i) => [c, slots[i]])) as never);
-    return capabilitiesOf(db).dialect === 'sqlite' ? insert : insert.returning('id');
+    return returningGeneratedId(db, insert);
   });
   return async (db: Db, row: Record<string, unknown>): Promise<number> => {
-    const { rows, insertId } = await query(db, ...columns.map((c) => row[c] ?? null));
-    const id = insertId ?? (rows[0] as { id?: unknown } | undefined)?.id;
+    const id = generatedIdOf(await query(db, ...columns.map((c) => row[c] ?? null)));
     if (id === undefined) throw new Error(`insert into ${table} gave no id`);
     return Number(id);
   };

@@ -1,13 +1,10 @@
-// The one dialect switch of the claim path. PostgreSQL lets concurrent claimers skip each other's
-// locked rows (FOR UPDATE SKIP LOCKED); SQLite has one writer and one in-process claimer, so the
-// same UPDATE … WHERE id IN (SELECT … LIMIT n) is already atomic there and needs no row lock.
+// The one dialect difference of the claim path, implemented in sqlite/claim-lock.ts and
+// postgres/claim-lock.ts. See docs/decisions/0005-leases-and-fencing.md.
 import type { SelectQueryBuilder } from 'kysely';
-import type { Capabilities } from './capabilities.ts';
 
-/** Adds the row lock that concurrent claimers skip, where the store has one. */
-export function lockSkippingClaimed<DB, TB extends keyof DB, O>(
-  query: SelectQueryBuilder<DB, TB, O>,
-  capabilities: Capabilities,
-): SelectQueryBuilder<DB, TB, O> {
-  return capabilities.skipLocked ? query.forUpdate().skipLocked() : query;
+export interface ClaimLock {
+  /** Adds the row lock that concurrent claimers skip, where the store has one. */
+  skippingClaimed<DB, TB extends keyof DB, O>(
+    query: SelectQueryBuilder<DB, TB, O>,
+  ): SelectQueryBuilder<DB, TB, O>;
 }

@@ -21,7 +21,7 @@ describeEachStore('delivery repository', (current) => {
   const db = () => current().store.db;
   const claim = (now: number, limit: number, claimId: string) =>
     claimDueDeliveries(db(), {
-      capabilities: current().store.capabilities,
+      lock: current().store.claimLock,
       now,
       limit,
       claimId,
@@ -160,7 +160,7 @@ describeEachStore('delivery repository', (current) => {
     const b = await seedDeliveries(db(), 'http://127.0.0.1:9', 6, { now: T0 });
     const claimWith = (claimId: string, extra: { room?: [number, number][]; skip?: number[] }) =>
       claimDueDeliveries(db(), {
-        capabilities: current().store.capabilities,
+        lock: current().store.claimLock,
         now: T0,
         limit: 12,
         claimId,

@@ -3,13 +3,13 @@
 // worker whose lease expired cannot overwrite whoever claimed the row after it.
 // See docs/decisions/0005-leases-and-fencing.md.
 import { type SelectQueryBuilder, sql } from 'kysely';
-import type { Capabilities } from '../db/capabilities.ts';
-import { lockSkippingClaimed } from '../db/claim.ts';
+import type { ClaimLock } from '../db/claim.ts';
 import type { Database, Db } from '../db/database.types.ts';
 import type { DeliveryRow, DeliveryStatus, DeliveryTable, NewDeliveryAttemptRow } from './delivery.table.ts';
 
 export interface ClaimOptions {
-  capabilities: Capabilities;
+  /** The store's claim lock (`store.claimLock`). */
+  lock: ClaimLock;
   now: number;
   limit: number;
   claimId: string;
@@ -65,13 +65,12 @@ function claimRows(
   o: ClaimOptions,
   candidates: SelectQueryBuilder<Database, 'deliveries', { id: string }>,
 ): Promise<DeliveryRow[]> {
-  const due = lockSkippingClaimed(
+  const due = o.lock.skippingClaimed(
     candidates
       .where('status', '=', 'pending')
       .where('next_run_at', '<=', o.now)
       .orderBy('next_run_at')
       .limit(o.limit),
-    o.capabilities,
   );
   return db
     .updateTable('deliveries')

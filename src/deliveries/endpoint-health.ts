@@ -1,10 +1,16 @@
 // The durable health of an endpoint (a postback's URL): failure streak, last success and failure,
 // and the switch that disables it after 410 or a long streak. Disabling HOLDS its deliveries:
 // a receiver that comes back gets them after "release held", none is ever dropped.
-import { sql } from 'kysely';
 import type { Db } from '../db/database.types.ts';
 import type { EventLog } from '../shared/log-after-commit.ts';
 import { holdPendingDeliveries, releaseHeldForPostback } from './delivery.repository.ts';
+import {
+  addEndpointFailures,
+  type EndpointSuccess,
+  findEndpointHealth,
+  markEndpointDisabled,
+  writeEndpointSuccesses,
+} from './endpoint-health.repository.ts';
 
 export interface HealthPolicy {
   /** Tell the operator an endpoint is failing once its streak reaches this. */
@@ -30,11 +36,7 @@ export interface EndpointOutcome {
 }
 
 async function disableEndpoint(db: Db, postbackId: number, reason: string, now: number): Promise<number> {
-  await db
-    .updateTable('postbacks')
-    .set({ state: 'disabled', disabled_reason: reason, disabled_at: now, updated_at: now })
-    .where('id', '=', postbackId)
-    .execute();
+  await markEndpointDisabled(db, postbackId, reason, now);
   return holdPendingDeliveries(db, postbackId, now);
 }
 
@@ -59,12 +61,8 @@ export async function recordEndpointHealth(
   }
   const disabled = new Set<number>();
   if (byEndpoint.size === 0) return disabled;
-  const recovered: Success[] = [];
-  const rows = await db
-    .selectFrom('postbacks')
-    .select(['id', 'state', 'failure_streak', 'last_success_at', 'created_at'])
-    .where('id', 'in', [...byEndpoint.keys()])
-    .execute();
+  const recovered: EndpointSuccess[] = [];
+  const rows = await findEndpointHealth(db, [...byEndpoint.keys()]);
   for (const row of rows) {
     const list = byEndpoint.get(row.id) ?? [];
     let lastOk = -1;
@@ -82,15 +80,7 @@ export async function recordEndpointHealth(
       recovered.push({ id: row.id, streak, lastSuccessAt: list[lastOk].at, lastFailureAt });
     } else {
       streak = previous + failures.length;
-      // An increment, not a read-modify-write, so two workers' failures both count.
-      await db
-        .updateTable('postbacks')
-        .set((eb) => ({
-          failure_streak: eb('failure_streak', '+', failures.length),
-          last_failure_at: lastFailureAt ?? now,
-        }))
-        .where('id', '=', row.id)
-        .execute();
+      await addEndpointFailures(db, row.id, failures.length, lastFailureAt ?? now);
     }
     const notice = { postbackId: row.id, failureStreak: streak };
     if (previous < policy.failingNoticeAfter && streak >= policy.failingNoticeAfter) {
@@ -114,44 +104,8 @@ export async function recordEndpointHealth(
       log.warn({ event: 'endpoint.disabled', ...notice, reason, held }, 'endpoint.disabled');
     }
   }
-  await writeSuccesses(db, recovered);
+  await writeEndpointSuccesses(db, recovered);
   return disabled;
-}
-
-interface Success {
-  id: number;
-  streak: number;
-  lastSuccessAt: number;
-  lastFailureAt: number | undefined;
-}
-
-const value = (v: number) => sql`CAST(${v} AS bigint)`;
-
-/** One UPDATE for every endpoint of the batch that saw a success (the common case), not one each. */
-async function writeSuccesses(db: Db, rows: readonly Success[]): Promise<void> {
-  if (rows.length === 0) return;
-  const column = (name: string, pick: (r: Success) => number | undefined) => {
-    const whens = rows.flatMap((r) => {
-      const v = pick(r);
-      return v === undefined ? [] : [sql`WHEN ${sql.lit(r.id)} THEN ${value(v)}`];
-    });
-    return whens.length === 0
-      ? sql.ref(name)
-      : sql`CASE id ${sql.join(whens, sql` `)} ELSE ${sql.ref(name)} END`;
-  };
-  await db
-    .updateTable('postbacks')
-    .set({
-      failure_streak: column('failure_streak', (r) => r.streak) as never,
-      last_success_at: column('last_success_at', (r) => r.lastSuccessAt) as never,
-      last_failure_at: column('last_failure_at', (r) => r.lastFailureAt) as never,
-    })
-    .where(
-      'id',
-      'in',
-      rows.map((r) => r.id),
-    )
-    .execute();
 }
 
 /** "Release held": a re-enabled endpoint's held deliveries become due now. Returns how many. */

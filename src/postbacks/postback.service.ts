@@ -3,7 +3,7 @@
 import type { PostbackAudience } from '../auth/field-visibility.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.types.ts';
-import { DELIVERIES_CHANNEL, notifyChannel } from '../db/notify.ts';
+import { wakeOtherWorkersAtCommit } from '../db/notify.ts';
 import { releaseHeldDeliveries, setEndpointEnabled } from '../deliveries/endpoint-health.ts';
 import type { AppContext } from '../server/app-context.ts';
 import { AppError, notFound } from '../shared/errors.ts';
@@ -244,7 +244,7 @@ export async function enablePostback(
     await setEndpointEnabled(trx, id, true, now);
     if (!releaseHeld) return 0;
     const count = await releaseHeldDeliveries(trx, id, now);
-    if (count > 0) await notifyChannel(trx, DELIVERIES_CHANNEL);
+    if (count > 0) await wakeOtherWorkersAtCommit(trx);
     return count;
   });
   if (released > 0) ctx.notifyDeliveriesQueued();

@@ -6,11 +6,11 @@ import {
   NO_ADV_SUBS,
   STATUSES,
 } from '../../src/conversions/conversion.table.ts';
+import { CLICK_COLUMNS, hasColumn, type PackedClick } from '../../src/db/common/click-columns.ts';
 import type { Db } from '../../src/db/database.types.ts';
 import type { PostbackRow } from '../../src/postbacks/postback.table.ts';
 import { newId } from '../../src/shared/ids.ts';
 import type { ClickRow } from '../../src/tracking/clicks/click.table.ts';
-import { CLICK_COLUMNS, hasColumn, type PackedClick } from '../../src/tracking/journal/click-columns.ts';
 
 type ClickKeys = Pick<ClickRow, 'link_id' | 'offer_id' | 'publisher_id' | 'advertiser_id'>;
 

@@ -1,7 +1,7 @@
 // The outbox write: inside the conversion event's transaction, one delivery row per matching postback.
 import type { ConversionEventRow, ConversionRow } from '../../conversions/conversion.table.ts';
 import type { Db } from '../../db/database.types.ts';
-import { DELIVERIES_CHANNEL, notifyChannel } from '../../db/notify.ts';
+import { wakeOtherWorkersAtCommit } from '../../db/notify.ts';
 import { preparedQuery } from '../../db/prepared-query.ts';
 import {
   findOutboxCandidates,
@@ -160,7 +160,7 @@ async function queueDeliveries(trx: Db, rows: NewDeliveryRow[]): Promise<number>
   const inserted = await insertDeliveryRows(trx, rows);
   // Rows skipped as already there could make this wake-up needless, never harmful.
   if (inserted > 0 && rows.some((row) => row.status === 'pending')) {
-    await notifyChannel(trx, DELIVERIES_CHANNEL);
+    await wakeOtherWorkersAtCommit(trx);
   }
   return inserted;
 }

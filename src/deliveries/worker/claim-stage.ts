@@ -1,7 +1,7 @@
 // Stage 1, claim: take due deliveries from the store under a fresh claim id and a lease, no more
 // than the worker has room for and no more per endpoint than that endpoint has room for.
 import { randomUUID } from 'node:crypto';
-import type { Capabilities } from '../../db/capabilities.ts';
+import type { ClaimLock } from '../../db/claim.ts';
 import type { Db } from '../../db/database.types.ts';
 import { claimDueDeliveries } from '../delivery.repository.ts';
 import type { DeliveryRow } from '../delivery.table.ts';
@@ -17,7 +17,7 @@ export interface ClaimedBatch {
 
 export async function claimBatch(
   db: Db,
-  capabilities: Capabilities,
+  lock: ClaimLock,
   request: { now: number; free: number; leaseMs: number; sizes: ClaimSizes; limits: EndpointLimits },
 ): Promise<ClaimedBatch> {
   const { sizes, limits } = request;
@@ -28,7 +28,7 @@ export async function claimBatch(
   const smallestRoom = Math.min(...limits.room.values());
   if (smallestRoom < limit && smallestRoom >= sizes.minClaim) limit = smallestRoom;
   const rows = await claimDueDeliveries(db, {
-    capabilities,
+    lock,
     now: request.now,
     limit,
     claimId,

@@ -19,7 +19,6 @@ import { EndpointQueues, type QueuedDelivery } from './endpoint-queue.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { OutcomeWriter } from './outcome-writer.ts';
 import { prepareBatch } from './prepare-stage.ts';
-import { listenForQueuedDeliveries, type QueueListener } from './queue-listener.ts';
 import { claimSizes, MIN_IDLE_MS, type WorkerOptions, workerOptions } from './worker-options.ts';
 
 export type { WorkerOptions } from './worker-options.ts';
@@ -158,7 +157,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
   }
 
   async function claim(free: number): Promise<void> {
-    const batch = await claimBatch(store.db, store.capabilities, {
+    const batch = await claimBatch(store.db, store.claimLock, {
       now: clock.now(),
       free,
       leaseMs: o.leaseMs,
@@ -228,10 +227,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
   }
 
   const unsubscribe = ctx.onDeliveriesQueued(hint);
-  const listener: QueueListener | undefined =
-    store.capabilities.listenNotify && store.postgresUrl
-      ? listenForQueuedDeliveries(store.postgresUrl, hint, log)
-      : undefined;
+  const listener = store.notifications.listenForDeliveries(hint, log);
   const looping = loop();
   log.info({ concurrency: o.concurrency, store: store.capabilities.dialect }, 'delivery worker started');
 
@@ -245,7 +241,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       while (running.size > 0) await Promise.all([...running]);
       await outcomes.flush();
       leases.stop();
-      await listener?.close();
+      await listener.close();
       if (!o.sender) await sender.close();
       mode = 'stopped';
       log.info('delivery worker stopped');

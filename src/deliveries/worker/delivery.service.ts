@@ -1,7 +1,7 @@
 // Operator actions on deliveries: resend one now (a manual attempt that spends no automatic budget
 // and, on success, cancels the pending automatic retry) and requeue an endpoint's failed ones.
 import { randomUUID } from 'node:crypto';
-import { DELIVERIES_CHANNEL, notifyChannel } from '../../db/notify.ts';
+import { wakeOtherWorkersAtCommit } from '../../db/notify.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import { claimDeliveryById, requeueFailedDeliveries } from '../delivery.repository.ts';
@@ -112,7 +112,7 @@ export async function resendFailedDeliveries(
   const now = ctx.clock.now();
   const count = await ctx.store.db.transaction().execute(async (trx) => {
     const n = await requeueFailedDeliveries(trx, { ...input, now });
-    if (n > 0) await notifyChannel(trx, DELIVERIES_CHANNEL);
+    if (n > 0) await wakeOtherWorkersAtCommit(trx);
     return n;
   });
   if (count > 0) ctx.notifyDeliveriesQueued();

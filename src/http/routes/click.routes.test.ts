@@ -232,7 +232,7 @@ describeEachStore('GET /c/:slug', (current) => {
   });
 
   // PostgreSQL commits a click before its redirect: a click it cannot store is never redirected.
-  // SQLite journals it first (click-recorder.journal.ts): it is redirected, and imported once the
+  // SQLite journals it first (db/sqlite/click-writer.ts): it is redirected, and imported once the
   // database takes it again.
   it('never redirects a click it cannot make durable, and never loses one it redirected', async () => {
     const { link } = await createCatalog(db());

@@ -1,12 +1,11 @@
 // Following a tracking link, independent of the HTTP layer that carries it: resolve the slug
-// (cached), build the click, make it durable (click-recorder.ts), and say what to answer. Both the
+// (cached), build the click, make it durable (the store's click writer), and say what to answer. Both the
 // Fastify route and the raw node:http fast path (click-fast-path.ts) answer from this.
 
 import { logStoreFailure } from '../../db/store-unavailable.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { parseCidrList } from '../../shared/cidr.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
-import { createClickRecorder } from '../journal/click-recorder.ts';
 import { buildClick, destinationFor } from './click.service.ts';
 import type { ClickTarget } from './click-target.ts';
 import { ClickTargetCache } from './click-target-cache.ts';
@@ -44,7 +43,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
     ? parseCidrList(ctx.config.trustedProxies)
     : undefined;
   const targets = new ClickTargetCache<ClickTarget>(createClickTargetLoader(ctx.store));
-  const recorder = createClickRecorder(ctx.store, log);
+  const clickWriter = ctx.store.clicks.openWriter(log);
   const dropTargets = () => targets.clear();
   ctx.events.on('catalog.changed', dropTargets);
   void loadCountryDatabase((err) => log.warn({ err }, 'country database unavailable; clicks get no country'));
@@ -78,7 +77,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
       return UNAVAILABLE;
     }
     try {
-      await recorder.record(click);
+      await clickWriter.record(click);
     } catch (err) {
       logStoreFailure(log, err, 'click not recorded; no redirect sent');
       return UNAVAILABLE;
@@ -93,7 +92,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
 
   async function close(): Promise<void> {
     ctx.events.off('catalog.changed', dropTargets);
-    await recorder.close();
+    await clickWriter.close();
   }
 
   return { follow, probe, close };

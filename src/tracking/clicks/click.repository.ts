@@ -43,8 +43,9 @@ export interface ClickTargetRow {
   offer_url: string;
 }
 
-/** The link behind a tracking slug, joined with what its clicks need from the offer. */
-export function findClickTargetBySlug(db: Db, slug: string): Promise<ClickTargetRow | undefined> {
+/** The link behind a tracking slug, joined with what its clicks need from the offer (not yet run). */
+// biome-ignore lint/suspicious/noExplicitAny: `slug` may be a prepared lookup's placeholder
+export function selectClickTargetBySlug(db: Db, slug: any) {
   return db
     .selectFrom('links')
     .innerJoin('offers', 'offers.id', 'links.offer_id')
@@ -57,6 +58,5 @@ export function findClickTargetBySlug(db: Db, slug: string): Promise<ClickTarget
       'offers.advertiser_id',
       'offers.url as offer_url',
     ])
-    .where('links.slug', '=', slug)
-    .executeTakeFirst();
+    .where('links.slug', '=', slug);
 }

@@ -2,9 +2,10 @@ import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../../test/support/rows.ts';
 import { openTestStore, type TestStore } from '../../../test/support/stores.ts';
-import type { ClickRow } from '../clicks/click.table.ts';
-import { packClick } from './click-columns.ts';
-import { createSqliteRowWriter, type RowWriterOptions } from './click-inserter.sqlite.ts';
+import type { ClickRow } from '../../tracking/clicks/click.table.ts';
+import { packClick } from '../common/click-columns.ts';
+import { sqliteHandleOf } from '../driver-handles.ts';
+import { createSqliteRowWriter, type RowWriterOptions } from './click-inserter.ts';
 
 let testStore: TestStore;
 beforeEach(async () => {
@@ -33,9 +34,7 @@ function stored(): Promise<ClickRow[]> {
 }
 
 function sqliteOf(store: TestStore): Database.Database {
-  const sqlite = store.store.sqlite;
-  if (!sqlite) throw new Error('not a SQLite store');
-  return sqlite;
+  return sqliteHandleOf(store.store);
 }
 
 it('stores rows of many different column sets with every column exactly as given', async () => {

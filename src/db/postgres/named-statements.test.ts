@@ -2,9 +2,9 @@
 // working when a later migration adds a column to their table.
 import { type Generated, type Kysely, sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
-import { describePostgres } from '../../test/support/stores.ts';
-import type { Db } from './database.types.ts';
-import { preparedQuery } from './prepared-query.ts';
+import { describePostgres } from '../../../test/support/stores.ts';
+import type { Db } from '../database.types.ts';
+import { preparedQuery } from '../prepared-query.ts';
 
 interface ItemsDb {
   items: { id: Generated<number>; label: string };

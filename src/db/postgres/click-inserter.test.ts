@@ -2,13 +2,10 @@ import type pg from 'pg';
 import { expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../../test/support/rows.ts';
 import { describePostgres, type TestStore } from '../../../test/support/stores.ts';
-import type { ClickRow } from '../clicks/click.table.ts';
-import { CLICK_COLUMNS as COLUMNS } from './click-columns.ts';
-import {
-  clickRowsJson,
-  createPostgresClickInserter,
-  postgresClickInsertSql,
-} from './click-inserter.postgres.ts';
+import type { ClickRow } from '../../tracking/clicks/click.table.ts';
+import { CLICK_COLUMNS as COLUMNS } from '../common/click-columns.ts';
+import { postgresPoolOf } from '../driver-handles.ts';
+import { clickRowsJson, createPostgresClickInserter, postgresClickInsertSql } from './click-inserter.ts';
 
 // Strings that JSON must escape, that look like other JSON values, or that a careless encoding would
 // turn into NULL.
@@ -56,9 +53,7 @@ function awkwardClick(i: number, batch: string): ClickRow {
 }
 
 function poolOf(testStore: TestStore): pg.Pool {
-  const pool = testStore.store.postgres;
-  if (!pool) throw new Error('not a PostgreSQL store');
-  return pool;
+  return postgresPoolOf(testStore.store);
 }
 
 async function storedBatch(testStore: TestStore, batch: string): Promise<ClickRow[]> {

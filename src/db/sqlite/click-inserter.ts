@@ -10,7 +10,7 @@
 // VALUES rows: each run of a statement has a fixed cost (the call, the step, the reset), which a
 // multi-row statement pays once for its rows.
 import type { Database, Statement } from 'better-sqlite3';
-import { CLICK_COLUMNS, hasColumn, type PackedClick } from './click-columns.ts';
+import { CLICK_COLUMNS, hasColumn, type PackedClick } from '../common/click-columns.ts';
 
 /** Statements (column set × rows per statement) beyond this many are not kept. */
 const MAX_STATEMENTS = 256;

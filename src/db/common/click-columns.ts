@@ -1,7 +1,5 @@
-// The columns a click is stored with, in the order the inserters write them.
-
-import type { ClickTable, NewClickRow } from '../clicks/click.table.ts';
-import { AD_CLICK_ID_PARAMS, SUB_KEYS } from '../clicks/click.table.ts';
+// The columns a click is stored with, in the order the click writers write them.
+import type { ClickTable, NewClickRow } from '../../tracking/clicks/click.table.ts';
 
 export const CLICK_COLUMNS = [
   'id',
@@ -9,9 +7,23 @@ export const CLICK_COLUMNS = [
   'offer_id',
   'publisher_id',
   'advertiser_id',
-  ...SUB_KEYS,
+  'sub1',
+  'sub2',
+  'sub3',
+  'sub4',
+  'sub5',
+  'sub6',
+  'sub7',
+  'sub8',
+  'sub9',
+  'sub10',
   'external_id',
-  ...AD_CLICK_ID_PARAMS,
+  'fbclid',
+  'ttclid',
+  'gclid',
+  'gbraid',
+  'wbraid',
+  'msclkid',
   'ip',
   'user_agent',
   'device',
@@ -22,6 +34,12 @@ export const CLICK_COLUMNS = [
   'is_bot',
   'created_at',
 ] as const satisfies ReadonlyArray<keyof ClickTable>;
+
+// Fails to compile when the clicks table gains a column this list does not name.
+const everyColumnListed: Exclude<keyof ClickTable, (typeof CLICK_COLUMNS)[number]> extends never
+  ? true
+  : never = true;
+void everyColumnListed;
 
 /**
  * Writes the row's values into `out` in CLICK_COLUMNS order (absent ones as null). Spelled out name by

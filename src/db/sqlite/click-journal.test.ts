@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS, unpackClick } from '../../../test/support/rows.ts';
-import type { ClickRow } from '../clicks/click.table.ts';
-import { CLICK_COLUMNS, packClick } from './click-columns.ts';
+import type { ClickRow } from '../../tracking/clicks/click.table.ts';
+import { CLICK_COLUMNS, packClick } from '../common/click-columns.ts';
 import { ClickJournal, parseJournal, readLeftJournals } from './click-journal.ts';
 
 let dir: string;

@@ -1,8 +1,8 @@
-// How a click is recorded on SQLite: the clicks that arrive together are appended to the click
+// How a click is written on SQLite: the clicks that arrive together are appended to the click
 // journal with one write (click-journal.ts) and answered, then imported into the database in larger
 // batches a little later (click-importer.ts). Until then a click is in the journal and in memory,
-// and the store imports waiting clicks before any statement outside a transaction, so nothing in
-// this process reads the clicks table without seeing them.
+// and the store's read barrier (read-barrier.ts) imports waiting clicks before any statement outside
+// a transaction, so nothing in this process reads the clicks table without seeing them.
 //
 // Why not commit each batch before its redirects, as PostgreSQL does: at the small batches a
 // steady load brings, a SQLite commit costs about as much as the clicks in it (its locks and WAL
@@ -12,18 +12,13 @@
 // would wake the client on its own. See docs/decisions/0001-click-journal.md.
 import type SQLite from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { WriteBehind } from '../../db/write-behind.ts';
 import { GroupCommit } from '../../shared/group-commit.ts';
-import type { NewClickRow } from '../clicks/click.table.ts';
-import { packClick } from './click-columns.ts';
+import type { NewClickRow } from '../../tracking/clicks/click.table.ts';
+import type { ClickWriter, ClickWriterOptions } from '../click-writer.ts';
+import { packClick } from '../common/click-columns.ts';
 import { ClickImporter } from './click-importer.ts';
 import { ClickJournal, readLeftJournals, removeJournal } from './click-journal.ts';
-import type { ClickRecorder } from './click-recorder.ts';
-
-export interface JournalRecorderOptions {
-  /** Clicks waiting beyond this many (imports failing for long) are refused rather than held. */
-  maxWaiting?: number;
-}
+import type { ReadBarrier } from './read-barrier.ts';
 
 export class ClicksNotImportedError extends Error {
   constructor(waiting: number) {
@@ -31,14 +26,14 @@ export class ClicksNotImportedError extends Error {
   }
 }
 
-export function createJournalClickRecorder(
+export function createJournalClickWriter(
   sqlite: SQLite.Database,
-  writeBehind: WriteBehind,
+  readBarrier: ReadBarrier,
   log: Logger,
-  options: JournalRecorderOptions = {},
-): ClickRecorder {
+  options: ClickWriterOptions = {},
+): ClickWriter {
   const maxWaiting = options.maxWaiting ?? 500_000;
-  const importer = new ClickImporter(sqlite, writeBehind, log);
+  const importer = new ClickImporter(sqlite, readBarrier, log);
   // An in-memory database does not outlive the process, so its clicks need no journal.
   const journal = sqlite.memory ? undefined : openJournal(sqlite.name, importer, log);
 

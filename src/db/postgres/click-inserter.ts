@@ -8,7 +8,7 @@
 // backend to resolve). Sent named, through the pg pool rather than Kysely, so each connection parses
 // and plans it once (docs/decisions/0009-prepared-and-named-statements.md).
 import type pg from 'pg';
-import type { ClickTable, NewClickRow } from '../clicks/click.table.ts';
+import type { ClickTable, NewClickRow } from '../../tracking/clicks/click.table.ts';
 
 /** The fixed INSERT for these columns; its one parameter is a JSON array of row objects. */
 export function postgresClickInsertSql(columns: readonly (keyof ClickTable)[]): string {

@@ -1,17 +1,17 @@
 // Clicks that are durable in the click journal but not yet in SQLite, and their import: one
 // transaction per batch, a short while after the batch's first click, or at once when the batch is
-// large. The store also imports them before any statement outside a transaction
-// (db/write-behind.ts), so a query in this process never misses a click that was redirected.
+// large. The store's read barrier (read-barrier.ts) also imports them before any statement outside a
+// transaction, so a query in this process never misses a click that was redirected.
 //
 // An import that finds the write lock taken (another process) or the connection inside someone
 // else's transaction is tried again shortly; one that fails otherwise (a full disk) is tried again
 // after a second, and the clicks wait meanwhile in memory and in the journal.
 import type SQLite from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { isBusy } from '../../db/sqlite-dialect.ts';
-import type { PendingWrites, WriteBehind } from '../../db/write-behind.ts';
-import type { PackedClick } from './click-columns.ts';
-import { createSqliteRowWriter } from './click-inserter.sqlite.ts';
+import type { PackedClick } from '../common/click-columns.ts';
+import { createSqliteRowWriter } from './click-inserter.ts';
+import type { ReadBarrier, WaitingClicks } from './read-barrier.ts';
+import { isBusy } from './sqlite-dialect.ts';
 
 /** How long the first click of a batch waits before the batch is imported. */
 const IMPORT_AFTER_MS = 20;
@@ -38,19 +38,19 @@ export class ClickImporter {
 
   constructor(
     private readonly sqlite: SQLite.Database,
-    writeBehind: WriteBehind,
+    readBarrier: ReadBarrier,
     private readonly log: Logger,
   ) {
     // Ignoring clicks already stored: a replayed journal may hold clicks imported before a crash.
     this.writeRows = createSqliteRowWriter(sqlite, { ignoreStored: true });
     const importer = this;
-    const source: PendingWrites = {
+    const source: WaitingClicks = {
       get pending() {
         return importer.waiting.length > 0 && !importer.backingOff();
       },
-      flush: () => this.importAll(),
+      importAll: () => this.importAll(),
     };
-    this.stopImportingForReaders = writeBehind.add(source);
+    this.stopImportingForReaders = readBarrier.add(source);
   }
 
   /** Clicks not yet in the database. */

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { NewClickRow } from '../clicks/click.table.ts';
+import type { NewClickRow } from '../../tracking/clicks/click.table.ts';
 import { CLICK_COLUMNS, readClickValues } from './click-columns.ts';
 
 it('reads every column, in CLICK_COLUMNS order', () => {

@@ -1,6 +1,6 @@
 // The click journal: on SQLite every click is appended to a file beside the database, one line
 // each and one write(2) for the clicks that arrive together, before their redirects are sent, and
-// imported into the database in batches a little later (click-recorder.journal.ts). A write that
+// imported into the database in batches a little later (click-writer.ts). A write that
 // has returned is in the operating system's page cache, so the click survives a crash of the
 // process, which is what a SQLite commit under `synchronous=NORMAL` promised before; neither
 // survives a power cut unsynced.
@@ -22,7 +22,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CLICK_COLUMNS, hasColumn, type PackedClick } from './click-columns.ts';
+import { CLICK_COLUMNS, hasColumn, type PackedClick } from '../common/click-columns.ts';
 
 const FORMAT = 'trackwire-click-journal';
 const HEADER = `${JSON.stringify({ format: FORMAT, version: 1, columns: CLICK_COLUMNS })}\n`;

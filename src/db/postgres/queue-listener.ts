@@ -2,13 +2,10 @@
 // one: a LISTEN lives on its connection. It reconnects after errors; polling covers the gap.
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { DELIVERIES_CHANNEL } from '../../db/notify.ts';
+import type { QueueListener } from '../notify.ts';
+import { DELIVERIES_CHANNEL } from './notify.ts';
 
 const RECONNECT_MS = 1_000;
-
-export interface QueueListener {
-  close(): Promise<void>;
-}
 
 export function listenForQueuedDeliveries(url: string, onWake: () => void, log: Logger): QueueListener {
   let client: pg.Client | undefined;

@@ -7,12 +7,11 @@ import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { clickRow } from '../../test/support/rows.ts';
-import { createClickRecorder } from '../tracking/journal/click-recorder.ts';
-import type { Db } from './database.types.ts';
-import { migrateToLatest } from './migrate.ts';
-import { preparedQuery } from './prepared-query.ts';
-import { openStore, type Store } from './store.ts';
+import { clickRow } from '../../../test/support/rows.ts';
+import type { Db } from '../database.types.ts';
+import { migrateToLatest } from '../migrate.ts';
+import { preparedQuery } from '../prepared-query.ts';
+import { openStore, type Store } from '../store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tw-dialect-'));
 let a: Store;
@@ -104,7 +103,7 @@ it('runs a prepared write once the other connection lets go, without blocking th
 });
 
 it('imports recorded clicks before a read, waiting out the other connection’s lock without blocking the event loop', async () => {
-  const recorder = createClickRecorder(b, pino({ level: 'silent' }));
+  const recorder = b.clicks.openWriter(pino({ level: 'silent' }));
   const clicks = Array.from({ length: 20 }, () =>
     clickRow({ link_id: 9, offer_id: 9, publisher_id: 9, advertiser_id: 9 }),
   );

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'tw-checkpointer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -17,11 +17,13 @@ it('checkpoints the WAL in the background when started from a directory without 
     script,
     `import { statSync } from 'node:fs';
 import { openStore } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src/db/store.ts')).href)};
+import { sqliteHandleOf } from ${JSON.stringify(pathToFileURL(join(ROOT, 'src/db/driver-handles.ts')).href)};
 const path = ${JSON.stringify(join(dir, 'probe.sqlite'))};
 const store = openStore({ sqlitePath: path, onCheckpointerError: (e) => console.log('checkpointer error: ' + e.message) });
-store.sqlite.exec('create table t (v text)');
-const insert = store.sqlite.prepare('insert into t values (?)');
-store.sqlite.transaction(() => { for (let i = 0; i < 2000; i++) insert.run('x'.repeat(200)); })();
+const sqlite = sqliteHandleOf(store);
+sqlite.exec('create table t (v text)');
+const insert = sqlite.prepare('insert into t values (?)');
+sqlite.transaction(() => { for (let i = 0; i < 2000; i++) insert.run('x'.repeat(200)); })();
 const before = statSync(path).size;
 await new Promise((r) => setTimeout(r, 1500));
 console.log(JSON.stringify({ before, after: statSync(path).size }));

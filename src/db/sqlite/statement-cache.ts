@@ -5,11 +5,11 @@
 // it without limit. SQLite re-prepares a cached statement by itself after a schema change.
 //
 // Every statement on the store's connection is prepared here, Kysely's and the direct ones alike,
-// which makes this the one place where rows written behind (write-behind.ts) are written before a
+// which makes this the one place the store's read barrier (read-barrier.ts) can be passed before any
 // statement outside a transaction runs.
 import type SQLite from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
-import type { WriteBehind } from './write-behind.ts';
+import type { ReadBarrier } from './read-barrier.ts';
 
 const DEFAULT_MAX_STATEMENTS = 500;
 
@@ -20,14 +20,15 @@ export interface StatementCache extends SqliteDatabase {
 
 export function withStatementCache(
   sqlite: SQLite.Database,
-  writeBehind?: WriteBehind,
+  readBarrier?: ReadBarrier,
   maxStatements = DEFAULT_MAX_STATEMENTS,
 ): StatementCache {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
-      if (writeBehind && !sqlite.inTransaction) writeBehind.beforeStatement();
+      // The read barrier: clicks answered before this statement are imported before it runs.
+      if (readBarrier && !sqlite.inTransaction) readBarrier.pass();
       const cached = statements.get(sql);
       // A statement still iterating a streamed result cannot run another query: use a fresh one.
       if (cached && !cached.busy) return cached;
