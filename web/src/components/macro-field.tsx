@@ -6,6 +6,7 @@ import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 
 import { useMacros } from '../lib/queries';
 import type { Macro } from '../lib/types';
 import m from './macro-field.module.css';
+import { FieldMessages } from './ui';
 import s from './ui.module.css';
 
 export interface UnknownMacro {
@@ -262,21 +263,7 @@ export function MacroField(props: {
           </div>
         )}
       </div>
-      {props.help && (
-        <p className={s.help} id={`${id}-help`}>
-          {props.help}
-        </p>
-      )}
-      {props.error && (
-        <p className={s.error} id={`${id}-error`}>
-          {props.error}
-        </p>
-      )}
-      {props.warning && (
-        <p className={s.warning} id={`${id}-warn`}>
-          {props.warning}
-        </p>
-      )}
+      <FieldMessages id={id} help={props.help} error={props.error} warning={props.warning} />
       {props.unknown && props.unknown.length > 0 && (
         <div id={`${id}-unknown`}>
           {props.unknown.map((u) => {

@@ -31,6 +31,35 @@ export interface FieldControlProps {
   'aria-invalid'?: boolean;
 }
 
+/** A field's help, error and warning lines, with the ids its control's aria-describedby names. */
+export function FieldMessages(props: {
+  id: string;
+  help?: ReactNode;
+  error?: string | null;
+  warning?: string | null;
+}) {
+  const { id } = props;
+  return (
+    <>
+      {props.help && (
+        <p className={s.help} id={`${id}-help`}>
+          {props.help}
+        </p>
+      )}
+      {props.error && (
+        <p className={s.error} id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
+      {props.warning && (
+        <p className={s.warning} id={`${id}-warn`}>
+          {props.warning}
+        </p>
+      )}
+    </>
+  );
+}
+
 export function Field(props: {
   label: string;
   help?: ReactNode;
@@ -52,21 +81,7 @@ export function Field(props: {
         'aria-describedby': described || undefined,
         'aria-invalid': props.error ? true : undefined,
       })}
-      {props.help && (
-        <p className={s.help} id={`${id}-help`}>
-          {props.help}
-        </p>
-      )}
-      {props.error && (
-        <p className={s.error} id={`${id}-error`}>
-          {props.error}
-        </p>
-      )}
-      {props.warning && (
-        <p className={s.warning} id={`${id}-warn`}>
-          {props.warning}
-        </p>
-      )}
+      <FieldMessages id={id} help={props.help} error={props.error} warning={props.warning} />
     </div>
   );
 }
