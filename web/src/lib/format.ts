@@ -1,4 +1,4 @@
-// Money with its currency, counts with separators, times in the viewer's zone (UTC on hover).
+// Money with its currency, counts with separators, times in the viewer's zone (UTC on hover), owners.
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 export function formatMoney(amount: number | null | undefined, currency: string): string {
@@ -30,4 +30,11 @@ export function relativeTime(ms: number, now = Date.now()): string {
   const hours = Math.round(minutes / 60);
   if (hours < 48) return `${hours} h ago`;
   return formatTime(ms);
+}
+
+/** Whom a key or a user is bound to, as its row in a list says it. */
+export function boundTo(owner: { advertiserId?: number | null; publisherId?: number | null }): string {
+  if (owner.advertiserId) return `advertiser #${owner.advertiserId}`;
+  if (owner.publisherId) return `publisher #${owner.publisherId}`;
+  return '—';
 }

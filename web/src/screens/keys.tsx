@@ -6,6 +6,7 @@ import { type Column, DataTable } from '../components/data-table';
 import { ConfirmButton } from '../components/dialogs';
 import { Field, Loaded, Page, Time, UrlBox, ui } from '../components/ui';
 import { api, get, plainMessage } from '../lib/api';
+import { boundTo } from '../lib/format';
 import type { ApiKey, Page as ApiPage } from '../lib/types';
 
 export function KeysScreen() {
@@ -41,12 +42,7 @@ export function KeysScreen() {
     { header: 'Role', accessorKey: 'role' },
     {
       header: 'Bound to',
-      cell: (c) =>
-        c.row.original.advertiserId
-          ? `advertiser #${c.row.original.advertiserId}`
-          : c.row.original.publisherId
-            ? `publisher #${c.row.original.publisherId}`
-            : '—',
+      cell: (c) => boundTo(c.row.original),
     },
     { header: 'Created', accessorKey: 'createdAt', cell: (c) => <Time ms={c.row.original.createdAt} /> },
     {

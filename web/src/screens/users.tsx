@@ -7,6 +7,7 @@ import { type Column, DataTable } from '../components/data-table';
 import { ConfirmButton } from '../components/dialogs';
 import { Field, Loaded, Page, Time, UrlBox, ui } from '../components/ui';
 import { ApiError, api, get, plainMessage } from '../lib/api';
+import { boundTo } from '../lib/format';
 import type { Page as ApiPage, User } from '../lib/types';
 
 const appRoute = getRouteApi('/app');
@@ -46,12 +47,7 @@ export function UsersScreen() {
     { header: 'Role', accessorKey: 'role' },
     {
       header: 'Bound to',
-      cell: (c) =>
-        c.row.original.advertiserId
-          ? `advertiser #${c.row.original.advertiserId}`
-          : c.row.original.publisherId
-            ? `publisher #${c.row.original.publisherId}`
-            : '—',
+      cell: (c) => boundTo(c.row.original),
     },
     { header: 'Created', accessorKey: 'createdAt', cell: (c) => <Time ms={c.row.original.createdAt} /> },
     {
