@@ -92,10 +92,10 @@ export const REDIRECT_MACROS: ReadonlySet<string> = new Set([
 ]);
 
 /** What the offer destination URL is filled with: the click's values, its time as the event time. */
-export function redirectMacroValues(click: ClickRow): MacroValues {
+export function redirectMacroValues(click: ClickRow, withRandom = true): MacroValues {
   const values = macroValuesFromClick(click);
   values.timestamp = values.click_timestamp;
   values.datetime = values.click_datetime;
-  values.random = randomUUID();
+  if (withRandom) values.random = randomUUID();
   return values;
 }

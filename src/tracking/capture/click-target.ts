@@ -11,6 +11,8 @@ export interface ClickTarget {
   /** The link's default sub ids; a value on the click wins. */
   readonly defaultSubs: SubValues;
   readonly destination: ReturnType<typeof compileTemplate>;
+  /** The offer URL has a {random}: only then does a click pay for a fresh UUID. */
+  readonly usesRandom: boolean;
 }
 
 /** Reads links.subs leniently: a malformed value must not take the link down, it just has no defaults. */
@@ -31,12 +33,14 @@ export function parseDefaultSubs(json: string): SubValues {
 }
 
 export function toClickTarget(row: ClickTargetRow): ClickTarget {
+  const destination = compileTemplate(row.offer_url);
   return {
     linkId: Number(row.link_id),
     offerId: Number(row.offer_id),
     publisherId: Number(row.publisher_id),
     advertiserId: Number(row.advertiser_id),
     defaultSubs: parseDefaultSubs(row.subs),
-    destination: compileTemplate(row.offer_url),
+    destination,
+    usesRandom: destination.macros.some((use) => use.canonical === 'random'),
   };
 }

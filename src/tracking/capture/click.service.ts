@@ -71,7 +71,7 @@ function toHeaderSafe(url: string): string {
 /** The offer URL with this click's macros filled in, URL-encoded, fit for a Location header. */
 export function destinationFor(target: ClickTarget, click: ClickRow): string {
   const { destination } = target;
-  const url = destination.render(redirectMacroValues(click), 'url');
+  const url = destination.render(redirectMacroValues(click, target.usesRandom), 'url');
   // Most offer URLs are safe by construction; checking the rendered text is for the rest.
   return destination.urlIsVisibleAscii ? url : toHeaderSafe(url);
 }
