@@ -44,6 +44,8 @@ export interface Config {
   readonly workerPollMs: number;
   /** Claim lease; must exceed twice the attempt deadline. */
   readonly leaseMs: number;
+  /** The time zone reports use when the request names none (an IANA zone, e.g. Europe/Berlin). */
+  readonly reportTimeZone: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -140,7 +142,18 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     endpointInflightCap: int(env, 'TRACKWIRE_ENDPOINT_INFLIGHT_CAP', 64, 1),
     workerPollMs: duration(env, 'TRACKWIRE_WORKER_POLL', 1000),
     leaseMs,
+    reportTimeZone: timeZone(env, 'TRACKWIRE_REPORT_TIME_ZONE', 'UTC'),
     ...overrides,
   };
   return Object.freeze(config);
+}
+
+function timeZone(env: Env, key: string, fallback: string): string {
+  const zone = env[key] || fallback;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    throw new ConfigError(`${key}: "${zone}" is not an IANA time zone`);
+  }
+  return zone;
 }

@@ -8,6 +8,7 @@ import {
 } from '../../src/conversions/conversion.table.ts';
 import type { Db } from '../../src/db/database.types.ts';
 import { newId } from '../../src/shared/ids.ts';
+import { insertClicks } from '../../src/tracking/clicks/click.repository.ts';
 import type { ClickRow } from '../../src/tracking/clicks/click.table.ts';
 import { clickRow } from './rows.ts';
 
@@ -40,7 +41,7 @@ export async function seedClick(
     created_at: createdAt,
     ...extra,
   });
-  await db.insertInto('clicks').values(row).execute();
+  await insertClicks(db, [row]);
   return row;
 }
 

@@ -40,6 +40,7 @@ const EMPTY_CLICK = {
   country: null,
   referrer: null,
   is_bot: 0,
+  is_unique: 1,
 } satisfies Omit<ClickRow, keyof ClickKeys | 'id' | 'created_at'>;
 
 const REQUIRED_CLICK_COLUMNS = [
@@ -50,6 +51,7 @@ const REQUIRED_CLICK_COLUMNS = [
   'advertiser_id',
   'is_bot',
   'created_at',
+  'is_unique',
 ] as const;
 export type OptionalClickColumn = Exclude<
   (typeof CLICK_COLUMNS)[number],

@@ -15,6 +15,8 @@ export interface OfferTable {
   /** 1 = several conversions per (click, goal) are allowed when no txn id tells them apart. */
   allow_duplicates: number;
   click_lifetime_days: number;
+  /** A click is unique unless the same IP and user agent clicked the same link this many hours before. */
+  unique_window_hours: Generated<number>;
   created_at: number;
   updated_at: number;
 }

@@ -33,6 +33,7 @@ export const CLICK_COLUMNS = [
   'referrer',
   'is_bot',
   'created_at',
+  'is_unique',
 ] as const satisfies ReadonlyArray<keyof ClickTable>;
 
 // Fails to compile when the clicks table gains a column this list does not name.
@@ -79,6 +80,7 @@ export function readClickValues(row: NewClickRow, out: unknown[]): void {
   out[28] = row.referrer ?? null;
   out[29] = row.is_bot ?? null;
   out[30] = row.created_at;
+  out[31] = row.is_unique ?? null;
 }
 
 /**

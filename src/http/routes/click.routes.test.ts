@@ -155,6 +155,30 @@ describeEachStore('GET /c/:slug', (current) => {
     expect(click?.user_agent).toBe(GOOGLEBOT_UA);
   });
 
+  it("flags a visitor's repeat click on a link within the offer's window as not unique, and rolls both up", async () => {
+    const { link } = await createCatalog(db(), { offer: { unique_window_hours: 1 } });
+    const ua = { 'user-agent': IPHONE_UA };
+    const first = await visit(`/c/${link.slug}`, ua);
+    const repeat = await visit(`/c/${link.slug}`, ua);
+    const other = await visit(`/c/${link.slug}`, { 'user-agent': GOOGLEBOT_UA });
+    clock.advance(3_600_000);
+    const later = await visit(`/c/${link.slug}`, ua);
+    const flags = [];
+    for (const res of [first, repeat, other, later]) {
+      flags.push((await findClickById(db(), clickIdFrom(res.headers.get('location'))))?.is_unique);
+    }
+    expect(flags).toEqual([1, 0, 1, 1]);
+    const rollup = await db()
+      .selectFrom('report_clicks')
+      .select((eb) => [
+        eb.fn.sum<number>('clicks').as('clicks'),
+        eb.fn.sum<number>('unique_clicks').as('unique'),
+      ])
+      .where('link_id', '=', link.id)
+      .executeTakeFirstOrThrow();
+    expect([Number(rollup.clicks), Number(rollup.unique)]).toEqual([4, 3]);
+  });
+
   it('answers an unknown slug with a small HTML 404 and records nothing', async () => {
     const before = await db()
       .selectFrom('clicks')

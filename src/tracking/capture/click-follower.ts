@@ -12,6 +12,7 @@ import { ClickTargetCache } from './click-target-cache.ts';
 import { createClickTargetLoader } from './click-target-loader.ts';
 import { resolveClientIp } from './client-ip.ts';
 import { loadCountryDatabase } from './geo-country.ts';
+import { UniqueVisitors } from './unique-visitors.ts';
 
 /** What a visit is answered with: a redirect after the click is stored, or a status page. */
 export type Outcome = { status: 302; location: string } | { status: 404 | 503 };
@@ -44,6 +45,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
     : undefined;
   const targets = new ClickTargetCache<ClickTarget>(createClickTargetLoader(ctx.store));
   const clickWriter = ctx.store.clicks.openWriter(log);
+  const visitors = new UniqueVisitors();
   const dropTargets = () => targets.clear();
   ctx.events.on('catalog.changed', dropTargets);
   void loadCountryDatabase((err) => log.warn({ err }, 'country database unavailable; clicks get no country'));
@@ -71,6 +73,15 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
         referrer: visit.referrer,
         now: ctx.clock.now(),
       });
+      click.is_unique = visitors.record(
+        target.linkId,
+        click.ip,
+        click.user_agent,
+        click.created_at,
+        target.uniqueWindowMs,
+      )
+        ? 1
+        : 0;
       location = destinationFor(target, click);
     } catch (err) {
       log.error({ err, slug: visit.slug }, 'click could not be built');

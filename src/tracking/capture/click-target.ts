@@ -13,6 +13,8 @@ export interface ClickTarget {
   readonly destination: ReturnType<typeof compileTemplate>;
   /** The offer URL has a {random}: only then does a click pay for a fresh UUID. */
   readonly usesRandom: boolean;
+  /** The offer's uniqueness window: a visitor's repeat click within it is not unique. */
+  readonly uniqueWindowMs: number;
 }
 
 /** Reads links.subs leniently: a malformed value must not take the link down, it just has no defaults. */
@@ -42,5 +44,6 @@ export function toClickTarget(row: ClickTargetRow): ClickTarget {
     defaultSubs: parseDefaultSubs(row.subs),
     destination,
     usesRandom: destination.macros.some((use) => use.canonical === 'random'),
+    uniqueWindowMs: Number(row.unique_window_hours ?? 24) * 3_600_000,
   };
 }

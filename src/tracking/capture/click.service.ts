@@ -59,6 +59,7 @@ export function buildClick(target: ClickTarget, visit: Visit): ClickRow {
     referrer: cleanValue(visit.referrer),
     is_bot: visitor.isBot ? 1 : 0,
     created_at: visit.now,
+    is_unique: 1,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 
 /** The publisher's sub ids, sub1…sub10. */
 export const SUB_KEYS = [
@@ -53,6 +53,8 @@ export interface ClickTable {
   referrer: string | null;
   is_bot: number;
   created_at: number;
+  /** 1 unless the same IP and user agent clicked the same link within the offer's uniqueness window. */
+  is_unique: Generated<number>;
 }
 export type ClickRow = Selectable<ClickTable>;
 export type NewClickRow = Insertable<ClickTable>;
