@@ -169,24 +169,22 @@ describeEachStore('reports against raw rows', (current) => {
                 k === s.statuses.length - 2
                   ? { payout: s.payout * 2, revenue: s.revenue + 1, review: null }
                   : undefined;
-              const change = await db
-                .transaction()
-                .execute((trx) =>
-                  applyStatusChange(
-                    trx,
-                    row,
-                    {
-                      to,
-                      statusRaw: to,
-                      source: 'manual',
-                      reason: null,
-                      postbackLogId: null,
-                      override: true,
-                      amounts,
-                    },
-                    at + k + 1,
-                  ),
-                );
+              const change = await db.transaction().execute((trx) =>
+                applyStatusChange(
+                  trx,
+                  row,
+                  {
+                    to,
+                    statusRaw: to,
+                    source: 'manual',
+                    reason: null,
+                    postbackLogId: null,
+                    override: true,
+                    amounts,
+                  },
+                  at + k + 1,
+                ),
+              );
               if (change.ok) row = change.conversion;
             }
             conversions.push({ click, at, status: row.status, payout: row.payout, revenue: row.revenue });
