@@ -94,63 +94,87 @@ async function buildPeriod(
   };
   const [clicks, conversions] = await Promise.all([sumClicks(db, request), sumConversions(db, request)]);
 
-  const merged = new Map<string, { keys: ReportRow; sums: Record<CountMetric, number> }>();
+  // Merged by a plain string key into entries of one shape: tens of thousands of rows are merged
+  // and sorted here, and objects with per-report property names would make each access slow.
+  // One reader per grouped dimension, in groupBy order, from a sum row's t and d0, d1….
+  const readers = q.groupBy.map((g): ((row: SumRow) => string | number | null) => {
+    if (isTimeDimension(g)) return (row) => timeLabel(g, Number(row.t), request.timeUnit as 'hour' | 'day');
+    const column = `d${dimensions.indexOf(g)}`;
+    const id = ENTITY_DIMENSIONS[g].kind === 'id';
+    return (row) => {
+      const value = row[column];
+      return value === null || value === '' ? null : id ? Number(value) : String(value);
+    };
+  });
+  const merged = new Map<string, Entry>();
   const add = (row: SumRow) => {
-    const keys: ReportRow = {};
-    for (const t of times) keys[t] = timeLabel(t, Number(row.t), request.timeUnit as 'hour' | 'day');
-    dimensions.forEach((d, i) => {
-      const value = row[`d${i}`];
-      keys[ENTITY_DIMENSIONS[d].key] =
-        value === null || value === ''
-          ? null
-          : ENTITY_DIMENSIONS[d].kind === 'id'
-            ? Number(value)
-            : String(value);
-    });
-    const id = JSON.stringify(keys);
+    const values = readers.map((read) => read(row));
+    const id = values.join('\u0001');
     let entry = merged.get(id);
     if (!entry) {
-      entry = {
-        keys,
-        sums: Object.fromEntries(COUNT_METRICS.map((m) => [m, 0])) as Record<CountMetric, number>,
-      };
+      entry = { values, sums: emptySums(), metrics: undefined as never };
       merged.set(id, entry);
     }
     const s = entry.sums;
     s.clicks += Number(row.clicks ?? 0);
     s.uniqueClicks += Number(row.unique_clicks ?? 0);
-    for (const m of [
-      'pending',
-      'approved',
-      'rejected',
-      'declined',
-      'reversed',
-      'revenue',
-      'payout',
-    ] as const) {
-      s[m] += Number(row[m] ?? 0);
-    }
+    s.pending += Number(row.pending ?? 0);
+    s.approved += Number(row.approved ?? 0);
+    s.rejected += Number(row.rejected ?? 0);
+    s.declined += Number(row.declined ?? 0);
+    s.reversed += Number(row.reversed ?? 0);
+    s.revenue += Number(row.revenue ?? 0);
+    s.payout += Number(row.payout ?? 0);
   };
   for (const row of clicks) add(row);
   for (const row of conversions) add(row);
 
-  const total = Object.fromEntries(COUNT_METRICS.map((m) => [m, 0])) as Record<CountMetric, number>;
-  let rows: ReportRow[] = [];
-  for (const { keys, sums } of merged.values()) {
-    if (isEmpty(sums)) continue;
-    for (const m of COUNT_METRICS) total[m] += sums[m];
-    rows.push({ ...keys, ...metricsOf(sums, viewer.role) });
+  const total = emptySums();
+  const entries: Entry[] = [];
+  for (const entry of merged.values()) {
+    if (isEmpty(entry.sums)) continue;
+    for (const m of COUNT_METRICS) total[m] += entry.sums[m];
+    entry.metrics = metricsOf(entry.sums, viewer.role);
+    entries.push(entry);
   }
-  sortRows(rows, q);
-  const totalRows = rows.length;
-  rows = rows.slice(0, q.limit);
+  sortEntries(entries, q);
+  const keys = q.groupBy.map(rowKeyOf);
+  const rows = entries.slice(0, q.limit).map((e) => {
+    const row: ReportRow = {};
+    keys.forEach((k, i) => {
+      row[k] = e.values[i];
+    });
+    return readableView('report', viewer.role, Object.assign(row, e.metrics)) as ReportRow;
+  });
+  const totalRows = entries.length;
   return {
     from: dateOfDay(fromDay),
     to: dateOfDay(toDay),
-    rows: rows.map((r) => readableView('report', viewer.role, r) as ReportRow),
+    rows,
     summary: readableView('report', viewer.role, metricsOf(total, viewer.role)) as ReportRow,
     totalRows,
     truncated: totalRows > rows.length,
+  };
+}
+
+interface Entry {
+  /** The grouped dimensions' values, in groupBy order. */
+  values: (string | number | null)[];
+  sums: Record<CountMetric, number>;
+  metrics: ReportRow;
+}
+
+function emptySums(): Record<CountMetric, number> {
+  return {
+    clicks: 0,
+    uniqueClicks: 0,
+    pending: 0,
+    approved: 0,
+    rejected: 0,
+    declined: 0,
+    reversed: 0,
+    revenue: 0,
+    payout: 0,
   };
 }
 
@@ -210,17 +234,22 @@ function compareValues(a: unknown, b: unknown): number {
   return a < b ? -1 : 1;
 }
 
-function sortRows(rows: ReportRow[], q: ReportQuery): void {
+/** By the sort key (nulls last either way), then by the grouped dimensions in order. */
+function sortEntries(entries: Entry[], q: ReportQuery): void {
   const keys = q.groupBy.map(rowKeyOf);
-  rows.sort((x, y) => {
-    if (q.sort) {
-      const { key, descending } = q.sort;
-      const nullish = x[key] === null || y[key] === null;
-      const c = compareValues(x[key], y[key]);
-      if (c !== 0) return descending && !nullish ? -c : c;
+  const sort = q.sort;
+  const dimension = sort ? keys.indexOf(sort.key) : -1;
+  const sortValue = (e: Entry) =>
+    sort === null ? null : dimension >= 0 ? e.values[dimension] : e.metrics[sort.key];
+  entries.sort((x, y) => {
+    if (sort) {
+      const a = sortValue(x);
+      const b = sortValue(y);
+      const c = compareValues(a, b);
+      if (c !== 0) return sort.descending && a !== null && b !== null ? -c : c;
     }
-    for (const k of keys) {
-      const c = compareValues(x[k], y[k]);
+    for (let i = 0; i < keys.length; i++) {
+      const c = compareValues(x.values[i], y.values[i]);
       if (c !== 0) return c;
     }
     return 0;
