@@ -10,8 +10,8 @@ import { sql } from 'kysely';
 import type { Db } from '../src/db/database.types.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { openStore, type Store } from '../src/db/store.ts';
-import { parseReportQuery } from '../src/reports/report-query.ts';
 import { buildReport } from '../src/reports/report.service.ts';
+import { parseReportQuery } from '../src/reports/report-query.ts';
 import { dateOfDay } from '../src/reports/time-zone.ts';
 import { createBenchDatabase } from './lib/bench-database.ts';
 import { parseArgs } from './lib/bench-run.ts';
@@ -80,7 +80,9 @@ function clickInsert(postgres: boolean, from: number, to: number, links: number)
   const step = Math.floor((DAYS * DAY_MS) / CLICKS);
   const series = postgres
     ? sql.raw(`generate_series(${from}::bigint, ${to - 1}::bigint) s(i)`)
-    : sql.raw(`(with recursive q(i) as (select ${from} union all select i + 1 from q where i < ${to - 1}) select i from q) s`);
+    : sql.raw(
+        `(with recursive q(i) as (select ${from} union all select i + 1 from q where i < ${to - 1}) select i from q) s`,
+      );
   const id = postgres ? `'c' || lpad(s.i::text, 10, '0')` : `printf('c%010d', s.i)`;
   return sql`insert into clicks (id, link_id, offer_id, publisher_id, advertiser_id, sub1, ip, user_agent,
       device, os, browser, country, is_bot, is_unique, created_at)
@@ -98,8 +100,12 @@ function conversionInsert(postgres: boolean, from: number, to: number) {
   const every = Math.max(1, Math.floor(CLICKS / CONVERSIONS));
   const series = postgres
     ? sql.raw(`generate_series(${from}::bigint, ${to - 1}::bigint) s(i)`)
-    : sql.raw(`(with recursive q(i) as (select ${from} union all select i + 1 from q where i < ${to - 1}) select i from q) s`);
-  const clickId = postgres ? `'c' || lpad((s.i * ${every})::text, 10, '0')` : `printf('c%010d', s.i * ${every})`;
+    : sql.raw(
+        `(with recursive q(i) as (select ${from} union all select i + 1 from q where i < ${to - 1}) select i from q) s`,
+      );
+  const clickId = postgres
+    ? `'c' || lpad((s.i * ${every})::text, 10, '0')`
+    : `printf('c%010d', s.i * ${every})`;
   return sql`insert into conversions (id, click_id, offer_id, publisher_id, advertiser_id, link_id, goal, txn_id,
       dedupe_key, status, status_raw, payout, revenue, currency, needs_review, created_at, updated_at)
     select 'cv_' || c.id, c.id, c.offer_id, c.publisher_id, c.advertiser_id, c.link_id, 'default', c.id, c.id,
@@ -114,7 +120,9 @@ async function seed(store: Store, postgres: boolean): Promise<void> {
   const links = await seedCatalog(db);
   for (let i = 0; i < CLICKS; i += CHUNK) {
     await clickInsert(postgres, i, Math.min(CLICKS, i + CHUNK), links).execute(db);
-    console.log(`  ${Math.min(CLICKS, i + CHUNK)} clicks (${((performance.now() - began) / 1000).toFixed(0)} s)`);
+    console.log(
+      `  ${Math.min(CLICKS, i + CHUNK)} clicks (${((performance.now() - began) / 1000).toFixed(0)} s)`,
+    );
   }
   // The click rollup as the click writers leave it (the same sums, built in one pass here).
   await sql`insert into report_clicks
@@ -158,9 +166,21 @@ async function measure(name: string, store: Store): Promise<Line[]> {
   const db = store.db;
   const last = (days: number) => ({ from: dateOfDay(TODAY - days + 1), to: dateOfDay(TODAY) });
   const cases = [
-    { report: '30 days, day × offer (Asia/Kolkata)', params: { ...last(30), tz: 'Asia/Kolkata', groupBy: 'day,offer', limit: '10000' }, target: '≤ 250 ms' },
-    { report: '90 days, by publisher', params: { ...last(90), tz: 'UTC', groupBy: 'publisher' }, target: '≤ 250 ms' },
-    { report: '7 days, by sub1 (raw rows)', params: { ...last(7), tz: 'UTC', groupBy: 'sub1', limit: '10000' }, target: '≤ 2 s' },
+    {
+      report: '30 days, day × offer (Asia/Kolkata)',
+      params: { ...last(30), tz: 'Asia/Kolkata', groupBy: 'day,offer', limit: '10000' },
+      target: '≤ 250 ms',
+    },
+    {
+      report: '90 days, by publisher',
+      params: { ...last(90), tz: 'UTC', groupBy: 'publisher' },
+      target: '≤ 250 ms',
+    },
+    {
+      report: '7 days, by sub1 (raw rows)',
+      params: { ...last(7), tz: 'UTC', groupBy: 'sub1', limit: '10000' },
+      target: '≤ 2 s',
+    },
   ];
   const lines: Line[] = [];
   for (const c of cases) {
@@ -178,7 +198,13 @@ async function measure(name: string, store: Store): Promise<Line[]> {
       where created_at >= ${from} and created_at < ${(TODAY + 1) * DAY_MS} group by 1, 2`.execute(db);
     rawRows = r.rows.length;
   });
-  lines.push({ store: name, report: 'raw GROUP BY clicks: 30 days, day × offer', ms: rawMs, rows: rawRows, target: '(reference)' });
+  lines.push({
+    store: name,
+    report: 'raw GROUP BY clicks: 30 days, day × offer',
+    ms: rawMs,
+    rows: rawRows,
+    target: '(reference)',
+  });
   return lines;
 }
 
@@ -198,10 +224,13 @@ async function main(): Promise<void> {
       await database.drop();
     }
   }
-  console.log(`\n${CLICKS} clicks, ${CONVERSIONS} conversions, ${OFFERS} offers, ${PUBLISHERS} publishers, ${DAYS} days; median of 3\n`);
+  console.log(
+    `\n${CLICKS} clicks, ${CONVERSIONS} conversions, ${OFFERS} offers, ${PUBLISHERS} publishers, ${DAYS} days; median of 3\n`,
+  );
   console.log('| store | report | median | rows | target |');
   console.log('|---|---|---:|---:|---|');
-  for (const l of lines) console.log(`| ${l.store} | ${l.report} | ${l.ms.toFixed(0)} ms | ${l.rows} | ${l.target} |`);
+  for (const l of lines)
+    console.log(`| ${l.store} | ${l.report} | ${l.ms.toFixed(0)} ms | ${l.rows} | ${l.target} |`);
 }
 
 await main();
