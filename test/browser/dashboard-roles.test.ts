@@ -48,6 +48,7 @@ describeDashboard('dashboard for publisher and advertiser users in Chromium', { 
           ' Trackwire',
           'Overview',
           'Conversions',
+          'Reports',
           'Links & Promotion',
           'Postbacks',
         ]);
@@ -105,6 +106,7 @@ describeDashboard('dashboard for publisher and advertiser users in Chromium', { 
           ' Trackwire',
           'Overview',
           'Conversions',
+          'Reports',
           'Advertisers',
           'Offers',
         ]);

@@ -12,6 +12,7 @@ import {
 import { AppLayout } from './components/layout';
 import { sessionQuery } from './lib/session';
 import { NotFound } from './screens/not-found';
+import type { ReportSearch } from './screens/reports';
 import { SignInScreen } from './screens/sign-in';
 
 type Search = Record<string, unknown>;
@@ -166,6 +167,25 @@ const usersRoute = createRoute({
   path: '/users',
   component: lazyRouteComponent(() => import('./screens/users'), 'UsersScreen'),
 });
+const reportsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/reports',
+  validateSearch: (s: Search): ReportSearch => ({
+    preset: str(s.preset) as ReportSearch['preset'],
+    from: str(s.from),
+    to: str(s.to),
+    tz: str(s.tz),
+    groupBy: typeof s.groupBy === 'string' ? s.groupBy : undefined,
+    filterBy: str(s.filterBy),
+    filterValues: str(s.filterValues),
+    excludeBy: str(s.excludeBy),
+    excludeValues: str(s.excludeValues),
+    sort: str(s.sort),
+    compare: s.compare === true || s.compare === 'true' ? true : undefined,
+    attribution: str(s.attribution),
+  }),
+  component: lazyRouteComponent(() => import('./screens/reports'), 'ReportsScreen'),
+});
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -188,6 +208,7 @@ const routeTree = rootRoute.addChildren([
     conversionsRoute,
     keysRoute,
     usersRoute,
+    reportsRoute,
   ]),
 ]);
 

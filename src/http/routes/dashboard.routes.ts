@@ -20,6 +20,7 @@ export const APP_ROUTES = [
   'conversions',
   'keys',
   'users',
+  'reports',
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><title>Trackwire</title><body><p>The dashboard is not built.

@@ -19,6 +19,7 @@ const GROUPS: { title: string; items: NavItem[] }[] = [
     items: [
       { to: '/', label: 'Overview', roles: ALL },
       { to: '/conversions', label: 'Conversions', roles: ALL },
+      { to: '/reports', label: 'Reports', roles: ALL },
     ],
   },
   {

@@ -1,9 +1,11 @@
 // Overview: today and yesterday at a glance, the latest inbound hits, postbacks in trouble.
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
+import { TimeSeriesChart } from '../components/time-series-chart';
 import { Badge, Loaded, Page, ui } from '../components/ui';
 import { get, query } from '../lib/api';
 import { formatCount, formatMoney, relativeTime, utcTime } from '../lib/format';
+import { fetchReport, fillSeries, presetRange } from '../lib/reports';
 import type { Page as ApiPage, Postback, Role } from '../lib/types';
 
 const appRoute = getRouteApi('/app');
@@ -72,6 +74,18 @@ export function OverviewScreen() {
     queryFn: () => get<{ today: Day; yesterday: Day }>(`/overview${query({ todayStart })}`),
     refetchInterval: 30_000,
   });
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const week = {
+    ...(presetRange('last7', zone) as { from: string; to: string }),
+    tz: zone,
+    groupBy: ['day'],
+    filters: {},
+  };
+  const trend = useQuery({
+    queryKey: ['report', week],
+    queryFn: () => fetchReport(week),
+    refetchInterval: 60_000,
+  });
   const hits = useQuery({
     queryKey: ['postback-log', 'latest'],
     queryFn: () => get<ApiPage<Hit>>('/postback-log?limit=8'),
@@ -92,6 +106,28 @@ export function OverviewScreen() {
           </div>
         )}
       </Loaded>
+      <section className={ui.stack} aria-labelledby="trend-title">
+        <h2 id="trend-title">Last 7 days</h2>
+        <Loaded query={trend} what="The last 7 days could not be loaded">
+          {(r) => {
+            const { labels, rows } = fillSeries(r, 'day');
+            return (
+              <TimeSeriesChart
+                title="Clicks and conversions by day"
+                labels={labels}
+                series={[
+                  { name: 'Clicks', color: '#2563eb', values: rows.map((row) => Number(row.clicks)) },
+                  {
+                    name: 'Conversions',
+                    color: '#16a34a',
+                    values: rows.map((row) => Number(row.conversions)),
+                  },
+                ]}
+              />
+            );
+          }}
+        </Loaded>
+      </section>
       {user.role !== 'advertiser' && (
         <section className={ui.stack} aria-labelledby="trouble-title">
           <h2 id="trouble-title">Postbacks that are failing or disabled</h2>

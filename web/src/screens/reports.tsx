@@ -1,0 +1,420 @@
+// Reports: a date range (presets or custom) in a time zone, up to three groupings, a filter and an
+// exclusion, sort, comparison with the previous period; a time-series chart with its data table, the
+// breakdown table with its summary row, and CSV export of exactly that table. All state is in the URL.
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
+import { TimeSeriesChart } from '../components/time-series-chart';
+import { Field, Loaded, Page, ui } from '../components/ui';
+import {
+  DIMENSIONS,
+  fetchReport,
+  fillSeries,
+  formatCell,
+  labelOf,
+  METRICS,
+  PRESETS,
+  type Preset,
+  presetRange,
+  type ReportRequest,
+  rowKeyOf,
+  toCsv,
+} from '../lib/reports';
+
+const route = getRouteApi('/app/reports');
+
+export interface ReportSearch {
+  preset?: Preset;
+  from?: string;
+  to?: string;
+  tz?: string;
+  groupBy?: string;
+  filterBy?: string;
+  filterValues?: string;
+  excludeBy?: string;
+  excludeValues?: string;
+  sort?: string;
+  compare?: boolean;
+  attribution?: string;
+}
+
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+const ZONES = [
+  'UTC',
+  'Europe/London',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+];
+const FILTERABLE = DIMENSIONS.filter(([d]) => !['hour', 'day', 'week', 'month'].includes(d));
+
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1_000);
+}
+
+export function ReportsScreen() {
+  const search = route.useSearch();
+  const navigate = useNavigate({ from: '/reports' });
+  const set = (patch: Partial<ReportSearch>) =>
+    navigate({ search: (old: ReportSearch) => ({ ...old, ...patch }), replace: true });
+
+  const tz = search.tz ?? browserZone();
+  const preset: Preset = search.preset ?? 'last7';
+  const range =
+    preset === 'custom' && search.from && search.to
+      ? { from: search.from, to: search.to }
+      : presetRange(preset === 'custom' ? 'last7' : preset, tz);
+  const groupBy = (search.groupBy ?? 'day').split(',').filter(Boolean);
+  const filters: Record<string, string | undefined> = {};
+  if (search.filterBy && search.filterValues) filters[`filter.${search.filterBy}`] = search.filterValues;
+  if (search.excludeBy && search.excludeValues) filters[`exclude.${search.excludeBy}`] = search.excludeValues;
+  const request: ReportRequest = {
+    from: range?.from ?? '',
+    to: range?.to ?? '',
+    tz,
+    groupBy,
+    filters,
+    sort: search.sort,
+    compare: search.compare,
+    attribution: search.attribution,
+  };
+  const report = useQuery({
+    queryKey: ['report', request],
+    queryFn: () => fetchReport(request),
+    placeholderData: keepPreviousData,
+  });
+  const oneDay = request.from === request.to;
+  const seriesRequest: ReportRequest = {
+    ...request,
+    groupBy: [oneDay ? 'hour' : 'day'],
+    sort: undefined,
+    compare: false,
+  };
+  const series = useQuery({
+    queryKey: ['report', seriesRequest],
+    queryFn: () => fetchReport(seriesRequest),
+    placeholderData: keepPreviousData,
+  });
+
+  const setGrouping = (level: number, value: string) => {
+    const next = [...groupBy];
+    if (value) next[level] = value;
+    else next.splice(level);
+    set({ groupBy: next.filter(Boolean).join(','), sort: undefined });
+  };
+  const sortBy = (key: string) => set({ sort: search.sort === `-${key}` ? key : `-${key}` });
+
+  return (
+    <Page
+      title="Reports"
+      lede="Clicks, conversions and money over a period, grouped and filtered as you choose."
+    >
+      <form className={ui.formGrid} onSubmit={(e) => e.preventDefault()} aria-label="Report settings">
+        <Field label="Period">
+          {(c) => (
+            <select
+              {...c}
+              className={ui.input}
+              value={preset}
+              onChange={(e) => {
+                const next = e.target.value as Preset;
+                set(
+                  next === 'custom'
+                    ? { preset: next, from: range?.from, to: range?.to }
+                    : { preset: next, from: undefined, to: undefined },
+                );
+              }}
+            >
+              {PRESETS.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {preset === 'custom' && (
+          <>
+            <Field label="From">
+              {(c) => (
+                <input
+                  {...c}
+                  type="date"
+                  className={ui.input}
+                  value={search.from ?? ''}
+                  onChange={(e) => set({ from: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label="To">
+              {(c) => (
+                <input
+                  {...c}
+                  type="date"
+                  className={ui.input}
+                  value={search.to ?? ''}
+                  onChange={(e) => set({ to: e.target.value })}
+                />
+              )}
+            </Field>
+          </>
+        )}
+        <Field label="Time zone" help="Any IANA zone, e.g. Asia/Kolkata.">
+          {(c) => (
+            <>
+              <input
+                {...c}
+                className={ui.input}
+                list="report-zones"
+                defaultValue={tz}
+                key={tz}
+                onBlur={(e) => e.target.value && e.target.value !== tz && set({ tz: e.target.value })}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') {
+                    const v = e.currentTarget.value;
+                    if (v && v !== tz) set({ tz: v });
+                  }
+                }}
+              />
+              <datalist id="report-zones">
+                {ZONES.map((z) => (
+                  <option key={z} value={z} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
+        {[0, 1, 2].map((level) =>
+          level <= groupBy.length ? (
+            <Field key={level} label={`Group by ${level + 1}`}>
+              {(c) => (
+                <select
+                  {...c}
+                  className={ui.input}
+                  value={groupBy[level] ?? ''}
+                  onChange={(e) => setGrouping(level, e.target.value)}
+                >
+                  <option value="">{level === 0 ? 'Nothing (totals)' : 'Nothing more'}</option>
+                  {DIMENSIONS.filter(([d]) => d === groupBy[level] || !groupBy.includes(d)).map(
+                    ([d, label]) => (
+                      <option key={d} value={d}>
+                        {label}
+                      </option>
+                    ),
+                  )}
+                </select>
+              )}
+            </Field>
+          ) : null,
+        )}
+        <Field label="Only where">
+          {(c) => (
+            <select
+              {...c}
+              className={ui.input}
+              value={search.filterBy ?? ''}
+              onChange={(e) => set({ filterBy: e.target.value || undefined })}
+            >
+              <option value="">No filter</option>
+              {FILTERABLE.map(([d, label]) => (
+                <option key={d} value={d}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="is one of" help="Comma-separated values (ids for offers, publishers…).">
+          {(c) => (
+            <input
+              {...c}
+              className={ui.input}
+              defaultValue={search.filterValues ?? ''}
+              key={search.filterValues}
+              onBlur={(e) => set({ filterValues: e.target.value || undefined })}
+            />
+          )}
+        </Field>
+        <Field label="Except where">
+          {(c) => (
+            <select
+              {...c}
+              className={ui.input}
+              value={search.excludeBy ?? ''}
+              onChange={(e) => set({ excludeBy: e.target.value || undefined })}
+            >
+              <option value="">No exclusion</option>
+              {FILTERABLE.map(([d, label]) => (
+                <option key={d} value={d}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="is one of (excluded)">
+          {(c) => (
+            <input
+              {...c}
+              className={ui.input}
+              defaultValue={search.excludeValues ?? ''}
+              key={search.excludeValues}
+              onBlur={(e) => set({ excludeValues: e.target.value || undefined })}
+            />
+          )}
+        </Field>
+        <Field label="Count conversions at">
+          {(c) => (
+            <select
+              {...c}
+              className={ui.input}
+              value={search.attribution ?? 'conversion'}
+              onChange={(e) => set({ attribution: e.target.value === 'click' ? 'click' : undefined })}
+            >
+              <option value="conversion">Conversion time</option>
+              <option value="click">Click time</option>
+            </select>
+          )}
+        </Field>
+        <label className={ui.row} style={{ alignItems: 'center', gap: 8 }}>
+          <input
+            type="checkbox"
+            checked={Boolean(search.compare)}
+            onChange={(e) => set({ compare: e.target.checked || undefined })}
+          />
+          Compare with the previous period
+        </label>
+      </form>
+
+      <Loaded query={series} what="The chart could not be loaded">
+        {(s) => {
+          const { labels, rows } = fillSeries(s, oneDay ? 'hour' : 'day');
+          return (
+            <TimeSeriesChart
+              title={`Clicks and conversions by ${oneDay ? 'hour' : 'day'}`}
+              labels={labels}
+              series={[
+                { name: 'Clicks', color: '#2563eb', values: rows.map((r) => Number(r.clicks)) },
+                { name: 'Conversions', color: '#16a34a', values: rows.map((r) => Number(r.conversions)) },
+              ]}
+            />
+          );
+        }}
+      </Loaded>
+
+      <Loaded query={report} what="The report could not be loaded">
+        {(r) => {
+          const columns = [
+            ...groupBy.map((d) => ({ key: rowKeyOf(d), label: labelOf(d), dimension: true })),
+            ...METRICS.filter(([m]) => m in r.summary).map(([key, label]) => ({
+              key,
+              label,
+              dimension: false,
+            })),
+          ];
+          const csv = () => toCsv(columns, r.rows, r.summary);
+          return (
+            <section className={ui.stack} aria-label="Breakdown">
+              <div className={ui.row}>
+                <p className={ui.help} style={{ margin: 0 }}>
+                  {r.from} to {r.to}, {r.tz}: {r.totalRows} rows
+                  {r.truncated ? ` (first ${r.rows.length} shown)` : ''}.
+                </p>
+                <button
+                  type="button"
+                  className={ui.button}
+                  onClick={() => download(`report-${r.from}-${r.to}.csv`, csv())}
+                >
+                  Export CSV
+                </button>
+              </div>
+              {r.previous && (
+                <p className={ui.help}>
+                  Previous period {r.previous.from} to {r.previous.to}:{' '}
+                  {['clicks', 'conversions', 'revenue']
+                    .filter((m) => m in r.summary)
+                    .map((m) => {
+                      const now = Number(r.summary[m]);
+                      const before = Number(r.previous?.summary[m]);
+                      const change =
+                        before === 0
+                          ? ''
+                          : ` (${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(1)}%)`;
+                      return `${METRICS.find(([k]) => k === m)?.[1]} ${formatCell(m, before)} → ${formatCell(m, now)}${change}`;
+                    })
+                    .join('; ')}
+                </p>
+              )}
+              <div className={ui.tableWrap}>
+                <table className={ui.table}>
+                  <caption className="visually-hidden">Report breakdown</caption>
+                  <thead>
+                    <tr>
+                      {columns.map((c) => (
+                        <th
+                          key={c.key}
+                          scope="col"
+                          className={c.dimension ? undefined : ui.num}
+                          aria-sort={
+                            search.sort === c.key
+                              ? 'ascending'
+                              : search.sort === `-${c.key}`
+                                ? 'descending'
+                                : undefined
+                          }
+                        >
+                          <button type="button" className={ui.sortButton} onClick={() => sortBy(c.key)}>
+                            {c.label}
+                          </button>
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {r.rows.map((row) => (
+                      <tr
+                        key={
+                          columns
+                            .filter((c) => c.dimension)
+                            .map((c) => String(row[c.key]))
+                            .join('|') || 'total'
+                        }
+                      >
+                        {columns.map((c) => (
+                          <td key={c.key} className={c.dimension ? undefined : ui.num}>
+                            {formatCell(c.key, row[c.key])}
+                          </td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                  <tfoot>
+                    <tr>
+                      {columns.map((c, i) => (
+                        <th
+                          key={c.key}
+                          scope={i === 0 ? 'row' : undefined}
+                          className={c.dimension ? undefined : ui.num}
+                        >
+                          {c.dimension ? (i === 0 ? 'Total' : '') : formatCell(c.key, r.summary[c.key])}
+                        </th>
+                      ))}
+                    </tr>
+                  </tfoot>
+                </table>
+              </div>
+            </section>
+          );
+        }}
+      </Loaded>
+    </Page>
+  );
+}
