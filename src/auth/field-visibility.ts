@@ -27,6 +27,7 @@ export const FIELD_READERS = {
     goals: ALL,
     allowDuplicates: ALL,
     clickLifetimeDays: ALL,
+    uniqueWindowHours: ALL,
     createdAt: ALL,
     updatedAt: ALL,
   },

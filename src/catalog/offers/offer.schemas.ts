@@ -59,6 +59,7 @@ export const Offer = Type.Object({
   goals: Type.Array(Goal),
   allowDuplicates: Type.Boolean(),
   clickLifetimeDays: Type.Integer(),
+  uniqueWindowHours: Type.Integer(),
   createdAt: Millis,
   updatedAt: Millis,
 });
@@ -81,6 +82,11 @@ const offerFields = {
   goals: Type.Array(GoalInput, { maxItems: 100 }),
   allowDuplicates: Type.Boolean(),
   clickLifetimeDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+  uniqueWindowHours: Type.Integer({
+    minimum: 1,
+    maximum: 8760,
+    description: 'a click is unique unless the same IP and user agent clicked the same link this many hours before',
+  }),
 };
 
 export const CreateOfferBody = Type.Object({
@@ -95,6 +101,7 @@ export const CreateOfferBody = Type.Object({
   goals: Type.Optional(offerFields.goals),
   allowDuplicates: Type.Optional(offerFields.allowDuplicates),
   clickLifetimeDays: Type.Optional(offerFields.clickLifetimeDays),
+  uniqueWindowHours: Type.Optional(offerFields.uniqueWindowHours),
 });
 export type CreateOfferBody = Static<typeof CreateOfferBody>;
 

@@ -122,6 +122,7 @@ export function toOfferView({ offer, goals, publisherPayouts }: OfferWithGoals, 
     ),
     allowDuplicates: offer.allow_duplicates === 1,
     clickLifetimeDays: offer.click_lifetime_days,
+    uniqueWindowHours: offer.unique_window_hours,
     createdAt: offer.created_at,
     updatedAt: offer.updated_at,
   });
@@ -164,6 +165,7 @@ export async function createOffer(ctx: AppContext, input: CreateOfferBody): Prom
       currency: (input.currency ?? 'USD').toUpperCase(),
       allow_duplicates: input.allowDuplicates ? 1 : 0,
       click_lifetime_days: input.clickLifetimeDays ?? 30,
+      unique_window_hours: input.uniqueWindowHours ?? 24,
       created_at: now,
       updated_at: now,
     });
@@ -192,6 +194,7 @@ export async function updateOffer(
       ...(patch.currency !== undefined && { currency: patch.currency.toUpperCase() }),
       ...(patch.allowDuplicates !== undefined && { allow_duplicates: patch.allowDuplicates ? 1 : 0 }),
       ...(patch.clickLifetimeDays !== undefined && { click_lifetime_days: patch.clickLifetimeDays }),
+      ...(patch.uniqueWindowHours !== undefined && { unique_window_hours: patch.uniqueWindowHours }),
       updated_at: ctx.clock.now(),
     });
     if (!offer) throw notFound('offer');

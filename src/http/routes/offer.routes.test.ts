@@ -29,6 +29,7 @@ describeEachStore('offers API', (current) => {
     ],
     allowDuplicates: true,
     clickLifetimeDays: 7,
+    uniqueWindowHours: 6,
   });
 
   it('creates an offer with its goals stored in offer_goals, currency upper-cased', async () => {
@@ -43,6 +44,7 @@ describeEachStore('offers API', (current) => {
       currency: 'EUR',
       allowDuplicates: true,
       clickLifetimeDays: 7,
+      uniqueWindowHours: 6,
       goals: [
         { key: 'install', name: 'Install', payout: null, revenue: null },
         { key: 'purchase', name: 'Purchase', payout: 10, revenue: 15 },
@@ -72,6 +74,7 @@ describeEachStore('offers API', (current) => {
       goals: [],
       allowDuplicates: false,
       clickLifetimeDays: 30,
+      uniqueWindowHours: 24,
     });
   });
 
@@ -83,6 +86,7 @@ describeEachStore('offers API', (current) => {
     [{ payout: -1 }, 'payout'],
     [{ payout: 'lots' }, 'payout'],
     [{ clickLifetimeDays: 0 }, 'clickLifetimeDays'],
+    [{ uniqueWindowHours: 0 }, 'uniqueWindowHours'],
     [{ goals: [{ key: 'default', name: 'Mine' }] }, 'goals.0.key'],
     [
       {
