@@ -85,7 +85,8 @@ const offerFields = {
   uniqueWindowHours: Type.Integer({
     minimum: 1,
     maximum: 8760,
-    description: 'a click is unique unless the same IP and user agent clicked the same link this many hours before',
+    description:
+      'a click is unique unless the same IP and user agent clicked the same link this many hours before',
   }),
 };
 

@@ -77,6 +77,39 @@ it('skips rows already stored when told to, storing the rest of the batch', asyn
   expect(await stored()).toEqual(rows);
 });
 
+it('adds each click to the rollup once, also when a replayed batch holds clicks stored already', async () => {
+  const rows = Array.from({ length: 40 }, (_, i) => patchyClick(i % 2));
+  rows.forEach((row, i) => {
+    row.id = `r-${String(i).padStart(4, '0')}`;
+    row.created_at = Date.UTC(2026, 0, 1) + i * 60_000; // 40 minutes: three 15-minute buckets
+    row.is_unique = i % 3 === 0 ? 0 : 1;
+  });
+  writerOf(testStore)(rows.slice(0, 25));
+  // A journal replayed after a crash: clicks 20-24 were imported before it, and one repeats.
+  writerOf(testStore, { ignoreStored: true })([rows[3], ...rows.slice(20), rows[30]]);
+  const rollup = await testStore.store.db
+    .selectFrom('report_clicks')
+    .select([
+      'bucket',
+      (eb) => eb.fn.sum<number>('clicks').as('clicks'),
+      (eb) => eb.fn.sum<number>('unique_clicks').as('unique'),
+    ])
+    .groupBy('bucket')
+    .orderBy('bucket')
+    .execute();
+  const expected = [0, 1, 2].map((q) => {
+    const inBucket = rows.filter((r) => Math.floor((r.created_at - Date.UTC(2026, 0, 1)) / 900_000) === q);
+    return {
+      bucket: Date.UTC(2026, 0, 1) + q * 900_000,
+      clicks: inBucket.length,
+      unique: inBucket.filter((r) => r.is_unique === 1).length,
+    };
+  });
+  expect(
+    rollup.map((r) => ({ bucket: Number(r.bucket), clicks: Number(r.clicks), unique: Number(r.unique) })),
+  ).toEqual(expected);
+});
+
 it('falls back to the statement naming every column once its cache of column sets is full', async () => {
   const rows = Array.from({ length: 40 }, (_, i) => patchyClick(i));
   writerOf(testStore, { maxStatements: 2 })(rows);
