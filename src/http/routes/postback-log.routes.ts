@@ -4,6 +4,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { advertiserScope } from '../../auth/principal.ts';
 import type { PostbackLogRow } from '../../conversions/conversion.table.ts';
+import { explainInboundCode } from '../../conversions/inbound/inbound-explanations.ts';
 import { listPostbackLog } from '../../reports/activity.repository.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { Id, Millis, Nullable, StringEnum, TimeRange } from '../../shared/api-schemas.ts';
@@ -26,12 +27,19 @@ const PostbackLogEntry = Type.Object({
   httpStatus: Type.Integer(),
   conversionId: Nullable(Type.String()),
   insecure: Type.Boolean(),
+  clickId: Nullable(Type.String({ description: 'the click id the hit named, under any alias' })),
+  txnId: Nullable(Type.String({ description: 'the transaction id the hit named' })),
+  meaning: Type.String({ description: 'what the code means, in plain words' }),
+  action: Type.String({ description: 'what to do about it' }),
 });
 const PostbackLogQuery = Type.Object({
   ...PAGE_FIELDS,
   advertiserId: Type.Optional(Id()),
   result: Type.Optional(StringEnum(RESULTS)),
   code: Type.Optional(Type.String({ maxLength: 64 })),
+  clickId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  txnId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  conversionId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   ...TimeRange,
 });
 type PostbackLogQuery = Static<typeof PostbackLogQuery>;
@@ -63,6 +71,9 @@ export function toPostbackLogView(r: PostbackLogRow) {
     httpStatus: r.http_status,
     conversionId: r.conversion_id,
     insecure: r.insecure === 1,
+    clickId: r.click_id,
+    txnId: r.txn_id,
+    ...explainInboundCode(r.code),
   };
 }
 
@@ -89,6 +100,9 @@ export function registerPostbackLogRoutes(api: FastifyInstance, ctx: AppContext)
         advertiserId: scope ?? q.advertiserId,
         result: q.result,
         code: q.code,
+        clickId: q.clickId,
+        txnId: q.txnId,
+        conversionId: q.conversionId,
         from: q.from,
         to: q.to,
       });
