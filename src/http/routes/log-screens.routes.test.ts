@@ -222,6 +222,20 @@ describeEachStore('log screens API', (current) => {
     expect(health.oldestPendingAt).not.toBeNull();
   });
 
+  it('lists every inbound code with its explanation to admins and advertisers', async () => {
+    const codes = await as.advertiser('GET', '/postback-log/codes');
+    expect(codes.status).toBe(200);
+    expect(codes.body.data).toHaveLength(Object.keys(INBOUND_CODES).length);
+    expect(codes.body.data).toContainEqual({
+      code: 'unknown_click',
+      result: 'rejected',
+      httpStatus: 404,
+      ...INBOUND_EXPLANATIONS.unknown_click,
+    });
+    expect((await as.admin('GET', '/postback-log/codes')).status).toBe(200);
+    expect((await as.publisher('GET', '/postback-log/codes')).status).toBe(403);
+  });
+
   it('refuses unknown filters on every list', async () => {
     for (const role of ROLES) {
       for (const path of ['/postback-log?clickid=x', '/conversions?click=x', '/clicks?fbclid=x']) {

@@ -2,9 +2,10 @@
 // advertiser's integration. Admin sees all; an advertiser key only its own hits. Publishers: 403.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { advertiserScope } from '../../auth/principal.ts';
+import { advertiserScope, requireRole } from '../../auth/principal.ts';
 import type { PostbackLogRow } from '../../conversions/conversion.table.ts';
-import { explainInboundCode } from '../../conversions/inbound/inbound-explanations.ts';
+import { INBOUND_CODES, type InboundCode } from '../../conversions/inbound/inbound-codes.ts';
+import { explainInboundCode, INBOUND_EXPLANATIONS } from '../../conversions/inbound/inbound-explanations.ts';
 import { listPostbackLog } from '../../reports/activity.repository.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { Id, Millis, Nullable, StringEnum, TimeRange } from '../../shared/api-schemas.ts';
@@ -77,7 +78,37 @@ export function toPostbackLogView(r: PostbackLogRow) {
   };
 }
 
+const CodeExplanation = Type.Object({
+  code: Type.String(),
+  result: StringEnum(RESULTS),
+  httpStatus: Type.Integer(),
+  meaning: Type.String(),
+  action: Type.String(),
+});
+
 export function registerPostbackLogRoutes(api: FastifyInstance, ctx: AppContext): void {
+  api.get(
+    '/postback-log/codes',
+    {
+      schema: {
+        tags: ['postback-log'],
+        summary: 'every answer code of the inbound postback, what it means and what to do',
+        response: { 200: Type.Object({ data: Type.Array(CodeExplanation) }) },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin', 'advertiser');
+      return {
+        data: (Object.keys(INBOUND_CODES) as InboundCode[]).map((code) => ({
+          code,
+          result: INBOUND_CODES[code].result,
+          httpStatus: INBOUND_CODES[code].http,
+          ...INBOUND_EXPLANATIONS[code],
+        })),
+      };
+    },
+  );
+
   api.get<{ Querystring: PostbackLogQuery }>(
     '/postback-log',
     {

@@ -19,6 +19,9 @@ const GROUPS: { title: string; items: NavItem[] }[] = [
     items: [
       { to: '/', label: 'Overview', roles: ALL },
       { to: '/conversions', label: 'Conversions', roles: ALL },
+      { to: '/clicks', label: 'Clicks', roles: ['admin'] },
+      { to: '/inbound-hits', label: 'Inbound hits', roles: ['admin', 'advertiser'] },
+      { to: '/deliveries', label: 'Deliveries', roles: ['admin'] },
     ],
   },
   {
