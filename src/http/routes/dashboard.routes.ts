@@ -20,6 +20,9 @@ export const APP_ROUTES = [
   'conversions',
   'keys',
   'users',
+  'inbound-hits',
+  'clicks',
+  'deliveries',
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><title>Trackwire</title><body><p>The dashboard is not built.
