@@ -181,6 +181,37 @@ describeDashboard('dashboard log journeys in Chromium', { signedIn: true }, (d) 
   );
 
   it(
+    'filters clicks by sub id and ad-platform click id and opens one with everything captured',
+    async () => {
+      const { page, app, screen } = d();
+      const tagged = await fetch(`${app.url}/c/puzzle-mb1?sub1=fb-spring&fbclid=IwAR-spring-1`, {
+        redirect: 'manual',
+      });
+      const clickId = new URL(tagged.headers.get('location') ?? '').searchParams.get('click_id') ?? '';
+      await fetch(`${app.url}/c/puzzle-mb1?sub1=fb-spring`, { redirect: 'manual' });
+      await page.getByRole('link', { name: 'Clicks' }).click();
+      await screen('Clicks');
+      await page.getByLabel('Sub ID 1', { exact: true }).fill('fb-spring');
+      await page.getByLabel('Has fbclid').selectOption('true');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForURL(/hasFbclid=true/);
+      const rows = page.getByRole('table', { name: 'Clicks' }).getByRole('row');
+      await rows.nth(1).getByText('fbclid').waitFor();
+      await expect(rows.count()).resolves.toBe(2);
+      await rows.nth(1).getByRole('link').click();
+      await page.getByRole('heading', { level: 1, name: `Click ${clickId}` }).waitFor();
+      const captured = page.getByRole('region', { name: 'Captured' });
+      await captured.getByText('IwAR-spring-1').waitFor();
+      await captured.getByText('fb-spring').waitFor();
+      await page.getByText('This click has not converted.').waitFor();
+      // The page is its own URL: a reload lands on it again.
+      await page.reload();
+      await screen(`Click ${clickId}`);
+    },
+    JOURNEY_MS,
+  );
+
+  it(
     'shows queue health and requeues the failed deliveries of a postback from the Deliveries screen, once',
     async () => {
       const { page, admin, ids, screen } = d();

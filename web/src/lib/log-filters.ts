@@ -28,12 +28,5 @@ export const CLICK_FILTERS = [
   'publisherId',
   'offerId',
   ...SUB_FILTERS,
-  'country',
-  'device',
-  'isBot',
-  'hasFbclid',
-  'hasGclid',
-  'hasTtclid',
-  'from',
-  'to',
-] as const;
+  ...(['country', 'device', 'isBot', 'hasFbclid', 'hasGclid', 'hasTtclid', 'from', 'to'] as const),
+];

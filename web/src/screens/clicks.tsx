@@ -2,7 +2,7 @@
 // a click's page shows everything captured and the conversions it led to.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { type Column, DataTable } from '../components/data-table';
+import type { Column } from '../components/data-table';
 import {
   type FilterField,
   FilterForm,
@@ -10,7 +10,7 @@ import {
   localTimeMs,
   TIME_FIELDS,
 } from '../components/filter-form';
-import { Pager } from '../components/pager';
+import { PagedTable } from '../components/paged-table';
 import { Badge, CopyButton, Loaded, Page, Time, ui } from '../components/ui';
 import { get, query } from '../lib/api';
 import { formatMoney } from '../lib/format';
@@ -83,26 +83,14 @@ export function ClicksScreen() {
     <Page title="Clicks" lede="Every visit through a tracking link, with what was captured, newest first.">
       <FilterForm label="Filter clicks" fields={FIELDS} values={search} />
       <p className={ui.help}>Unique / duplicate is not a filter yet: clicks carry no uniqueness flag.</p>
-      <Loaded query={list} what="Clicks could not be loaded">
-        {(page) => (
-          <>
-            <DataTable
-              caption="Clicks"
-              columns={columns}
-              data={page.data}
-              empty={
-                <p>No clicks match{page.nextCursor ? ' on this page; older ones may: use Next' : ''}.</p>
-              }
-            />
-            <Pager
-              cursor={search.cursor}
-              trail={search.trail}
-              nextCursor={page.nextCursor}
-              count={page.data.length}
-            />
-          </>
-        )}
-      </Loaded>
+      <PagedTable
+        list={list}
+        what="Clicks"
+        caption="Clicks"
+        columns={columns}
+        none="No clicks match"
+        search={search}
+      />
     </Page>
   );
 }

@@ -2,7 +2,7 @@
 // id and time, with the click time and time to convert; a publisher sees payout, never revenue.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { type Column, DataTable } from '../components/data-table';
+import type { Column } from '../components/data-table';
 import {
   type FilterField,
   FilterForm,
@@ -11,8 +11,8 @@ import {
   localTimeMs,
   TIME_FIELDS,
 } from '../components/filter-form';
-import { Pager } from '../components/pager';
-import { Badge, Loaded, Page, Time, ui } from '../components/ui';
+import { PagedTable } from '../components/paged-table';
+import { Badge, Page, Time, ui } from '../components/ui';
 import { get, query } from '../lib/api';
 import { formatMoney } from '../lib/format';
 import { useAdvertiserChoices, usePublisherChoices } from '../lib/queries';
@@ -125,29 +125,14 @@ export function ConversionsScreen() {
         ))}
       </fieldset>
       <FilterForm label="Filter conversions" fields={fields} values={search} />
-      <Loaded query={list} what="Conversions could not be loaded">
-        {(page) => (
-          <>
-            <DataTable
-              caption="Conversions"
-              columns={columns}
-              data={page.data}
-              empty={
-                <p>
-                  No conversions{search.status ? ` with status ${search.status}` : ''} match
-                  {page.nextCursor ? ' on this page; older ones may: use Next' : ''}.
-                </p>
-              }
-            />
-            <Pager
-              cursor={search.cursor}
-              trail={search.trail}
-              nextCursor={page.nextCursor}
-              count={page.data.length}
-            />
-          </>
-        )}
-      </Loaded>
+      <PagedTable
+        list={list}
+        what="Conversions"
+        caption="Conversions"
+        columns={columns}
+        none={`No conversions${search.status ? ` with status ${search.status}` : ''} match`}
+        search={search}
+      />
     </Page>
   );
 }

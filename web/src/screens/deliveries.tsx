@@ -3,9 +3,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { type FormEvent, useId } from 'react';
-import { type Column, DataTable } from '../components/data-table';
+import type { Column } from '../components/data-table';
 import { FilterForm, formatDuration, localTimeMs, TIME_FIELDS } from '../components/filter-form';
-import { Pager } from '../components/pager';
+import { PagedTable } from '../components/paged-table';
 import { Badge, ErrorBanner, Loaded, Page, Time, ui } from '../components/ui';
 import { api, get, query } from '../lib/api';
 import { formatCount } from '../lib/format';
@@ -82,26 +82,14 @@ export function DeliveriesScreen() {
           ...TIME_FIELDS,
         ]}
       />
-      <Loaded query={list} what="Deliveries could not be loaded">
-        {(page) => (
-          <>
-            <DataTable
-              caption="Deliveries"
-              columns={columns}
-              data={page.data}
-              empty={
-                <p>No deliveries match{page.nextCursor ? ' on this page; older ones may: use Next' : ''}.</p>
-              }
-            />
-            <Pager
-              cursor={search.cursor}
-              trail={search.trail}
-              nextCursor={page.nextCursor}
-              count={page.data.length}
-            />
-          </>
-        )}
-      </Loaded>
+      <PagedTable
+        list={list}
+        what="Deliveries"
+        caption="Deliveries"
+        columns={columns}
+        none="No deliveries match"
+        search={search}
+      />
     </Page>
   );
 }
