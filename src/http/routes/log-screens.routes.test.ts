@@ -236,6 +236,34 @@ describeEachStore('log screens API', (current) => {
     expect((await as.publisher('GET', '/postback-log/codes')).status).toBe(403);
   });
 
+  it('answers each new read to each role as the roles table says', async () => {
+    // path → status per role: advertisers never read clicks or deliveries, publishers never the inbound log.
+    const matrix: [string, Record<Role, number>][] = [
+      [`/postback-log?clickId=${w.tagged}`, { admin: 200, advertiser: 200, publisher: 403 }],
+      ['/postback-log?txnId=T-2', { admin: 200, advertiser: 200, publisher: 403 }],
+      [`/postback-log?conversionId=${w.cvInstall}`, { admin: 200, advertiser: 200, publisher: 403 }],
+      ['/postback-log/codes', { admin: 200, advertiser: 200, publisher: 403 }],
+      [`/conversions?clickId=${w.tagged}`, { admin: 200, advertiser: 200, publisher: 200 }],
+      ['/conversions?goal=install&txnId=order-77', { admin: 200, advertiser: 200, publisher: 200 }],
+      ['/clicks?sub3=adset-9&hasFbclid=true&isBot=false', { admin: 200, advertiser: 403, publisher: 200 }],
+      [`/deliveries?conversionId=${w.cvInstall}`, { admin: 200, advertiser: 403, publisher: 200 }],
+      ['/deliveries/health', { admin: 200, advertiser: 403, publisher: 403 }],
+    ];
+    for (const [path, expected] of matrix) {
+      for (const role of ROLES) {
+        const reply = await as[role]('GET', path);
+        expect({ path, role, status: reply.status }).toEqual({ path, role, status: expected[role] });
+        if (reply.status === 403) expect(reply.body.error.code).toBe('forbidden');
+      }
+    }
+    // What each scoped role reads of the same conversion: its own side's money only.
+    const seen = async (role: Role) =>
+      (await as[role]('GET', `/conversions?clickId=${w.tagged}`)).body.data[0];
+    expect(Object.keys(await seen('publisher'))).not.toContain('revenue');
+    expect(Object.keys(await seen('advertiser'))).not.toContain('payout');
+    expect(await seen('admin')).toMatchObject({ payout: 1.5, revenue: 2.5, clickedAt: T0 + 1000 });
+  });
+
   it('refuses unknown filters on every list', async () => {
     for (const role of ROLES) {
       for (const path of ['/postback-log?clickid=x', '/conversions?click=x', '/clicks?fbclid=x']) {
