@@ -11,6 +11,7 @@ import { describeEachStore } from '../../../test/support/stores.ts';
 import { INBOUND_CODES } from '../../conversions/inbound/inbound-codes.ts';
 import { INBOUND_EXPLANATIONS } from '../../conversions/inbound/inbound-explanations.ts';
 import { setEndpointEnabled } from '../../deliveries/endpoint-health.ts';
+import { newId } from '../../shared/ids.ts';
 
 type Role = 'admin' | 'advertiser' | 'publisher';
 const ROLES: Role[] = ['admin', 'advertiser', 'publisher'];
@@ -147,6 +148,26 @@ describeEachStore('log screens API', (current) => {
     const one = (await as.publisher('GET', `/conversions/${w.cvDefault}`)).body;
     expect(one.clickedAt).toBe(T0);
     expect(one.createdAt - one.clickedAt).toBe(61_000);
+  });
+
+  it("pages through one click's conversions by cursor, newest first", async () => {
+    const db = current().store.db;
+    const click = await seedClick(db, theirs, T0 + 10_000);
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const at = T0 + 20_000 + i;
+      made.push(
+        (await seedConversion(db, click, { id: newId(at, 'cv_'), goal: `g${i}`, created_at: at })).id,
+      );
+    }
+    const first = await as.admin('GET', `/conversions?clickId=${click.id}&limit=2`);
+    expect(ids(first)).toEqual(made.slice().reverse().slice(0, 2));
+    const second = await as.admin(
+      'GET',
+      `/conversions?clickId=${click.id}&limit=2&cursor=${first.body.nextCursor}`,
+    );
+    expect(ids(second)).toEqual([made[0]]);
+    expect(second.body.nextCursor).toBeNull();
   });
 
   it('filters clicks by sub ids, country, device, bot flag and ad-platform click ids', async () => {
