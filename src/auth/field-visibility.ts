@@ -69,6 +69,8 @@ export const FIELD_READERS = {
     adv10: ALL,
     createdAt: ALL,
     updatedAt: ALL,
+    // When its click happened (read from the click id), for "time to convert".
+    clickedAt: ALL,
   },
   conversionEvent: {
     id: ALL,

@@ -261,6 +261,8 @@ const LOG_COLUMNS = [
   'http_status',
   'conversion_id',
   'insecure',
+  'click_id',
+  'txn_id',
 ] as const satisfies readonly (keyof NewPostbackLogRow)[];
 const insertLogRow = preparedInsertReturningId('postback_log', LOG_COLUMNS);
 

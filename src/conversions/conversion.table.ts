@@ -101,6 +101,9 @@ export interface PostbackLogTable {
   conversion_id: string | null;
   /** 1 when it came over plain HTTP while HTTPS-only is configured. */
   insecure: number;
+  /** The click id and txn id the hit named (any alias), as sent, cut to 255 characters. */
+  click_id: string | null;
+  txn_id: string | null;
 }
 export type PostbackLogRow = Selectable<PostbackLogTable>;
 export type NewPostbackLogRow = Insertable<PostbackLogTable>;

@@ -30,7 +30,10 @@ export interface IdPage<R> {
 /** The tables whose text ids begin with their creation time. */
 export type IdOrderedTable = 'clicks' | 'conversions' | 'deliveries';
 
-/** Column → the value a row must have there; an undefined value leaves the column unfiltered. */
+/**
+ * Column → the value a row must have there; an undefined value leaves the column unfiltered.
+ * (`present` and `absent` in the window name columns that must hold a value, or be null.)
+ */
 export type IdPageFilters<T extends IdOrderedTable> = {
   [C in keyof Database[T] & string]?: string | number;
 };
@@ -58,7 +61,11 @@ export async function pageInIdOrder<T extends IdOrderedTable>(
   db: Db,
   table: T,
   filters: IdPageFilters<T>,
-  w: IdPageWindow & { idPrefix: string },
+  w: IdPageWindow & {
+    idPrefix: string;
+    present?: readonly (keyof Database[T] & string)[];
+    absent?: readonly (keyof Database[T] & string)[];
+  },
 ): Promise<IdPage<Selectable<Database[T]>>> {
   let upper = w.beforeId;
   if (w.to !== undefined) {
@@ -67,12 +74,14 @@ export async function pageInIdOrder<T extends IdOrderedTable>(
   }
   const lower = w.from !== undefined ? w.idPrefix + firstIdAt(w.from) : undefined;
   const matches = Object.entries(filters).filter(([, value]) => value !== undefined);
+  const present = w.present ?? [];
+  const absent = w.absent ?? [];
   const from = () => db.selectFrom(table as IdOrderedTable) as unknown as AnyIdQuery;
 
   // The lowest id of the slice this page may read: the scanLimit-th newest row in the window.
   let floor = lower;
   let sliced = false;
-  if (matches.length > 0) {
+  if (matches.length + present.length + absent.length > 0) {
     const row = await idRange(from().select(id.as('id')), lower, upper)
       .orderBy(id, 'desc')
       .limit(1)
@@ -86,6 +95,8 @@ export async function pageInIdOrder<T extends IdOrderedTable>(
 
   let rows = idRange(from().selectAll(), floor, upper);
   for (const [column, value] of matches) rows = rows.where(sql.ref(column), '=', value);
+  for (const column of present) rows = rows.where(sql.ref(column), 'is not', null);
+  for (const column of absent) rows = rows.where(sql.ref(column), 'is', null);
   const found = (await rows
     .orderBy(id, 'desc')
     .limit(w.limit + 1)
@@ -93,4 +104,33 @@ export async function pageInIdOrder<T extends IdOrderedTable>(
   if (found.length > w.limit) return { rows: found.slice(0, w.limit), nextBeforeId: found[w.limit - 1].id };
   // A short page: either the window is exhausted, or only this slice of it is.
   return { rows: found, nextBeforeId: sliced ? (floor as string) : null };
+}
+
+/**
+ * A newest-first page of the few rows of `table` whose indexed `column` equals `value` (one
+ * conversion's deliveries, one click's conversions), read whole rather than in scan slices.
+ */
+export async function pageByIndexedColumn<T extends IdOrderedTable>(
+  db: Db,
+  table: T,
+  column: keyof Database[T] & string,
+  value: string,
+  filters: IdPageFilters<T>,
+  w: IdPageWindow,
+): Promise<IdPage<Selectable<Database[T]>>> {
+  let q = (db.selectFrom(table as IdOrderedTable) as unknown as AnyIdQuery)
+    .selectAll()
+    .where(sql.ref(column), '=', value);
+  for (const [name, match] of Object.entries(filters)) {
+    if (match !== undefined) q = q.where(sql.ref(name), '=', match);
+  }
+  if (w.beforeId !== undefined) q = q.where(id, '<', w.beforeId);
+  if (w.from !== undefined) q = q.where(sql.ref('created_at'), '>=', w.from);
+  if (w.to !== undefined) q = q.where(sql.ref('created_at'), '<', w.to);
+  const found = (await q
+    .orderBy(id, 'desc')
+    .limit(w.limit + 1)
+    .execute()) as (Selectable<Database[T]> & { id: string })[];
+  if (found.length > w.limit) return { rows: found.slice(0, w.limit), nextBeforeId: found[w.limit - 1].id };
+  return { rows: found, nextBeforeId: null };
 }

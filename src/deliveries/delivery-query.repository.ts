@@ -1,6 +1,12 @@
 // Read-side SQL of deliveries for the operator API: filtered lists (newest first) and attempt logs.
 import type { Db } from '../db/database.types.ts';
-import { type IdPage, type IdPageFilters, type IdPageWindow, pageInIdOrder } from '../db/id-order-page.ts';
+import {
+  type IdPage,
+  type IdPageFilters,
+  type IdPageWindow,
+  pageByIndexedColumn,
+  pageInIdOrder,
+} from '../db/id-order-page.ts';
 import {
   DELIVERY_ID_PREFIX,
   type DeliveryAttemptRow,
@@ -21,9 +27,12 @@ export function listDeliveries(db: Db, f: DeliveryFilter): Promise<IdPage<Delive
     status: f.status,
     publisher_id: f.publisherId,
     postback_id: f.postbackId,
-    conversion_id: f.conversionId,
   };
-  return pageInIdOrder(db, 'deliveries', filters, { ...f, idPrefix: DELIVERY_ID_PREFIX });
+  if (f.conversionId === undefined) {
+    return pageInIdOrder(db, 'deliveries', filters, { ...f, idPrefix: DELIVERY_ID_PREFIX });
+  }
+  // One conversion's deliveries are few and indexed: read them whole.
+  return pageByIndexedColumn(db, 'deliveries', 'conversion_id', f.conversionId, filters, f);
 }
 
 export function findDeliveryById(db: Db, id: string): Promise<DeliveryRow | undefined> {
@@ -48,4 +57,44 @@ export async function findPostbackAudience(db: Db, postbackId: number) {
     .where('id', '=', postbackId)
     .executeTakeFirst();
   return row?.audience;
+}
+
+/** How many deliveries are in each status (statuses with none are absent). */
+export async function countDeliveriesByStatus(db: Db): Promise<Map<DeliveryStatus, number>> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['status', db.fn.countAll().as('n')])
+    .groupBy('status')
+    .execute();
+  return new Map(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** When the oldest delivery still waiting to be sent was created, or null when none waits. */
+export async function findOldestPendingAt(db: Db): Promise<number | null> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.min('created_at').as('at'))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return row?.at === null || row?.at === undefined ? null : Number(row.at);
+}
+
+/** Endpoints that are disabled or whose last attempts failed, worst streak first. */
+export function listFailingEndpoints(db: Db, limit: number) {
+  return db
+    .selectFrom('postbacks')
+    .select([
+      'id',
+      'publisher_id',
+      'state',
+      'failure_streak',
+      'last_failure_at',
+      'last_success_at',
+      'disabled_reason',
+    ])
+    .where((eb) => eb.or([eb('state', '=', 'disabled'), eb('failure_streak', '>', 0)]))
+    .orderBy('failure_streak', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }

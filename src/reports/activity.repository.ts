@@ -10,7 +10,13 @@ import {
   type Status,
 } from '../conversions/conversion.table.ts';
 import type { Db } from '../db/database.types.ts';
-import { type IdPage, type IdPageFilters, type IdPageWindow, pageInIdOrder } from '../db/id-order-page.ts';
+import {
+  type IdPage,
+  type IdPageFilters,
+  type IdPageWindow,
+  pageByIndexedColumn,
+  pageInIdOrder,
+} from '../db/id-order-page.ts';
 import type { ClickRow } from '../tracking/clicks/click.table.ts';
 
 interface TimeWindow {
@@ -28,6 +34,9 @@ export interface ConversionFilter extends IdPageWindow {
   publisherId?: number;
   advertiserId?: number;
   needsReview?: boolean;
+  goal?: string;
+  txnId?: string;
+  clickId?: string;
 }
 
 export function listConversions(db: Db, f: ConversionFilter): Promise<IdPage<ConversionRow>> {
@@ -37,8 +46,14 @@ export function listConversions(db: Db, f: ConversionFilter): Promise<IdPage<Con
     publisher_id: f.publisherId,
     advertiser_id: f.advertiserId,
     needs_review: f.needsReview === undefined ? undefined : Number(f.needsReview),
+    goal: f.goal,
+    txn_id: f.txnId,
   };
-  return pageInIdOrder(db, 'conversions', filters, { ...f, idPrefix: CONVERSION_ID_PREFIX });
+  if (f.clickId === undefined) {
+    return pageInIdOrder(db, 'conversions', filters, { ...f, idPrefix: CONVERSION_ID_PREFIX });
+  }
+  // One click's conversions are few and indexed: read them whole.
+  return pageByIndexedColumn(db, 'conversions', 'click_id', f.clickId, filters, f);
 }
 
 export function findConversionRowById(db: Db, id: string): Promise<ConversionRow | undefined> {
@@ -60,6 +75,9 @@ export interface PostbackLogFilter extends TimeWindow {
   advertiserId?: number;
   result?: PostbackLogRow['result'];
   code?: string;
+  clickId?: string;
+  txnId?: string;
+  conversionId?: string;
 }
 
 export function listPostbackLog(db: Db, f: PostbackLogFilter): Promise<PostbackLogRow[]> {
@@ -72,6 +90,10 @@ export function listPostbackLog(db: Db, f: PostbackLogFilter): Promise<PostbackL
   if (f.advertiserId !== undefined) q = q.where('advertiser_id', '=', f.advertiserId);
   if (f.result !== undefined) q = q.where('result', '=', f.result);
   if (f.code !== undefined) q = q.where('code', '=', f.code);
+  // click_id and conversion_id are indexed; txn_id is read within the other filters' rows.
+  if (f.clickId !== undefined) q = q.where('click_id', '=', f.clickId);
+  if (f.txnId !== undefined) q = q.where('txn_id', '=', f.txnId);
+  if (f.conversionId !== undefined) q = q.where('conversion_id', '=', f.conversionId);
   if (f.from !== undefined) q = q.where('received_at', '>=', f.from);
   if (f.to !== undefined) q = q.where('received_at', '<', f.to);
   return q.execute();

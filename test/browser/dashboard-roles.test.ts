@@ -107,6 +107,7 @@ describeDashboard('dashboard for publisher and advertiser users in Chromium', { 
           'Overview',
           'Conversions',
           'Reports',
+          'Inbound hits',
           'Advertisers',
           'Offers',
         ]);
@@ -122,6 +123,11 @@ describeDashboard('dashboard for publisher and advertiser users in Chromium', { 
         expect(advErrors.splice(0).every((e) => /404/.test(e))).toBe(true);
         await adv.goto(`${app.url}/offers`);
         await adv.getByRole('link', { name: 'Puzzle game install' }).waitFor();
+        // Its inbound hits, without the advertiser filter that only the network needs.
+        await adv.goto(`${app.url}/inbound-hits`);
+        await adv.getByRole('heading', { level: 1, name: 'Inbound hits' }).waitFor();
+        await expect(adv.getByLabel('Advertiser', { exact: true }).count()).resolves.toBe(0);
+        await expectNoSeriousA11yViolations(adv, 'Advertiser user, inbound hits');
         expect(advErrors).toEqual([]);
       } finally {
         await advContext.close();

@@ -10,6 +10,7 @@ import {
   redirect,
 } from '@tanstack/react-router';
 import { AppLayout } from './components/layout';
+import { CLICK_FILTERS, CONVERSION_FILTERS } from './lib/log-filters';
 import { sessionQuery } from './lib/session';
 import { NotFound } from './screens/not-found';
 import type { ReportSearch } from './screens/reports';
@@ -151,10 +152,7 @@ const postbackRoute = createRoute({
 const conversionsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/conversions',
-  validateSearch: (s: Search): PageSearch & { status?: string } => ({
-    ...pageSearch(s),
-    status: str(s.status),
-  }),
+  validateSearch: textSearch(CONVERSION_FILTERS),
   component: lazyRouteComponent(() => import('./screens/conversions'), 'ConversionsScreen'),
 });
 const keysRoute = createRoute({
@@ -187,6 +185,51 @@ const reportsRoute = createRoute({
   component: lazyRouteComponent(() => import('./screens/reports'), 'ReportsScreen'),
 });
 
+// The activity logs: each list's filters are text in its URL (numbers stay numbers there, so
+// the URL reads ?offerId=7), checked by the API.
+type Filter = string | number | boolean;
+function textSearch<K extends string>(keys: readonly K[]) {
+  const value = (v: unknown) => (typeof v === 'number' || typeof v === 'boolean' ? v : str(v));
+  return (s: Search): PageSearch & Partial<Record<K, Filter>> => ({
+    ...pageSearch(s),
+    ...(Object.fromEntries(keys.map((k) => [k, value(s[k])])) as Partial<Record<K, Filter>>),
+  });
+}
+const TIMES = ['from', 'to'] as const;
+const inboundHitsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/inbound-hits',
+  validateSearch: textSearch(['advertiserId', 'result', 'code', 'clickId', 'txnId', ...TIMES]),
+  component: lazyRouteComponent(() => import('./screens/inbound-hits'), 'InboundHitsScreen'),
+});
+const conversionRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/conversions/$conversionId',
+  component: lazyRouteComponent(() => import('./screens/conversion-detail'), 'ConversionScreen'),
+});
+const clicksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/clicks',
+  validateSearch: textSearch(CLICK_FILTERS),
+  component: lazyRouteComponent(() => import('./screens/clicks'), 'ClicksScreen'),
+});
+const clickRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/clicks/$clickId',
+  component: lazyRouteComponent(() => import('./screens/clicks'), 'ClickScreen'),
+});
+const deliveriesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/deliveries',
+  validateSearch: textSearch(['status', 'publisherId', 'postbackId', 'conversionId', ...TIMES]),
+  component: lazyRouteComponent(() => import('./screens/deliveries'), 'DeliveriesScreen'),
+});
+const deliveryRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/deliveries/$deliveryId',
+  component: lazyRouteComponent(() => import('./screens/deliveries'), 'DeliveryScreen'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   setupRoute,
@@ -209,6 +252,12 @@ const routeTree = rootRoute.addChildren([
     keysRoute,
     usersRoute,
     reportsRoute,
+    inboundHitsRoute,
+    conversionRoute,
+    clicksRoute,
+    clickRoute,
+    deliveriesRoute,
+    deliveryRoute,
   ]),
 ]);
 

@@ -10,12 +10,16 @@ import {
 } from '../conversion.table.ts';
 import type { PreparedConversion } from './inbound-check.ts';
 import { INBOUND_CODES, type InboundCode, type InboundResult } from './inbound-codes.ts';
+import { extractInboundFields } from './inbound-params.ts';
 import type { InboundRequest } from './inbound-request.ts';
 
 /** One checked hit, ready to be written: a conversion to record, or only its log row. */
 export type InboundWork =
   | { request: InboundRequest; now: number; prepared: PreparedConversion }
   | { request: InboundRequest; now: number; rejected: InboundCode; advertiserId: number | null };
+
+const MAX_LOGGED_ID = 255;
+const logId = (value: string | undefined) => (value ? value.slice(0, MAX_LOGGED_ID) : null);
 
 /** The postback log row for a hit with the given result. */
 export function postbackLogRow(
@@ -26,6 +30,7 @@ export function postbackLogRow(
   advertiserId: number | null,
 ): NewPostbackLogRow {
   const { result, http } = INBOUND_CODES[outcome.code];
+  const fields = extractInboundFields(request.params);
   return {
     received_at: now,
     method: request.method,
@@ -40,6 +45,8 @@ export function postbackLogRow(
     http_status: http,
     conversion_id: outcome.conversionId ?? null,
     insecure: ctx.config.httpsOnly && request.source.scheme !== 'https' ? 1 : 0,
+    click_id: logId(fields.clickId),
+    txn_id: logId(fields.txnId),
   };
 }
 

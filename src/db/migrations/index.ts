@@ -9,6 +9,7 @@ import { conversionAdvSubs } from './0006_conversion_adv_subs.ts';
 import { secretPartsAndEventActor } from './0007_secret_parts_and_event_actor.ts';
 import { users } from './0008_users.ts';
 import { reportRollups } from './0009_report_rollups.ts';
+import { postbackLogLookups } from './0015_postback_log_lookups.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -19,4 +20,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0007_secret_parts_and_event_actor': secretPartsAndEventActor,
   '0008_users': users,
   '0009_report_rollups': reportRollups,
+  '0015_postback_log_lookups': postbackLogLookups,
 };

@@ -11,7 +11,19 @@ import { idPageCursor, parseIdPageCursor } from '../../shared/cursor.ts';
 import { notFound } from '../../shared/errors.ts';
 import { DEFAULT_PAGE_SIZE, PAGE_FIELDS, PageOf } from '../../shared/pagination.ts';
 import type { ClickRow } from '../../tracking/clicks/click.table.ts';
-import { listClicks } from '../../tracking/clicks/click-list.repository.ts';
+import {
+  listClicks,
+  PLATFORM_CLICK_IDS,
+  type PlatformClickId,
+  type SubColumn,
+} from '../../tracking/clicks/click-list.repository.ts';
+
+const SUB_COLUMNS = Array.from({ length: 10 }, (_, i) => `sub${i + 1}` as SubColumn);
+const HAS: Record<PlatformClickId, 'hasFbclid' | 'hasGclid' | 'hasTtclid'> = {
+  fbclid: 'hasFbclid',
+  gclid: 'hasGclid',
+  ttclid: 'hasTtclid',
+};
 
 const S = Nullable(Type.String());
 const Click = Type.Object({
@@ -47,11 +59,23 @@ const Click = Type.Object({
   isBot: Type.Boolean(),
   createdAt: Millis,
 });
+const Text = Type.Optional(Type.String({ minLength: 1, maxLength: 255 }));
+const HasClickId = (name: string) =>
+  Type.Optional(
+    Type.Boolean({ description: `true: only clicks with a ${name}; false: only clicks without` }),
+  );
 const ClickListQuery = Type.Object({
   ...PAGE_FIELDS,
   publisherId: Type.Optional(Id()),
   offerId: Type.Optional(Id()),
   linkId: Type.Optional(Id()),
+  ...(Object.fromEntries(SUB_COLUMNS.map((c) => [c, Text])) as Record<SubColumn, typeof Text>),
+  country: Type.Optional(Type.String({ minLength: 2, maxLength: 2, description: 'ISO 3166 alpha-2' })),
+  device: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  isBot: Type.Optional(Type.Boolean()),
+  hasFbclid: HasClickId('fbclid'),
+  hasGclid: HasClickId('gclid'),
+  hasTtclid: HasClickId('ttclid'),
   ...TimeRange,
 });
 type ClickListQuery = Static<typeof ClickListQuery>;
@@ -99,14 +123,15 @@ export function registerClickApiRoutes(api: FastifyInstance, ctx: AppContext): v
     {
       schema: {
         tags,
-        description: `Newest first. With publisherId, offerId or linkId (or a publisher key), a page reads at most ${ID_PAGE_SCAN_LIMIT} clicks, so it may hold fewer than \`limit\` while nextCursor goes on: follow nextCursor until it is null.`,
+        description: `Newest first. With any filter (or a publisher key), a page reads at most ${ID_PAGE_SCAN_LIMIT} clicks, so it may hold fewer than \`limit\` while nextCursor goes on: follow nextCursor until it is null.`,
         querystring: ClickListQuery,
         response: { 200: PageOf(Click) },
       },
     },
     async (request) => {
       const scope = publisherScope(request);
-      const { publisherId, offerId, linkId, from, to } = request.query;
+      const q = request.query;
+      const { publisherId, offerId, linkId, from, to } = q;
       if (scope !== undefined && publisherId !== undefined && publisherId !== scope)
         return { data: [], nextCursor: null };
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
@@ -116,6 +141,12 @@ export function registerClickApiRoutes(api: FastifyInstance, ctx: AppContext): v
         publisherId: scope ?? publisherId,
         offerId,
         linkId,
+        subs: Object.fromEntries(SUB_COLUMNS.map((c) => [c, q[c]])),
+        country: q.country?.toUpperCase(),
+        device: q.device,
+        isBot: q.isBot,
+        with: PLATFORM_CLICK_IDS.filter((name) => q[HAS[name]] === true),
+        without: PLATFORM_CLICK_IDS.filter((name) => q[HAS[name]] === false),
         from,
         to,
       });

@@ -25,6 +25,7 @@ import type { AppContext } from '../../server/app-context.ts';
 import { Id, Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../../shared/api-schemas.ts';
 import { idPageCursor, parseIdPageCursor } from '../../shared/cursor.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
+import { ID_PATTERN, idTime } from '../../shared/ids.ts';
 import { DEFAULT_PAGE_SIZE, PAGE_FIELDS, PageOf } from '../../shared/pagination.ts';
 
 const S = Nullable(Type.String());
@@ -54,6 +55,7 @@ const Conversion = Type.Object({
   ) as Record<AdvSubColumn, typeof S>),
   createdAt: Millis,
   updatedAt: Millis,
+  clickedAt: Nullable(Millis),
 });
 const ConversionEvent = Type.Object({
   id: Type.Integer(),
@@ -80,6 +82,9 @@ const ConversionListQuery = Type.Object({
   publisherId: Type.Optional(Id()),
   advertiserId: Type.Optional(Id()),
   needsReview: Type.Optional(Type.Boolean()),
+  goal: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  clickId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  txnId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   ...TimeRange,
 });
 type ConversionListQuery = Static<typeof ConversionListQuery>;
@@ -116,6 +121,7 @@ export function toConversionView(r: ConversionRow, role: KeyRole) {
     ...advSubsOf(r),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    clickedAt: ID_PATTERN.test(r.click_id) ? idTime(r.click_id) : null,
   });
 }
 
@@ -161,7 +167,7 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
     {
       schema: {
         tags,
-        description: `Newest first. With a filter (status, needsReview, offerId, publisherId, advertiserId, or a scoped key), a page reads at most ${ID_PAGE_SCAN_LIMIT} conversions, so it may hold fewer than \`limit\` while nextCursor goes on: follow nextCursor until it is null.`,
+        description: `Newest first. clickId answers every conversion of that click. With another filter (status, needsReview, offerId, publisherId, advertiserId, goal, txnId, or a scoped key), a page reads at most ${ID_PAGE_SCAN_LIMIT} conversions, so it may hold fewer than \`limit\` while nextCursor goes on: follow nextCursor until it is null.`,
         querystring: ConversionListQuery,
         response: { 200: PageOf(Conversion) },
       },
@@ -191,6 +197,9 @@ export function registerConversionApiRoutes(api: FastifyInstance, ctx: AppContex
         publisherId: scope.publisherId ?? q.publisherId,
         advertiserId: scope.advertiserId ?? q.advertiserId,
         needsReview: q.needsReview,
+        goal: q.goal,
+        clickId: q.clickId,
+        txnId: q.txnId,
         from: q.from,
         to: q.to,
       });

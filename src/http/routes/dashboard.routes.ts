@@ -21,6 +21,9 @@ export const APP_ROUTES = [
   'keys',
   'users',
   'reports',
+  'inbound-hits',
+  'clicks',
+  'deliveries',
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><title>Trackwire</title><body><p>The dashboard is not built.

@@ -2,7 +2,7 @@
 // Admin keys see everything; publisher keys see (and resend) only their own; advertiser keys nothing.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { publisherScope } from '../../auth/principal.ts';
+import { publisherScope, requireRole } from '../../auth/principal.ts';
 import { ID_PAGE_SCAN_LIMIT } from '../../db/id-order-page.ts';
 import {
   DELIVERY_ID_PREFIX,
@@ -10,7 +10,12 @@ import {
   type DeliveryAttemptRow,
   type DeliveryRow,
 } from '../../deliveries/delivery.table.ts';
-import { listDeliveries } from '../../deliveries/delivery-query.repository.ts';
+import {
+  countDeliveriesByStatus,
+  findOldestPendingAt,
+  listDeliveries,
+  listFailingEndpoints,
+} from '../../deliveries/delivery-query.repository.ts';
 import { TRACKWIRE_USER_AGENT } from '../../deliveries/prepare/user-agent.ts';
 import { CircuitBreaker } from '../../deliveries/transport/circuit-breaker.ts';
 import { createSender } from '../../deliveries/transport/http-sender.ts';
@@ -74,6 +79,29 @@ const BulkResendBody = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_BULK_RESEND, default: 1000 })),
 });
 type BulkResendBody = Static<typeof BulkResendBody>;
+const MAX_FAILING_ENDPOINTS = 50;
+const QueueHealth = Type.Object({
+  counts: Type.Record(Type.String(), Type.Integer(), { description: 'deliveries per status' }),
+  pending: Type.Integer(),
+  held: Type.Integer({ description: 'waiting for a disabled endpoint to be enabled' }),
+  failed: Type.Integer(),
+  oldestPendingAt: Nullable(Millis),
+  oldestPendingAgeMs: Nullable(Type.Integer()),
+  failingEndpoints: Type.Array(
+    Type.Object({
+      postbackId: Type.Integer(),
+      publisherId: Type.Integer(),
+      state: Type.String(),
+      failureStreak: Type.Integer(),
+      lastFailureAt: Nullable(Millis),
+      lastSuccessAt: Nullable(Millis),
+      disabledReason: S,
+    }),
+    {
+      description: `disabled endpoints and those failing now, worst first (at most ${MAX_FAILING_ENDPOINTS})`,
+    },
+  ),
+});
 
 export function toDeliveryView(r: DeliveryRow) {
   return {
@@ -165,6 +193,43 @@ export function registerDeliveryRoutes(api: FastifyInstance, ctx: AppContext): v
       return {
         data: page.rows.map(toDeliveryView),
         nextCursor: idPageCursor(page.nextBeforeId, DELIVERY_ID_PREFIX),
+      };
+    },
+  );
+
+  api.get(
+    '/deliveries/health',
+    {
+      schema: {
+        tags,
+        summary: 'queue health: backlog, oldest wait, failing endpoints',
+        response: { 200: QueueHealth },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin');
+      const db = ctx.store.db;
+      const [counts, oldestPendingAt, failing] = await Promise.all([
+        countDeliveriesByStatus(db),
+        findOldestPendingAt(db),
+        listFailingEndpoints(db, MAX_FAILING_ENDPOINTS),
+      ]);
+      return {
+        counts: Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, counts.get(status) ?? 0])),
+        pending: counts.get('pending') ?? 0,
+        held: counts.get('held') ?? 0,
+        failed: counts.get('failed') ?? 0,
+        oldestPendingAt,
+        oldestPendingAgeMs: oldestPendingAt === null ? null : Math.max(0, ctx.clock.now() - oldestPendingAt),
+        failingEndpoints: failing.map((p) => ({
+          postbackId: p.id,
+          publisherId: p.publisher_id,
+          state: p.state,
+          failureStreak: p.failure_streak,
+          lastFailureAt: p.last_failure_at,
+          lastSuccessAt: p.last_success_at,
+          disabledReason: p.disabled_reason,
+        })),
       };
     },
   );

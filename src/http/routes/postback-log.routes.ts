@@ -2,8 +2,10 @@
 // advertiser's integration. Admin sees all; an advertiser key only its own hits. Publishers: 403.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { advertiserScope } from '../../auth/principal.ts';
+import { advertiserScope, requireRole } from '../../auth/principal.ts';
 import type { PostbackLogRow } from '../../conversions/conversion.table.ts';
+import { INBOUND_CODES, type InboundCode } from '../../conversions/inbound/inbound-codes.ts';
+import { explainInboundCode, INBOUND_EXPLANATIONS } from '../../conversions/inbound/inbound-explanations.ts';
 import { listPostbackLog } from '../../reports/activity.repository.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { Id, Millis, Nullable, StringEnum, TimeRange } from '../../shared/api-schemas.ts';
@@ -26,12 +28,19 @@ const PostbackLogEntry = Type.Object({
   httpStatus: Type.Integer(),
   conversionId: Nullable(Type.String()),
   insecure: Type.Boolean(),
+  clickId: Nullable(Type.String({ description: 'the click id the hit named, under any alias' })),
+  txnId: Nullable(Type.String({ description: 'the transaction id the hit named' })),
+  meaning: Type.String({ description: 'what the code means, in plain words' }),
+  action: Type.String({ description: 'what to do about it' }),
 });
 const PostbackLogQuery = Type.Object({
   ...PAGE_FIELDS,
   advertiserId: Type.Optional(Id()),
   result: Type.Optional(StringEnum(RESULTS)),
   code: Type.Optional(Type.String({ maxLength: 64 })),
+  clickId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  txnId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  conversionId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   ...TimeRange,
 });
 type PostbackLogQuery = Static<typeof PostbackLogQuery>;
@@ -63,10 +72,43 @@ export function toPostbackLogView(r: PostbackLogRow) {
     httpStatus: r.http_status,
     conversionId: r.conversion_id,
     insecure: r.insecure === 1,
+    clickId: r.click_id,
+    txnId: r.txn_id,
+    ...explainInboundCode(r.code),
   };
 }
 
+const CodeExplanation = Type.Object({
+  code: Type.String(),
+  result: StringEnum(RESULTS),
+  httpStatus: Type.Integer(),
+  meaning: Type.String(),
+  action: Type.String(),
+});
+
 export function registerPostbackLogRoutes(api: FastifyInstance, ctx: AppContext): void {
+  api.get(
+    '/postback-log/codes',
+    {
+      schema: {
+        tags: ['postback-log'],
+        summary: 'every answer code of the inbound postback, what it means and what to do',
+        response: { 200: Type.Object({ data: Type.Array(CodeExplanation) }) },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin', 'advertiser');
+      return {
+        data: (Object.keys(INBOUND_CODES) as InboundCode[]).map((code) => ({
+          code,
+          result: INBOUND_CODES[code].result,
+          httpStatus: INBOUND_CODES[code].http,
+          ...INBOUND_EXPLANATIONS[code],
+        })),
+      };
+    },
+  );
+
   api.get<{ Querystring: PostbackLogQuery }>(
     '/postback-log',
     {
@@ -89,6 +131,9 @@ export function registerPostbackLogRoutes(api: FastifyInstance, ctx: AppContext)
         advertiserId: scope ?? q.advertiserId,
         result: q.result,
         code: q.code,
+        clickId: q.clickId,
+        txnId: q.txnId,
+        conversionId: q.conversionId,
         from: q.from,
         to: q.to,
       });

@@ -20,6 +20,9 @@ const GROUPS: { title: string; items: NavItem[] }[] = [
       { to: '/', label: 'Overview', roles: ALL },
       { to: '/conversions', label: 'Conversions', roles: ALL },
       { to: '/reports', label: 'Reports', roles: ALL },
+      { to: '/clicks', label: 'Clicks', roles: ['admin'] },
+      { to: '/inbound-hits', label: 'Inbound hits', roles: ['admin', 'advertiser'] },
+      { to: '/deliveries', label: 'Deliveries', roles: ['admin'] },
     ],
   },
   {

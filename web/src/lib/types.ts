@@ -133,3 +133,134 @@ export interface User extends SessionUser {
   createdAt: number;
   disabledAt: number | null;
 }
+
+export interface ConversionDetail extends Conversion {
+  txnId: string | null;
+  statusRaw: string | null;
+  advertiserId?: number;
+  linkId: number;
+  clickedAt: number | null;
+  updatedAt: number;
+}
+
+export interface ConversionEvent {
+  id: number;
+  fromStatus: Status | null;
+  toStatus: Status;
+  statusRaw: string | null;
+  source: 'postback' | 'manual' | 'override';
+  reason: string | null;
+  postbackLogId: number | null;
+  actor?: string | null;
+  createdAt: number;
+}
+
+export interface InboundHit {
+  id: number;
+  receivedAt: number;
+  method: string;
+  url: string;
+  ip: string | null;
+  scheme: string;
+  headers: Record<string, unknown>;
+  body: string | null;
+  advertiserId: number | null;
+  result: 'accepted' | 'duplicate' | 'rejected';
+  code: string;
+  httpStatus: number;
+  conversionId: string | null;
+  insecure: boolean;
+  clickId: string | null;
+  txnId: string | null;
+  meaning: string;
+  action: string;
+}
+
+export interface InboundCodeInfo {
+  code: string;
+  result: InboundHit['result'];
+  httpStatus: number;
+  meaning: string;
+  action: string;
+}
+
+export interface Click {
+  id: string;
+  linkId: number;
+  offerId: number;
+  publisherId: number;
+  advertiserId: number;
+  externalId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  device: string | null;
+  os: string | null;
+  browser: string | null;
+  country: string | null;
+  referrer: string | null;
+  isBot: boolean;
+  createdAt: number;
+  [field: string]: string | number | boolean | null;
+}
+
+export type DeliveryStatus = 'pending' | 'in_flight' | 'succeeded' | 'failed' | 'held' | 'cancelled';
+
+export interface Delivery {
+  id: string;
+  conversionId: string;
+  postbackId: number;
+  publisherId: number;
+  status: DeliveryStatus;
+  attempts: number;
+  nextRunAt: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: number;
+  completedAt: number | null;
+}
+
+export interface DeliveryAttempt {
+  id: number;
+  attemptNo: number;
+  trigger: 'scheduled' | 'manual' | 'test';
+  url: string;
+  method: string;
+  requestHeaders: Record<string, string>;
+  requestBody: string | null;
+  statusCode: number;
+  responseExcerpt: string | null;
+  responseTruncated: boolean;
+  durationMs: number;
+  errorClass: string | null;
+  errorMessage: string | null;
+  createdAt: number;
+}
+
+export interface DeliveryWithAttempts extends Delivery {
+  attemptLog: DeliveryAttempt[];
+}
+
+export interface QueueHealth {
+  counts: Record<string, number>;
+  pending: number;
+  held: number;
+  failed: number;
+  oldestPendingAt: number | null;
+  oldestPendingAgeMs: number | null;
+  failingEndpoints: {
+    postbackId: number;
+    publisherId: number;
+    state: string;
+    failureStreak: number;
+    lastFailureAt: number | null;
+    lastSuccessAt: number | null;
+    disabledReason: string | null;
+  }[];
+}
+
+export interface Diagnosis {
+  postbackId: number;
+  conversionId: string;
+  summary: string;
+  checks: { check: string; pass: boolean; message: string }[];
+}
