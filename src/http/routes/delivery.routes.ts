@@ -57,6 +57,9 @@ const Attempt = Type.Object({
   errorClass: S,
   errorMessage: S,
   createdAt: Millis,
+  traceId: Type.Optional(
+    Nullable(Type.String({ description: "ad platforms: the platform's id of the request" })),
+  ),
 });
 const DeliveryWithAttempts = Type.Composite([Delivery, Type.Object({ attemptLog: Type.Array(Attempt) })]);
 const ListQuery = Type.Object({
@@ -109,6 +112,7 @@ function toAttemptView(a: DeliveryAttemptRow) {
     errorClass: a.error_class,
     errorMessage: a.error_message,
     createdAt: a.created_at,
+    traceId: a.trace_id ?? null,
   };
 }
 

@@ -190,7 +190,7 @@ export async function startGoogleFake(o: GoogleFakeOptions): Promise<GoogleFake>
     const errors: unknown[] = [];
     const results: unknown[] = [];
     const seen = new Set<string>();
-    conversions.forEach((c, index) => {
+    const checkRow = (c: unknown, index: number): string | undefined => {
       const fail = (code: string, message: string) => {
         errors.push({
           errorCode: { conversionUploadError: code },
@@ -198,6 +198,7 @@ export async function startGoogleFake(o: GoogleFakeOptions): Promise<GoogleFake>
           location: { fieldPathElements: [{ fieldName: 'conversions', index }] },
         });
         results.push({});
+        return code;
       };
       if (!isObject(c)) return fail('INVALID_ARGUMENT', 'not an object');
       const ids = ['gclid', 'gbraid', 'wbraid'].filter((k) => c[k] !== undefined);
@@ -225,7 +226,9 @@ export async function startGoogleFake(o: GoogleFakeOptions): Promise<GoogleFake>
         conversionAction: c.conversionAction,
         conversionDateTime: c.conversionDateTime,
       });
-    });
+      return undefined;
+    };
+    for (const [index, c] of conversions.entries()) checkRow(c, index);
     if (body.validateOnly !== true) {
       conversions.forEach((c, i) => {
         if (isObject(c) && Object.keys(results[i] as object).length > 0) {
