@@ -123,11 +123,23 @@ describeEachStore('Meta Conversions API destination', (current) => {
     expect(meta.events.filter((e) => (e.user_data as any).fbc.endsWith('.fbclidTransient'))).toHaveLength(1);
   });
 
+  it("fails a malformed event with Meta's message and does not retry it", async () => {
+    meta.failNext('invalid');
+    const clickId = await world.click({ fbclid: 'fbclidInvalid' });
+    const conversionId = await world.report(clickId, 'approved');
+    await world.settled(postbackId, 6);
+    const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
+    const detail = await world.api('GET', `/deliveries/${page.body.data[0].id}`);
+    expect(detail.body.status).toBe('failed');
+    expect(detail.body.lastError).toBe('Meta error 100: Invalid parameter value for custom_data.value');
+    expect(detail.body.attemptLog).toHaveLength(1);
+  });
+
   it('a refused token holds the destination and its deliveries, and says so', async () => {
     meta.failNext('bad_token');
     const clickId = await world.click({ fbclid: 'fbclidBadToken' });
     const conversionId = await world.report(clickId, 'approved');
-    await world.settled(postbackId, 6);
+    await world.settled(postbackId, 7);
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     expect(page.body.data[0].status).toBe('held');
     const postback = await world.api('GET', `/postbacks/${postbackId}`);
@@ -135,7 +147,7 @@ describeEachStore('Meta Conversions API destination', (current) => {
     expect(postback.body.disabledReason).toContain('Invalid OAuth 2.0 access token');
     const enabled = await world.api('POST', `/postbacks/${postbackId}/enable`, { releaseHeld: true });
     expect(enabled.body.released).toBe(1);
-    await world.settled(postbackId, 6);
+    await world.settled(postbackId, 7);
     const again = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     expect(again.body.data[0].status).toBe('succeeded');
   });

@@ -3,7 +3,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FailureMode = 'transient' | 'rate_limit' | 'bad_token';
+/** invalid: the platform's validation error, as a malformed field would get (a permanent error). */
+export type FailureMode = 'transient' | 'rate_limit' | 'bad_token' | 'invalid';
 
 export interface FakeControls {
   url: string;

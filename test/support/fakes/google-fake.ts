@@ -23,6 +23,8 @@ export interface GoogleFake extends FakeControls {
   /** gclids answered TOO_RECENT_EVENT once (then accepted). */
   tooRecentOnce: Set<string>;
   refusals: string[];
+  /** Every access token issued so far stops working now (as when Google revokes or expires them early). */
+  expireTokens(): void;
 }
 
 export interface GoogleFakeOptions {
@@ -58,7 +60,9 @@ function rpcError(
 }
 
 export async function startGoogleFake(o: GoogleFakeOptions): Promise<GoogleFake> {
-  const fake = {
+  // Assigned once the server is up; the handlers read it only when requests arrive.
+  let fake: GoogleFake;
+  const initial = {
     events: [],
     conversions: [],
     validated: 0,
@@ -66,7 +70,10 @@ export async function startGoogleFake(o: GoogleFakeOptions): Promise<GoogleFake>
     tokenLifetimeMs: 3_599_000,
     tooRecentOnce: new Set<string>(),
     refusals: [],
-  } as unknown as GoogleFake;
+    expireTokens() {
+      for (const token of tokens.keys()) tokens.set(token, 0);
+    },
+  };
   const tokens = new Map<string, number>();
   const orderIds = new Set<string>();
   const refuse = (a: FakeAnswer) => {
@@ -254,6 +261,8 @@ export async function startGoogleFake(o: GoogleFakeOptions): Promise<GoogleFake>
     if (req.path === '/token' || req.path === '/oauth2/v3/token') return issueToken(req);
     if (failure === 'rate_limit')
       return rpcError(429, 'RESOURCE_EXHAUSTED', 'Too many requests.', { quotaError: 'RESOURCE_EXHAUSTED' });
+    if (failure === 'invalid')
+      return refuse(rpcError(400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.'));
     if (failure === 'transient') return rpcError(503, 'UNAVAILABLE', 'The service is currently unavailable.');
     if (failure === 'bad_token' || !authorized(req))
       return rpcError(401, 'UNAUTHENTICATED', 'Request is missing required authentication credential.');
@@ -264,5 +273,6 @@ export async function startGoogleFake(o: GoogleFakeOptions): Promise<GoogleFake>
     if (m) return upload(body, m[1], req);
     return rpcError(404, 'NOT_FOUND', 'Not found');
   }
-  return Object.assign(await startFakeServer(handle), fake);
+  fake = Object.assign(await startFakeServer(handle), initial) as GoogleFake;
+  return fake;
 }

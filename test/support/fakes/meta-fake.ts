@@ -137,6 +137,7 @@ export async function startMetaFake(o: { pixelId: string; accessToken: string })
       return graphError(500, 2, 'An unexpected error has occurred. Please retry your request later.', {
         is_transient: true,
       });
+    if (failure === 'invalid') return refuse(invalid('Invalid parameter value for custom_data.value'));
     if (failure === 'rate_limit')
       return graphError(400, 17, 'User request limit reached', { is_transient: true });
     if (m[1] !== o.pixelId)

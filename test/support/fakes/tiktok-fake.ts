@@ -76,6 +76,7 @@ export async function startTiktokFake(o: { pixelCode: string; accessToken: strin
       return { status: 404, body: { code: 40400, message: 'Not found' } };
     if (failure === 'bad_token' || req.headers['access-token'] !== o.accessToken)
       return refuse(answer(40105, 'Access token is incorrect or has been revoked.'));
+    if (failure === 'invalid') return refuse(invalid('Invalid value for event_time: not a valid timestamp.'));
     if (failure === 'rate_limit') return answer(42900, 'Too many requests. Please retry in some time.');
     if (failure === 'transient')
       return {
