@@ -103,6 +103,16 @@ describeEachStore('Google Ads destination', (current) => {
     google.tokenLifetimeMs = 3_599_000;
   });
 
+  it('"Test conversion" validates a sample with validateOnly and records nothing', async () => {
+    const before = google.events.length;
+    const res = await world.api('POST', `/postbacks/${postbackId}/test`);
+    expect(res.status).toBe(200);
+    expect(res.body.explanation).toContain('validateOnly');
+    expect(JSON.parse(res.body.request.body).validateOnly).toBe(true);
+    expect(google.events.length).toBe(before);
+    expect(google.validated).toBeGreaterThan(0);
+  });
+
   it('records a reversal as not forwarded to Google, with the reason', async () => {
     const clickId = await world.click({ gclid: 'gclidReversal' });
     const conversionId = await world.report(clickId, 'approved', 'G-REV');

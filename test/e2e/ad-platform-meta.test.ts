@@ -80,11 +80,34 @@ describeEachStore('Meta Conversions API destination', (current) => {
     expect(conversionId).not.toBe('');
   });
 
+  it('"Test conversion" sends one event with the test_event_code and says where to look', async () => {
+    const before = meta.events.length;
+    const res = await world.api('POST', `/postbacks/${postbackId}/test`);
+    expect(res.status).toBe(200);
+    expect(res.body.explanation).toBe(
+      "Meta received 1 event(s). Look for it under Test events with code TEST4242 in Meta's Events Manager.",
+    );
+    expect(meta.testEvents.at(-1)?.code).toBe('TEST4242');
+    expect(meta.events.length).toBe(before);
+    expect(res.body.request.url).toContain('access_token=REDACTED');
+  });
+
+  it('resends a delivery by hand through the platform', async () => {
+    const clickId = await world.click({ fbclid: 'fbclidManual' });
+    const conversionId = await world.report(clickId, 'approved');
+    await world.settled(postbackId, 2);
+    const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
+    const resent = await world.api('POST', `/deliveries/${page.body.data[0].id}/retry`);
+    expect(resent.body.status).toBe('succeeded');
+    expect(resent.body.attemptLog.map((a: any) => a.trigger)).toEqual(['scheduled', 'manual']);
+    expect(meta.events.filter((e) => (e.user_data as any).fbc.endsWith('.fbclidManual'))).toHaveLength(2);
+  });
+
   it('sends the configured event for a reversal', async () => {
     const clickId = await world.click({ fbclid: 'fbclidForReversal' });
     await world.report(clickId, 'approved', 'REV-1');
     await world.report(clickId, 'reversed', 'REV-1');
-    const deliveries = await world.settled(postbackId, 3);
+    const deliveries = await world.settled(postbackId, 4);
     expect(deliveries.every((d) => d.status === 'succeeded')).toBe(true);
     const names = meta.events
       .filter((e) => (e.user_data as any).fbc.endsWith('.fbclidForReversal'))
@@ -98,7 +121,7 @@ describeEachStore('Meta Conversions API destination', (current) => {
     const conversionId = await world.report(clickId, 'approved');
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     const id = page.body.data[0].id;
-    await world.settled(postbackId, 4);
+    await world.settled(postbackId, 5);
     const detail = await world.api('GET', `/deliveries/${id}`);
     expect(detail.body.status).toBe('cancelled');
     expect(detail.body.lastError).toContain('no fbclid');
@@ -111,7 +134,7 @@ describeEachStore('Meta Conversions API destination', (current) => {
     meta.failNext('rate_limit');
     const clickId = await world.click({ fbclid: 'fbclidTransient' });
     const conversionId = await world.report(clickId, 'approved');
-    await world.settled(postbackId, 5);
+    await world.settled(postbackId, 6);
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     const detail = await world.api('GET', `/deliveries/${page.body.data[0].id}`);
     expect(detail.body.status).toBe('succeeded');
@@ -127,7 +150,7 @@ describeEachStore('Meta Conversions API destination', (current) => {
     meta.failNext('invalid');
     const clickId = await world.click({ fbclid: 'fbclidInvalid' });
     const conversionId = await world.report(clickId, 'approved');
-    await world.settled(postbackId, 6);
+    await world.settled(postbackId, 7);
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     const detail = await world.api('GET', `/deliveries/${page.body.data[0].id}`);
     expect(detail.body.status).toBe('failed');
@@ -139,7 +162,7 @@ describeEachStore('Meta Conversions API destination', (current) => {
     meta.failNext('bad_token');
     const clickId = await world.click({ fbclid: 'fbclidBadToken' });
     const conversionId = await world.report(clickId, 'approved');
-    await world.settled(postbackId, 7);
+    await world.settled(postbackId, 8);
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     expect(page.body.data[0].status).toBe('held');
     const postback = await world.api('GET', `/postbacks/${postbackId}`);
@@ -147,7 +170,7 @@ describeEachStore('Meta Conversions API destination', (current) => {
     expect(postback.body.disabledReason).toContain('Invalid OAuth 2.0 access token');
     const enabled = await world.api('POST', `/postbacks/${postbackId}/enable`, { releaseHeld: true });
     expect(enabled.body.released).toBe(1);
-    await world.settled(postbackId, 7);
+    await world.settled(postbackId, 8);
     const again = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     expect(again.body.data[0].status).toBe('succeeded');
   });

@@ -59,6 +59,16 @@ describeEachStore('TikTok Events API destination', (current) => {
     expect(JSON.stringify(delivery)).not.toContain(TOKEN);
   });
 
+  it('"Test conversion" without a test code is refused; with one it reaches TikTok\'s test events', async () => {
+    const refused = await world.api('POST', `/postbacks/${postbackId}/test`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('testEventCode');
+    await world.api('PATCH', `/postbacks/${postbackId}`, { destination: { testEventCode: 'TEST777' } });
+    const res = await world.api('POST', `/postbacks/${postbackId}/test`);
+    expect(res.body.explanation).toContain('TikTok accepted 1 event(s)');
+    expect(tiktok.testEvents.at(-1)?.code).toBe('TEST777');
+  });
+
   it('records a reversal as not forwarded when the event map has no reversal event', async () => {
     const clickId = await world.click({ ttclid: 'E.C.P.reversal' });
     const conversionId = await world.report(clickId, 'approved', 'TT-REV');

@@ -18,7 +18,7 @@ import type { DeliveryOutcome } from './delivery-outcomes.ts';
 import { EndpointQueues, type QueuedDelivery } from './endpoint-queue.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { OutcomeWriter } from './outcome-writer.ts';
-import { batchMaxOf, type PlatformDeps, runPlatformBatch } from './platform-attempt.ts';
+import { batchMaxOf, createPlatformDeps, type PlatformDeps, runPlatformBatch } from './platform-attempt.ts';
 import { prepareBatch } from './prepare-stage.ts';
 import { claimSizes, MIN_IDLE_MS, type WorkerOptions, workerOptions } from './worker-options.ts';
 
@@ -68,22 +68,8 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     minDelayAfterThrottleMs: o.minDelayAfterThrottleMs,
   };
 
-  const platformSender =
-    o.platformSender ??
-    createSender({
-      // Ad platforms' addresses come from the install's configuration, never from a postback.
-      allowPrivateTargets: true,
-      allowedTargets: [],
-      userAgent: o.userAgent,
-      maxResponseBytes: 4 * 1024 * 1024,
-      connectionsPerOrigin: config.platformInflightRequests,
-    });
-  const platform: PlatformDeps = {
-    endpoints: config,
-    sender: platformSender,
-    secretKey: config.secretKey,
-    timeoutMs: config.attemptTimeoutMs,
-  };
+  const platform: PlatformDeps = createPlatformDeps(config, o.userAgent);
+  if (o.platformSender) platform.sender = o.platformSender;
 
   let mode: WorkerMode = 'idle';
   /** Moves the loop between claiming and idle; a stopping worker stays stopping. */
@@ -294,7 +280,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       leases.stop();
       await listener.close();
       if (!o.sender) await sender.close();
-      if (!o.platformSender) await platformSender.close();
+      if (!o.platformSender) await platform.sender.close();
       mode = 'stopped';
       log.info('delivery worker stopped');
     },

@@ -17,9 +17,10 @@ import type {
   SentBatch,
 } from '../../integrations/platform.types.ts';
 import type { DeliveryContext } from '../prepare/delivery-request.ts';
+import { createSender } from '../transport/http-sender.ts';
 import type { AttemptResult, AttemptVerdict, Sender } from '../transport/outbound.types.ts';
 import { judgeAttempt } from '../transport/retry-policy.ts';
-import type { AttemptDeps } from './delivery-attempt.ts';
+import type { AttemptDeps, AttemptMode } from './delivery-attempt.ts';
 import { buildAttemptRow, type DeliveryOutcome } from './delivery-outcomes.ts';
 import type { QueuedDelivery } from './endpoint-queue.ts';
 
@@ -29,6 +30,30 @@ export interface PlatformDeps {
   sender: Sender;
   secretKey: string | undefined;
   timeoutMs: number;
+}
+
+/** The platform deps of a process: its config's endpoints and key, and a sender for their answers. */
+export function createPlatformDeps(
+  config: PlatformEndpoints & {
+    secretKey: string | undefined;
+    attemptTimeoutMs: number;
+    platformInflightRequests: number;
+  },
+  userAgent: string,
+): PlatformDeps {
+  return {
+    endpoints: config,
+    // Ad platforms' addresses come from the install's configuration, never from a postback.
+    sender: createSender({
+      allowPrivateTargets: true,
+      allowedTargets: [],
+      userAgent,
+      maxResponseBytes: 4 * 1024 * 1024,
+      connectionsPerOrigin: config.platformInflightRequests,
+    }),
+    secretKey: config.secretKey,
+    timeoutMs: config.attemptTimeoutMs,
+  };
 }
 
 /** What is kept of a platform's answer on an attempt (the delivery screens show it). */
@@ -117,7 +142,7 @@ function verdictOf(
 }
 
 /** Opens a destination's settings and secrets; undefined when they cannot be read (no or wrong key). */
-function openDestination(
+export function openDestination(
   context: DeliveryContext,
   secretKey: string | undefined,
 ): { settings: DestinationSettings; secrets: Record<string, string> } | { error: string } {
@@ -136,7 +161,9 @@ export async function runPlatformBatch(
   deps: AttemptDeps,
   platform: PlatformDeps,
   items: QueuedDelivery[],
+  mode: AttemptMode = { trigger: 'scheduled' },
 ): Promise<DeliveryOutcome[]> {
+  const manual = mode.trigger === 'manual' ? mode : undefined;
   const now = deps.clock.now();
   const outcomes: DeliveryOutcome[] = [];
   const ready: Array<{ item: QueuedDelivery & { context: DeliveryContext }; event: unknown }> = [];
@@ -187,7 +214,7 @@ export async function runPlatformBatch(
   }
   if (ready.length === 0 || !opened || 'error' in opened) return outcomes;
   const key = String(ready[0].item.delivery.postback_id);
-  const gate = deps.breaker.check(key, now);
+  const gate = manual ? { allowed: true as const } : deps.breaker.check(key, now);
   if (!gate.allowed) {
     for (const { item } of ready)
       outcomes.push({
@@ -219,7 +246,7 @@ export async function runPlatformBatch(
   const excerpt = sent.response.body.slice(0, MAX_RECORDED_ANSWER);
   ready.forEach(({ item }, i) => {
     const row = sent.answer.rows[i];
-    const attemptNo = item.delivery.attempts + 1;
+    const attemptNo = manual?.attemptNo ?? item.delivery.attempts + 1;
     const result: AttemptResult = {
       statusCode: sent.response.statusCode,
       responseExcerpt: excerpt,
@@ -239,14 +266,14 @@ export async function runPlatformBatch(
       headers: sent.recordedHeaders,
       body: sent.recordedBodyFor(i),
     };
-    const verdict = verdictOf(row, attemptNo, deps, sent.response.retryAfterMs);
+    const verdict = verdictOf(row, manual ? 1 : attemptNo, deps, sent.response.retryAfterMs);
     (deps.attemptLog ?? deps.log).info(
       {
         event: 'delivery.attempted',
         deliveryId: item.delivery.id,
         postbackId: item.delivery.postback_id,
         attempt: attemptNo,
-        trigger: 'scheduled',
+        trigger: mode.trigger,
         statusCode: result.statusCode,
         errorClass: result.errorClass,
         durationMs: result.durationMs,
@@ -259,10 +286,11 @@ export async function runPlatformBatch(
       delivery: item.delivery,
       claimId: item.claimId,
       kind: 'attempted',
-      trigger: 'scheduled',
-      attempt: buildAttemptRow(item.delivery, 'scheduled', attemptNo, recorded, result, finishedAt),
+      trigger: mode.trigger,
+      attempt: buildAttemptRow(item.delivery, mode.trigger, attemptNo, recorded, result, finishedAt),
       result,
       verdict,
+      ...(manual && { restoreStatus: manual.restoreStatus }),
     });
   });
   return outcomes;

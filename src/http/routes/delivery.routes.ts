@@ -21,6 +21,7 @@ import {
   resendFailedDeliveries,
 } from '../../deliveries/worker/delivery.service.ts';
 import type { AttemptDeps } from '../../deliveries/worker/delivery-attempt.ts';
+import { createPlatformDeps, type PlatformDeps } from '../../deliveries/worker/platform-attempt.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../../shared/api-schemas.ts';
 import { idPageCursor, parseIdPageCursor } from '../../shared/cursor.ts';
@@ -129,8 +130,13 @@ export function registerDeliveryRoutes(api: FastifyInstance, ctx: AppContext): v
     allowedTargets: ctx.config.allowedTargets,
     userAgent: TRACKWIRE_USER_AGENT,
   });
-  api.addHook('onClose', async () => sender.close());
-  const deps: AttemptDeps = {
+  const platform = createPlatformDeps(ctx.config, TRACKWIRE_USER_AGENT);
+  api.addHook('onClose', async () => {
+    await sender.close();
+    await platform.sender.close();
+  });
+  const deps: AttemptDeps & { platform: PlatformDeps } = {
+    platform,
     sender,
     breaker: new CircuitBreaker(),
     clock: ctx.clock,
