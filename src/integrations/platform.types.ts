@@ -122,6 +122,23 @@ export function transportVerdict(response: PlatformResponse, platform: string): 
   return undefined;
 }
 
+/**
+ * The batch's answer: the platform's own reading when the body is its envelope (`ownEnvelope`),
+ * otherwise a transport failure (no answer, 429, 5xx from something in front of it) for every row.
+ */
+export function answerOf(
+  response: PlatformResponse,
+  platform: string,
+  count: number,
+  ownEnvelope: (body: Record<string, unknown> | undefined) => boolean,
+  read: () => BatchAnswer,
+): BatchAnswer {
+  const failed = transportVerdict(response, platform);
+  if (failed && !ownEnvelope(parseJsonObject(response.body)))
+    return { traceId: null, rows: allRows(count, failed), summary: failed.message };
+  return read();
+}
+
 export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value = JSON.parse(text) as unknown;

@@ -19,15 +19,8 @@ describeEachStore('Google Ads destination', (current) => {
   let google: GoogleFake;
   let world: AdPlatformWorld;
   let postbackId: number;
-  let settledCount = 0;
-  const settle = (n: number) => {
-    settledCount += n;
-    return world.settled(postbackId, settledCount);
-  };
-  const deliveryOf = async (conversionId: string) => {
-    const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
-    return (await world.api('GET', `/deliveries/${page.body.data[0].id}`)).body;
-  };
+  const settle = (n: number) => world.settleMore(postbackId, n);
+  const deliveryOf = (conversionId: string) => world.deliveryOf(conversionId);
 
   beforeAll(async () => {
     google = await startGoogleFake(G);

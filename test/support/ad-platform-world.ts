@@ -23,6 +23,10 @@ export interface AdPlatformWorld {
   report(clickId: string, status: string, txn?: string): Promise<string>;
   /** Waits until every delivery of the postback is finished (not pending or in flight) and returns them. */
   settled(postbackId: number, count: number): Promise<Json[]>;
+  /** `settled` counting on: waits for `more` deliveries beyond those already waited for. */
+  settleMore(postbackId: number, more: number): Promise<Json[]>;
+  /** The (first) delivery of a conversion, with its attempts. */
+  deliveryOf(conversionId: string): Promise<Json>;
   close(): Promise<void>;
 }
 
@@ -72,6 +76,18 @@ export async function startAdPlatformWorld(store: Store, config: Partial<Config>
       .split('?')[0]
       .replace(/^https?:\/\/[^/]+/, app.url),
   );
+  const waited = new Map<number, number>();
+  async function settled(postbackId: number, count: number): Promise<Json[]> {
+    for (let i = 0; ; i++) {
+      const page = await must('GET', `/deliveries?postbackId=${postbackId}&limit=100`);
+      const items = page.data as Json[];
+      if (items.length >= count && items.every((d) => !['pending', 'in_flight'].includes(d.status)))
+        return items;
+      if (i > 400) throw new Error(`deliveries never settled: ${JSON.stringify(items.map((d) => d.status))}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
   return {
     app,
     worker,
@@ -98,16 +114,15 @@ export async function startAdPlatformWorld(store: Store, config: Partial<Config>
       if (body.result !== 'accepted') throw new Error(`inbound answered ${JSON.stringify(body)}`);
       return body.conversionId ?? '';
     },
-    async settled(postbackId, count) {
-      for (let i = 0; ; i++) {
-        const page = await must('GET', `/deliveries?postbackId=${postbackId}&limit=100`);
-        const items = page.data as Json[];
-        if (items.length >= count && items.every((d) => !['pending', 'in_flight'].includes(d.status)))
-          return items;
-        if (i > 400)
-          throw new Error(`deliveries never settled: ${JSON.stringify(items.map((d) => d.status))}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
+    settled,
+    settleMore(postbackId, more) {
+      const count = (waited.get(postbackId) ?? 0) + more;
+      waited.set(postbackId, count);
+      return settled(postbackId, count);
+    },
+    async deliveryOf(conversionId) {
+      const page = await must('GET', `/deliveries?conversionId=${conversionId}`);
+      return must('GET', `/deliveries/${page.data[0].id}`);
     },
     async close() {
       await worker.stop();

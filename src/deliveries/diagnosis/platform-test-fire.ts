@@ -10,9 +10,14 @@ import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { insertAttempts } from '../delivery.repository.ts';
 import { TRACKWIRE_USER_AGENT } from '../prepare/user-agent.ts';
-import type { AttemptResult } from '../transport/outbound.types.ts';
 import { buildAttemptRow } from '../worker/delivery-outcomes.ts';
-import { createPlatformDeps, openDestination, platformPost } from '../worker/platform-attempt.ts';
+import {
+  attemptResultOf,
+  createPlatformDeps,
+  openDestination,
+  platformPost,
+  recordedRequestOf,
+} from '../worker/platform-attempt.ts';
 import type { TestFireResult } from './test-fire.service.ts';
 
 const ADVICE = {
@@ -75,21 +80,8 @@ export async function fireTestPlatformEvent(ctx: AppContext, postback: PostbackR
     })
     .finally(() => platform.sender.close());
   const row = sent.answer.rows[0];
-  const result: AttemptResult = {
-    statusCode: sent.response.statusCode,
-    responseExcerpt: sent.response.body.slice(0, 20_000),
-    responseTruncated: sent.response.body.length > 20_000,
-    durationMs: Date.now() - started,
-    errorClass: row.ok ? null : 'http',
-    errorMessage: row.ok ? null : row.message,
-    traceId: sent.answer.traceId,
-  };
-  const recorded = {
-    url: sent.recordedUrl,
-    method: 'POST' as const,
-    headers: sent.recordedHeaders,
-    body: sent.recordedBodyFor(0),
-  };
+  const result = attemptResultOf(sent, 0, Date.now() - started);
+  const recorded = recordedRequestOf(sent, 0);
   await insertAttempts(ctx.store.db, [
     buildAttemptRow({ id: null, postback_id: postback.id }, 'test', 1, recorded, result, now),
   ]);

@@ -59,6 +59,33 @@ export function createPlatformDeps(
 /** What is kept of a platform's answer on an attempt (the delivery screens show it). */
 const MAX_RECORDED_ANSWER = 20_000;
 
+/** Row i's attempt result: the batch's answer, with that row's own verdict and message. */
+export function attemptResultOf(sent: SentBatch, i: number, durationMs: number): AttemptResult {
+  const row = sent.answer.rows[i];
+  const { response } = sent;
+  const failedClass =
+    response.statusCode === 0 ? (response.errorClass as AttemptResult['errorClass']) : 'http';
+  return {
+    statusCode: response.statusCode,
+    responseExcerpt: response.body.slice(0, MAX_RECORDED_ANSWER),
+    responseTruncated: response.body.length > MAX_RECORDED_ANSWER,
+    durationMs,
+    errorClass: row.ok ? null : (failedClass ?? 'http'),
+    errorMessage: row.ok ? null : row.message,
+    traceId: sent.answer.traceId,
+  };
+}
+
+/** Row i's request as recorded: the envelope with only its own event, secrets redacted. */
+export function recordedRequestOf(sent: SentBatch, i: number) {
+  return {
+    url: sent.recordedUrl,
+    method: 'POST' as const,
+    headers: sent.recordedHeaders,
+    body: sent.recordedBodyFor(i),
+  };
+}
+
 /** How many deliveries of this endpoint one request may carry (1 = not an ad platform). */
 export function batchMaxOf(context: DeliveryContext | undefined): number {
   const kind = context?.postback.kind;
@@ -243,29 +270,11 @@ export async function runPlatformBatch(
     sent.answer.rows.some((r) => r.ok),
     finishedAt,
   );
-  const excerpt = sent.response.body.slice(0, MAX_RECORDED_ANSWER);
   ready.forEach(({ item }, i) => {
     const row = sent.answer.rows[i];
     const attemptNo = manual?.attemptNo ?? item.delivery.attempts + 1;
-    const result: AttemptResult = {
-      statusCode: sent.response.statusCode,
-      responseExcerpt: excerpt,
-      responseTruncated: sent.response.body.length > MAX_RECORDED_ANSWER,
-      durationMs: finishedAt - started,
-      errorClass: row.ok
-        ? null
-        : sent.response.statusCode === 0
-          ? ((sent.response.errorClass as AttemptResult['errorClass']) ?? 'http')
-          : 'http',
-      errorMessage: row.ok ? null : row.message,
-      traceId: sent.answer.traceId,
-    };
-    const recorded = {
-      url: sent.recordedUrl,
-      method: 'POST' as const,
-      headers: sent.recordedHeaders,
-      body: sent.recordedBodyFor(i),
-    };
+    const result = attemptResultOf(sent, i, finishedAt - started);
+    const recorded = recordedRequestOf(sent, i);
     const verdict = verdictOf(row, manual ? 1 : attemptNo, deps, sent.response.retryAfterMs);
     (deps.attemptLog ?? deps.log).info(
       {

@@ -5,6 +5,7 @@
 import type { DestinationSettings } from '../destination-settings.ts';
 import {
   allRows,
+  answerOf,
   type BatchAnswer,
   type ConversionFacts,
   envelopeWithOne,
@@ -13,7 +14,6 @@ import {
   REDACTED,
   type SendContext,
   type SentBatch,
-  transportVerdict,
 } from '../platform.types.ts';
 import { readGoogleError, readPartialFailure } from './google-answers.ts';
 import { forgetAccessToken, googleAccessToken, type OauthClient } from './google-oauth.ts';
@@ -212,11 +212,13 @@ export async function sendGoogleBatch(
       forgetAccessToken(client);
       continue;
     }
-    const failed = transportVerdict(response, 'Google');
-    const answer =
-      failed && !parseJsonObject(response.body)?.error
-        ? { traceId: null, rows: allRows(events.length, failed), summary: failed.message }
-        : s.read(response.statusCode, response.body);
+    const answer = answerOf(
+      response,
+      'Google',
+      events.length,
+      (body) => body?.error !== undefined,
+      () => s.read(response.statusCode, response.body),
+    );
     return { ...recorded, response, answer };
   }
 }

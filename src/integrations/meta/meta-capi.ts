@@ -3,6 +3,7 @@
 import type { DestinationSettings } from '../destination-settings.ts';
 import {
   allRows,
+  answerOf,
   type BatchAnswer,
   type ConversionFacts,
   envelopeWithOne,
@@ -10,7 +11,6 @@ import {
   REDACTED,
   type SendContext,
   type SentBatch,
-  transportVerdict,
 } from '../platform.types.ts';
 import { hashExternalId } from '../user-hashing.ts';
 
@@ -120,11 +120,13 @@ export async function sendMetaBatch(
     headers,
     body: JSON.stringify({ data: events, ...envelope }),
   });
-  const failed = transportVerdict(response, 'Meta');
-  const answer =
-    failed && !parseJsonObject(response.body)?.error
-      ? { traceId: null, rows: allRows(events.length, failed), summary: failed.message }
-      : readMetaAnswer(response.statusCode, response.body, events.length);
+  const answer = answerOf(
+    response,
+    'Meta',
+    events.length,
+    (body) => body?.error !== undefined,
+    () => readMetaAnswer(response.statusCode, response.body, events.length),
+  );
   return {
     recordedUrl: `${path}?access_token=${REDACTED}`,
     recordedHeaders: headers,

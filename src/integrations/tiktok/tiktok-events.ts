@@ -4,6 +4,7 @@
 import type { DestinationSettings } from '../destination-settings.ts';
 import {
   allRows,
+  answerOf,
   type BatchAnswer,
   type ConversionFacts,
   envelopeWithOne,
@@ -11,7 +12,6 @@ import {
   REDACTED,
   type SendContext,
   type SentBatch,
-  transportVerdict,
 } from '../platform.types.ts';
 import { hashExternalId } from '../user-hashing.ts';
 
@@ -94,11 +94,13 @@ export async function sendTiktokBatch(
     headers: { ...headers, 'access-token': secrets.accessToken ?? '' },
     body: JSON.stringify({ ...envelope, data: events }),
   });
-  const failed = transportVerdict(response, 'TikTok');
-  const answer =
-    failed && typeof parseJsonObject(response.body)?.code !== 'number'
-      ? { traceId: null, rows: allRows(events.length, failed), summary: failed.message }
-      : readTiktokAnswer(response.statusCode, response.body, events.length);
+  const answer = answerOf(
+    response,
+    'TikTok',
+    events.length,
+    (body) => typeof body?.code === 'number',
+    () => readTiktokAnswer(response.statusCode, response.body, events.length),
+  );
   return {
     recordedUrl: url,
     recordedHeaders: { ...headers, 'access-token': REDACTED },

@@ -27,7 +27,8 @@ export interface FakeRequest {
 export type FakeAnswer = { status: number; body: unknown };
 
 export async function startFakeServer(
-  handle: (req: FakeRequest, failure: FailureMode | undefined) => FakeAnswer,
+  /** `takeFailure` hands out the next switched-on failure; a handler calls it only for requests it applies to. */
+  handle: (req: FakeRequest, takeFailure: () => FailureMode | undefined) => FakeAnswer,
 ): Promise<FakeControls> {
   const failures: FailureMode[] = [];
   const controls: FakeControls = {
@@ -57,7 +58,7 @@ export async function startFakeServer(
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
         },
-        failures.shift(),
+        () => failures.shift(),
       );
       const reply = () => {
         res.writeHead(answer.status, { 'content-type': 'application/json' });

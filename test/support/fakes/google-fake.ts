@@ -257,15 +257,19 @@ export async function startGoogleFake(o: GoogleFakeOptions): Promise<GoogleFake>
     return { status: 200, body: answer };
   }
 
-  function handle(req: FakeRequest, failure: FailureMode | undefined): FakeAnswer {
+  function handle(req: FakeRequest, takeFailure: () => FailureMode | undefined): FakeAnswer {
     if (req.path === '/token' || req.path === '/oauth2/v3/token') return issueToken(req);
+    const unauthenticated = () =>
+      rpcError(401, 'UNAUTHENTICATED', 'Request is missing required authentication credential.');
+    // An expired token is refused before any switched-on failure is spent.
+    if (!authorized(req)) return unauthenticated();
+    const failure = takeFailure();
     if (failure === 'rate_limit')
       return rpcError(429, 'RESOURCE_EXHAUSTED', 'Too many requests.', { quotaError: 'RESOURCE_EXHAUSTED' });
     if (failure === 'invalid')
       return refuse(rpcError(400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.'));
     if (failure === 'transient') return rpcError(503, 'UNAVAILABLE', 'The service is currently unavailable.');
-    if (failure === 'bad_token' || !authorized(req))
-      return rpcError(401, 'UNAUTHENTICATED', 'Request is missing required authentication credential.');
+    if (failure === 'bad_token') return unauthenticated();
     const body = parseJson(req.body);
     if (!isObject(body)) return refuse(rpcError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.'));
     if (req.path === '/v1/events:ingest') return ingest(body);

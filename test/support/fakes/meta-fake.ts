@@ -127,9 +127,10 @@ export async function startMetaFake(o: { pixelId: string; accessToken: string })
     fake.refusals.push(String(error.error_user_msg ?? error.message));
     return answer;
   };
-  function handle(req: FakeRequest, failure: FailureMode | undefined): FakeAnswer {
+  function handle(req: FakeRequest, takeFailure: () => FailureMode | undefined): FakeAnswer {
     const m = /^\/v\d+\.0\/([^/]+)\/events$/.exec(req.path);
     if (req.method !== 'POST' || !m) return graphError(400, 100, 'Unknown path components');
+    const failure = takeFailure();
     const token = req.query.get('access_token');
     if (failure === 'bad_token' || token !== o.accessToken)
       return refuse(graphError(400, 190, 'Invalid OAuth 2.0 access token'));

@@ -71,9 +71,10 @@ export async function startTiktokFake(o: { pixelCode: string; accessToken: strin
     fake.refusals.push(String((a.body as { message: string }).message));
     return a;
   };
-  function handle(req: FakeRequest, failure: FailureMode | undefined): FakeAnswer {
+  function handle(req: FakeRequest, takeFailure: () => FailureMode | undefined): FakeAnswer {
     if (req.method !== 'POST' || req.path !== '/open_api/v1.3/event/track/')
       return { status: 404, body: { code: 40400, message: 'Not found' } };
+    const failure = takeFailure();
     if (failure === 'bad_token' || req.headers['access-token'] !== o.accessToken)
       return refuse(answer(40105, 'Access token is incorrect or has been revoked.'));
     if (failure === 'invalid') return refuse(invalid('Invalid value for event_time: not a valid timestamp.'));
