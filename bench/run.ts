@@ -5,10 +5,12 @@
 //   --seconds=N        length of each load phase (default 5)
 //   --soak=SECONDS     memory soak length (default 300; 0 skips it)
 //   --only=a,b         run only these phases: clicks, ingest, outbound, scale (PostgreSQL), soak
+//   --adplatform-count=N  conversions the adplatform phase forwards (default 50 000; smoke 2 000)
 //   --cpu-prof=DIR     write a V8 CPU profile of every Trackwire process into DIR (not the references)
 // DATABASE_URL=postgres://… runs the same phases on a fresh database on that server.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runAdPlatformPhase } from './adplatform.ts';
 import { openBenchRun, parseArgs } from './lib/bench-run.ts';
 import { readCpuTimes, stolenShare } from './lib/host-steal.ts';
 import {
@@ -24,7 +26,7 @@ import { printReport } from './lib/report.ts';
 const args = parseArgs(process.argv.slice(2));
 const smoke = args.has('smoke');
 const soakSeconds = Number(args.get('soak') ?? (smoke ? 0 : 300));
-const only = new Set((args.get('only') ?? 'clicks,ingest,outbound,scale,soak').split(','));
+const only = new Set((args.get('only') ?? 'clicks,ingest,outbound,scale,soak,adplatform').split(','));
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     if (only.has('outbound')) await runOutboundPhase(state);
     if (only.has('scale') && store.capabilities.dialect === 'postgres') await runScalePhase(state);
     if (only.has('soak') && soakSeconds > 0) await runSoakPhase(state, soakSeconds);
+    if (only.has('adplatform')) await runAdPlatformPhase(state, Number(args.get('adplatform-count') ?? 0));
   } finally {
     await close();
   }

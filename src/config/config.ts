@@ -46,6 +46,21 @@ export interface Config {
   readonly leaseMs: number;
   /** The time zone reports use when the request names none (an IANA zone, e.g. Europe/Berlin). */
   readonly reportTimeZone: string;
+  /** Key that encrypts ad-platform credentials at rest (AES-256-GCM); without it none can be stored. Never logged. */
+  readonly secretKey: string | undefined;
+  /** Base URLs of the ad platforms' APIs (tests and staging point them at fakes). */
+  readonly metaApiUrl: string;
+  /** Graph API version of Meta Conversions API requests. */
+  readonly metaApiVersion: string;
+  readonly tiktokApiUrl: string;
+  readonly googleDataManagerUrl: string;
+  readonly googleAdsApiUrl: string;
+  /** Google Ads API version of the legacy click-conversion upload. */
+  readonly googleAdsApiVersion: string;
+  /** Google's OAuth token endpoint (refresh token → access token). */
+  readonly googleOauthUrl: string;
+  /** Batch requests in flight to one ad-platform destination at once. */
+  readonly platformInflightRequests: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -93,6 +108,26 @@ function duration(env: Env, key: string, fallback: number): number {
   } catch (e) {
     throw new ConfigError(`${key}: ${(e as Error).message}`);
   }
+}
+
+function baseUrl(env: Env, key: string, fallback: string): string {
+  const raw = env[key] || fallback;
+  if (!/^https?:\/\/[^\s]+$/.test(raw)) throw new ConfigError(`${key} must be an http(s) URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
+function apiVersion(env: Env, key: string, fallback: string, shape: RegExp): string {
+  const raw = env[key] || fallback;
+  if (!shape.test(raw)) throw new ConfigError(`${key} must look like ${fallback}, got "${raw}"`);
+  return raw;
+}
+
+/** At least 32 characters, so a short word cannot pass for a key. */
+function secretKeyOf(env: Env): string | undefined {
+  const raw = env.TRACKWIRE_SECRET_KEY;
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 32) throw new ConfigError('TRACKWIRE_SECRET_KEY must be at least 32 characters');
+  return raw;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,14h,20h,24h';
@@ -143,6 +178,19 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     workerPollMs: duration(env, 'TRACKWIRE_WORKER_POLL', 1000),
     leaseMs,
     reportTimeZone: timeZone(env, 'TRACKWIRE_REPORT_TIME_ZONE', 'UTC'),
+    secretKey: secretKeyOf(env),
+    metaApiUrl: baseUrl(env, 'TRACKWIRE_META_API_URL', 'https://graph.facebook.com'),
+    metaApiVersion: apiVersion(env, 'TRACKWIRE_META_API_VERSION', 'v26.0', /^v\d+\.0$/),
+    tiktokApiUrl: baseUrl(env, 'TRACKWIRE_TIKTOK_API_URL', 'https://business-api.tiktok.com'),
+    googleDataManagerUrl: baseUrl(
+      env,
+      'TRACKWIRE_GOOGLE_DATAMANAGER_URL',
+      'https://datamanager.googleapis.com',
+    ),
+    googleAdsApiUrl: baseUrl(env, 'TRACKWIRE_GOOGLE_ADS_API_URL', 'https://googleads.googleapis.com'),
+    googleAdsApiVersion: apiVersion(env, 'TRACKWIRE_GOOGLE_ADS_API_VERSION', 'v26', /^v\d+$/),
+    googleOauthUrl: baseUrl(env, 'TRACKWIRE_GOOGLE_OAUTH_URL', 'https://oauth2.googleapis.com/token'),
+    platformInflightRequests: int(env, 'TRACKWIRE_PLATFORM_INFLIGHT_REQUESTS', 4, 1),
     ...overrides,
   };
   return Object.freeze(config);

@@ -59,6 +59,8 @@ export interface DeliveryAttemptTable {
   error_class: AttemptErrorClass;
   error_message: string | null;
   created_at: number;
+  /** Ad platforms: the platform's id of the request (fbtrace_id, request_id, requestId). */
+  trace_id?: string | null;
 }
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptTable>;
 export type NewDeliveryAttemptRow = Insertable<DeliveryAttemptTable>;

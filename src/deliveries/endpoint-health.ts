@@ -32,6 +32,8 @@ export interface EndpointOutcome {
   ok: boolean;
   /** The receiver answered 410 Gone: disable at once. */
   gone: boolean;
+  /** Why it is gone when not a 410 (an ad platform refusing the destination's token). */
+  goneReason?: string;
   at: number;
 }
 
@@ -93,8 +95,9 @@ export async function recordEndpointHealth(
       continue;
     }
     const silentSince = lastSuccessAt ?? row.created_at;
-    const reason = list.some((o) => o.gone)
-      ? 'receiver answered 410 Gone'
+    const gone = list.find((o) => o.gone);
+    const reason = gone
+      ? (gone.goneReason ?? 'receiver answered 410 Gone')
       : streak >= policy.disableAfterFailures && now - silentSince >= policy.disableAfterSilenceMs
         ? `${streak} consecutive failures and no success since ${new Date(silentSince).toISOString()}`
         : undefined;

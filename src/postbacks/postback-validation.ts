@@ -14,7 +14,7 @@ import { compileTemplate, renderTemplate } from '../macros/template.ts';
 import { assertKnownMacros, assertNoMacroInAuthority } from '../macros/validate-template.ts';
 import { AppError } from '../shared/errors.ts';
 import { findLinkOfPostback, offerExists, offerGoalExists, publisherExists } from './postback.repository.ts';
-import type { PostbackScope } from './postback.table.ts';
+import type { PostbackKind, PostbackScope } from './postback.table.ts';
 
 /** A postback's full configuration as it will be stored (after defaults and a patch are applied). */
 export interface PostbackDraft {
@@ -189,8 +189,15 @@ export async function validatePostbackDraft(
   db: Db,
   draft: PostbackDraft,
   policy: AddressPolicy,
+  kind: PostbackKind = 'url',
 ): Promise<string[]> {
   const warnings: string[] = [];
+  if (kind !== 'url') {
+    // An ad platform's address is the install's configuration, not the postback's.
+    checkShape(draft);
+    await checkCatalog(db, draft);
+    return warnings;
+  }
   const scheme = /^(https?):\/\//i.exec(draft.url)?.[1]?.toLowerCase();
   if (scheme === undefined) throw invalid('url: must start with http:// or https://');
   if (scheme === 'http') {

@@ -4,6 +4,7 @@ import { POSTBACK_AUDIENCES } from '../auth/field-visibility.ts';
 import { STATUSES } from '../conversions/conversion.table.ts';
 import { Millis, Nullable, StringEnum } from '../shared/api-schemas.ts';
 import { PageQuery } from '../shared/pagination.ts';
+import { POSTBACK_KINDS, VALUE_SOURCES } from './postback.table.ts';
 
 export const MAX_TIMEOUT_MS = 30_000;
 export const SCOPES = ['global', 'offer', 'goal', 'link'] as const;
@@ -30,6 +31,64 @@ const SecretPathSegments = Type.Array(Type.Integer({ minimum: 1, maximum: 32 }),
   uniqueItems: true,
   description: 'URL path segments whose text is secret, by position (1 = the first after the host)',
 });
+
+const Setting = (description: string) => Type.String({ minLength: 1, maxLength: 2000, description });
+const Secret = (description: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 4000,
+    description: `${description}; secret: stored encrypted, never returned`,
+  });
+const Destination = Type.Object(
+  {
+    pixelId: Type.Optional(Setting('meta_capi: the dataset (pixel) id')),
+    pixelCode: Type.Optional(Setting('tiktok_events: the pixel code')),
+    accessToken: Type.Optional(Secret('meta_capi, tiktok_events: the access token')),
+    testEventCode: Type.Optional(
+      Nullable(Setting('meta_capi, tiktok_events: test code used by "Test conversion"')),
+    ),
+    api: Type.Optional(
+      StringEnum(['data_manager', 'click_upload'] as const, {
+        description: 'google_ads: Data Manager (default) or the legacy click upload',
+      }),
+    ),
+    operatingAccountId: Type.Optional(Setting('google_ads: the Google Ads customer id (10 digits)')),
+    conversionActionId: Type.Optional(Setting('google_ads: the conversion action id')),
+    clientId: Type.Optional(Setting('google_ads: OAuth client id')),
+    clientSecret: Type.Optional(Secret('google_ads: OAuth client secret')),
+    refreshToken: Type.Optional(Secret('google_ads: OAuth refresh token')),
+    developerToken: Type.Optional(Nullable(Secret('google_ads click_upload: the developer token'))),
+    loginCustomerId: Type.Optional(Nullable(Setting('google_ads: the manager account id (10 digits)'))),
+    eventSourceUrl: Type.Optional(
+      Nullable(Setting('meta_capi, tiktok_events: the page where conversions happen')),
+    ),
+    allowWithoutClickId: Type.Optional(
+      Type.Boolean({
+        description: 'send conversions whose click has no click id of this platform (default false)',
+      }),
+    ),
+  },
+  {
+    description: "the ad platform's settings (kind other than url); a secret left out keeps its stored value",
+  },
+);
+const EventMap = Type.Array(
+  Type.Object({
+    status: StringEnum(STATUSES),
+    goal: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    event: Type.String({ minLength: 1, maxLength: 100, description: "the platform's event name" }),
+  }),
+  {
+    maxItems: 50,
+    description: 'which status (and goal) becomes which platform event; first goal match, then any goal',
+  },
+);
+const platform = {
+  kind: StringEnum(POSTBACK_KINDS, { description: 'url (a URL template) or an ad platform' }),
+  destination: Destination,
+  eventMap: EventMap,
+  value: StringEnum(VALUE_SOURCES, { description: 'the amount sent as the event value' }),
+};
 
 const editable = {
   audience: StringEnum(POSTBACK_AUDIENCES, {
@@ -81,7 +140,11 @@ export const CreatePostbackBody = Type.Object({
   publisherId: Type.Optional(
     Type.Integer({ minimum: 1, description: 'defaults to the caller for publisher keys' }),
   ),
-  url: editable.url,
+  url: Type.Optional(editable.url),
+  kind: Type.Optional(platform.kind),
+  destination: Type.Optional(platform.destination),
+  eventMap: Type.Optional(platform.eventMap),
+  value: Type.Optional(platform.value),
   audience: Type.Optional(editable.audience),
   scope: Type.Optional(editable.scope),
   offerId: Type.Optional(editable.offerId),
@@ -101,13 +164,23 @@ export const CreatePostbackBody = Type.Object({
 });
 export type CreatePostbackBody = Static<typeof CreatePostbackBody>;
 
-export const UpdatePostbackBody = Type.Partial(Type.Object(editable), { minProperties: 1 });
+export const UpdatePostbackBody = Type.Partial(Type.Object({ ...editable, ...platform }), {
+  minProperties: 1,
+});
 export type UpdatePostbackBody = Static<typeof UpdatePostbackBody>;
 
 export const Postback = Type.Object({
   id: Type.Integer(),
   publisherId: Type.Integer(),
   ...editable,
+  kind: platform.kind,
+  destination: Nullable(
+    Type.Record(Type.String(), Type.Unknown(), {
+      description: 'settings; each secret shown as {"set": true, "lastFour": "…"}',
+    }),
+  ),
+  eventMap: platform.eventMap,
+  value: platform.value,
   state: StringEnum(['active', 'held', 'off'] as const, {
     description:
       'active: fires and sends; held: fires but its endpoint is disabled (410, long failure streak or POST …/disable), deliveries held; off: switched off, owes nothing',

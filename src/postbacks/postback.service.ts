@@ -18,6 +18,7 @@ import {
 import { type CreatePostbackBody, MAX_TIMEOUT_MS, type UpdatePostbackBody } from './postback.schemas.ts';
 import type { PostbackRow } from './postback.table.ts';
 import { ALL_STATUSES, draftOf } from './postback.view.ts';
+import { platformColumns, statusesOfEventMap } from './postback-destination.ts';
 import { type PostbackDraft, validatePostbackDraft } from './postback-validation.ts';
 
 export {
@@ -122,6 +123,9 @@ export async function createPostback(
   checkTimeoutFitsLease(ctx, input.timeoutMs);
   const audience = input.audience ?? 'publisher';
   checkAudience(principal, audience);
+  const platform = platformColumns(input, undefined, audience, ctx.config.secretKey);
+  if (platform.kind === 'url' && input.url === undefined)
+    throw new AppError('validation_failed', 'url: required');
   const draft: PostbackDraft = {
     publisherId: ownerFor(principal, input.publisherId),
     audience,
@@ -129,7 +133,7 @@ export async function createPostback(
     offerId: input.offerId ?? null,
     goal: input.goal ?? null,
     linkId: input.linkId ?? null,
-    url: input.url.trim(),
+    url: input.url?.trim() ?? '',
     method: input.method ?? 'GET',
     bodyFormat: input.bodyFormat ?? null,
     bodyTemplate: input.bodyTemplate ?? null,
@@ -139,12 +143,13 @@ export async function createPostback(
     fireWithSpecific: input.fireWithSpecific ?? false,
   };
   await takeOfferOfLink(ctx.store.db, draft);
-  const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
+  const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx), platform.kind);
   const now = ctx.clock.now();
   const row = await insertPostback(ctx.store.db, {
     publisher_id: draft.publisherId,
     ...draftColumns(draft),
-    statuses: JSON.stringify(input.statuses ?? ALL_STATUSES),
+    ...platform,
+    statuses: JSON.stringify(input.statuses ?? statusesOfEventMap(platform) ?? ALL_STATUSES),
     enabled: input.enabled === false ? 0 : 1,
     timeout_ms: input.timeoutMs ?? Math.min(ctx.config.attemptTimeoutMs, MAX_TIMEOUT_MS),
     retry_4xx: input.retry4xx === false ? 0 : 1,
@@ -170,6 +175,25 @@ export async function updatePostback(
   checkTimeoutFitsLease(ctx, patch.timeoutMs);
   const current = await loadOwnPostback(ctx, principal, id);
   checkAudience(principal, patch.audience ?? current.audience, current.audience);
+  const touchesPlatform = ['kind', 'destination', 'eventMap', 'value', 'audience'].some(
+    (k) => patch[k as keyof UpdatePostbackBody] !== undefined,
+  );
+  const platform = touchesPlatform
+    ? platformColumns(
+        { ...patch, url: patch.kind === 'url' ? undefined : patch.url },
+        current,
+        patch.audience ?? current.audience,
+        ctx.config.secretKey,
+      )
+    : undefined;
+  const kind = platform?.kind ?? current.kind;
+  if (kind !== 'url' && patch.url !== undefined)
+    throw new AppError(
+      'validation_failed',
+      `url: a ${kind} postback has no URL; its address is the platform's`,
+    );
+  if (kind === 'url' && current.kind !== 'url' && patch.url === undefined)
+    throw new AppError('validation_failed', 'url: required when the kind becomes url');
   const before = draftOf(current);
   // Switching to GET drops the body unless the patch says otherwise, so a method change is one call.
   const toGet = patch.method === 'GET' && current.method === 'POST';
@@ -196,14 +220,16 @@ export async function updatePostback(
   // A scope other than link drops the link; a new link brings its own offer.
   if (patch.scope !== undefined && patch.scope !== 'link') draft.linkId = patch.linkId ?? null;
   if (patch.linkId !== undefined && patch.offerId === undefined) draft.offerId = null;
+  if (kind !== 'url') draft.url = '';
   await takeOfferOfLink(ctx.store.db, draft);
-  const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx));
+  const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx), kind);
   const now = ctx.clock.now();
   const row = await ctx.store.db.transaction().execute(async (trx) => {
     // Switching it on means sending again: a disabled endpoint comes back (held deliveries stay held).
     if (patch.enabled === true && current.state === 'disabled') await setEndpointEnabled(trx, id, true, now);
     return updatePostbackRow(trx, id, {
       ...draftColumns(draft),
+      ...platform,
       ...(patch.statuses !== undefined && { statuses: JSON.stringify(patch.statuses) }),
       ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
       ...(patch.timeoutMs !== undefined && { timeout_ms: patch.timeoutMs }),

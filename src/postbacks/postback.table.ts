@@ -2,6 +2,10 @@ import type { Generated, Insertable, Selectable } from 'kysely';
 import type { PostbackAudience } from '../auth/field-visibility.ts';
 
 export type PostbackScope = 'global' | 'offer' | 'goal' | 'link';
+export const POSTBACK_KINDS = ['url', 'meta_capi', 'tiktok_events', 'google_ads'] as const;
+export type PostbackKind = (typeof POSTBACK_KINDS)[number];
+export const VALUE_SOURCES = ['payout', 'revenue', 'sale_amount'] as const;
+export type ValueSource = (typeof VALUE_SOURCES)[number];
 
 /** An outbound postback: a publisher's endpoint, its template and its health. */
 export interface PostbackTable {
@@ -41,6 +45,18 @@ export interface PostbackTable {
   last_failure_at: number | null;
   created_at: number;
   updated_at: number;
+  /** url: the URL template above; otherwise an ad platform's conversions API (url unused, ''). */
+  kind: Generated<PostbackKind>;
+  /** JSON object of the platform's settings that are not secret (pixel id, account ids…). */
+  destination: string | null;
+  /** The platform's secrets (tokens…), JSON encrypted with TRACKWIRE_SECRET_KEY (integrations/credential-box.ts). */
+  credentials: string | null;
+  /** JSON object: each stored secret's last four characters, which is all that is ever shown. */
+  credential_hints: string | null;
+  /** JSON array of {status, goal?, event}: which conversion event becomes which platform event. */
+  event_map: Generated<string>;
+  /** Which amount is sent as the event's value. */
+  value_source: Generated<ValueSource>;
 }
 export type PostbackRow = Selectable<PostbackTable>;
 export type NewPostbackRow = Insertable<PostbackTable>;

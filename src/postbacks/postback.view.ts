@@ -1,7 +1,9 @@
 // Row ⇄ API shape of a postback.
 import { STATUSES } from '../conversions/conversion.table.ts';
+import { parseEventMap } from '../integrations/destination-settings.ts';
 import type { Postback } from './postback.schemas.ts';
 import type { PostbackRow } from './postback.table.ts';
+import { destinationView } from './postback-destination.ts';
 import type { PostbackDraft } from './postback-validation.ts';
 
 export const ALL_STATUSES: readonly string[] = STATUSES;
@@ -69,6 +71,10 @@ export function toPostbackView(row: PostbackRow): Postback {
     id: row.id,
     ...draftOf(row),
     statuses: parseJson<Postback['statuses']>(row.statuses, []),
+    kind: row.kind,
+    destination: destinationView(row),
+    eventMap: parseEventMap(row.event_map) as Postback['eventMap'],
+    value: row.value_source,
     enabled: state === 'active',
     timeoutMs: row.timeout_ms,
     retry4xx: row.retry_4xx === 1,

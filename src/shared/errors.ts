@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   internal: 500,
   unavailable: 503,
   store_unavailable: 503,
+  secret_key_missing: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

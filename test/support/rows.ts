@@ -126,6 +126,12 @@ export function postbackRow(
     last_failure_at: null,
     created_at: now,
     updated_at: now,
+    kind: 'url',
+    destination: null,
+    credentials: null,
+    credential_hints: null,
+    event_map: '[]',
+    value_source: 'payout',
     ...fields,
   };
 }

@@ -10,6 +10,7 @@ import { secretPartsAndEventActor } from './0007_secret_parts_and_event_actor.ts
 import { users } from './0008_users.ts';
 import { reportRollups } from './0009_report_rollups.ts';
 import { postbackLogLookups } from './0015_postback_log_lookups.ts';
+import { adPlatformDestinations } from './0010_ad_platform_destinations.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -21,4 +22,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0008_users': users,
   '0009_report_rollups': reportRollups,
   '0015_postback_log_lookups': postbackLogLookups,
+  '0010_ad_platform_destinations': adPlatformDestinations,
 };

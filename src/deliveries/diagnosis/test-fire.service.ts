@@ -17,6 +17,7 @@ import { TRACKWIRE_USER_AGENT } from '../prepare/user-agent.ts';
 import { createSender } from '../transport/http-sender.ts';
 import { explainAttempt } from '../transport/receiver-answers.ts';
 import { buildAttemptRow } from '../worker/delivery-outcomes.ts';
+import { fireTestPlatformEvent } from './platform-test-fire.ts';
 
 export interface TestFireResult {
   request: { method: string; url: string; headers: Record<string, string>; body: string | null };
@@ -33,6 +34,7 @@ export async function fireTestPostback(
   id: number,
 ): Promise<TestFireResult> {
   const postback = await loadOwnPostback(ctx, principal, id);
+  if (postback.kind !== 'url') return fireTestPlatformEvent(ctx, postback);
   const publisher = await findPublisherById(ctx.store.db, postback.publisher_id);
   if (!publisher) throw notFound('publisher');
   const now = ctx.clock.now();

@@ -25,6 +25,8 @@ export interface AttemptResult {
   retryAfterMs?: number;
   /** The Location header of a 3xx answer (recorded, never followed). */
   location?: string;
+  /** Ad platforms: the platform's id of the request, kept on the attempt. */
+  traceId?: string | null;
 }
 
 export interface Sender {

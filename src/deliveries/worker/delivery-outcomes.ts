@@ -37,7 +37,9 @@ export type DeliveryOutcome =
   /** Not sent: the endpoint is disabled. */
   | (Claimed & { kind: 'held'; reason: string })
   /** Not sent and never sendable (postback deleted, template cannot render): kept as failed. */
-  | (Claimed & { kind: 'unsendable'; reason: string });
+  | (Claimed & { kind: 'unsendable'; reason: string })
+  /** Not sent by rule (an ad platform's event without its click id, too old, unmapped): cancelled, with why. */
+  | (Claimed & { kind: 'skipped'; reason: string });
 
 export interface WrittenOutcome {
   deliveryId: string;
@@ -72,6 +74,7 @@ export function buildAttemptRow(
     error_class: result.errorClass,
     error_message: result.errorMessage,
     created_at: now,
+    trace_id: result.traceId ?? null,
   };
 }
 
@@ -89,6 +92,15 @@ function planOne(o: DeliveryOutcome, disabled: Set<number>, now: number): Plan {
   if (o.kind === 'deferred') {
     const patch = { status: 'pending' as const, next_run_at: o.nextRunAt };
     return { status: 'pending', patch, spendAttempt: false, nextRunAt: o.nextRunAt };
+  }
+  if (o.kind === 'skipped') {
+    const patch = {
+      status: 'cancelled' as const,
+      completed_at: now,
+      last_status_code: null,
+      last_error: o.reason,
+    };
+    return { status: 'cancelled', patch, spendAttempt: false };
   }
   if (o.kind === 'held' || o.kind === 'unsendable') {
     const facts = { last_status_code: null, last_error: o.reason };
@@ -190,6 +202,7 @@ export async function writeOutcomes(
       postbackId: o.delivery.postback_id,
       ok: o.verdict.kind === 'succeeded',
       gone: o.verdict.kind === 'disable',
+      ...(o.verdict.kind === 'disable' && { goneReason: o.verdict.reason }),
       at: Number(o.attempt.created_at),
     }));
     const disabled = await recordEndpointHealth(trx, health, now, policy, events);

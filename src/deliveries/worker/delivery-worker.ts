@@ -18,6 +18,7 @@ import type { DeliveryOutcome } from './delivery-outcomes.ts';
 import { EndpointQueues, type QueuedDelivery } from './endpoint-queue.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { OutcomeWriter } from './outcome-writer.ts';
+import { batchMaxOf, createPlatformDeps, type PlatformDeps, runPlatformBatch } from './platform-attempt.ts';
 import { prepareBatch } from './prepare-stage.ts';
 import { claimSizes, MIN_IDLE_MS, type WorkerOptions, workerOptions } from './worker-options.ts';
 
@@ -66,6 +67,9 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     jitter: o.jitter,
     minDelayAfterThrottleMs: o.minDelayAfterThrottleMs,
   };
+
+  const platform: PlatformDeps = createPlatformDeps(config, o.userAgent);
+  if (o.platformSender) platform.sender = o.platformSender;
 
   let mode: WorkerMode = 'idle';
   /** Moves the loop between claiming and idle; a stopping worker stays stopping. */
@@ -126,9 +130,17 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       if (!exhausted || finishedSinceClaim >= sizes.minEndpointRoom) hint();
     },
   });
-  const queues = new EndpointQueues(sizes, send);
+  const queues = new EndpointQueues(sizes, send, {
+    maxOf: (item) => batchMaxOf(item.context),
+    requestCap: config.platformInflightRequests,
+  });
 
-  function send(item: QueuedDelivery): void {
+  function send(items: QueuedDelivery[]): void {
+    if (items.length > 1 || batchMaxOf(items[0].context) > 1) {
+      sendBatch(items);
+      return;
+    }
+    const item = items[0];
     const { delivery, claimId } = item;
     const task = runDeliveryAttempt(deps, { delivery, claimId }, item.context)
       .catch((err): DeliveryOutcome => {
@@ -140,11 +152,36 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     void task.finally(() => running.delete(task));
   }
 
-  function finish(delivery: DeliveryRow, outcome: DeliveryOutcome, started: boolean): void {
+  function sendBatch(items: QueuedDelivery[]): void {
+    const task = runPlatformBatch(deps, platform, items)
+      .catch((err): DeliveryOutcome[] => {
+        log.error({ err, postbackId: items[0].delivery.postback_id }, 'ad-platform batch crashed; deferring');
+        return items.map(({ delivery, claimId }) => ({
+          kind: 'deferred',
+          delivery,
+          claimId,
+          nextRunAt: clock.now() + o.pollMs,
+        }));
+      })
+      .then((done) => {
+        done.forEach((outcome, i) => {
+          finish(outcome.delivery, outcome, true, i === done.length - 1);
+        });
+      });
+    running.add(task);
+    void task.finally(() => running.delete(task));
+  }
+
+  function finish(
+    delivery: DeliveryRow,
+    outcome: DeliveryOutcome,
+    started: boolean,
+    releasesSlot = started,
+  ): void {
     sending -= 1;
     unwritten += 1;
     outcomes.add(outcome);
-    const before = queues.finished(delivery.postback_id, started);
+    const before = queues.finished(delivery.postback_id, started, releasesSlot);
     finishedSinceClaim += 1;
     // An endpoint that was too busy to claim for has room again: its pending rows are claimable.
     const roomAt = sizes.perEndpoint - sizes.minEndpointRoom;
@@ -243,6 +280,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       leases.stop();
       await listener.close();
       if (!o.sender) await sender.close();
+      if (!o.platformSender) await platform.sender.close();
       mode = 'stopped';
       log.info('delivery worker stopped');
     },

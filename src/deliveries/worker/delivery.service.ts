@@ -15,6 +15,7 @@ import { DEFAULT_HEALTH_POLICY } from '../endpoint-health.ts';
 import { loadDeliveryContexts } from '../prepare/delivery-request.ts';
 import { type AttemptDeps, runDeliveryAttempt } from './delivery-attempt.ts';
 import { writeOutcomes } from './delivery-outcomes.ts';
+import { batchMaxOf, type PlatformDeps, runPlatformBatch } from './platform-attempt.ts';
 
 /** Statuses a manual resend may start from; it returns there unless it succeeds. */
 const RESENDABLE: readonly DeliveryStatus[] = ['pending', 'failed', 'succeeded'];
@@ -70,7 +71,7 @@ export async function getDeliveryWithAttempts(
 /** Sends one delivery now, on behalf of an operator. Refused while disabled, held or in flight. */
 export async function resendDelivery(
   ctx: AppContext,
-  deps: AttemptDeps,
+  deps: AttemptDeps & { platform: PlatformDeps },
   id: string,
   scope: Scope,
 ): Promise<{ delivery: DeliveryRow; attempts: DeliveryAttemptRow[] }> {
@@ -93,12 +94,13 @@ export async function resendDelivery(
     throw new AppError('conflict', 'the delivery changed meanwhile (an attempt may be in progress)');
   const previous = await listAttemptsOfDelivery(db, id);
   const contexts = await loadDeliveryContexts(db, [id]);
-  const outcome = await runDeliveryAttempt(deps, { delivery: claimed, claimId }, contexts.get(id), {
-    trigger: 'manual',
-    attemptNo: previous.length + 1,
-    restoreStatus: row.status,
-  });
-  await writeOutcomes(db, [outcome], ctx.clock.now(), DEFAULT_HEALTH_POLICY, ctx.log);
+  const context = contexts.get(id);
+  const mode = { trigger: 'manual' as const, attemptNo: previous.length + 1, restoreStatus: row.status };
+  const outcomes =
+    batchMaxOf(context) > 1
+      ? await runPlatformBatch(deps, deps.platform, [{ delivery: claimed, claimId, context }], mode)
+      : [await runDeliveryAttempt(deps, { delivery: claimed, claimId }, context, mode)];
+  await writeOutcomes(db, outcomes, ctx.clock.now(), DEFAULT_HEALTH_POLICY, ctx.log);
   return getDeliveryWithAttempts(ctx, id, scope);
 }
 

@@ -23,13 +23,24 @@ export class EndpointQueues {
   private readonly load = new Map<number, number>();
   private readonly waiting = new Map<number, QueuedDelivery[]>();
   private readonly inflight: InflightLimiter;
+  /** Ad-platform endpoints: their slots are batch requests, not deliveries. */
+  private readonly requests: InflightLimiter;
+  private readonly batched = new Set<number>();
 
   constructor(
     private readonly sizes: ClaimSizes,
-    private readonly send: (item: QueuedDelivery) => void,
+    private readonly send: (items: QueuedDelivery[]) => void,
+    batching: { maxOf: (item: QueuedDelivery) => number; requestCap: number } = {
+      maxOf: () => 1,
+      requestCap: 1,
+    },
   ) {
     this.inflight = new InflightLimiter(sizes.cap);
+    this.requests = new InflightLimiter(batching.requestCap);
+    this.maxOf = batching.maxOf;
   }
+
+  private readonly maxOf: (item: QueuedDelivery) => number;
 
   /** Counts claimed rows against their endpoints before they are prepared. */
   claimed(rows: DeliveryRow[]): void {
@@ -53,12 +64,12 @@ export class EndpointQueues {
    * A delivery of `postbackId` is done here (its attempt ended, or it never started). Returns how
    * many that endpoint held before, so the caller can tell when it has room to claim for again.
    */
-  finished(postbackId: number, started: boolean): number {
+  finished(postbackId: number, started: boolean, releasesSlot = started): number {
     const before = this.load.get(postbackId) ?? 0;
     if (before <= 1) this.load.delete(postbackId);
     else this.load.set(postbackId, before - 1);
-    if (started) {
-      this.inflight.release(String(postbackId));
+    if (releasesSlot) {
+      (this.batched.has(postbackId) ? this.requests : this.inflight).release(String(postbackId));
       this.pump(postbackId);
     }
     return before;
@@ -85,8 +96,12 @@ export class EndpointQueues {
   private pump(key: number): void {
     const queue = this.waiting.get(key);
     if (!queue) return;
-    while (queue.length > 0 && this.inflight.tryAcquire(String(key)))
-      this.send(queue.shift() as QueuedDelivery);
+    const sample = queue.find((item) => item.context !== undefined);
+    const max = sample ? this.maxOf(sample) : 1;
+    if (max > 1) this.batched.add(key);
+    const limiter = this.batched.has(key) ? this.requests : this.inflight;
+    // One slot per request: a platform endpoint's waiting deliveries leave together, up to its batch size.
+    while (queue.length > 0 && limiter.tryAcquire(String(key))) this.send(queue.splice(0, Math.max(1, max)));
     if (queue.length === 0) this.waiting.delete(key);
   }
 }

@@ -29,6 +29,8 @@ export interface WorkerOptions {
   userAgent: string;
   /** A ready sender (tests); otherwise one is created from the config and closed on stop. */
   sender?: Sender;
+  /** The sender for ad-platform requests (tests); otherwise one is created and closed on stop. */
+  platformSender?: Sender;
 }
 
 /** The shortest sleep between claims, so a busy loop cannot spin. */

@@ -26,6 +26,7 @@ import {
   resendFailedDeliveries,
 } from '../../deliveries/worker/delivery.service.ts';
 import type { AttemptDeps } from '../../deliveries/worker/delivery-attempt.ts';
+import { createPlatformDeps, type PlatformDeps } from '../../deliveries/worker/platform-attempt.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { Millis, Nullable, StringEnum, TextIdParams, TimeRange } from '../../shared/api-schemas.ts';
 import { idPageCursor, parseIdPageCursor } from '../../shared/cursor.ts';
@@ -62,6 +63,9 @@ const Attempt = Type.Object({
   errorClass: S,
   errorMessage: S,
   createdAt: Millis,
+  traceId: Type.Optional(
+    Nullable(Type.String({ description: "ad platforms: the platform's id of the request" })),
+  ),
 });
 const DeliveryWithAttempts = Type.Composite([Delivery, Type.Object({ attemptLog: Type.Array(Attempt) })]);
 const ListQuery = Type.Object({
@@ -137,6 +141,7 @@ function toAttemptView(a: DeliveryAttemptRow) {
     errorClass: a.error_class,
     errorMessage: a.error_message,
     createdAt: a.created_at,
+    traceId: a.trace_id ?? null,
   };
 }
 
@@ -153,8 +158,13 @@ export function registerDeliveryRoutes(api: FastifyInstance, ctx: AppContext): v
     allowedTargets: ctx.config.allowedTargets,
     userAgent: TRACKWIRE_USER_AGENT,
   });
-  api.addHook('onClose', async () => sender.close());
-  const deps: AttemptDeps = {
+  const platform = createPlatformDeps(ctx.config, TRACKWIRE_USER_AGENT);
+  api.addHook('onClose', async () => {
+    await sender.close();
+    await platform.sender.close();
+  });
+  const deps: AttemptDeps & { platform: PlatformDeps } = {
+    platform,
     sender,
     breaker: new CircuitBreaker(),
     clock: ctx.clock,

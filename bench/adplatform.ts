@@ -1,0 +1,187 @@
+// The ad-platform phase: N approved conversions with fbclids, forwarded by a worker process to the
+// Meta fake answering in 50 ms. Events/s from the deliveries' own completion times, and the ratio to
+// the ideal the batch size and the per-destination requests in flight allow (batch × requests /
+// latency). `npm run bench -- --only=adplatform` (50 000; `--smoke` uses 2 000).
+
+import { CONVERSION_ID_PREFIX } from '../src/conversions/conversion.table.ts';
+import { newDeliveryRow } from '../src/deliveries/outbox/enqueue-deliveries.ts';
+import { sealCredentials } from '../src/integrations/credential-box.ts';
+import { META_BATCH_MAX } from '../src/integrations/meta/meta-capi.ts';
+import { newId } from '../src/shared/ids.ts';
+import { startMetaFake } from '../test/support/fakes/meta-fake.ts';
+import { clickRow, conversionRow, postbackRow } from '../test/support/rows.ts';
+import type { RunState } from './lib/phases.ts';
+import { startTrackwire } from './lib/processes.ts';
+import type { Report } from './lib/report.ts';
+
+const SECRET_KEY = 'bench-secret-key-0123456789abcdef-0123456789';
+const PIXEL = '1234567890123456';
+const TOKEN = 'EAAB-bench-token';
+const LATENCY_MS = 50;
+const REQUESTS_IN_FLIGHT = 4;
+
+export interface AdPlatformResult {
+  events: number;
+  eventsPerSecond: number;
+  idealPerSecond: number;
+  ratio: number;
+  batch: number;
+  requestsInFlight: number;
+  requests: number;
+  peakRssMb: number;
+}
+
+async function insertChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await insert(rows.slice(i, i + 500));
+}
+
+/** Queues `count` approved conversions of fbclid clicks, each owing one delivery to a new Meta destination. */
+async function queueMetaDeliveries(state: RunState, count: number): Promise<number> {
+  const db = state.store.db;
+  const link = await db.selectFrom('links').selectAll().orderBy('id').limit(1).executeTakeFirstOrThrow();
+  const now = Date.now();
+  const postback = await db
+    .insertInto('postbacks')
+    .values(
+      postbackRow({
+        publisher_id: link.publisher_id,
+        url: '',
+        kind: 'meta_capi',
+        destination: JSON.stringify({ pixelId: PIXEL }),
+        credentials: sealCredentials(SECRET_KEY, { accessToken: TOKEN }),
+        credential_hints: '{}',
+        event_map: JSON.stringify([{ status: 'approved', event: 'Purchase' }]),
+        statuses: JSON.stringify(['approved']),
+      }),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const keys = {
+    link_id: link.id,
+    offer_id: link.offer_id,
+    publisher_id: link.publisher_id,
+    advertiser_id: 0,
+  };
+  const offer = await db
+    .selectFrom('offers')
+    .select('advertiser_id')
+    .where('id', '=', link.offer_id)
+    .executeTakeFirstOrThrow();
+  keys.advertiser_id = offer.advertiser_id;
+  const clicks = Array.from({ length: count }, (_, i) =>
+    clickRow({
+      ...keys,
+      fbclid: `IwAR-bench_${i}`,
+      ip: '203.0.113.7',
+      user_agent: 'Mozilla/5.0',
+      created_at: now - 60_000,
+    }),
+  );
+  await insertChunks(clicks, (chunk) => db.insertInto('clicks').values(chunk).execute());
+  const conversions = clicks.map((c) =>
+    conversionRow({
+      ...keys,
+      id: newId(now, CONVERSION_ID_PREFIX),
+      click_id: c.id,
+      payout: 10,
+      created_at: now,
+    }),
+  );
+  await insertChunks(conversions, (chunk) => db.insertInto('conversions').values(chunk).execute());
+  const deliveries = [];
+  for (let i = 0; i < conversions.length; i += 500) {
+    const events = await db
+      .insertInto('conversion_events')
+      .values(
+        conversions.slice(i, i + 500).map((c) => ({
+          conversion_id: c.id,
+          from_status: null,
+          to_status: 'approved' as const,
+          status_raw: null,
+          payout: 10,
+          source: 'postback' as const,
+          reason: null,
+          postback_log_id: null,
+          actor: null,
+          created_at: now,
+        })),
+      )
+      .returning(['id', 'conversion_id'])
+      .execute();
+    for (const e of events)
+      deliveries.push(
+        newDeliveryRow(
+          e.id,
+          postback.id,
+          { id: e.conversion_id, publisher_id: link.publisher_id },
+          'pending',
+          now,
+        ),
+      );
+  }
+  await insertChunks(deliveries, (chunk) => db.insertInto('deliveries').values(chunk).execute());
+  return postback.id;
+}
+
+export async function runAdPlatformPhase(state: RunState, asked = 0): Promise<AdPlatformResult> {
+  const count = asked > 0 ? asked : state.smoke ? 2_000 : 50_000;
+  const meta = await startMetaFake({ pixelId: PIXEL, accessToken: TOKEN });
+  meta.latencyMs = LATENCY_MS;
+  try {
+    const postbackId = await queueMetaDeliveries(state, count);
+    const batch = META_BATCH_MAX;
+    // Claims hold one wave in flight and one waiting: room for every request's full batch.
+    const cap = (batch * REQUESTS_IN_FLIGHT) / 2;
+    const since = Date.now();
+    const worker = await startTrackwire(
+      {
+        ...state.env,
+        TRACKWIRE_SECRET_KEY: SECRET_KEY,
+        TRACKWIRE_META_API_URL: meta.url,
+        TRACKWIRE_PLATFORM_INFLIGHT_REQUESTS: String(REQUESTS_IN_FLIGHT),
+        TRACKWIRE_ENDPOINT_INFLIGHT_CAP: String(cap),
+        TRACKWIRE_WORKER_CONCURRENCY: String(2 * cap),
+      },
+      'worker',
+    );
+    const deadline = Date.now() + 300_000;
+    // Watch the fake's count in memory: polling the store would stall the fake's event loop.
+    while (meta.events.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const peakRssMb = worker.memory().peakMb;
+    await worker.stop();
+    const done = await state.store.db
+      .selectFrom('deliveries')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.min('completed_at').as('first'),
+        eb.fn.max('completed_at').as('last'),
+      ])
+      .where('postback_id', '=', postbackId)
+      .where('status', '=', 'succeeded')
+      .where('completed_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    const seconds = (Number(done.last) - Number(done.first)) / 1000;
+    const eventsPerSecond = seconds > 0 ? (Number(done.n) - 1) / seconds : 0;
+    const idealPerSecond = (batch * REQUESTS_IN_FLIGHT) / (LATENCY_MS / 1000);
+    const result: AdPlatformResult = {
+      events: Number(done.n),
+      eventsPerSecond,
+      idealPerSecond,
+      ratio: eventsPerSecond / idealPerSecond,
+      batch,
+      requestsInFlight: REQUESTS_IN_FLIGHT,
+      requests: meta.requests,
+      peakRssMb,
+    };
+    (state.report as Report & { adplatform?: AdPlatformResult }).adplatform = result;
+    state.peakRssMb = Math.max(state.peakRssMb, peakRssMb);
+    console.log(
+      `ad platform (Meta fake, ${LATENCY_MS} ms): ${result.events} events in ${result.requests} requests, ` +
+        `${Math.round(eventsPerSecond)} events/s = ${(100 * result.ratio).toFixed(1)} % of the ideal ${idealPerSecond}/s ` +
+        `(batch ${batch} × ${REQUESTS_IN_FLIGHT} requests in flight / ${LATENCY_MS} ms); worker peak RSS ${Math.round(peakRssMb)} MB`,
+    );
+    return result;
+  } finally {
+    await meta.close();
+  }
+}

@@ -1,0 +1,97 @@
+// What the ad-platform fakes share: a loopback HTTP server, body reading, and switchable failures
+// ("the next n requests fail transiently / are rate limited / see the token refused").
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** invalid: the platform's validation error, as a malformed field would get (a permanent error). */
+export type FailureMode = 'transient' | 'rate_limit' | 'bad_token' | 'invalid';
+
+export interface FakeControls {
+  url: string;
+  /** The next `times` requests answer with `mode` instead of being processed. */
+  failNext(mode: FailureMode, times?: number): void;
+  /** Every answer waits this long (the bench's 50 ms platform). */
+  latencyMs: number;
+  requests: number;
+  close(): Promise<void>;
+}
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export type FakeAnswer = { status: number; body: unknown };
+
+export async function startFakeServer(
+  /** `takeFailure` hands out the next switched-on failure; a handler calls it only for requests it applies to. */
+  handle: (req: FakeRequest, takeFailure: () => FailureMode | undefined) => FakeAnswer,
+): Promise<FakeControls> {
+  const failures: FailureMode[] = [];
+  const controls: FakeControls = {
+    url: '',
+    latencyMs: 0,
+    requests: 0,
+    failNext(mode, times = 1) {
+      for (let i = 0; i < times; i++) failures.push(mode);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      controls.requests += 1;
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const answer = handle(
+        {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        },
+        () => failures.shift(),
+      );
+      const reply = () => {
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer.body));
+      };
+      if (controls.latencyMs > 0) setTimeout(reply, controls.latencyMs);
+      else reply();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  controls.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return controls;
+}
+
+export const HEX64 = /^[a-f0-9]{64}$/;
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A value that may be a string or a list of strings, as the platforms accept for hashed fields. */
+export function stringsOf(v: unknown): string[] | undefined {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  return undefined;
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+let traceSeq = 0;
+export const traceId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(traceSeq++).toString(36)}`;
