@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   internal: 500,
   unavailable: 503,
   store_unavailable: 503,
+  insufficient_balance: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
