@@ -15,6 +15,8 @@ export interface RewardsWorld {
   click(user: string): Promise<string>;
   postback(params: Record<string, string>): Promise<Answer>;
   ledger(user: string): Promise<{ balance: number; entries: LedgerEntry[] }>;
+  /** Talks to another server on the same store from now on (a restarted one). */
+  moveTo(url: string): void;
 }
 
 export type LedgerEntry = RewardEntryView;
@@ -24,7 +26,8 @@ export async function createRewardsWorld(
   rewards: Record<string, unknown> = {},
   offer: { payout?: number; revenue?: number } = {},
 ): Promise<RewardsWorld> {
-  const admin = apiClient(url, TEST_ADMIN_KEY);
+  let base = url;
+  let admin = apiClient(base, TEST_ADMIN_KEY);
   const created = async (path: string, body: unknown) => {
     const reply = await admin('POST', path, body);
     if (reply.status !== 201) throw new Error(`${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
@@ -45,20 +48,22 @@ export async function createRewardsWorld(
   });
   if (patched.status !== 200) throw new Error(`rewards: ${patched.status} ${JSON.stringify(patched.body)}`);
   return {
-    admin,
+    get admin() {
+      return admin;
+    },
     advertiserId: advertiser.id,
     offerId: o.id,
     publisherId: publisher.id,
     token: advertiser.postbackToken,
     async click(user) {
-      const res = await fetch(`${url}/c/${link.slug}?sub1=${encodeURIComponent(user)}`, {
+      const res = await fetch(`${base}/c/${link.slug}?sub1=${encodeURIComponent(user)}`, {
         redirect: 'manual',
       });
       const id = new URL(res.headers.get('location') ?? 'x:').searchParams.get('click_id');
       if (res.status !== 302 || !id) throw new Error(`click: ${res.status}`);
       return id;
     },
-    postback: (params) => send(`${url}/postback?${query({ token: advertiser.postbackToken, ...params })}`),
+    postback: (params) => send(`${base}/postback?${query({ token: advertiser.postbackToken, ...params })}`),
     async ledger(user) {
       const reply = await admin(
         'GET',
@@ -66,6 +71,10 @@ export async function createRewardsWorld(
       );
       if (reply.status !== 200) throw new Error(`ledger: ${reply.status} ${JSON.stringify(reply.body)}`);
       return reply.body;
+    },
+    moveTo(next) {
+      base = next;
+      admin = apiClient(base, TEST_ADMIN_KEY);
     },
   };
 }
