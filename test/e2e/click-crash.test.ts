@@ -7,16 +7,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { ID_PATTERN } from '../../src/shared/ids.ts';
 import { createCatalog } from '../support/fixtures.ts';
-import {
-  type Child,
-  freePort,
-  killHard,
-  spawnTrackwire,
-  startServer,
-  stopGracefully,
-  useSharedStore,
-  waitFor,
-} from '../support/processes.ts';
+import { killHard, startServer, stopGracefully, useSharedStore, waitFor } from '../support/processes.ts';
 import { describeEachStore } from '../support/stores.ts';
 
 const CLICKS = 60;

@@ -3,15 +3,7 @@
 // per conversion: none missing for a conversion committed before the crash, none doubled after.
 import { expect, it } from 'vitest';
 import { sumUserEntries } from '../../src/rewards/reward.repository.ts';
-import {
-  freePort,
-  killHard,
-  spawnTrackwire,
-  startServer,
-  stopGracefully,
-  useSharedStore,
-  waitFor,
-} from '../support/processes.ts';
+import { killHard, startServer, stopGracefully, useSharedStore } from '../support/processes.ts';
 import { createRewardsWorld } from '../support/rewards-world.ts';
 import { describeEachStore } from '../support/stores.ts';
 
