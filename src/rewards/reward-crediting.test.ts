@@ -4,6 +4,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
 import { createRewardsWorld } from '../../test/support/rewards-world.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
+import { loadDeliveryContexts } from '../deliveries/prepare/delivery-context.repository.ts';
+import { buildOutboundRequest } from '../deliveries/prepare/delivery-request.ts';
 import { sumUserEntries } from './reward.repository.ts';
 
 describeEachStore('rewards crediting over HTTP', (current) => {
@@ -140,5 +142,36 @@ describeEachStore('rewards crediting over HTTP', (current) => {
     await w.postback({ click_id: clickId, txn_id: 'g' });
     // 0.29 × 33.3 = 9.657 → 10
     expect((await w.ledger('user-6')).balance).toBe(10);
+  });
+
+  it('tells the rewards site about each entry with an ordinary postback and the reward macros', async () => {
+    const w = await createRewardsWorld(t.url);
+    const created = await w.admin('POST', '/postbacks', {
+      publisherId: w.publisherId,
+      url: 'https://rewards.example/cb?u={user_id}&p={points}&b={balance}&e={ledger_entry_id}&k={reward_kind}&s={status}',
+    });
+    expect(created.status).toBe(201);
+    const clickId = await w.click('user-7');
+    const conversionId = (await w.postback({ click_id: clickId, txn_id: 'm' })).body.conversionId as string;
+    await w.postback({ click_id: clickId, txn_id: 'm', status: 'reversed' });
+    const db = current().store.db;
+    const deliveries = await db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('conversion_id', '=', conversionId)
+      .orderBy('id')
+      .execute();
+    const contexts = await loadDeliveryContexts(
+      db,
+      deliveries.map((d) => d.id),
+    );
+    const urls = deliveries.map(
+      (d) => new URL(buildOutboundRequest(contexts.get(d.id)!, Date.now(), 'test').request.url).searchParams,
+    );
+    const [credit, reversal] = (await w.ledger('user-7')).entries.reverse();
+    expect(urls.map((q) => Object.fromEntries(q))).toEqual([
+      { u: 'user-7', p: '350', b: '350', e: String(credit.id), k: 'credit', s: 'approved' },
+      { u: 'user-7', p: '-350', b: '0', e: String(reversal.id), k: 'reversal', s: 'reversed' },
+    ]);
   });
 });

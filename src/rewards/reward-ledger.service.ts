@@ -1,10 +1,12 @@
 // A user's balance and ledger, and the entries an operator or the rewards site writes by hand:
 // adjustments and redemptions, each with its own idempotency key.
+import type { Db } from '../db/database.types.ts';
 import type { AppContext } from '../server/app-context.ts';
 import { AppError } from '../shared/errors.ts';
 import {
   addToBalance,
   findBalance,
+  findEntriesOfEvents,
   findEntryByKey,
   insertRewardEntry,
   listUserEntries,
@@ -115,4 +117,13 @@ export async function recordManualEntry(
     });
     return { entry: toEntryView(row), replayed: false };
   });
+}
+
+/** The ledger entry each of these conversion events wrote, by event id (for postback macros). */
+export async function rewardEntriesOfEvents(
+  db: Db,
+  eventIds: readonly number[],
+): Promise<Map<number, RewardEntryRow>> {
+  const rows = await findEntriesOfEvents(db, eventIds);
+  return new Map(rows.map((row) => [Number(row.conversion_event_id), row]));
 }

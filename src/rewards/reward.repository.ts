@@ -105,3 +105,9 @@ export async function sumUserEntries(db: Db, publisherId: number, userId: string
     .executeTakeFirstOrThrow();
   return Number(row.total);
 }
+
+/** The entries written by these conversion events (at most one each). */
+export function findEntriesOfEvents(db: Db, eventIds: readonly number[]): Promise<RewardEntryRow[]> {
+  if (eventIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('reward_entries').selectAll().where('conversion_event_id', 'in', eventIds).execute();
+}
