@@ -261,6 +261,7 @@ const LOG_COLUMNS = [
   'http_status',
   'conversion_id',
   'insecure',
+  'reason',
 ] as const satisfies readonly (keyof NewPostbackLogRow)[];
 const insertLogRow = preparedInsertReturningId('postback_log', LOG_COLUMNS);
 

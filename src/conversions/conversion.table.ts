@@ -101,6 +101,8 @@ export interface PostbackLogTable {
   conversion_id: string | null;
   /** 1 when it came over plain HTTP while HTTPS-only is configured. */
   insecure: number;
+  /** The reason code of the inbound rule that held or rejected the conversion. */
+  reason?: string | null;
 }
 export type PostbackLogRow = Selectable<PostbackLogTable>;
 export type NewPostbackLogRow = Insertable<PostbackLogTable>;

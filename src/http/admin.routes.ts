@@ -11,6 +11,7 @@ import { registerAdvertiserRoutes } from './routes/advertiser.routes.ts';
 import { registerClickApiRoutes } from './routes/click.api.routes.ts';
 import { registerConversionApiRoutes } from './routes/conversion.api.routes.ts';
 import { registerDeliveryRoutes } from './routes/delivery.routes.ts';
+import { registerInboundRuleRoutes } from './routes/inbound-rule.routes.ts';
 import { registerKeyRoutes } from './routes/key.routes.ts';
 import { registerLinkRoutes } from './routes/link.routes.ts';
 import { registerMacroRoutes } from './routes/macro.routes.ts';
@@ -43,6 +44,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerUserRoutes(api, ctx);
   registerOverviewRoutes(api, ctx);
   registerRewardRoutes(api, ctx);
+  registerInboundRuleRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

@@ -3,7 +3,7 @@ import type { MigrationContext } from '../migrate.ts';
 import { bigint, money, notNull, withSerialId } from './column-types.ts';
 
 /**
- * Rewards: a publisher's settings, the append-only ledger of its users' points (one unique key per
+ * Inbound rules (ordered; hold or reject a new conversion with a reason code). Rewards: a publisher's settings, the append-only ledger of its users' points (one unique key per
  * cause, so nothing credits twice) and the balance cached beside it in the same transaction.
  */
 export function rewards({ capabilities }: MigrationContext): Migration {
@@ -60,6 +60,20 @@ export function rewards({ capabilities }: MigrationContext): Migration {
         .addColumn('updated_at', bigint, notNull)
         .addPrimaryKeyConstraint('reward_balances_pk', ['publisher_id', 'user_id'])
         .execute();
+      await withSerialId(s.createTable('inbound_rules'), capabilities)
+        .addColumn('position', 'integer', notNull)
+        .addColumn('scope', 'text', notNull)
+        .addColumn('scope_id', 'integer')
+        .addColumn('kind', 'text', notNull)
+        .addColumn('params', 'text', notNull)
+        .addColumn('action', 'text', notNull)
+        .addColumn('reason_code', 'text', notNull)
+        .addColumn('enabled', 'integer', notNull)
+        .addColumn('created_at', bigint, notNull)
+        .addColumn('updated_at', bigint, notNull)
+        .execute();
+      // The reason code of the rule that held or rejected the conversion a postback created.
+      await s.alterTable('postback_log').addColumn('reason', 'text').execute();
     },
   };
 }

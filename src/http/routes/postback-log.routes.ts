@@ -26,6 +26,7 @@ const PostbackLogEntry = Type.Object({
   httpStatus: Type.Integer(),
   conversionId: Nullable(Type.String()),
   insecure: Type.Boolean(),
+  reason: Type.Optional(Nullable(Type.String({ description: 'the inbound rule’s reason code' }))),
 });
 const PostbackLogQuery = Type.Object({
   ...PAGE_FIELDS,
@@ -63,6 +64,7 @@ export function toPostbackLogView(r: PostbackLogRow) {
     httpStatus: r.http_status,
     conversionId: r.conversion_id,
     insecure: r.insecure === 1,
+    reason: r.reason ?? null,
   };
 }
 
