@@ -139,6 +139,12 @@ export const MACRO_READERS: Readonly<Record<string, readonly KeyRole[]>> = {
   revenue: ADVERTISER_SIDE,
   sale_amount: ADVERTISER_SIDE,
   advertiser_id: ADVERTISER_SIDE,
+  // A rewards site's users and their points are the publisher's business, never the advertiser's.
+  user_id: PUBLISHER_SIDE,
+  points: PUBLISHER_SIDE,
+  balance: PUBLISHER_SIDE,
+  ledger_entry_id: PUBLISHER_SIDE,
+  reward_kind: PUBLISHER_SIDE,
 };
 
 export function canReadField(object: ApiObject, field: string, role: KeyRole): boolean {

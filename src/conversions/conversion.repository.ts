@@ -263,6 +263,7 @@ const LOG_COLUMNS = [
   'insecure',
   'click_id',
   'txn_id',
+  'reason',
 ] as const satisfies readonly (keyof NewPostbackLogRow)[];
 const insertLogRow = preparedInsertReturningId('postback_log', LOG_COLUMNS);
 

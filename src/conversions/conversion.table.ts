@@ -104,6 +104,8 @@ export interface PostbackLogTable {
   /** The click id and txn id the hit named (any alias), as sent, cut to 255 characters. */
   click_id: string | null;
   txn_id: string | null;
+  /** The reason code of the inbound rule that held or rejected the conversion. */
+  reason?: string | null;
 }
 export type PostbackLogRow = Selectable<PostbackLogTable>;
 export type NewPostbackLogRow = Insertable<PostbackLogTable>;

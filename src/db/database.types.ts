@@ -12,6 +12,8 @@ import type {
 import type { DeliveryAttemptTable, DeliveryTable } from '../deliveries/delivery.table.ts';
 import type { PostbackTable } from '../postbacks/postback.table.ts';
 import type { ReportClicksTable, ReportConversionsTable } from '../reports/report-rollup.table.ts';
+import type { RewardBalanceTable, RewardEntryTable, RewardSettingsTable } from '../rewards/reward.table.ts';
+import type { InboundRuleTable } from '../rules/rule.table.ts';
 import type { ClickTable } from '../tracking/clicks/click.table.ts';
 import type { LinkTable } from '../tracking/links/link.table.ts';
 import type { UserLinkTable, UserSessionTable, UserTable } from '../users/user.table.ts';
@@ -36,6 +38,10 @@ export interface Database {
   user_links: UserLinkTable;
   report_clicks: ReportClicksTable;
   report_conversions: ReportConversionsTable;
+  reward_settings: RewardSettingsTable;
+  reward_entries: RewardEntryTable;
+  reward_balances: RewardBalanceTable;
+  inbound_rules: InboundRuleTable;
 }
 
 /** A database handle or an open transaction: repositories take either, so callers own the transaction. */

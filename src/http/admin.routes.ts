@@ -11,6 +11,7 @@ import { registerAdvertiserRoutes } from './routes/advertiser.routes.ts';
 import { registerClickApiRoutes } from './routes/click.api.routes.ts';
 import { registerConversionApiRoutes } from './routes/conversion.api.routes.ts';
 import { registerDeliveryRoutes } from './routes/delivery.routes.ts';
+import { registerInboundRuleRoutes } from './routes/inbound-rule.routes.ts';
 import { registerKeyRoutes } from './routes/key.routes.ts';
 import { registerLinkRoutes } from './routes/link.routes.ts';
 import { registerMacroRoutes } from './routes/macro.routes.ts';
@@ -21,6 +22,7 @@ import { registerPostbackLogRoutes } from './routes/postback-log.routes.ts';
 import { registerPostbackPreviewRoutes } from './routes/postback-preview.routes.ts';
 import { registerPublisherRoutes } from './routes/publisher.routes.ts';
 import { registerReportRoutes } from './routes/report.routes.ts';
+import { registerRewardRoutes } from './routes/reward.routes.ts';
 import { registerSignInRoutes } from './routes/session.routes.ts';
 import { registerUserRoutes } from './routes/user.routes.ts';
 
@@ -43,6 +45,8 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerUserRoutes(api, ctx);
   registerOverviewRoutes(api, ctx);
   registerReportRoutes(api, ctx);
+  registerRewardRoutes(api, ctx);
+  registerInboundRuleRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

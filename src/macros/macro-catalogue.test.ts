@@ -47,6 +47,11 @@ describe('macro catalogue', () => {
       'signature',
       ...Array.from({ length: 10 }, (_, i) => `sub${i + 1}`),
       ...Array.from({ length: 10 }, (_, i) => `adv${i + 1}`),
+      'user_id',
+      'points',
+      'balance',
+      'ledger_entry_id',
+      'reward_kind',
     ];
     expect([...names].sort()).toEqual([...expected].sort());
   });

@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   unavailable: 503,
   store_unavailable: 503,
   secret_key_missing: 422,
+  insufficient_balance: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -7,15 +7,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { ID_PATTERN } from '../../src/shared/ids.ts';
 import { createCatalog } from '../support/fixtures.ts';
-import {
-  type Child,
-  freePort,
-  killHard,
-  spawnTrackwire,
-  stopGracefully,
-  useSharedStore,
-  waitFor,
-} from '../support/processes.ts';
+import { killHard, startServer, stopGracefully, useSharedStore, waitFor } from '../support/processes.ts';
 import { describeEachStore } from '../support/stores.ts';
 
 const CLICKS = 60;
@@ -24,26 +16,7 @@ describeEachStore('click crash recovery', (current) => {
   const sharedStore = useSharedStore(current, 'trackwire-click-crash-');
   const journals = () => readdirSync(sharedStore().dir).filter((name) => name.endsWith('.journal'));
 
-  async function start(): Promise<{ child: Child; url: string }> {
-    const port = await freePort();
-    const child = spawnTrackwire('serve', {
-      ...sharedStore().env,
-      PORT: String(port),
-      TRACKWIRE_ROLE: 'api',
-    });
-    sharedStore().children.push(child);
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor('the server to answer', async () => {
-      try {
-        return (await fetch(`${url}/healthz`)).ok;
-      } catch {
-        return false;
-      }
-    }).catch((error) => {
-      throw new Error(`${(error as Error).message}\n${child.output.join('')}`);
-    });
-    return { child, url };
-  }
+  const start = () => startServer(sharedStore(), { TRACKWIRE_ROLE: 'api' });
 
   async function storedOf(ids: string[]): Promise<number> {
     const rows = await sharedStore()

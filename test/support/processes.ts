@@ -130,3 +130,24 @@ export function useSharedStore(current: () => TestStore, prefix: string): () => 
     return shared;
   };
 }
+
+/** Starts `serve` on a free port over the shared store and waits until it answers. */
+export async function startServer(
+  shared: SharedStore,
+  env: Record<string, string> = {},
+): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const child = spawnTrackwire('serve', { ...shared.env, PORT: String(port), ...env });
+  shared.children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('the server to answer', async () => {
+    try {
+      return (await fetch(`${url}/healthz`)).ok;
+    } catch {
+      return false;
+    }
+  }).catch((error) => {
+    throw new Error(`${(error as Error).message}\n${child.output.join('')}`);
+  });
+  return { child, url };
+}

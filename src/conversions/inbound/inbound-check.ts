@@ -2,6 +2,7 @@
 // which click, offer and goal it is about, and what the conversion would look like.
 
 import { payoutFor, pickPayoutTerm } from '../../catalog/offers/payout-terms.ts';
+import { clickDetailsOnce, createInboundRules, type InboundRules } from '../../rules/rule.service.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { ipInList } from '../../shared/cidr.ts';
 import { newId } from '../../shared/ids.ts';
@@ -13,7 +14,7 @@ import {
 } from '../conversion.repository.ts';
 import { ADV_SUB_COLUMNS, type AdvSubColumn, type Status } from '../conversion.table.ts';
 import { type AdvertiserTokens, createAdvertiserTokens } from './advertiser-tokens.ts';
-import type { InboundCode } from './inbound-codes.ts';
+import { type InboundCode, RULE_REVIEW_PREFIX } from './inbound-codes.ts';
 import { extractInboundFields } from './inbound-params.ts';
 import type { InboundRequest } from './inbound-request.ts';
 import {
@@ -39,6 +40,8 @@ export interface InboundDeps {
   offerTerms: OfferTermsCache;
   /** The click a hit names; hits that arrive together share the read where the store says so. */
   findClick: (clickId: string) => Promise<ClickForConversion | undefined>;
+  /** The operator's inbound rules: accept, hold or reject a new conversion. */
+  rules: InboundRules;
 }
 
 export function createInboundDeps(
@@ -53,6 +56,7 @@ export function createInboundDeps(
       (clickId: string) => findClickForConversion(ctx.store.db, clickId),
       (clickIds) => findClicksForConversion(ctx.store.db, clickIds),
     ),
+    rules: createInboundRules(ctx),
   };
 }
 
@@ -169,6 +173,25 @@ export async function checkInboundPostback(
   else if (offer.allow_duplicates) dedupeKey = `dup|${newId(now)}`;
   else dedupeKey = `click|${click.id}|${goalPart}`;
 
+  const verdict = await deps.rules.evaluate({
+    advertiserId,
+    offerId: offer.id,
+    publisherId: click.publisher_id,
+    goal,
+    amount,
+    expectedRevenue,
+    saleAmount: saleAmount ?? null,
+    country: countryOf(request),
+    clickCreatedAt: Number(click.created_at),
+    now,
+    click: clickDetailsOnce(ctx, click.id),
+  });
+  // Amounts in another currency than the offer's cannot be compared with its terms.
+  const toleranceReview =
+    amount !== undefined && finalCurrency === offer.currency
+      ? payoutReviewReason(amount, expectedRevenue, ctx.config.payoutTolerance)
+      : null;
+
   return {
     ok: true,
     prepared: {
@@ -177,21 +200,24 @@ export async function checkInboundPostback(
       click: { id: click.id, offerId: offer.id, publisherId: click.publisher_id, linkId: click.link_id },
       goal,
       txnId,
-      status,
+      // A rule's decision wins over the status sent: held is pending for review, rejected is rejected.
+      status: verdict ? (verdict.action === 'hold' ? 'pending' : 'rejected') : status,
       statusRaw: fields.status ?? null,
       amount,
       payout: payoutFor(term, revenue),
       revenue,
       saleAmount: saleAmount ?? null,
       currency: finalCurrency,
-      // Amounts in another currency than the offer's cannot be compared with its terms.
-      review:
-        amount !== undefined && finalCurrency === offer.currency
-          ? payoutReviewReason(amount, expectedRevenue, ctx.config.payoutTolerance)
-          : null,
+      review: verdict ? `${RULE_REVIEW_PREFIX}${verdict.reasonCode}` : toleranceReview,
       advSubs: advSubsOf(fields.subs),
     },
   };
+}
+
+/** The conversion's country as the postback reports it (offerwall networks send `country`). */
+function countryOf(request: InboundRequest): string | undefined {
+  const value = request.params.get('country') ?? request.params.get('geo');
+  return value && /^[A-Za-z]{2}$/.test(value) ? value.toUpperCase() : undefined;
 }
 
 /** sub1–sub10 as sent → adv1–adv10. */

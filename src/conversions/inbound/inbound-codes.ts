@@ -4,6 +4,10 @@ export const INBOUND_CODES = {
   conversion_created: { result: 'accepted', http: 200 },
   status_changed: { result: 'accepted', http: 200 },
   duplicate: { result: 'duplicate', http: 200 },
+  // Recorded, but an inbound rule decided: held for manual review, or rejected. 200 all the same,
+  // so the network does not retry a decision.
+  conversion_held: { result: 'accepted', http: 200 },
+  conversion_rejected: { result: 'rejected', http: 200 },
   missing_click_id: { result: 'rejected', http: 400 },
   invalid_payout: { result: 'rejected', http: 400 },
   invalid_status: { result: 'rejected', http: 400 },
@@ -25,6 +29,9 @@ export const INBOUND_CODES = {
   store_unavailable: { result: 'rejected', http: 503 },
 } as const satisfies Record<string, { result: InboundResultKind; http: number }>;
 
+/** Review reasons written by an inbound rule read `rule:<reason code>`. */
+export const RULE_REVIEW_PREFIX = 'rule:';
+
 export type InboundResultKind = 'accepted' | 'duplicate' | 'rejected';
 export type InboundCode = keyof typeof INBOUND_CODES;
 
@@ -32,6 +39,8 @@ export interface InboundResult {
   code: InboundCode;
   conversionId?: string;
   status?: string;
+  /** conversion_held / conversion_rejected: the rule's reason code. */
+  reason?: string;
   /** rate_limited: seconds until the sender's window lets one through (the Retry-After header). */
   retryAfterSeconds?: number;
 }
@@ -41,6 +50,7 @@ export interface InboundAnswer {
   code: InboundCode;
   conversionId?: string;
   status?: string;
+  reason?: string;
 }
 
 export function answerFor(outcome: InboundResult): { http: number; body: InboundAnswer } {
@@ -48,5 +58,6 @@ export function answerFor(outcome: InboundResult): { http: number; body: Inbound
   const body: InboundAnswer = { result, code: outcome.code };
   if (outcome.conversionId) body.conversionId = outcome.conversionId;
   if (outcome.status) body.status = outcome.status;
+  if (outcome.reason) body.reason = outcome.reason;
   return { http, body };
 }

@@ -7,6 +7,7 @@
 // still sees what the batch wrote before it. See docs/decisions/0007-batched-postgresql-ingest.md.
 import type { Db } from '../../db/database.types.ts';
 import { enqueueDeliveriesForEvents } from '../../deliveries/outbox/enqueue-deliveries.ts';
+import { applyRewardsForEvent } from '../../rewards/reward-crediting.service.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import {
   findConversionsByDedupeKeys,
@@ -77,6 +78,9 @@ export async function writeNewConversionsTogether(
     trx,
     created.map(({ row }) => ({ conversion: row, event: found(events, row.id) })),
   );
+  for (const { row, work } of created) {
+    await applyRewardsForEvent(ctx, trx, row, found(events, row.id).id, work.now);
+  }
   for (const { index, row } of created) results[index] = createdResult(row);
   return { queued, taken };
 }

@@ -9,8 +9,8 @@ import {
   type NewPostbackLogRow,
 } from '../conversion.table.ts';
 import type { PreparedConversion } from './inbound-check.ts';
-import { INBOUND_CODES, type InboundCode, type InboundResult } from './inbound-codes.ts';
 import { extractInboundFields } from './inbound-params.ts';
+import { INBOUND_CODES, type InboundCode, type InboundResult, RULE_REVIEW_PREFIX } from './inbound-codes.ts';
 import type { InboundRequest } from './inbound-request.ts';
 
 /** One checked hit, ready to be written: a conversion to record, or only its log row. */
@@ -44,6 +44,7 @@ export function postbackLogRow(
     code: outcome.code,
     http_status: http,
     conversion_id: outcome.conversionId ?? null,
+    reason: outcome.reason ?? null,
     insecure: ctx.config.httpsOnly && request.source.scheme !== 'https' ? 1 : 0,
     click_id: logId(fields.clickId),
     txn_id: logId(fields.txnId),
@@ -80,7 +81,16 @@ export function newConversionRow(p: PreparedConversion, now: number): Conversion
 
 /** The answer to the hit that created `conversion`. */
 export function createdResult(conversion: ConversionRow): InboundResult {
-  return { code: 'conversion_created', conversionId: conversion.id, status: conversion.status };
+  const reason = ruleReasonOf(conversion.review_reason);
+  if (reason === undefined) {
+    return { code: 'conversion_created', conversionId: conversion.id, status: conversion.status };
+  }
+  const code = conversion.status === 'rejected' ? 'conversion_rejected' : 'conversion_held';
+  return { code, conversionId: conversion.id, status: conversion.status, reason };
+}
+
+function ruleReasonOf(review: string | null): string | undefined {
+  return review?.startsWith(RULE_REVIEW_PREFIX) ? review.slice(RULE_REVIEW_PREFIX.length) : undefined;
 }
 
 /** The first history event of a conversion a postback created. */

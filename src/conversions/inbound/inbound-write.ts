@@ -6,6 +6,7 @@
 import type { Db } from '../../db/database.types.ts';
 import type { InboundBatchSteps } from '../../db/inbound-writer.ts';
 import { enqueueDeliveriesForEvent } from '../../deliveries/outbox/enqueue-deliveries.ts';
+import { applyRewardsForEvent } from '../../rewards/reward-crediting.service.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import {
   findConversionByDedupeKey,
@@ -97,6 +98,7 @@ async function recordPrepared(
     const result = createdResult(conversion);
     const event = await insertConversionEvent(trx, createdEventRow(conversion, await log(result)));
     const queued = await enqueueDeliveriesForEvent(trx, conversion, event, now);
+    await applyRewardsForEvent(ctx, trx, conversion, event.id, now);
     tally.queued += queued;
     return result;
   }
@@ -133,6 +135,7 @@ async function recordPrepared(
     now,
   );
   if (!change.ok) throw new Error('transition checked above became illegal');
+  await applyRewardsForEvent(ctx, trx, change.conversion, change.event.id, now);
   tally.queued += change.queued;
   return result;
 }

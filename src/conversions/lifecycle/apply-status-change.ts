@@ -2,6 +2,7 @@
 // guarded update, its history row and its outbox rows, all inside the caller's transaction.
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../db/database.types.ts';
+import { inTransactionRetrying } from '../../db/transaction-retry.ts';
 import { isUniqueViolation } from '../../db/unique-violation.ts';
 import { enqueueDeliveriesForEvent } from '../../deliveries/outbox/enqueue-deliveries.ts';
 import { insertConversionEvent, updateConversionIfStatus } from '../conversion.repository.ts';
@@ -66,16 +67,10 @@ export async function applyStatusChange(
 }
 
 /** Runs `work` in a transaction, starting over when it lost a race (unique key or guarded update). */
-export async function inTransactionWithRetry<T>(
-  db: Kysely<Database>,
-  work: (trx: Db) => Promise<T>,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().execute(work);
-    } catch (error) {
-      const lostRace = error instanceof ConcurrentChangeError || isUniqueViolation(error);
-      if (!lostRace || attempt >= 5) throw error;
-    }
-  }
+export function inTransactionWithRetry<T>(db: Kysely<Database>, work: (trx: Db) => Promise<T>): Promise<T> {
+  return inTransactionRetrying(
+    db,
+    work,
+    (error) => error instanceof ConcurrentChangeError || isUniqueViolation(error),
+  );
 }

@@ -1,6 +1,7 @@
 // Manual status changes from the admin API: the same lifecycle, history and outbox as postbacks.
 
 import type { Principal } from '../../auth/principal.ts';
+import { applyRewardsForEvent } from '../../rewards/reward-crediting.service.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import { findConversionById } from '../conversion.repository.ts';
@@ -51,6 +52,7 @@ export async function changeConversionStatus(
         },
       );
     }
+    await applyRewardsForEvent(ctx, trx, outcome.conversion, outcome.event.id, now);
     return outcome;
   });
   if (queued > 0) ctx.notifyDeliveriesQueued();

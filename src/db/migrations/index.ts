@@ -11,6 +11,7 @@ import { users } from './0008_users.ts';
 import { reportRollups } from './0009_report_rollups.ts';
 import { postbackLogLookups } from './0015_postback_log_lookups.ts';
 import { adPlatformDestinations } from './0010_ad_platform_destinations.ts';
+import { rewards } from './0011_rewards.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -23,4 +24,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0009_report_rollups': reportRollups,
   '0015_postback_log_lookups': postbackLogLookups,
   '0010_ad_platform_destinations': adPlatformDestinations,
+  '0011_rewards': rewards,
 };

@@ -6,6 +6,8 @@ import type { PublisherRow } from '../../catalog/publishers/publisher.table.ts';
 import type { ConversionEventRow, ConversionRow } from '../../conversions/conversion.table.ts';
 import type { Db } from '../../db/database.types.ts';
 import type { PostbackRow } from '../../postbacks/postback.table.ts';
+import type { RewardEntryRow } from '../../rewards/reward.table.ts';
+import { rewardEntriesOfEvents } from '../../rewards/reward-ledger.service.ts';
 import type { ClickRow } from '../../tracking/clicks/click.table.ts';
 import type { DeliveryRow } from '../delivery.table.ts';
 
@@ -20,6 +22,8 @@ export interface DeliveryContext {
   publisher: PublisherRow;
   /** Id of the conversion's goal row, for {goal_id}; null for the default goal. */
   goalId?: number | null;
+  /** The rewards ledger entry the event wrote, for {user_id}, {points}, {balance}…. */
+  reward?: RewardEntryRow;
 }
 
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
@@ -66,7 +70,7 @@ export async function loadDeliveryContexts(
   ]);
   if (conversions.length === 0) return contexts;
   const offerIds = unique(conversions.map((c) => c.offer_id));
-  const [clicks, offers, goals] = await Promise.all([
+  const [clicks, offers, goals, rewards] = await Promise.all([
     db
       .selectFrom('clicks')
       .selectAll()
@@ -78,6 +82,10 @@ export async function loadDeliveryContexts(
       .select(['id', 'offer_id', 'key'])
       .where('offer_id', 'in', offerIds)
       .execute(),
+    rewardEntriesOfEvents(
+      db,
+      events.map((e) => e.id),
+    ),
   ]);
 
   const postbackById = byId(postbacks);
@@ -104,6 +112,7 @@ export async function loadDeliveryContexts(
       offer,
       publisher,
       goalId: goalIdByKey.get(`${conversion.offer_id}:${conversion.goal}`) ?? null,
+      reward: rewards.get(event.id),
     });
   }
   return contexts;

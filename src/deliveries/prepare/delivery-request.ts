@@ -82,6 +82,12 @@ export function deliveryMacroValues(context: DeliveryContext): MacroValues {
   values.security_token = publisher.security_token;
   values.postback_id = delivery.id;
   values.random = randomUUID();
+  const reward = context.reward;
+  values.user_id = reward ? reward.user_id : null;
+  values.points = reward ? String(reward.points) : null;
+  values.balance = reward ? String(reward.balance_after) : null;
+  values.ledger_entry_id = reward ? String(reward.id) : null;
+  values.reward_kind = reward ? reward.kind : null;
   return values;
 }
 

@@ -25,6 +25,9 @@ const AnswerSchema = Type.Object({
   code: Type.Union(Object.keys(INBOUND_CODES).map((code) => Type.Literal(code))),
   conversionId: Type.Optional(Type.String()),
   status: Type.Optional(Type.String()),
+  reason: Type.Optional(
+    Type.String({ description: 'the inbound rule’s reason code, when one held or rejected it' }),
+  ),
 });
 export type InboundAnswerBody = Static<typeof AnswerSchema>;
 

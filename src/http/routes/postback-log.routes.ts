@@ -32,6 +32,7 @@ const PostbackLogEntry = Type.Object({
   txnId: Nullable(Type.String({ description: 'the transaction id the hit named' })),
   meaning: Type.String({ description: 'what the code means, in plain words' }),
   action: Type.String({ description: 'what to do about it' }),
+  reason: Type.Optional(Nullable(Type.String({ description: 'the inbound rule’s reason code' }))),
 });
 const PostbackLogQuery = Type.Object({
   ...PAGE_FIELDS,
@@ -75,6 +76,7 @@ export function toPostbackLogView(r: PostbackLogRow) {
     clickId: r.click_id,
     txnId: r.txn_id,
     ...explainInboundCode(r.code),
+    reason: r.reason ?? null,
   };
 }
 

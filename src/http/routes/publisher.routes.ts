@@ -14,11 +14,35 @@ import {
   updatePublisher,
 } from '../../catalog/publishers/publisher.service.ts';
 import type { PublisherRow } from '../../catalog/publishers/publisher.table.ts';
+import { getRewardSettings, saveRewardSettings } from '../../rewards/reward-settings.service.ts';
 import type { AppContext } from '../../server/app-context.ts';
-import { IdParams, Millis, Nullable } from '../../shared/api-schemas.ts';
+import { IdParams, Millis, Nullable, StringEnum } from '../../shared/api-schemas.ts';
 import { parseIdCursor } from '../../shared/cursor.ts';
 import { notFound } from '../../shared/errors.ts';
 import { DEFAULT_PAGE_SIZE, PageOf, PageQuery, toPage } from '../../shared/pagination.ts';
+
+const RewardSettings = Type.Object({
+  enabled: Type.Boolean(),
+  userSubId: StringEnum(
+    ['sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'sub6', 'sub7', 'sub8', 'sub9', 'sub10'] as const,
+    {
+      description: 'the click’s sub id that carries the user id',
+    },
+  ),
+  currency: Type.String({ minLength: 1, maxLength: 40, description: 'what the points are called' }),
+  pointsPerUnit: Type.Number({ minimum: 0, maximum: 1e9, description: 'points per unit of payout' }),
+  pointsPerGoal: Type.Record(Type.String({ maxLength: 100 }), Type.Integer({ minimum: 0, maximum: 1e12 }), {
+    description: 'fixed points for a goal, instead of the rate',
+  }),
+  rounding: StringEnum(['floor', 'round', 'ceil'] as const),
+  creditOn: StringEnum(['approved', 'pending'] as const, {
+    description: 'credit at once when pending, or only once approved',
+  }),
+  allowNegative: Type.Boolean({
+    description:
+      'a reversal of spent points may take the balance below zero (flagged); else it takes what is left',
+  }),
+});
 
 const Publisher = Type.Object({
   id: Type.Integer(),
@@ -28,6 +52,7 @@ const Publisher = Type.Object({
   previousSecretExpiresAt: Type.Optional(Nullable(Millis)),
   createdAt: Millis,
   updatedAt: Millis,
+  rewards: Type.Optional(RewardSettings),
 });
 const PublisherBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -40,6 +65,11 @@ const PublisherBody = Type.Object({
   ),
 });
 type PublisherBody = Static<typeof PublisherBody>;
+const PublisherPatch = Type.Composite([
+  Type.Partial(PublisherBody),
+  Type.Object({ rewards: Type.Optional(Type.Partial(RewardSettings)) }),
+]);
+type PublisherPatch = Static<typeof PublisherPatch>;
 
 function assertVisible(request: FastifyRequest, id: number): void {
   const scope = publisherScope(request);
@@ -86,16 +116,21 @@ export function registerPublisherRoutes(api: FastifyInstance, ctx: AppContext): 
       assertVisible(request, request.params.id);
       const row = await findPublisherById(db, request.params.id);
       if (!row) throw notFound('publisher');
-      return viewFor(request)(row);
+      return { ...viewFor(request)(row), rewards: await getRewardSettings(ctx, row.id) };
     },
   );
 
-  api.patch<{ Params: IdParams; Body: Partial<PublisherBody> }>(
+  api.patch<{ Params: IdParams; Body: PublisherPatch }>(
     '/publishers/:id',
-    { schema: { tags, params: IdParams, body: Type.Partial(PublisherBody), response: { 200: Publisher } } },
+    { schema: { tags, params: IdParams, body: PublisherPatch, response: { 200: Publisher } } },
     async (request) => {
       requireRole(request, 'admin');
-      return viewFor(request)(await updatePublisher(ctx, request.params.id, request.body));
+      const { rewards, ...fields } = request.body;
+      const row = await updatePublisher(ctx, request.params.id, fields);
+      const settings = rewards
+        ? await saveRewardSettings(ctx, row.id, rewards)
+        : await getRewardSettings(ctx, row.id);
+      return { ...viewFor(request)(row), rewards: settings };
     },
   );
 

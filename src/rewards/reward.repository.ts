@@ -1,0 +1,113 @@
+// Rewards SQL only; the caller passes the handle so it owns the transaction.
+import { sql } from 'kysely';
+import type { Db } from '../db/database.types.ts';
+import type { SubKey } from '../tracking/clicks/click.table.ts';
+import type { NewRewardEntryRow, RewardEntryRow, RewardSettingsRow } from './reward.table.ts';
+
+export function findRewardSettings(db: Db, publisherId: number): Promise<RewardSettingsRow | undefined> {
+  return db
+    .selectFrom('reward_settings')
+    .selectAll()
+    .where('publisher_id', '=', publisherId)
+    .executeTakeFirst();
+}
+
+export async function upsertRewardSettings(db: Db, row: RewardSettingsRow): Promise<void> {
+  const { publisher_id: _, ...rest } = row;
+  await db
+    .insertInto('reward_settings')
+    .values(row)
+    .onConflict((oc) => oc.column('publisher_id').doUpdateSet(rest))
+    .execute();
+}
+
+/** The value of one sub id of a click (the rewards user id). */
+export async function findClickSub(db: Db, clickId: string, sub: SubKey): Promise<string | null> {
+  const row = await db.selectFrom('clicks').select(sub).where('id', '=', clickId).executeTakeFirst();
+  return (row?.[sub] as string | null | undefined) ?? null;
+}
+
+/** A conversion's credits and reversals, oldest first. */
+export function findEntriesOfConversion(db: Db, conversionId: string): Promise<RewardEntryRow[]> {
+  return db
+    .selectFrom('reward_entries')
+    .selectAll()
+    .where('conversion_id', '=', conversionId)
+    .orderBy('id')
+    .execute();
+}
+
+export function findEntryByKey(db: Db, key: string): Promise<RewardEntryRow | undefined> {
+  return db.selectFrom('reward_entries').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+}
+
+/**
+ * Adds `delta` to the user's cached balance and returns the new balance. The row's write lock (and
+ * SQLite's single writer) orders concurrent changes of one user.
+ */
+export async function addToBalance(
+  db: Db,
+  publisherId: number,
+  userId: string,
+  delta: number,
+  now: number,
+): Promise<number> {
+  const row = await db
+    .insertInto('reward_balances')
+    .values({ publisher_id: publisherId, user_id: userId, balance: delta, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(['publisher_id', 'user_id']).doUpdateSet({
+        balance: sql<number>`reward_balances.balance + excluded.balance`,
+        updated_at: sql<number>`excluded.updated_at`,
+      }),
+    )
+    .returning('balance')
+    .executeTakeFirstOrThrow();
+  return Number(row.balance);
+}
+
+export async function findBalance(db: Db, publisherId: number, userId: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('reward_balances')
+    .select('balance')
+    .where('publisher_id', '=', publisherId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row === undefined ? undefined : Number(row.balance);
+}
+
+/** Inserts an entry; a taken idempotency key is a unique violation (the caller starts over). */
+export async function insertRewardEntry(db: Db, row: NewRewardEntryRow): Promise<RewardEntryRow> {
+  return db.insertInto('reward_entries').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A user's entries, newest first, below `beforeId`. */
+export function listUserEntries(
+  db: Db,
+  q: { publisherId: number; userId: string; beforeId?: number; limit: number },
+): Promise<RewardEntryRow[]> {
+  let query = db
+    .selectFrom('reward_entries')
+    .selectAll()
+    .where('publisher_id', '=', q.publisherId)
+    .where('user_id', '=', q.userId);
+  if (q.beforeId !== undefined) query = query.where('id', '<', q.beforeId);
+  return query.orderBy('id', 'desc').limit(q.limit).execute();
+}
+
+/** The ledger's sum for a user: what the cached balance must always equal. */
+export async function sumUserEntries(db: Db, publisherId: number, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('reward_entries')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), sql<number>`0`).as('total'))
+    .where('publisher_id', '=', publisherId)
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/** The entries written by these conversion events (at most one each). */
+export function findEntriesOfEvents(db: Db, eventIds: readonly number[]): Promise<RewardEntryRow[]> {
+  if (eventIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('reward_entries').selectAll().where('conversion_event_id', 'in', eventIds).execute();
+}
