@@ -11,6 +11,7 @@ import type {
 } from '../conversions/conversion.table.ts';
 import type { DeliveryAttemptTable, DeliveryTable } from '../deliveries/delivery.table.ts';
 import type { PostbackTable } from '../postbacks/postback.table.ts';
+import type { SmartLinkTable } from '../smartlinks/smartlink.table.ts';
 import type { ClickTable } from '../tracking/clicks/click.table.ts';
 import type { LinkTable } from '../tracking/links/link.table.ts';
 import type { UserLinkTable, UserSessionTable, UserTable } from '../users/user.table.ts';
@@ -33,6 +34,7 @@ export interface Database {
   users: UserTable;
   user_sessions: UserSessionTable;
   user_links: UserLinkTable;
+  smartlinks: SmartLinkTable;
 }
 
 /** A database handle or an open transaction: repositories take either, so callers own the transaction. */

@@ -21,6 +21,7 @@ import { registerPostbackLogRoutes } from './routes/postback-log.routes.ts';
 import { registerPostbackPreviewRoutes } from './routes/postback-preview.routes.ts';
 import { registerPublisherRoutes } from './routes/publisher.routes.ts';
 import { registerSignInRoutes } from './routes/session.routes.ts';
+import { registerSmartLinkRoutes } from './routes/smartlink.routes.ts';
 import { registerUserRoutes } from './routes/user.routes.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -41,6 +42,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerDeliveryRoutes(api, ctx);
   registerUserRoutes(api, ctx);
   registerOverviewRoutes(api, ctx);
+  registerSmartLinkRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

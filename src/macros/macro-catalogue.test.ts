@@ -45,6 +45,7 @@ describe('macro catalogue', () => {
       'msclkid',
       'random',
       'signature',
+      'smartlink_id',
       ...Array.from({ length: 10 }, (_, i) => `sub${i + 1}`),
       ...Array.from({ length: 10 }, (_, i) => `adv${i + 1}`),
     ];
@@ -68,7 +69,7 @@ describe('macro catalogue', () => {
     ['event_id', 'postback_id'],
     ['tsource_id', 'publisher_id'],
     ['flow_id', 'link_id'],
-    ['smartlink_id', 'link_id'],
+    ['smart_link_id', 'smartlink_id'],
     ['goal_status', 'goal'],
     ['payout_amount', 'payout'],
     ['amount', 'payout'],

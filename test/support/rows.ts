@@ -40,6 +40,8 @@ const EMPTY_CLICK = {
   country: null,
   referrer: null,
   is_bot: 0,
+  smartlink_id: null,
+  smartlink_rule: null,
 } satisfies Omit<ClickRow, keyof ClickKeys | 'id' | 'created_at'>;
 
 const REQUIRED_CLICK_COLUMNS = [
@@ -50,12 +52,15 @@ const REQUIRED_CLICK_COLUMNS = [
   'advertiser_id',
   'is_bot',
   'created_at',
+  // Integers, and empty unless a SmartLink chose the offer.
+  'smartlink_id',
+  'smartlink_rule',
 ] as const;
 export type OptionalClickColumn = Exclude<
   (typeof CLICK_COLUMNS)[number],
   (typeof REQUIRED_CLICK_COLUMNS)[number]
 >;
-/** The click columns that may be empty: every text column but the id. */
+/** The text click columns that may be empty: every text column but the id. */
 export const OPTIONAL_CLICK_COLUMNS = CLICK_COLUMNS.filter(
   (c): c is OptionalClickColumn => !(REQUIRED_CLICK_COLUMNS as readonly string[]).includes(c),
 );

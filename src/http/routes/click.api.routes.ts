@@ -46,6 +46,8 @@ const Click = Type.Object({
   referrer: S,
   isBot: Type.Boolean(),
   createdAt: Millis,
+  smartlinkId: Nullable(Type.Integer({ description: 'the SmartLink that chose offerId' })),
+  smartlinkRule: Nullable(Type.Integer({ description: 'the rule that chose it; 0 = the fallback URL' })),
 });
 const ClickListQuery = Type.Object({
   ...PAGE_FIELDS,
@@ -89,6 +91,8 @@ export function toClickView(r: ClickRow) {
     referrer: r.referrer,
     isBot: r.is_bot === 1,
     createdAt: r.created_at,
+    smartlinkId: r.smartlink_id,
+    smartlinkRule: r.smartlink_rule,
   };
 }
 

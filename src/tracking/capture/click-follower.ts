@@ -24,6 +24,7 @@ export interface VisitRequest {
   forwardedFor: string | string[] | undefined;
   userAgent: string | undefined;
   referrer: string | undefined;
+  acceptLanguage?: string | undefined;
 }
 
 export interface ClickFollower {
@@ -42,7 +43,9 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
   const trustedProxies = ctx.config.trustedProxies.length
     ? parseCidrList(ctx.config.trustedProxies)
     : undefined;
-  const targets = new ClickTargetCache<ClickTarget>(createClickTargetLoader(ctx.store));
+  const targets = new ClickTargetCache<ClickTarget>(
+    createClickTargetLoader(ctx.store, ctx.offerAvailability),
+  );
   const clickWriter = ctx.store.clicks.openWriter(log);
   const dropTargets = () => targets.clear();
   ctx.events.on('catalog.changed', dropTargets);
@@ -69,6 +72,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
         ip: resolveClientIp(visit.socketAddress, visit.forwardedFor, trustedProxies),
         userAgent: visit.userAgent,
         referrer: visit.referrer,
+        acceptLanguage: visit.acceptLanguage,
         now: ctx.clock.now(),
       });
       location = destinationFor(target, click);

@@ -1,5 +1,6 @@
 // What a click on a slug needs, resolved once and cached: ids, default sub ids, compiled offer URL.
 import { compileTemplate } from '../../macros/template.ts';
+import type { CompiledSmartLink } from '../../smartlinks/smartlink-resolver.ts';
 import type { ClickTargetRow } from '../clicks/click.repository.ts';
 import { SUB_KEYS, type SubValues } from '../clicks/click.table.ts';
 
@@ -13,6 +14,8 @@ export interface ClickTarget {
   readonly destination: ReturnType<typeof compileTemplate>;
   /** The offer URL has a {random}: only then does a click pay for a fresh UUID. */
   readonly usesRandom: boolean;
+  /** When the link points at a SmartLink: it chooses each click's offer (offerId is its fallback's). */
+  readonly smartlink?: CompiledSmartLink;
 }
 
 /** Reads links.subs leniently: a malformed value must not take the link down, it just has no defaults. */
@@ -32,7 +35,7 @@ export function parseDefaultSubs(json: string): SubValues {
   return subs;
 }
 
-export function toClickTarget(row: ClickTargetRow): ClickTarget {
+export function toClickTarget(row: ClickTargetRow, smartlink?: CompiledSmartLink | null): ClickTarget {
   const destination = compileTemplate(row.offer_url);
   return {
     linkId: Number(row.link_id),
@@ -42,5 +45,6 @@ export function toClickTarget(row: ClickTargetRow): ClickTarget {
     defaultSubs: parseDefaultSubs(row.subs),
     destination,
     usesRandom: destination.macros.some((use) => use.canonical === 'random'),
+    ...(smartlink && { smartlink }),
   };
 }

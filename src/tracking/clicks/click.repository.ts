@@ -41,6 +41,7 @@ export interface ClickTargetRow {
   advertiser_id: number;
   subs: string;
   offer_url: string;
+  smartlink_id: number | null;
 }
 
 /** The link behind a tracking slug, joined with what its clicks need from the offer (not yet run). */
@@ -57,6 +58,7 @@ export function selectClickTargetBySlug(db: Db, slug: any) {
       'links.subs',
       'offers.advertiser_id',
       'offers.url as offer_url',
+      'links.smartlink_id',
     ])
     .where('links.slug', '=', slug);
 }

@@ -53,6 +53,10 @@ export interface ClickTable {
   referrer: string | null;
   is_bot: number;
   created_at: number;
+  /** The SmartLink that chose this click's offer (null: the link points at one offer). */
+  smartlink_id: number | null;
+  /** Which of its rules chose it (a rule id); 0 when no rule fitted and the fallback URL was used. */
+  smartlink_rule: number | null;
 }
 export type ClickRow = Selectable<ClickTable>;
 export type NewClickRow = Insertable<ClickTable>;
