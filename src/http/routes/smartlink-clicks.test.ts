@@ -48,9 +48,14 @@ describeEachStore('SmartLink clicks over HTTP', (current) => {
     fetch(`${url}${path}`, { redirect: 'manual', headers: { 'user-agent': UA.chrome, ...headers } });
   async function clickOf(location: string | null) {
     const id = new URL(location ?? '').searchParams.get('c') ?? '';
-    let row: Awaited<ReturnType<typeof findClick>>;
-    await vi.waitFor(async () => expect((row = await findClick(id))).toBeDefined(), { timeout: 5_000 });
-    return row;
+    return vi.waitFor(
+      async () => {
+        const row = await findClick(id);
+        if (!row) throw new Error(`click ${id} not stored yet`);
+        return row;
+      },
+      { timeout: 5_000 },
+    );
   }
   const findClick = (id: string) =>
     db().selectFrom('clicks').selectAll().where('id', '=', id).executeTakeFirst();
