@@ -1,4 +1,6 @@
 // SmartLink SQL only; the caller passes the db or a transaction.
+
+import type { Updateable } from 'kysely';
 import type { Db } from '../db/database.types.ts';
 import type { NewSmartLinkRow, SmartLinkRow, SmartLinkTable } from './smartlink.table.ts';
 
@@ -31,7 +33,7 @@ export function listAutoOptimizedSmartLinks(db: Db): Promise<SmartLinkRow[]> {
 export function updateSmartLinkRow(
   db: Db,
   id: number,
-  patch: Partial<Omit<SmartLinkTable, 'id' | 'created_at'>>,
+  patch: Omit<Updateable<SmartLinkTable>, 'id' | 'created_at'>,
 ): Promise<SmartLinkRow | undefined> {
   return db.updateTable('smartlinks').set(patch).where('id', '=', id).returningAll().executeTakeFirst();
 }

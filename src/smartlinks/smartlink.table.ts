@@ -10,8 +10,8 @@ export interface SmartLinkTable {
   /** The id the next new rule gets: rule ids are never reused, so a click's rule keeps its meaning. */
   next_rule_id: number;
   /** 1 = weights follow each offer's EPC over the recent window (recomputed periodically). */
-  auto_optimize: number;
-  optimize_window_hours: number;
+  auto_optimize: Generated<number>;
+  optimize_window_hours: Generated<number>;
   /** JSON object offer id → weight from the last recompute; null until one ran. */
   optimized_weights: string | null;
   optimized_at: number | null;

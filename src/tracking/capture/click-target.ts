@@ -15,7 +15,7 @@ export interface ClickTarget {
   /** The offer URL has a {random}: only then does a click pay for a fresh UUID. */
   readonly usesRandom: boolean;
   /** When the link points at a SmartLink: it chooses each click's offer (offerId is its fallback's). */
-  readonly smartlink?: CompiledSmartLink;
+  readonly smartlink: CompiledSmartLink | null;
 }
 
 /** Reads links.subs leniently: a malformed value must not take the link down, it just has no defaults. */
@@ -45,6 +45,7 @@ export function toClickTarget(row: ClickTargetRow, smartlink?: CompiledSmartLink
     defaultSubs: parseDefaultSubs(row.subs),
     destination,
     usesRandom: destination.macros.some((use) => use.canonical === 'random'),
-    ...(smartlink && { smartlink }),
+    // Always present, so every target has one shape and the click path's property reads stay monomorphic.
+    smartlink: smartlink ?? null,
   };
 }
