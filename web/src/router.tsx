@@ -167,6 +167,22 @@ const usersRoute = createRoute({
   component: lazyRouteComponent(() => import('./screens/users'), 'UsersScreen'),
 });
 
+const smartlinksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/smartlinks',
+  component: lazyRouteComponent(() => import('./screens/smartlinks'), 'SmartLinksScreen'),
+});
+const smartlinkNewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/smartlinks/new',
+  component: lazyRouteComponent(() => import('./screens/smartlinks'), 'NewSmartLinkScreen'),
+});
+const smartlinkRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/smartlinks/$smartlinkId',
+  component: lazyRouteComponent(() => import('./screens/smartlinks'), 'SmartLinkScreen'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   setupRoute,
@@ -188,6 +204,9 @@ const routeTree = rootRoute.addChildren([
     conversionsRoute,
     keysRoute,
     usersRoute,
+    smartlinksRoute,
+    smartlinkNewRoute,
+    smartlinkRoute,
   ]),
 ]);
 
