@@ -54,6 +54,7 @@ const ClickListQuery = Type.Object({
   publisherId: Type.Optional(Id()),
   offerId: Type.Optional(Id()),
   linkId: Type.Optional(Id()),
+  smartlinkId: Type.Optional(Id()),
   ...TimeRange,
 });
 type ClickListQuery = Static<typeof ClickListQuery>;
@@ -103,14 +104,14 @@ export function registerClickApiRoutes(api: FastifyInstance, ctx: AppContext): v
     {
       schema: {
         tags,
-        description: `Newest first. With publisherId, offerId or linkId (or a publisher key), a page reads at most ${ID_PAGE_SCAN_LIMIT} clicks, so it may hold fewer than \`limit\` while nextCursor goes on: follow nextCursor until it is null.`,
+        description: `Newest first. With publisherId, offerId, linkId or smartlinkId (or a publisher key), a page reads at most ${ID_PAGE_SCAN_LIMIT} clicks, so it may hold fewer than \`limit\` while nextCursor goes on: follow nextCursor until it is null.`,
         querystring: ClickListQuery,
         response: { 200: PageOf(Click) },
       },
     },
     async (request) => {
       const scope = publisherScope(request);
-      const { publisherId, offerId, linkId, from, to } = request.query;
+      const { publisherId, offerId, linkId, smartlinkId, from, to } = request.query;
       if (scope !== undefined && publisherId !== undefined && publisherId !== scope)
         return { data: [], nextCursor: null };
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
@@ -120,6 +121,7 @@ export function registerClickApiRoutes(api: FastifyInstance, ctx: AppContext): v
         publisherId: scope ?? publisherId,
         offerId,
         linkId,
+        smartlinkId,
         from,
         to,
       });

@@ -227,6 +227,11 @@ describeEachStore('SmartLink clicks over HTTP', (current) => {
     expect((await own('GET', `/clicks/${id}`)).body).toMatchObject(expected);
     const listed = (await own('GET', `/clicks?linkId=${linkId}&limit=500`)).body.data;
     expect(listed.find((c: { id: string }) => c.id === id)).toMatchObject(expected);
+    // Filtered by SmartLink: every click of this one, none of the A/B/C split's.
+    const bySmartLink = (await admin('GET', `/clicks?smartlinkId=${smartlinkId}&limit=500`)).body.data;
+    expect(bySmartLink.map((c: { id: string }) => c.id)).toContain(id);
+    expect(bySmartLink.every((c: { smartlinkId: number }) => c.smartlinkId === smartlinkId)).toBe(true);
+    expect(bySmartLink.length).toBeGreaterThanOrEqual(8);
     const otherPublisher = (await admin('POST', '/publishers', { name: 'Q' })).body.id;
     const other = apiClient(
       url,

@@ -7,6 +7,7 @@ export interface ClickListFilter extends IdPageWindow {
   publisherId?: number;
   offerId?: number;
   linkId?: number;
+  smartlinkId?: number;
 }
 
 export function listClicks(db: Db, f: ClickListFilter): Promise<IdPage<ClickRow>> {
@@ -14,6 +15,7 @@ export function listClicks(db: Db, f: ClickListFilter): Promise<IdPage<ClickRow>
     publisher_id: f.publisherId,
     offer_id: f.offerId,
     link_id: f.linkId,
+    smartlink_id: f.smartlinkId,
   };
   return pageInIdOrder(db, 'clicks', filters, { ...f, idPrefix: '' });
 }
