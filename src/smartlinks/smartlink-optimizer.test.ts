@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { seedClick } from '../../test/support/activity-rows.ts';
 import { apiClient, type Call } from '../../test/support/api-client.ts';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../../test/support/app.ts';
@@ -6,7 +6,7 @@ import { conversionRow } from '../../test/support/rows.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
 import { ManualClock } from '../shared/clock.ts';
 import { MIN_CLICKS_FOR_EPC } from './limits.ts';
-import { recomputeAllSmartLinkWeights } from './smartlink-optimizer.ts';
+import { recomputeAllSmartLinkWeights, startSmartLinkOptimizer } from './smartlink-optimizer.ts';
 
 describeEachStore('SmartLink auto-optimisation', (current) => {
   const NOW = Date.UTC(2026, 5, 1, 12);
@@ -88,5 +88,35 @@ describeEachStore('SmartLink auto-optimisation', (current) => {
       { offerId: poor, share: 250 / 2250 },
       { offerId: fresh, share: 1000 / 2250 },
     ]);
+  });
+
+  it('recomputes on its own every interval once started', async () => {
+    const advertiserId = (await admin('POST', '/advertisers', { name: 'B' })).body.id;
+    const offerId = (await admin('POST', '/offers', { advertiserId, name: 'x', url: 'https://o.test/' })).body
+      .id;
+    const smart = (
+      await admin('POST', '/smartlinks', {
+        name: 'timed',
+        fallbackUrl: 'https://f.test/',
+        rules: [{ offers: [{ offerId }] }],
+        autoOptimize: true,
+      })
+    ).body;
+    let changes = 0;
+    const count = () => changes++;
+    t.ctx.events.on('catalog.changed', count);
+    const stop = startSmartLinkOptimizer(t.ctx, 20);
+    try {
+      await vi.waitFor(
+        async () => expect((await admin('GET', `/smartlinks/${smart.id}`)).body.optimizedAt).toBe(NOW),
+        {
+          timeout: 5_000,
+        },
+      );
+      await vi.waitFor(() => expect(changes).toBeGreaterThanOrEqual(1), { timeout: 5_000 });
+    } finally {
+      stop();
+      t.ctx.events.off('catalog.changed', count);
+    }
   });
 });
