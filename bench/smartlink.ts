@@ -12,8 +12,12 @@ const LINKS = 100;
 export interface SmartLinkReport {
   singleRps: number;
   smartlinkRps: number;
-  /** SmartLink click rate over single-offer click rate: ≥ 0.9 is the target. */
+  /**
+   * SmartLink click rate over single-offer click rate, the median of each adjacent pair's ratio
+   * (a pair shares the host's state of the moment, which on a shared machine drifts): ≥ 0.9 is the target.
+   */
   ratio: number;
+  ratioByPair: number[];
   singleRpsByRound: number[];
   smartlinkRpsByRound: number[];
   singleCpuUsPerClick: number;
@@ -99,6 +103,7 @@ export async function runSmartLinkPhase(state: RunState): Promise<SmartLinkRepor
     singleRps: 0,
     smartlinkRps: 0,
     ratio: 0,
+    ratioByPair: [],
     singleRpsByRound: [],
     smartlinkRpsByRound: [],
     singleCpuUsPerClick: 0,
@@ -125,13 +130,16 @@ export async function runSmartLinkPhase(state: RunState): Promise<SmartLinkRepor
         (side === 'smart' ? report.smartlinkRpsByRound : report.singleRpsByRound).push(run.rps);
         (side === 'smart' ? smartCpu : singleCpu).push(cpuUsPerClick);
       }
+      report.ratioByPair.push(
+        (report.smartlinkRpsByRound.at(-1) ?? 0) / (report.singleRpsByRound.at(-1) ?? 1),
+      );
     }
   } finally {
     await api.stop();
   }
   report.singleRps = median(report.singleRpsByRound);
   report.smartlinkRps = median(report.smartlinkRpsByRound);
-  report.ratio = report.smartlinkRps / report.singleRps;
+  report.ratio = median(report.ratioByPair);
   report.singleCpuUsPerClick = median(singleCpu);
   report.smartlinkCpuUsPerClick = median(smartCpu);
   const routed = await state.store.db
@@ -142,8 +150,9 @@ export async function runSmartLinkPhase(state: RunState): Promise<SmartLinkRepor
   report.routed = Number(routed.n);
   const f = (n: number, d = 0) => n.toFixed(d);
   console.log(
-    `smartlink click: ${f(report.smartlinkRps)} req/s = ${f(report.ratio * 100)} % of single-offer (${f(report.singleRps)} req/s), ` +
+    `smartlink click: ${f(report.ratio * 100)} % of single-offer (median of pairs; ${f(report.smartlinkRps)} vs ${f(report.singleRps)} req/s), ` +
       `CPU ${f(report.smartlinkCpuUsPerClick, 1)} vs ${f(report.singleCpuUsPerClick, 1)} µs/click; ` +
+      `pairs ${report.ratioByPair.map((v) => f(v * 100)).join('/')} %; ` +
       `rounds ${report.smartlinkRpsByRound.map((v) => f(v)).join('/')} vs ${report.singleRpsByRound.map((v) => f(v)).join('/')}; ` +
       `${report.routed} routed, ${report.errors} errors; ≥ 90 %: ${report.ratio >= 0.9 ? 'ok' : 'MISSED'}`,
   );
