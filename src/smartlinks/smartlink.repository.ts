@@ -104,3 +104,29 @@ export async function offerEarningsSince(
   }
   return out;
 }
+
+/** The SmartLink by id, not yet run: for a prepared lookup (`id` may be its placeholder). */
+// biome-ignore lint/suspicious/noExplicitAny: `id` may be a prepared lookup's placeholder
+export function selectSmartLinkById(db: Db, id: any) {
+  return db
+    .selectFrom('smartlinks')
+    .select(['id', 'rules', 'fallback_url', 'auto_optimize', 'optimized_weights'])
+    .where('id', '=', id);
+}
+
+export type CompilableSmartLinkRow = Pick<
+  SmartLinkRow,
+  'id' | 'rules' | 'fallback_url' | 'auto_optimize' | 'optimized_weights'
+>;
+
+export interface OfferDestinationRow {
+  id: number;
+  advertiser_id: number;
+  url: string;
+}
+
+/** What a click routed to an offer needs, not yet run: for a prepared lookup. */
+// biome-ignore lint/suspicious/noExplicitAny: `id` may be a prepared lookup's placeholder
+export function selectOfferDestinationById(db: Db, id: any) {
+  return db.selectFrom('offers').select(['id', 'advertiser_id', 'url']).where('id', '=', id);
+}

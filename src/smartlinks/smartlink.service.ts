@@ -2,21 +2,26 @@
 // macros; every change drops the click path's compiled copies ('catalog.changed').
 
 import type { Db } from '../db/database.types.ts';
+import type { Store } from '../db/store.ts';
 import { REDIRECT_MACROS } from '../macros/click-macro-values.ts';
 import { assertKnownMacros, assertNoMacroInAuthority } from '../macros/validate-template.ts';
 import type { AppContext } from '../server/app-context.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { everyOfferAvailable, type OfferAvailability } from './offer-availability.ts';
 import {
+  type CompilableSmartLinkRow,
   deleteSmartLinkRow,
   findOfferDestinations,
   findSmartLinkRow,
   insertSmartLink,
+  type OfferDestinationRow,
+  selectOfferDestinationById,
+  selectSmartLinkById,
   smartLinkHasLinks,
   updateSmartLinkRow,
 } from './smartlink.repository.ts';
 import type { SmartLinkRow } from './smartlink.table.ts';
-import { type CompiledSmartLink, compileSmartLink } from './smartlink-resolver.ts';
+import { type CompiledSmartLink, compileSmartLink, type OfferDestination } from './smartlink-resolver.ts';
 import {
   MATCH_KEYS,
   normalizeMatchValue,
@@ -177,15 +182,48 @@ export function smartLinkExists(db: Db, id: number): Promise<boolean> {
   return findSmartLinkRow(db, id).then((row) => row !== undefined);
 }
 
-/** The SmartLink as the click path runs it, or null when there is none. */
-export async function loadCompiledSmartLink(
-  db: Db,
-  id: number,
+/**
+ * The click path's SmartLink loader: reads the SmartLink and its offers on prepared lookups (on
+ * SQLite these skip the read barrier, so a cache miss does not force the click journal to import
+ * early) and compiles them. Runs on a click target cache miss, never per click.
+ */
+export function createSmartLinkLoader(
+  store: Store,
   isAvailable: OfferAvailability = everyOfferAvailable,
-): Promise<CompiledSmartLink | null> {
-  const row = await findSmartLinkRow(db, id);
-  if (!row) return null;
-  return compileRow(db, row, isAvailable);
+): (id: number) => Promise<CompiledSmartLink | null> {
+  const findRow = store.lookups.prepareLookup<CompilableSmartLinkRow>(selectSmartLinkById);
+  const findOffer = store.lookups.prepareLookup<OfferDestinationRow>(selectOfferDestinationById);
+  return async (id) => {
+    const row = await findRow(id);
+    if (!row) return null;
+    const offers = new Map<number, OfferDestination>();
+    for (const offerId of offerIdsOf(parseRules(row.rules))) {
+      const offer = await findOffer(offerId);
+      if (offer) offers.set(offerId, { advertiserId: Number(offer.advertiser_id), url: offer.url });
+    }
+    return compileLoaded(row, offers, isAvailable);
+  };
+}
+
+const offerIdsOf = (rules: SmartLinkRule[]) => [
+  ...new Set(rules.flatMap((r) => r.offers.map((o) => o.offerId))),
+];
+
+function compileLoaded(
+  row: CompilableSmartLinkRow,
+  offers: ReadonlyMap<number, OfferDestination>,
+  isAvailable: OfferAvailability,
+): CompiledSmartLink {
+  return compileSmartLink(
+    {
+      id: Number(row.id),
+      rules: parseRules(row.rules),
+      fallbackUrl: row.fallback_url,
+      optimizedWeights: row.auto_optimize === 1 ? parseOptimizedWeights(row.optimized_weights) : null,
+    },
+    offers,
+    isAvailable,
+  );
 }
 
 export async function compileRow(
@@ -193,18 +231,5 @@ export async function compileRow(
   row: SmartLinkRow,
   isAvailable: OfferAvailability,
 ): Promise<CompiledSmartLink> {
-  const rules = parseRules(row.rules);
-  const offers = await findOfferDestinations(db, [
-    ...new Set(rules.flatMap((r) => r.offers.map((o) => o.offerId))),
-  ]);
-  return compileSmartLink(
-    {
-      id: Number(row.id),
-      rules,
-      fallbackUrl: row.fallback_url,
-      optimizedWeights: row.auto_optimize === 1 ? parseOptimizedWeights(row.optimized_weights) : null,
-    },
-    offers,
-    isAvailable,
-  );
+  return compileLoaded(row, await findOfferDestinations(db, offerIdsOf(parseRules(row.rules))), isAvailable);
 }
