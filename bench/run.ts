@@ -4,7 +4,8 @@
 //   --smoke            each phase for about a second, no soak (CI runs this so the bench never rots)
 //   --seconds=N        length of each load phase (default 5)
 //   --soak=SECONDS     memory soak length (default 300; 0 skips it)
-//   --only=a,b         run only these phases: clicks, ingest, outbound, scale (PostgreSQL), soak
+//   --only=a,b         run only these phases: clicks, ingest, outbound, scale (PostgreSQL), soak,
+//                      adplatform, smartlinks
 //   --adplatform-count=N  conversions the adplatform phase forwards (default 50 000; smoke 2 000)
 //   --cpu-prof=DIR     write a V8 CPU profile of every Trackwire process into DIR (not the references)
 // DATABASE_URL=postgres://… runs the same phases on a fresh database on that server.
@@ -22,11 +23,14 @@ import {
 } from './lib/phases.ts';
 import { profileTrackwireInto } from './lib/processes.ts';
 import { printReport } from './lib/report.ts';
+import { runSmartLinkPhase } from './smartlink.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const smoke = args.has('smoke');
 const soakSeconds = Number(args.get('soak') ?? (smoke ? 0 : 300));
-const only = new Set((args.get('only') ?? 'clicks,ingest,outbound,scale,soak,adplatform').split(','));
+const only = new Set(
+  (args.get('only') ?? 'clicks,ingest,outbound,scale,soak,adplatform,smartlinks').split(','),
+);
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
     if (only.has('scale') && store.capabilities.dialect === 'postgres') await runScalePhase(state);
     if (only.has('soak') && soakSeconds > 0) await runSoakPhase(state, soakSeconds);
     if (only.has('adplatform')) await runAdPlatformPhase(state, Number(args.get('adplatform-count') ?? 0));
+    if (only.has('smartlinks')) Object.assign(state.report, { smartlinks: await runSmartLinkPhase(state) });
   } finally {
     await close();
   }

@@ -14,6 +14,7 @@ import type { PostbackTable } from '../postbacks/postback.table.ts';
 import type { ReportClicksTable, ReportConversionsTable } from '../reports/report-rollup.table.ts';
 import type { RewardBalanceTable, RewardEntryTable, RewardSettingsTable } from '../rewards/reward.table.ts';
 import type { InboundRuleTable } from '../rules/rule.table.ts';
+import type { SmartLinkTable } from '../smartlinks/smartlink.table.ts';
 import type { ClickTable } from '../tracking/clicks/click.table.ts';
 import type { LinkTable } from '../tracking/links/link.table.ts';
 import type { UserLinkTable, UserSessionTable, UserTable } from '../users/user.table.ts';
@@ -42,6 +43,7 @@ export interface Database {
   reward_entries: RewardEntryTable;
   reward_balances: RewardBalanceTable;
   inbound_rules: InboundRuleTable;
+  smartlinks: SmartLinkTable;
 }
 
 /** A database handle or an open transaction: repositories take either, so callers own the transaction. */

@@ -24,6 +24,7 @@ import { registerPublisherRoutes } from './routes/publisher.routes.ts';
 import { registerReportRoutes } from './routes/report.routes.ts';
 import { registerRewardRoutes } from './routes/reward.routes.ts';
 import { registerSignInRoutes } from './routes/session.routes.ts';
+import { registerSmartLinkRoutes } from './routes/smartlink.routes.ts';
 import { registerUserRoutes } from './routes/user.routes.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -47,6 +48,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerReportRoutes(api, ctx);
   registerRewardRoutes(api, ctx);
   registerInboundRuleRoutes(api, ctx);
+  registerSmartLinkRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

@@ -137,7 +137,10 @@ export const MACROS: readonly MacroDefinition[] = Object.freeze([
     'partner_id',
     'tsource_id',
   ]),
-  define('link_id', 'publisher', '7', 'Tracking link id (flow, SmartLink)', ['flow_id', 'smartlink_id']),
+  define('link_id', 'publisher', '7', 'Tracking link id (flow)', ['flow_id']),
+  define('smartlink_id', 'publisher', '3', 'SmartLink that chose the offer (empty for a single-offer link)', [
+    'smart_link_id',
+  ]),
   define('security_token', 'publisher', 'secret_token_123', "The publisher's own security token", ['token']),
 
   define('timestamp', 'time', '1718000000', 'Event time, Unix seconds UTC', ['unix_timestamp']),

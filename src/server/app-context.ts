@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
 import type { Clock } from '../shared/clock.ts';
+import type { OfferAvailability } from '../smartlinks/offer-availability.ts';
 
 export interface AppContext {
   readonly config: Config;
@@ -20,4 +21,6 @@ export interface AppContext {
   notifyDeliveriesQueued(): void;
   /** Subscribes a worker to those wake-ups; returns the unsubscribe function. */
   onDeliveriesQueued(wake: () => void): () => void;
+  /** Whether an offer may take a SmartLink click now (caps plug in here); every offer when absent. */
+  readonly offerAvailability?: OfferAvailability;
 }

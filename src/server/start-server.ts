@@ -38,6 +38,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const { startDeliveryWorker } = await import('../deliveries/worker/delivery-worker.ts');
     const worker = startDeliveryWorker(ctx);
     closers.push(() => worker.stop());
+    const { startSmartLinkOptimizer } = await import('../smartlinks/smartlink-optimizer.ts');
+    const stopOptimizer = startSmartLinkOptimizer(ctx);
+    closers.push(async () => stopOptimizer());
   }
   closers.push(() => store.close());
   return {

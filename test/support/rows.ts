@@ -41,6 +41,8 @@ const EMPTY_CLICK = {
   referrer: null,
   is_bot: 0,
   is_unique: 1,
+  smartlink_id: null,
+  smartlink_rule: null,
 } satisfies Omit<ClickRow, keyof ClickKeys | 'id' | 'created_at'>;
 
 const REQUIRED_CLICK_COLUMNS = [
@@ -52,12 +54,15 @@ const REQUIRED_CLICK_COLUMNS = [
   'is_bot',
   'created_at',
   'is_unique',
+  // Integers, and empty unless a SmartLink chose the offer.
+  'smartlink_id',
+  'smartlink_rule',
 ] as const;
 export type OptionalClickColumn = Exclude<
   (typeof CLICK_COLUMNS)[number],
   (typeof REQUIRED_CLICK_COLUMNS)[number]
 >;
-/** The click columns that may be empty: every text column but the id. */
+/** The text click columns that may be empty: every text column but the id. */
 export const OPTIONAL_CLICK_COLUMNS = CLICK_COLUMNS.filter(
   (c): c is OptionalClickColumn => !(REQUIRED_CLICK_COLUMNS as readonly string[]).includes(c),
 );

@@ -230,6 +230,22 @@ const deliveryRoute = createRoute({
   component: lazyRouteComponent(() => import('./screens/deliveries'), 'DeliveryScreen'),
 });
 
+const smartlinksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/smartlinks',
+  component: lazyRouteComponent(() => import('./screens/smartlinks'), 'SmartLinksScreen'),
+});
+const smartlinkNewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/smartlinks/new',
+  component: lazyRouteComponent(() => import('./screens/smartlinks'), 'NewSmartLinkScreen'),
+});
+const smartlinkRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/smartlinks/$smartlinkId',
+  component: lazyRouteComponent(() => import('./screens/smartlinks'), 'SmartLinkScreen'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   setupRoute,
@@ -258,6 +274,9 @@ const routeTree = rootRoute.addChildren([
     clickRoute,
     deliveriesRoute,
     deliveryRoute,
+    smartlinksRoute,
+    smartlinkNewRoute,
+    smartlinkRoute,
   ]),
 ]);
 

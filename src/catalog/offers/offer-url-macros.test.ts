@@ -29,6 +29,8 @@ describe('macros of an offer destination URL', () => {
       gbraid: 'gb',
       wbraid: 'wb',
       msclkid: 'm',
+      smartlink_id: 5,
+      smartlink_rule: 2,
     });
     const values = redirectMacroValues(full);
     const empty = [...REDIRECT_MACROS].filter((name) => values[name] == null || values[name] === '');

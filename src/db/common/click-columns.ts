@@ -34,6 +34,8 @@ export const CLICK_COLUMNS = [
   'is_bot',
   'created_at',
   'is_unique',
+  'smartlink_id',
+  'smartlink_rule',
 ] as const satisfies ReadonlyArray<keyof ClickTable>;
 
 // Fails to compile when the clicks table gains a column this list does not name.
@@ -81,12 +83,14 @@ export function readClickValues(row: NewClickRow, out: unknown[]): void {
   out[29] = row.is_bot ?? null;
   out[30] = row.created_at;
   out[31] = row.is_unique ?? null;
+  out[32] = row.smartlink_id ?? null;
+  out[33] = row.smartlink_rule ?? null;
 }
 
 /**
  * A click as the journal and the SQLite writer carry it: first the set of its non-null columns as a
  * number (bit i set when CLICK_COLUMNS[i] has a value; exact in a double to 53 columns), then those
- * columns' values in CLICK_COLUMNS order. Most of a click's 31 columns are empty, so this is about
+ * columns' values in CLICK_COLUMNS order. Most of a click's 33 columns are empty, so this is about
  * a third of the row: JSON.stringify has a third of the values to write, and the writer groups rows
  * by the number without looking at the values again.
  */

@@ -12,6 +12,7 @@ import { reportRollups } from './0009_report_rollups.ts';
 import { postbackLogLookups } from './0015_postback_log_lookups.ts';
 import { adPlatformDestinations } from './0010_ad_platform_destinations.ts';
 import { rewards } from './0011_rewards.ts';
+import { smartlinks } from './0012_smartlinks.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -25,4 +26,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0015_postback_log_lookups': postbackLogLookups,
   '0010_ad_platform_destinations': adPlatformDestinations,
   '0011_rewards': rewards,
+  '0012_smartlinks': smartlinks,
 };

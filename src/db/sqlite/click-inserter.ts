@@ -1,7 +1,7 @@
 // How a click batch is stored on SQLite: prepared INSERTs inside one better-sqlite3 transaction,
 // which costs a fraction of compiling a fresh INSERT per batch.
 //
-// Each row is inserted through a statement that names only its non-null columns. A click has 31
+// Each row is inserted through a statement that names only its non-null columns. A click has 33
 // columns and most of them are empty (sub2-sub10, the ad-platform click ids, often the referrer),
 // and binding a parameter costs more than the B-tree work of inserting the row. Real traffic brings
 // a handful of column sets, so their statements are prepared once and kept.
@@ -46,7 +46,7 @@ export function createSqliteRowWriter(
 
   /** The statement for `rows` rows of this column set, or undefined once too many are kept. */
   function statementOf(mask: number, rows: number): Statement | undefined {
-    const key = mask * 64 + rows; // exact in a double: the mask has 31 bits
+    const key = mask * 64 + rows; // exact in a double: the mask has 33 bits
     let statement = statements.get(key);
     if (statement) return statement;
     if (statements.size >= maxStatements) return undefined;

@@ -67,6 +67,7 @@ export function createClickFastPath(follower: ClickFollower): RawRequestHandler 
         forwardedFor: headers['x-forwarded-for'],
         userAgent: headers['user-agent'],
         referrer: headers.referer,
+        acceptLanguage: headers['accept-language'],
       })
       .then(
         (outcome) => sendOutcome(res, outcome),

@@ -58,6 +58,8 @@ const Click = Type.Object({
   referrer: S,
   isBot: Type.Boolean(),
   createdAt: Millis,
+  smartlinkId: Nullable(Type.Integer({ description: 'the SmartLink that chose offerId' })),
+  smartlinkRule: Nullable(Type.Integer({ description: 'the rule that chose it; 0 = the fallback URL' })),
 });
 const Text = Type.Optional(Type.String({ minLength: 1, maxLength: 255 }));
 const HasClickId = (name: string) =>
@@ -76,6 +78,7 @@ const ClickListQuery = Type.Object({
   hasFbclid: HasClickId('fbclid'),
   hasGclid: HasClickId('gclid'),
   hasTtclid: HasClickId('ttclid'),
+  smartlinkId: Type.Optional(Id()),
   ...TimeRange,
 });
 type ClickListQuery = Static<typeof ClickListQuery>;
@@ -113,6 +116,8 @@ export function toClickView(r: ClickRow) {
     referrer: r.referrer,
     isBot: r.is_bot === 1,
     createdAt: r.created_at,
+    smartlinkId: r.smartlink_id,
+    smartlinkRule: r.smartlink_rule,
   };
 }
 
@@ -131,7 +136,7 @@ export function registerClickApiRoutes(api: FastifyInstance, ctx: AppContext): v
     async (request) => {
       const scope = publisherScope(request);
       const q = request.query;
-      const { publisherId, offerId, linkId, from, to } = q;
+      const { publisherId, offerId, linkId, smartlinkId, from, to } = q;
       if (scope !== undefined && publisherId !== undefined && publisherId !== scope)
         return { data: [], nextCursor: null };
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
@@ -147,6 +152,7 @@ export function registerClickApiRoutes(api: FastifyInstance, ctx: AppContext): v
         isBot: q.isBot,
         with: PLATFORM_CLICK_IDS.filter((name) => q[HAS[name]] === true),
         without: PLATFORM_CLICK_IDS.filter((name) => q[HAS[name]] === false),
+        smartlinkId,
         from,
         to,
       });

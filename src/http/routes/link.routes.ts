@@ -3,7 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { publisherScope, requireRole } from '../../auth/principal.ts';
 import type { AppContext } from '../../server/app-context.ts';
-import { Id, IdParams, Millis } from '../../shared/api-schemas.ts';
+import { Id, IdParams, Millis, Nullable } from '../../shared/api-schemas.ts';
 import { parseIdCursor } from '../../shared/cursor.ts';
 import { notFound } from '../../shared/errors.ts';
 import { DEFAULT_PAGE_SIZE, PAGE_FIELDS, PageOf, toPage } from '../../shared/pagination.ts';
@@ -25,19 +25,27 @@ const Link = Type.Object({
   slug: Type.String(),
   url: Type.String({ description: 'the full tracking link' }),
   offerId: Type.Integer(),
+  smartlinkId: Nullable(Type.Integer({ description: 'the SmartLink choosing each click’s offer' })),
   publisherId: Type.Integer(),
   subs: Type.Record(Type.String(), Type.String()),
   createdAt: Millis,
   updatedAt: Millis,
 });
 const CreateLinkBody = Type.Object({
-  offerId: Id(),
+  // Required without smartlinkId; with it, the offer fallback clicks count under (default: its first).
+  offerId: Type.Optional(Id()),
+  // A SmartLink chooses each click's offer.
+  smartlinkId: Type.Optional(Id()),
   publisherId: Id(),
   slug: Type.Optional(Type.String({ pattern: SLUG_PATTERN, description: 'generated when omitted' })),
   subs: Type.Optional(Subs),
 });
 type CreateLinkBody = Static<typeof CreateLinkBody>;
-const UpdateLinkBody = Type.Object({ subs: Type.Optional(Subs) });
+const UpdateLinkBody = Type.Object({
+  subs: Type.Optional(Subs),
+  // null points the link back at its offer.
+  smartlinkId: Type.Optional(Nullable(Id())),
+});
 type UpdateLinkBody = Static<typeof UpdateLinkBody>;
 const LinkListQuery = Type.Object({
   ...PAGE_FIELDS,

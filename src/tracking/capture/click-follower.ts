@@ -25,6 +25,7 @@ export interface VisitRequest {
   forwardedFor: string | string[] | undefined;
   userAgent: string | undefined;
   referrer: string | undefined;
+  acceptLanguage?: string | undefined;
 }
 
 export interface ClickFollower {
@@ -43,7 +44,9 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
   const trustedProxies = ctx.config.trustedProxies.length
     ? parseCidrList(ctx.config.trustedProxies)
     : undefined;
-  const targets = new ClickTargetCache<ClickTarget>(createClickTargetLoader(ctx.store));
+  const targets = new ClickTargetCache<ClickTarget>(
+    createClickTargetLoader(ctx.store, ctx.offerAvailability),
+  );
   const clickWriter = ctx.store.clicks.openWriter(log);
   const visitors = new UniqueVisitors();
   const dropTargets = () => targets.clear();
@@ -71,6 +74,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
         ip: resolveClientIp(visit.socketAddress, visit.forwardedFor, trustedProxies),
         userAgent: visit.userAgent,
         referrer: visit.referrer,
+        acceptLanguage: visit.acceptLanguage,
         now: ctx.clock.now(),
       });
       click.is_unique = visitors.record(

@@ -1,5 +1,6 @@
 // What a click on a slug needs, resolved once and cached: ids, default sub ids, compiled offer URL.
 import { compileTemplate } from '../../macros/template.ts';
+import type { CompiledSmartLink } from '../../smartlinks/smartlink-resolver.ts';
 import type { ClickTargetRow } from '../clicks/click.repository.ts';
 import { SUB_KEYS, type SubValues } from '../clicks/click.table.ts';
 
@@ -15,6 +16,8 @@ export interface ClickTarget {
   readonly usesRandom: boolean;
   /** The offer's uniqueness window: a visitor's repeat click within it is not unique. */
   readonly uniqueWindowMs: number;
+  /** When the link points at a SmartLink: it chooses each click's offer (offerId is its fallback's). */
+  readonly smartlink: CompiledSmartLink | null;
 }
 
 /** Reads links.subs leniently: a malformed value must not take the link down, it just has no defaults. */
@@ -34,7 +37,7 @@ export function parseDefaultSubs(json: string): SubValues {
   return subs;
 }
 
-export function toClickTarget(row: ClickTargetRow): ClickTarget {
+export function toClickTarget(row: ClickTargetRow, smartlink?: CompiledSmartLink | null): ClickTarget {
   const destination = compileTemplate(row.offer_url);
   return {
     linkId: Number(row.link_id),
@@ -45,5 +48,7 @@ export function toClickTarget(row: ClickTargetRow): ClickTarget {
     destination,
     usesRandom: destination.macros.some((use) => use.canonical === 'random'),
     uniqueWindowMs: Number(row.unique_window_hours ?? 24) * 3_600_000,
+    // Always present, so every target has one shape and the click path's property reads stay monomorphic.
+    smartlink: smartlink ?? null,
   };
 }

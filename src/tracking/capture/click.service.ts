@@ -1,6 +1,8 @@
 // Turns one visit on a resolved link into a click row and the URL to send the visitor to.
 import { redirectMacroValues } from '../../macros/click-macro-values.ts';
 import { newId } from '../../shared/ids.ts';
+import { chooseRoute, destinationOf, normalizeVisitor } from '../../smartlinks/smartlink-resolver.ts';
+import { primaryLanguage } from '../../smartlinks/smartlink-rules.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
 import { cleanValue, parseClickParams } from './click-params.ts';
 import type { ClickTarget } from './click-target.ts';
@@ -15,6 +17,8 @@ export interface Visit {
   ip: string | null;
   userAgent: string | undefined;
   referrer: string | undefined;
+  /** Read only when the link's SmartLink has a language rule. */
+  acceptLanguage?: string | undefined;
   now: number;
 }
 
@@ -32,12 +36,36 @@ export function buildClick(target: ClickTarget, visit: Visit): ClickRow {
   try {
     country = lookupCountry(visit.ip);
   } catch {}
+  let offerId = target.offerId;
+  let advertiserId = target.advertiserId;
+  let smartlinkId: number | null = null;
+  let smartlinkRule: number | null = null;
+  const { smartlink } = target;
+  if (smartlink) {
+    const choice = chooseRoute(
+      smartlink,
+      normalizeVisitor({
+        country,
+        device: visitor.device,
+        os: visitor.os,
+        browser: visitor.browser,
+        language: smartlink.usesLanguage ? primaryLanguage(visit.acceptLanguage) : null,
+      }),
+      target.publisherId,
+    );
+    smartlinkId = smartlink.id;
+    smartlinkRule = choice.ruleId;
+    if (choice.target) {
+      offerId = choice.target.offerId;
+      advertiserId = choice.target.advertiserId;
+    }
+  }
   return {
     id: newId(visit.now),
     link_id: target.linkId,
-    offer_id: target.offerId,
+    offer_id: offerId,
     publisher_id: target.publisherId,
-    advertiser_id: target.advertiserId,
+    advertiser_id: advertiserId,
     sub1: subs.sub1 ?? null,
     sub2: subs.sub2 ?? null,
     sub3: subs.sub3 ?? null,
@@ -60,6 +88,8 @@ export function buildClick(target: ClickTarget, visit: Visit): ClickRow {
     is_bot: visitor.isBot ? 1 : 0,
     created_at: visit.now,
     is_unique: 1,
+    smartlink_id: smartlinkId,
+    smartlink_rule: smartlinkRule,
   };
 }
 
@@ -71,8 +101,12 @@ function toHeaderSafe(url: string): string {
 
 /** The offer URL with this click's macros filled in, URL-encoded, fit for a Location header. */
 export function destinationFor(target: ClickTarget, click: ClickRow): string {
-  const { destination } = target;
-  const url = destination.render(redirectMacroValues(click, target.usesRandom), 'url');
+  const route =
+    target.smartlink && click.smartlink_rule != null
+      ? destinationOf(target.smartlink, click.offer_id, click.smartlink_rule)
+      : target;
+  const { destination } = route;
+  const url = destination.render(redirectMacroValues(click, route.usesRandom), 'url');
   // Most offer URLs are safe by construction; checking the rendered text is for the rest.
   return destination.urlIsVisibleAscii ? url : toHeaderSafe(url);
 }

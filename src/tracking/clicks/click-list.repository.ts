@@ -19,6 +19,7 @@ export interface ClickListFilter extends IdPageWindow {
   /** Only clicks that carry (or lack) each of these ad-platform click ids. */
   with?: readonly PlatformClickId[];
   without?: readonly PlatformClickId[];
+  smartlinkId?: number;
 }
 
 export function listClicks(db: Db, f: ClickListFilter): Promise<IdPage<ClickRow>> {
@@ -30,6 +31,7 @@ export function listClicks(db: Db, f: ClickListFilter): Promise<IdPage<ClickRow>
     country: f.country,
     device: f.device,
     is_bot: f.isBot === undefined ? undefined : Number(f.isBot),
+    smartlink_id: f.smartlinkId,
   };
   return pageInIdOrder(db, 'clicks', filters, { ...f, idPrefix: '', present: f.with, absent: f.without });
 }

@@ -52,6 +52,7 @@ export interface ClickTargetRow {
   subs: string;
   offer_url: string;
   unique_window_hours: number;
+  smartlink_id: number | null;
 }
 
 /** The link behind a tracking slug, joined with what its clicks need from the offer (not yet run). */
@@ -69,6 +70,7 @@ export function selectClickTargetBySlug(db: Db, slug: any) {
       'offers.advertiser_id',
       'offers.url as offer_url',
       'offers.unique_window_hours',
+      'links.smartlink_id',
     ])
     .where('links.slug', '=', slug);
 }

@@ -55,6 +55,10 @@ export interface ClickTable {
   created_at: number;
   /** 1 unless the same IP and user agent clicked the same link within the offer's uniqueness window. */
   is_unique: Generated<number>;
+  /** The SmartLink that chose this click's offer (null: the link points at one offer). */
+  smartlink_id: number | null;
+  /** Which of its rules chose it (a rule id); 0 when no rule fitted and the fallback URL was used. */
+  smartlink_rule: number | null;
 }
 export type ClickRow = Selectable<ClickTable>;
 export type NewClickRow = Insertable<ClickTable>;

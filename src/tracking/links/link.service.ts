@@ -7,6 +7,7 @@ import type { Config } from '../../config/config.ts';
 import { isUniqueViolation } from '../../db/unique-violation.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
+import { defaultOfferOf, smartLinkExists } from '../../smartlinks/smartlink.service.ts';
 import { deleteLinkRow, findLinkRowBySlug, insertLink, updateLinkRow } from './link.repository.ts';
 import type { LinkRow } from './link.table.ts';
 
@@ -14,7 +15,10 @@ export const SLUG_PATTERN = '^[A-Za-z0-9_-]{3,64}$';
 export type Subs = Partial<Record<string, string>>;
 
 export interface LinkInput {
-  offerId: number;
+  /** Required unless smartlinkId is given; then the offer its fallback clicks count under. */
+  offerId?: number;
+  /** The SmartLink that chooses each click's offer. */
+  smartlinkId?: number;
   publisherId: number;
   slug?: string;
   subs?: Subs;
@@ -35,6 +39,7 @@ export function toLinkView(row: LinkRow, config: Config) {
     slug: row.slug,
     url: trackingUrlOf(config, row.slug),
     offerId: row.offer_id,
+    smartlinkId: row.smartlink_id ?? null,
     publisherId: row.publisher_id,
     subs: JSON.parse(row.subs) as Record<string, string>,
     createdAt: row.created_at,
@@ -47,8 +52,9 @@ const slugTaken = (slug: string) =>
 
 export async function createLink(ctx: AppContext, input: LinkInput): Promise<LinkRow> {
   const db = ctx.store.db;
-  if (!(await findOfferById(db, input.offerId))) {
-    throw new AppError('validation_failed', `offerId: no offer ${input.offerId}`);
+  const offerId = await linkOfferId(ctx, input);
+  if (!(await findOfferById(db, offerId))) {
+    throw new AppError('validation_failed', `offerId: no offer ${offerId}`);
   }
   if (!(await findPublisherById(db, input.publisherId))) {
     throw new AppError('validation_failed', `publisherId: no publisher ${input.publisherId}`);
@@ -61,7 +67,8 @@ export async function createLink(ctx: AppContext, input: LinkInput): Promise<Lin
     try {
       const row = await insertLink(db, {
         slug,
-        offer_id: input.offerId,
+        offer_id: offerId,
+        smartlink_id: input.smartlinkId ?? null,
         publisher_id: input.publisherId,
         subs: JSON.stringify(input.subs ?? {}),
         created_at: now,
@@ -76,9 +83,38 @@ export async function createLink(ctx: AppContext, input: LinkInput): Promise<Lin
   }
 }
 
-export async function updateLink(ctx: AppContext, id: number, patch: { subs?: Subs }): Promise<LinkRow> {
+/** The link's offer: the one given, or for a SmartLink link without one, the SmartLink's first offer. */
+async function linkOfferId(
+  ctx: AppContext,
+  input: { offerId?: number; smartlinkId?: number },
+): Promise<number> {
+  if (input.smartlinkId !== undefined) {
+    if (!(await smartLinkExists(ctx.store.db, input.smartlinkId))) {
+      throw new AppError('validation_failed', `smartlinkId: no smartlink ${input.smartlinkId}`);
+    }
+    if (input.offerId !== undefined) return input.offerId;
+    const offerId = await defaultOfferOf(ctx.store.db, input.smartlinkId);
+    if (offerId === undefined) {
+      throw new AppError('validation_failed', 'offerId: required when the SmartLink has no offer yet');
+    }
+    return offerId;
+  }
+  if (input.offerId === undefined)
+    throw new AppError('validation_failed', 'offerId: required without smartlinkId');
+  return input.offerId;
+}
+
+export async function updateLink(
+  ctx: AppContext,
+  id: number,
+  patch: { subs?: Subs; smartlinkId?: number | null },
+): Promise<LinkRow> {
+  if (patch.smartlinkId != null && !(await smartLinkExists(ctx.store.db, patch.smartlinkId))) {
+    throw new AppError('validation_failed', `smartlinkId: no smartlink ${patch.smartlinkId}`);
+  }
   const row = await updateLinkRow(ctx.store.db, id, {
     ...(patch.subs !== undefined && { subs: JSON.stringify(patch.subs) }),
+    ...(patch.smartlinkId !== undefined && { smartlink_id: patch.smartlinkId }),
     updated_at: ctx.clock.now(),
   });
   if (!row) throw notFound('link');

@@ -7,6 +7,8 @@ export interface LinkTable {
   publisher_id: number;
   /** JSON object of default sub ids ({"sub1": "instagram"}); the click's own values win. */
   subs: string;
+  /** When set, each click's offer is chosen by this SmartLink; offer_id is then its fallback's offer. */
+  smartlink_id: number | null;
   created_at: number;
   updated_at: number;
 }

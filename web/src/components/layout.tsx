@@ -33,6 +33,7 @@ const GROUPS: { title: string; items: NavItem[] }[] = [
       { to: '/publishers', label: 'Publishers', roles: ['admin'] },
       { to: '/links', label: 'Links & Promotion', roles: ['admin', 'publisher'] },
       { to: '/postbacks', label: 'Postbacks', roles: ['admin', 'publisher'] },
+      { to: '/smartlinks', label: 'SmartLinks', roles: ['admin'] },
     ],
   },
   {

@@ -263,4 +263,34 @@ export interface Diagnosis {
   conversionId: string;
   summary: string;
   checks: { check: string; pass: boolean; message: string }[];
+export const SMARTLINK_MATCH_KEYS = ['countries', 'devices', 'os', 'browsers', 'languages'] as const;
+export type SmartLinkMatchKey = (typeof SMARTLINK_MATCH_KEYS)[number];
+
+export interface SmartLinkRule {
+  id: number;
+  name: string;
+  match: Partial<Record<SmartLinkMatchKey, string[]>>;
+  offers: { offerId: number; weight: number; paused: boolean }[];
+}
+
+export interface SmartLink {
+  id: number;
+  name: string;
+  fallbackUrl: string;
+  rules: SmartLinkRule[];
+  autoOptimize: boolean;
+  optimizeWindowHours: number;
+  optimizedWeights: Record<string, number> | null;
+  optimizedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SmartLinkTestResult {
+  result: 'offer' | 'fallback';
+  ruleId: number | null;
+  ruleName: string | null;
+  offerId: number | null;
+  fallbackUrl: string | null;
+  candidates: { offerId: number; share: number }[];
 }
