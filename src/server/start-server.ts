@@ -2,9 +2,11 @@
 import type { Logger } from 'pino';
 import { ensureFirstAdminKey } from '../auth/api-key.service.ts';
 import type { Config } from '../config/config.ts';
+import { createJobRunner } from '../jobs/job-runner.ts';
 import { setupLinkBanner } from '../users/setup-banner.ts';
 import type { AppContext } from './app-context.ts';
 import { createContext, openMigratedStore } from './context.ts';
+import { registerPeriodicJobs } from './periodic-jobs.ts';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -39,6 +41,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const worker = startDeliveryWorker(ctx);
     closers.push(() => worker.stop());
   }
+  // Every role scrapes and runs periodic jobs; the job leases keep each job on one node at a time.
+  if (config.metricsPort !== undefined) {
+    const { startMetricsServer } = await import('./metrics-server.ts');
+    const metrics = await startMetricsServer(ctx, config.metricsPort, config.metricsHost);
+    closers.push(() => metrics.close());
+  }
+  const jobs = createJobRunner({ db: store.db, clock: ctx.clock, log });
+  registerPeriodicJobs(ctx, jobs);
+  jobs.start();
+  closers.push(() => jobs.stop());
   closers.push(() => store.close());
   return {
     ctx,
