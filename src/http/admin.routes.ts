@@ -8,6 +8,7 @@ import { installApiAuthentication } from '../users/authenticate-request.ts';
 import { closeRouteSchemas, documentOptionalBodies } from './close-schemas.ts';
 import { rejectNulBytes } from './reject-nul.ts';
 import { registerAdvertiserRoutes } from './routes/advertiser.routes.ts';
+import { registerAlertChannelRoutes } from './routes/alert-channel.routes.ts';
 import { registerClickApiRoutes } from './routes/click.api.routes.ts';
 import { registerConversionApiRoutes } from './routes/conversion.api.routes.ts';
 import { registerDeliveryRoutes } from './routes/delivery.routes.ts';
@@ -41,6 +42,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerDeliveryRoutes(api, ctx);
   registerUserRoutes(api, ctx);
   registerOverviewRoutes(api, ctx);
+  registerAlertChannelRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
