@@ -43,7 +43,8 @@ function httpRequestFor(channel: AlertChannel, message: AlertMessage, deps: Chan
       const headers = signWebhook({
         secrets: [channel.secret ?? ''],
         msgId: message.id,
-        timestamp: Math.floor(message.at / 1000),
+        // The time of sending (receivers refuse stale signatures), not the alert's own time.
+        timestamp: Math.floor(Date.now() / 1000),
         body,
       });
       return json(channel.settings.url ?? '', body, headers);

@@ -12,13 +12,19 @@ export async function countDeliveriesByStatus(db: Db): Promise<Record<string, nu
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
-/** When the oldest delivery still waiting was created, optionally for one postback. */
-export async function findOldestPendingCreatedAt(db: Db, postbackId?: number): Promise<number | null> {
+export interface QueueScope {
+  postbackId?: number;
+  publisherId?: number;
+}
+
+/** When the oldest delivery still waiting to succeed was created, optionally in one scope. */
+export async function findOldestPendingCreatedAt(db: Db, scope: QueueScope = {}): Promise<number | null> {
   let q = db
     .selectFrom('deliveries')
     .select(sql<number | string | null>`min(created_at)`.as('oldest'))
     .where('status', 'in', ['pending', 'in_flight']);
-  if (postbackId !== undefined) q = q.where('postback_id', '=', postbackId);
+  if (scope.postbackId !== undefined) q = q.where('postback_id', '=', scope.postbackId);
+  if (scope.publisherId !== undefined) q = q.where('publisher_id', '=', scope.publisherId);
   const row = await q.executeTakeFirst();
   return row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
 }

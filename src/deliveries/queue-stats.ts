@@ -1,6 +1,10 @@
 // The delivery queue's depth and age, as other parts (metrics, alerts, readiness) read it.
 import type { Db } from '../db/database.types.ts';
-import { countDeliveriesByStatus, findOldestPendingCreatedAt } from './queue-stats.repository.ts';
+import {
+  countDeliveriesByStatus,
+  findOldestPendingCreatedAt,
+  type QueueScope,
+} from './queue-stats.repository.ts';
 
 export interface DeliveryQueueStats {
   pending: number;
@@ -20,8 +24,8 @@ export async function readDeliveryQueueStats(db: Db, now: number): Promise<Deliv
   };
 }
 
-/** Age in ms of the oldest waiting delivery of one postback endpoint (0 when none waits). */
-export async function readOldestPendingAge(db: Db, postbackId: number, now: number): Promise<number> {
-  const oldest = await findOldestPendingCreatedAt(db, postbackId);
+/** Age in ms of the oldest waiting delivery in a scope (0 when none waits). */
+export async function readOldestPendingAge(db: Db, scope: QueueScope, now: number): Promise<number> {
+  const oldest = await findOldestPendingCreatedAt(db, scope);
   return oldest === null ? 0 : Math.max(0, now - oldest);
 }

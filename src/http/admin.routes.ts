@@ -9,6 +9,7 @@ import { closeRouteSchemas, documentOptionalBodies } from './close-schemas.ts';
 import { rejectNulBytes } from './reject-nul.ts';
 import { registerAdvertiserRoutes } from './routes/advertiser.routes.ts';
 import { registerAlertChannelRoutes } from './routes/alert-channel.routes.ts';
+import { registerAlertRuleRoutes } from './routes/alert-rule.routes.ts';
 import { registerClickApiRoutes } from './routes/click.api.routes.ts';
 import { registerConversionApiRoutes } from './routes/conversion.api.routes.ts';
 import { registerDeliveryRoutes } from './routes/delivery.routes.ts';
@@ -43,6 +44,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerUserRoutes(api, ctx);
   registerOverviewRoutes(api, ctx);
   registerAlertChannelRoutes(api, ctx);
+  registerAlertRuleRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

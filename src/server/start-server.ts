@@ -48,9 +48,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     closers.push(() => metrics.close());
   }
   const jobs = createJobRunner({ db: store.db, clock: ctx.clock, log });
-  registerPeriodicJobs(ctx, jobs);
+  const closeJobs = registerPeriodicJobs(ctx, jobs);
   jobs.start();
-  closers.push(() => jobs.stop());
+  closers.push(async () => {
+    await jobs.stop();
+    await closeJobs();
+  });
   closers.push(() => store.close());
   return {
     ctx,
