@@ -166,6 +166,21 @@ const usersRoute = createRoute({
   path: '/users',
   component: lazyRouteComponent(() => import('./screens/users'), 'UsersScreen'),
 });
+const alertsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/alerts',
+  component: lazyRouteComponent(() => import('./screens/alerts'), 'AlertsScreen'),
+});
+const alertChannelsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/alert-channels',
+  component: lazyRouteComponent(() => import('./screens/alert-channels'), 'AlertChannelsScreen'),
+});
+const alertRuleRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/alerts/$ruleId',
+  component: lazyRouteComponent(() => import('./screens/alert-rule'), 'AlertRuleScreen'),
+});
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -188,6 +203,9 @@ const routeTree = rootRoute.addChildren([
     conversionsRoute,
     keysRoute,
     usersRoute,
+    alertsRoute,
+    alertChannelsRoute,
+    alertRuleRoute,
   ]),
 ]);
 

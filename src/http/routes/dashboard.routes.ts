@@ -20,6 +20,8 @@ export const APP_ROUTES = [
   'conversions',
   'keys',
   'users',
+  'alerts',
+  'alert-channels',
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><title>Trackwire</title><body><p>The dashboard is not built.
