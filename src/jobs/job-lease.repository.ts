@@ -54,6 +54,10 @@ export async function finishJobRun(
     .execute();
 }
 
+export function findJobLease(db: Db, name: string): Promise<JobLeaseRow | undefined> {
+  return db.selectFrom('job_leases').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
 export function listJobLeases(db: Db): Promise<JobLeaseRow[]> {
   return db.selectFrom('job_leases').selectAll().orderBy('name').execute();
 }

@@ -8,7 +8,13 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.types.ts';
 import { logStoreFailure } from '../db/store-unavailable.ts';
 import type { Clock } from '../shared/clock.ts';
-import { ensureJobLease, finishJobRun, renewJobLease, takeJobLease } from './job-lease.repository.ts';
+import {
+  ensureJobLease,
+  findJobLease,
+  finishJobRun,
+  renewJobLease,
+  takeJobLease,
+} from './job-lease.repository.ts';
 
 export interface JobRun {
   /** The runner's clock at the start of this run. */
@@ -43,6 +49,7 @@ export function createJobRunner(deps: { db: Db; clock: Clock; log: Logger; holde
   const holder = deps.holder ?? `node_${randomBytes(6).toString('hex')}`;
   const jobs = new Map<string, JobDefinition>();
   const known = new Set<string>();
+  const notBefore = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<unknown> = Promise.resolve();
   let stopped = false;
@@ -53,8 +60,14 @@ export function createJobRunner(deps: { db: Db; clock: Clock; log: Logger; holde
       await ensureJobLease(db, job.name, now);
       known.add(job.name);
     }
+    // Known not to be takeable yet (not due, or held): skip the store until then.
+    if (now < (notBefore.get(job.name) ?? 0)) return false;
     const leaseMs = job.leaseMs ?? DEFAULT_LEASE_MS;
-    if (!(await takeJobLease(db, job.name, holder, now, now + leaseMs))) return false;
+    if (!(await takeJobLease(db, job.name, holder, now, now + leaseMs))) {
+      const row = await findJobLease(db, job.name);
+      if (row) notBefore.set(job.name, Math.max(Number(row.next_run_at), Number(row.lease_until)));
+      return false;
+    }
     const renew = setInterval(
       () => {
         renewJobLease(db, job.name, holder, clock.now() + leaseMs).catch((err) =>
@@ -75,6 +88,7 @@ export function createJobRunner(deps: { db: Db; clock: Clock; log: Logger; holde
     }
     const finished = clock.now();
     await finishJobRun(db, job.name, holder, { now: finished, nextRunAt: now + job.everyMs, error });
+    notBefore.set(job.name, now + job.everyMs);
     return true;
   }
 
