@@ -12,6 +12,8 @@ export interface RunningServer {
   ctx: AppContext;
   /** http://host:port when the API runs. */
   address?: string;
+  /** The port /metrics listens on, when TRACKWIRE_METRICS_PORT is set. */
+  metricsPort?: number;
   /** Lines to print once at start (a new admin key, for instance). */
   banner: string[];
   close(): Promise<void>;
@@ -25,6 +27,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     banner.push(...(await firstAdminKeyBanner(ctx)), ...(await setupLinkBanner(ctx)));
   const closers: Array<() => Promise<void>> = [];
   let address: string | undefined;
+  let metricsPort: number | undefined;
   // Each role loads only its own half: a worker without the HTTP stack (Fastify, the routes and their
   // schemas) uses less memory, and a worker draining a backlog is the largest process.
   if (config.role !== 'worker') {
@@ -45,6 +48,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   if (config.metricsPort !== undefined) {
     const { startMetricsServer } = await import('./metrics-server.ts');
     const metrics = await startMetricsServer(ctx, config.metricsPort, config.metricsHost);
+    metricsPort = metrics.port;
     closers.push(() => metrics.close());
   }
   const jobs = createJobRunner({ db: store.db, clock: ctx.clock, log });
@@ -58,6 +62,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   return {
     ctx,
     address,
+    metricsPort,
     banner,
     async close() {
       for (const close of closers) await close();
