@@ -1,5 +1,5 @@
 // Alerts in real Chromium, on both stores: a Slack channel with "Send test" against a loopback
-// receiver, a rule made in the form, its fire in the inbox and in the rule's history.
+// receiver, a rule made in the form, its fire in the inbox, the rule's history and the overview.
 import { expect, it } from 'vitest';
 import { createChannelDeps } from '../../src/alerts/alert-channel.service.ts';
 import { evaluateAlertRules } from '../../src/alerts/alert-evaluator.ts';
@@ -68,6 +68,11 @@ describeDashboard('dashboard alerts in Chromium', { signedIn: true }, (d) => {
           .click();
         await screen('Publisher endpoint down');
         await page.getByRole('table', { name: 'Rule history' }).getByText('fired').waitFor();
+        // The overview says what is firing now, with a way to the alerts.
+        await page.getByRole('link', { name: 'Overview' }).click();
+        await screen('Overview');
+        await page.getByText('Firing now: Publisher endpoint down.').waitFor();
+        await page.getByRole('link', { name: 'All alerts' }).waitFor();
       } finally {
         await slack.close();
       }

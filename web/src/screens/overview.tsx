@@ -1,6 +1,7 @@
 // Overview: today and yesterday at a glance, the latest inbound hits, postbacks in trouble.
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
+import { AlertsInbox } from '../components/alerts-inbox';
 import { Badge, Loaded, Page, ui } from '../components/ui';
 import { get, query } from '../lib/api';
 import { formatCount, formatMoney, relativeTime, utcTime } from '../lib/format';
@@ -161,6 +162,7 @@ export function OverviewScreen() {
           </Loaded>
         </section>
       )}
+      {user.role === 'admin' && <AlertsInbox />}
     </Page>
   );
 }
