@@ -181,24 +181,41 @@ describeEachStore('alert rules over a simulated clock', (current) => {
     await finish(r.id, clock);
   });
 
-  it('a spike above k × last week fires, and clears when traffic is back to normal', async () => {
+  it('a spike above k × last week fires, and clears when traffic is back to normal (clicks and conversions)', async () => {
     const clock = nextEra();
     const t0 = clock.now();
     const link = await linkOf(clock);
-    await clicks(link, t0 - WEEK, 12, 180); // 4 an hour last week
+    for (const c of await clicks(link, t0 - WEEK, 12, 180)) await seedConversion(db, c); // 4 an hour last week
+    const target = { type: 'publisher' as const, id: link.publisherId };
     const r = await rule(clock, {
       name: `spike ${t0}`,
       kind: 'clicks_spike',
-      target: { type: 'publisher', id: link.publisherId },
+      target,
+      params: { factor: 3 },
+      windowMinutes: 60,
+    });
+    const conv = await rule(clock, {
+      name: `convspike ${t0}`,
+      kind: 'conversions_spike',
+      target,
       params: { factor: 3 },
       windowMinutes: 60,
     });
     await clicks(link, t0, 20, 60);
     expect(await step(clock, 60)).toEqual([{ ruleId: r.id, transition: 'fired' }]);
-    await clicks(link, t0 + 60 * MIN, 4, 60);
-    expect(await step(clock, 60)).toEqual([{ ruleId: r.id, transition: 'cleared' }]);
-    expect(delivered(r.name)).toEqual(everywhere(1, 1));
-    await finish(r.id, clock);
+    // Next hour: clicks back to normal (6), conversions up: 3 on each click, 18 against 4 last week.
+    for (const c of await clicks(link, t0 + 60 * MIN, 6, 60))
+      for (let i = 0; i < 3; i++) await seedConversion(db, c, { goal: `g${i}` });
+    expect(await step(clock, 60)).toEqual([
+      { ruleId: r.id, transition: 'cleared' },
+      { ruleId: conv.id, transition: 'fired' },
+    ]);
+    for (const c of await clicks(link, t0 + 120 * MIN, 4, 60)) await seedConversion(db, c);
+    expect(await step(clock, 60)).toEqual([{ ruleId: conv.id, transition: 'cleared' }]);
+    for (const x of [r, conv]) {
+      expect(delivered(x.name)).toEqual(everywhere(1, 1));
+      await finish(x.id, clock);
+    }
   });
 
   it('CR outside its band fires and clears, and waits for enough clicks', async () => {
