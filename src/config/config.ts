@@ -61,6 +61,19 @@ export interface Config {
   readonly googleOauthUrl: string;
   /** Batch requests in flight to one ad-platform destination at once. */
   readonly platformInflightRequests: number;
+  /** With a token, GET /metrics answers requests bearing it (and only those); never logged. */
+  readonly metricsToken: string | undefined;
+  /** With a port, /metrics is also served there (on metricsHost: keep it a private interface). */
+  readonly metricsPort: number | undefined;
+  readonly metricsHost: string;
+  /** `smtp://user:pass@host:port` (or smtps://) for email alert channels; never logged. */
+  readonly smtpUrl: string | undefined;
+  /** The From address of alert emails. */
+  readonly smtpFrom: string;
+  /** Base URL of the Telegram Bot API (tests point it at a loopback server). */
+  readonly telegramApiUrl: string;
+  /** How often alert rules are evaluated (on one node at a time). */
+  readonly alertsEvaluateEveryMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -191,6 +204,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     googleAdsApiVersion: apiVersion(env, 'TRACKWIRE_GOOGLE_ADS_API_VERSION', 'v26', /^v\d+$/),
     googleOauthUrl: baseUrl(env, 'TRACKWIRE_GOOGLE_OAUTH_URL', 'https://oauth2.googleapis.com/token'),
     platformInflightRequests: int(env, 'TRACKWIRE_PLATFORM_INFLIGHT_REQUESTS', 4, 1),
+    metricsToken: env.TRACKWIRE_METRICS_TOKEN || undefined,
+    metricsPort: env.TRACKWIRE_METRICS_PORT ? int(env, 'TRACKWIRE_METRICS_PORT', 0) : undefined,
+    metricsHost: env.TRACKWIRE_METRICS_HOST || '127.0.0.1',
+    smtpUrl: env.TRACKWIRE_SMTP_URL || undefined,
+    smtpFrom: env.TRACKWIRE_SMTP_FROM || 'Trackwire <alerts@localhost>',
+    telegramApiUrl: (env.TRACKWIRE_TELEGRAM_API_URL || 'https://api.telegram.org').replace(/\/+$/, ''),
+    alertsEvaluateEveryMs: duration(env, 'TRACKWIRE_ALERTS_EVERY', 60_000),
     ...overrides,
   };
   return Object.freeze(config);

@@ -7,6 +7,8 @@ import type { NewClickRow } from '../tracking/clicks/click.table.ts';
 export interface ClickWriter {
   /** Resolves once the click is durable; rejects when it cannot be, and then no redirect may be sent. */
   record(click: NewClickRow): Promise<void>;
+  /** Clicks accepted but not yet in the database (the SQLite journal's import backlog). */
+  waiting?(): number;
   /** Stores everything recorded so far and takes no more. */
   close(): Promise<void>;
 }

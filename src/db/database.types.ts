@@ -1,5 +1,6 @@
 // The whole schema as Kysely sees it; each table's type lives in its feature folder.
 import type { Kysely, Transaction } from 'kysely';
+import type { AlertChannelTable, AlertEventTable, AlertRuleTable } from '../alerts/alert.table.ts';
 import type { ApiKeyTable } from '../auth/api-key.table.ts';
 import type { AdvertiserTable } from '../catalog/advertisers/advertiser.table.ts';
 import type { OfferGoalTable, OfferPublisherPayoutTable, OfferTable } from '../catalog/offers/offer.table.ts';
@@ -10,6 +11,7 @@ import type {
   PostbackLogTable,
 } from '../conversions/conversion.table.ts';
 import type { DeliveryAttemptTable, DeliveryTable } from '../deliveries/delivery.table.ts';
+import type { JobLeaseTable } from '../jobs/job-lease.table.ts';
 import type { PostbackTable } from '../postbacks/postback.table.ts';
 import type { ReportClicksTable, ReportConversionsTable } from '../reports/report-rollup.table.ts';
 import type { RewardBalanceTable, RewardEntryTable, RewardSettingsTable } from '../rewards/reward.table.ts';
@@ -44,6 +46,10 @@ export interface Database {
   reward_balances: RewardBalanceTable;
   inbound_rules: InboundRuleTable;
   smartlinks: SmartLinkTable;
+  job_leases: JobLeaseTable;
+  alert_channels: AlertChannelTable;
+  alert_rules: AlertRuleTable;
+  alert_events: AlertEventTable;
 }
 
 /** A database handle or an open transaction: repositories take either, so callers own the transaction. */

@@ -8,6 +8,8 @@ import { installApiAuthentication } from '../users/authenticate-request.ts';
 import { closeRouteSchemas, documentOptionalBodies } from './close-schemas.ts';
 import { rejectNulBytes } from './reject-nul.ts';
 import { registerAdvertiserRoutes } from './routes/advertiser.routes.ts';
+import { registerAlertChannelRoutes } from './routes/alert-channel.routes.ts';
+import { registerAlertRuleRoutes } from './routes/alert-rule.routes.ts';
 import { registerClickApiRoutes } from './routes/click.api.routes.ts';
 import { registerConversionApiRoutes } from './routes/conversion.api.routes.ts';
 import { registerDeliveryRoutes } from './routes/delivery.routes.ts';
@@ -49,6 +51,8 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerRewardRoutes(api, ctx);
   registerInboundRuleRoutes(api, ctx);
   registerSmartLinkRoutes(api, ctx);
+  registerAlertChannelRoutes(api, ctx);
+  registerAlertRuleRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

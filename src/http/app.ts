@@ -7,6 +7,7 @@ import { registerAdminRoutes } from './admin.routes.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerHealthRoutes } from './health.routes.ts';
 import { installJsonBodyParser } from './json-body-parser.ts';
+import { registerMetricsRoutes } from './metrics.routes.ts';
 import { registerClickRoutes } from './routes/click.routes.ts';
 import type { RawRequestHandler } from './routes/click-fast-path.ts';
 import { registerDashboardRoutes } from './routes/dashboard.routes.ts';
@@ -38,6 +39,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installJsonBodyParser(app);
   await app.register(formbody);
   registerHealthRoutes(app, ctx);
+  registerMetricsRoutes(app, ctx);
   clickFastPath = registerClickRoutes(app, ctx);
   registerInboundPostbackRoutes(app, ctx);
   await registerAdminRoutes(app, ctx);

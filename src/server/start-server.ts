@@ -2,14 +2,18 @@
 import type { Logger } from 'pino';
 import { ensureFirstAdminKey } from '../auth/api-key.service.ts';
 import type { Config } from '../config/config.ts';
+import { createJobRunner } from '../jobs/job-runner.ts';
 import { setupLinkBanner } from '../users/setup-banner.ts';
 import type { AppContext } from './app-context.ts';
 import { createContext, openMigratedStore } from './context.ts';
+import { registerPeriodicJobs } from './periodic-jobs.ts';
 
 export interface RunningServer {
   ctx: AppContext;
   /** http://host:port when the API runs. */
   address?: string;
+  /** The port /metrics listens on, when TRACKWIRE_METRICS_PORT is set. */
+  metricsPort?: number;
   /** Lines to print once at start (a new admin key, for instance). */
   banner: string[];
   close(): Promise<void>;
@@ -23,6 +27,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     banner.push(...(await firstAdminKeyBanner(ctx)), ...(await setupLinkBanner(ctx)));
   const closers: Array<() => Promise<void>> = [];
   let address: string | undefined;
+  let metricsPort: number | undefined;
   // Each role loads only its own half: a worker without the HTTP stack (Fastify, the routes and their
   // schemas) uses less memory, and a worker draining a backlog is the largest process.
   if (config.role !== 'worker') {
@@ -42,10 +47,25 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const stopOptimizer = startSmartLinkOptimizer(ctx);
     closers.push(async () => stopOptimizer());
   }
+  // Every role scrapes and runs periodic jobs; the job leases keep each job on one node at a time.
+  if (config.metricsPort !== undefined) {
+    const { startMetricsServer } = await import('./metrics-server.ts');
+    const metrics = await startMetricsServer(ctx, config.metricsPort, config.metricsHost);
+    metricsPort = metrics.port;
+    closers.push(() => metrics.close());
+  }
+  const jobs = createJobRunner({ db: store.db, clock: ctx.clock, log });
+  const closeJobs = registerPeriodicJobs(ctx, jobs);
+  jobs.start();
+  closers.push(async () => {
+    await jobs.stop();
+    await closeJobs();
+  });
   closers.push(() => store.close());
   return {
     ctx,
     address,
+    metricsPort,
     banner,
     async close() {
       for (const close of closers) await close();

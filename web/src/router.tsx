@@ -244,6 +244,20 @@ const smartlinkRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/smartlinks/$smartlinkId',
   component: lazyRouteComponent(() => import('./screens/smartlinks'), 'SmartLinkScreen'),
+const alertsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/alerts',
+  component: lazyRouteComponent(() => import('./screens/alerts'), 'AlertsScreen'),
+});
+const alertChannelsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/alert-channels',
+  component: lazyRouteComponent(() => import('./screens/alert-channels'), 'AlertChannelsScreen'),
+});
+const alertRuleRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/alerts/$ruleId',
+  component: lazyRouteComponent(() => import('./screens/alert-rule'), 'AlertRuleScreen'),
 });
 
 const routeTree = rootRoute.addChildren([
@@ -277,6 +291,9 @@ const routeTree = rootRoute.addChildren([
     smartlinksRoute,
     smartlinkNewRoute,
     smartlinkRoute,
+    alertsRoute,
+    alertChannelsRoute,
+    alertRuleRoute,
   ]),
 ]);
 

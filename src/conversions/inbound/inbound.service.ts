@@ -4,6 +4,7 @@
 // answered (inbound-codes.ts) only after that commit.
 
 import type { AppContext } from '../../server/app-context.ts';
+import { counters } from '../../shared/counters.ts';
 import {
   type CheckResult,
   checkInboundPostback,
@@ -34,11 +35,20 @@ export function createInboundPipeline(
       const work: InboundWork = check.ok
         ? { request, now, prepared: check.prepared }
         : { request, now, rejected: check.code, advertiserId: check.advertiserId };
-      const result = await recorder.submit(work);
+      const result = countInbound(await recorder.submit(work));
       if (check.ok || check.retryAfterSeconds === undefined) return result;
       return { ...result, retryAfterSeconds: check.retryAfterSeconds };
     },
-    refuse: (request, code) =>
-      recorder.submit({ request, now: ctx.clock.now(), rejected: code, advertiserId: null }),
+    refuse: async (request, code) =>
+      countInbound(
+        await recorder.submit({ request, now: ctx.clock.now(), rejected: code, advertiserId: null }),
+      ),
   };
+}
+
+function countInbound(result: InboundResult): InboundResult {
+  counters.inbound.inc(result.code);
+  if (result.status && (result.code === 'conversion_created' || result.code === 'status_changed'))
+    counters.conversions.inc(result.status);
+  return result;
 }

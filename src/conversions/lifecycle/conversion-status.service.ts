@@ -3,6 +3,7 @@
 import type { Principal } from '../../auth/principal.ts';
 import { applyRewardsForEvent } from '../../rewards/reward-crediting.service.ts';
 import type { AppContext } from '../../server/app-context.ts';
+import { counters } from '../../shared/counters.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import { findConversionById } from '../conversion.repository.ts';
 import type { ConversionRow, Status } from '../conversion.table.ts';
@@ -24,10 +25,10 @@ export async function changeConversionStatus(
   input: { conversionId: string; status: Status; reason: string; actor?: string; override?: boolean },
 ): Promise<ConversionRow> {
   const now = ctx.clock.now();
-  const { conversion, queued } = await inTransactionWithRetry(ctx.store.db, async (trx) => {
+  const { conversion, queued, moved } = await inTransactionWithRetry(ctx.store.db, async (trx) => {
     const current = await findConversionById(trx, input.conversionId);
     if (!current) throw notFound('conversion');
-    if (current.status === input.status) return { conversion: current, queued: 0 };
+    if (current.status === input.status) return { conversion: current, queued: 0, moved: false };
     const outcome = await applyStatusChange(
       trx,
       current,
@@ -53,8 +54,9 @@ export async function changeConversionStatus(
       );
     }
     await applyRewardsForEvent(ctx, trx, outcome.conversion, outcome.event.id, now);
-    return outcome;
+    return { ...outcome, moved: true };
   });
+  if (moved) counters.conversions.inc(input.status);
   if (queued > 0) ctx.notifyDeliveriesQueued();
   return conversion;
 }

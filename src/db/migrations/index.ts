@@ -13,6 +13,7 @@ import { postbackLogLookups } from './0015_postback_log_lookups.ts';
 import { adPlatformDestinations } from './0010_ad_platform_destinations.ts';
 import { rewards } from './0011_rewards.ts';
 import { smartlinks } from './0012_smartlinks.ts';
+import { jobsAndAlerts } from './0013_jobs_and_alerts.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -27,4 +28,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0010_ad_platform_destinations': adPlatformDestinations,
   '0011_rewards': rewards,
   '0012_smartlinks': smartlinks,
+  '0013_jobs_and_alerts': jobsAndAlerts,
 };

@@ -50,6 +50,7 @@ export function createJournalClickWriter(
 
   return {
     record: (click) => batches.submit(click),
+    waiting: () => importer.size,
     async close() {
       await batches.close();
       const allImported = await importer.close();

@@ -3,6 +3,7 @@
 // outcome goes to the outcome writer. The endpoint's in-flight cap is the queue's (endpoint-queue.ts).
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock.ts';
+import { counters } from '../../shared/counters.ts';
 import type { DeliveryRow, DeliveryStatus } from '../delivery.table.ts';
 import { buildOutboundRequest, type DeliveryContext } from '../prepare/delivery-request.ts';
 import type { CircuitBreaker } from '../transport/circuit-breaker.ts';
@@ -74,6 +75,7 @@ export async function runDeliveryAttempt(
     };
   }
   const sent = await deps.sender.send(built.request);
+  counters.attemptSeconds.observe(sent.durationMs / 1000);
   const result = { ...sent, responseExcerpt: built.maskEcho(sent.responseExcerpt) };
   const finishedAt = deps.clock.now();
   const ok = result.errorClass === null && result.statusCode >= 200 && result.statusCode < 300;

@@ -8,6 +8,7 @@
 // while the lease keeper (lease-keeper.ts) renews the claims of attempts still running.
 import { logStoreFailure } from '../../db/store-unavailable.ts';
 import type { AppContext } from '../../server/app-context.ts';
+import { probes, WORKER_LAST_ROUND_PROBE } from '../../shared/counters.ts';
 import { countUnfinishedDeliveries, findNextDueAt, sweepExpiredLeases } from '../delivery.repository.ts';
 import type { DeliveryRow } from '../delivery.table.ts';
 import { CircuitBreaker } from '../transport/circuit-breaker.ts';
@@ -250,12 +251,18 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     return lastSweep;
   }
 
+  // /readyz reads when the loop last got through a round (wall time: it is about this process).
+  let lastRoundAt = Date.now();
+  const lastRound = () => lastRoundAt;
+  probes.set(WORKER_LAST_ROUND_PROBE, lastRound);
+
   async function loop(): Promise<void> {
     let lastSweep = Number.NEGATIVE_INFINITY;
     while (mode !== 'stopping') {
       woken = false;
       try {
         lastSweep = await tick(lastSweep);
+        lastRoundAt = Date.now();
       } catch (err) {
         logStoreFailure(log, err, 'delivery worker loop failed; retrying after the poll interval');
         await sleep(o.pollMs);
@@ -282,6 +289,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       if (!o.sender) await sender.close();
       if (!o.platformSender) await platform.sender.close();
       mode = 'stopped';
+      if (probes.get(WORKER_LAST_ROUND_PROBE) === lastRound) probes.delete(WORKER_LAST_ROUND_PROBE);
       log.info('delivery worker stopped');
     },
     async drained() {

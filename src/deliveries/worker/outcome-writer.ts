@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.types.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { counters } from '../../shared/counters.ts';
 import type { HealthPolicy } from '../endpoint-health.ts';
 import { type DeliveryOutcome, writeOutcomes } from './delivery-outcomes.ts';
 import type { LeaseKeeper } from './lease-keeper.ts';
@@ -35,6 +36,9 @@ export class OutcomeWriter {
   }
 
   add(outcome: DeliveryOutcome): void {
+    counters.deliveries.inc(
+      `${outcome.kind === 'attempted' ? outcome.verdict.kind : outcome.kind}|${outcome.kind === 'attempted' ? outcome.trigger : 'scheduled'}`,
+    );
     // Written under the newest claim this process holds on the row (a lapsed lease re-claimed here).
     const current = this.o.leases.end(outcome.delivery.id);
     this.buffer.push(current && current !== outcome.claimId ? { ...outcome, claimId: current } : outcome);

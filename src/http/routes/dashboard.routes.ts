@@ -24,6 +24,8 @@ export const APP_ROUTES = [
   'inbound-hits',
   'clicks',
   'deliveries',
+  'alerts',
+  'alert-channels',
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><title>Trackwire</title><body><p>The dashboard is not built.

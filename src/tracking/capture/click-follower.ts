@@ -5,6 +5,7 @@
 import { logStoreFailure } from '../../db/store-unavailable.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { parseCidrList } from '../../shared/cidr.ts';
+import { CLICK_BACKLOG_PROBE, counters, probes } from '../../shared/counters.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
 import { buildClick, destinationFor } from './click.service.ts';
 import type { ClickTarget } from './click-target.ts';
@@ -49,6 +50,8 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
   );
   const clickWriter = ctx.store.clicks.openWriter(log);
   const visitors = new UniqueVisitors();
+  const backlog = () => clickWriter.waiting?.() ?? 0;
+  probes.set(CLICK_BACKLOG_PROBE, backlog);
   const dropTargets = () => targets.clear();
   ctx.events.on('catalog.changed', dropTargets);
   void loadCountryDatabase((err) => log.warn({ err }, 'country database unavailable; clicks get no country'));
@@ -97,6 +100,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
       logStoreFailure(log, err, 'click not recorded; no redirect sent');
       return UNAVAILABLE;
     }
+    counters.clicks.total++;
     return { status: 302, location };
   }
 
@@ -107,6 +111,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
 
   async function close(): Promise<void> {
     ctx.events.off('catalog.changed', dropTargets);
+    if (probes.get(CLICK_BACKLOG_PROBE) === backlog) probes.delete(CLICK_BACKLOG_PROBE);
     await clickWriter.close();
   }
 

@@ -43,6 +43,13 @@ const GROUPS: { title: string; items: NavItem[] }[] = [
       { to: '/keys', label: 'API keys', roles: ['admin'] },
     ],
   },
+  {
+    title: 'Operate',
+    items: [
+      { to: '/alerts', label: 'Alerts', roles: ['admin'] },
+      { to: '/alert-channels', label: 'Alert channels', roles: ['admin'] },
+    ],
+  },
 ];
 
 export function AppLayout(props: { user: SessionUser }) {

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { TimeSeriesChart } from '../components/time-series-chart';
+import { AlertsInbox } from '../components/alerts-inbox';
 import { Badge, Loaded, Page, ui } from '../components/ui';
 import { get, query } from '../lib/api';
 import { formatCount, formatMoney, relativeTime, utcTime } from '../lib/format';
@@ -197,6 +198,7 @@ export function OverviewScreen() {
           </Loaded>
         </section>
       )}
+      {user.role === 'admin' && <AlertsInbox />}
     </Page>
   );
 }

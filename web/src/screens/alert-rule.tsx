@@ -1,0 +1,68 @@
+// One alert rule: its settings, its state and its history (every fire and clear, and who got it).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
+import { DataTable } from '../components/data-table';
+import { Switch } from '../components/dialogs';
+import { Badge, Loaded, Page, Time, ui } from '../components/ui';
+import { type AlertEvent, type AlertRule, RULE_KINDS } from '../lib/alert-types';
+import { api, get } from '../lib/api';
+import { eventColumns } from './alerts';
+
+const route = getRouteApi('/app/alerts/$ruleId');
+
+export function AlertRuleScreen() {
+  const { ruleId } = route.useParams();
+  const queryClient = useQueryClient();
+  const rule = useQuery({
+    queryKey: ['alert-rules', ruleId],
+    queryFn: () => get<AlertRule>(`/alert-rules/${ruleId}`),
+  });
+  const events = useQuery({
+    queryKey: ['alert-events', ruleId],
+    queryFn: () => get<{ data: AlertEvent[] }>(`/alert-rules/${ruleId}/events?limit=200`),
+  });
+  const toggle = useMutation({
+    mutationFn: (enabled: boolean) => api('PATCH', `/alert-rules/${ruleId}`, { enabled }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['alert-rules'] }),
+  });
+  return (
+    <Loaded query={rule} what="Rule could not be loaded">
+      {(r) => (
+        <Page title={r.name} lede={RULE_KINDS[r.kind]}>
+          <dl className={`${ui.card} ${ui.dl}`}>
+            <dt>State</dt>
+            <dd>
+              <Badge status={r.state} /> since <Time ms={r.stateSince} />
+            </dd>
+            <dt>Target</dt>
+            <dd>{r.target.type === 'all' ? 'Everything' : `${r.target.type} #${r.target.id}`}</dd>
+            <dt>Thresholds</dt>
+            <dd className={ui.mono}>{JSON.stringify(r.params)}</dd>
+            <dt>Window · cooldown</dt>
+            <dd>
+              {r.windowMinutes} min · {r.cooldownMinutes} min
+            </dd>
+            <dt>Last value</dt>
+            <dd>{r.lastValue ?? '—'}</dd>
+            <dt>Last checked</dt>
+            <dd>
+              <Time ms={r.lastEvaluatedAt} />
+            </dd>
+          </dl>
+          <Switch label="Rule enabled" checked={r.enabled} onChange={(on) => toggle.mutate(on)} />
+          <h2>History</h2>
+          <Loaded query={events} what="History could not be loaded">
+            {(page) => (
+              <DataTable
+                caption="Rule history"
+                columns={eventColumns}
+                data={page.data}
+                empty={<p>It has not fired yet.</p>}
+              />
+            )}
+          </Loaded>
+        </Page>
+      )}
+    </Loaded>
+  );
+}
