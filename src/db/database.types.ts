@@ -1,5 +1,6 @@
 // The whole schema as Kysely sees it; each table's type lives in its feature folder.
 import type { Kysely, Transaction } from 'kysely';
+import type { AuditLogTable } from '../audit/audit.table.ts';
 import type { ApiKeyTable } from '../auth/api-key.table.ts';
 import type { AdvertiserTable } from '../catalog/advertisers/advertiser.table.ts';
 import type { OfferGoalTable, OfferPublisherPayoutTable, OfferTable } from '../catalog/offers/offer.table.ts';
@@ -11,6 +12,12 @@ import type {
 } from '../conversions/conversion.table.ts';
 import type { DeliveryAttemptTable, DeliveryTable } from '../deliveries/delivery.table.ts';
 import type { PostbackTable } from '../postbacks/postback.table.ts';
+import type {
+  ReconciliationFindingTable,
+  ReconciliationPresetTable,
+  ReconciliationTable,
+} from '../reconciliation/reconciliation.table.ts';
+import type { RetentionSettingsTable } from '../retention/retention.table.ts';
 import type { ClickTable } from '../tracking/clicks/click.table.ts';
 import type { LinkTable } from '../tracking/links/link.table.ts';
 import type { UserLinkTable, UserSessionTable, UserTable } from '../users/user.table.ts';
@@ -33,6 +40,11 @@ export interface Database {
   users: UserTable;
   user_sessions: UserSessionTable;
   user_links: UserLinkTable;
+  reconciliation_presets: ReconciliationPresetTable;
+  reconciliations: ReconciliationTable;
+  reconciliation_findings: ReconciliationFindingTable;
+  retention_settings: RetentionSettingsTable;
+  audit_log: AuditLogTable;
 }
 
 /** A database handle or an open transaction: repositories take either, so callers own the transaction. */

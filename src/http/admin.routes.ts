@@ -20,6 +20,7 @@ import { registerPostbackRoutes } from './routes/postback.routes.ts';
 import { registerPostbackLogRoutes } from './routes/postback-log.routes.ts';
 import { registerPostbackPreviewRoutes } from './routes/postback-preview.routes.ts';
 import { registerPublisherRoutes } from './routes/publisher.routes.ts';
+import { registerReconciliationRoutes } from './routes/reconciliation.routes.ts';
 import { registerSignInRoutes } from './routes/session.routes.ts';
 import { registerUserRoutes } from './routes/user.routes.ts';
 
@@ -41,6 +42,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerDeliveryRoutes(api, ctx);
   registerUserRoutes(api, ctx);
   registerOverviewRoutes(api, ctx);
+  registerReconciliationRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

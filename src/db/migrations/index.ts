@@ -8,6 +8,7 @@ import { moneyTerms } from './0004_money.ts';
 import { conversionAdvSubs } from './0006_conversion_adv_subs.ts';
 import { secretPartsAndEventActor } from './0007_secret_parts_and_event_actor.ts';
 import { users } from './0008_users.ts';
+import { dataOperations } from './0014_data_operations.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -17,4 +18,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0006_conversion_adv_subs': conversionAdvSubs,
   '0007_secret_parts_and_event_actor': secretPartsAndEventActor,
   '0008_users': users,
+  '0014_data_operations': dataOperations,
 };
