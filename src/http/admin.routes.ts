@@ -21,6 +21,7 @@ import { registerPostbackLogRoutes } from './routes/postback-log.routes.ts';
 import { registerPostbackPreviewRoutes } from './routes/postback-preview.routes.ts';
 import { registerPublisherRoutes } from './routes/publisher.routes.ts';
 import { registerReconciliationRoutes } from './routes/reconciliation.routes.ts';
+import { registerRetentionRoutes } from './routes/retention.routes.ts';
 import { registerSignInRoutes } from './routes/session.routes.ts';
 import { registerUserRoutes } from './routes/user.routes.ts';
 
@@ -43,6 +44,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerUserRoutes(api, ctx);
   registerOverviewRoutes(api, ctx);
   registerReconciliationRoutes(api, ctx);
+  registerRetentionRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

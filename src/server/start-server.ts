@@ -38,6 +38,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const { startDeliveryWorker } = await import('../deliveries/worker/delivery-worker.ts');
     const worker = startDeliveryWorker(ctx);
     closers.push(() => worker.stop());
+    const { startRetentionScheduler } = await import('../retention/retention-scheduler.ts');
+    const retention = startRetentionScheduler(ctx);
+    closers.push(() => retention.stop());
   }
   closers.push(() => store.close());
   return {

@@ -75,6 +75,9 @@ export function dataOperations({ capabilities }: MigrationContext): Migration {
         .addColumn('updated_at', bigint, notNull)
         .addColumn('last_run_at', bigint)
         .addColumn('last_run', 'text')
+        .addColumn('click_cursor', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('log_cursor', bigint, (c) => c.notNull().defaultTo(0))
+        .addColumn('attempt_cursor', bigint, (c) => c.notNull().defaultTo(0))
         .execute();
 
       await withSerialId(s.createTable('audit_log'), capabilities)
