@@ -5,9 +5,11 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../server/app-context.ts';
 import { installApiAuthentication } from '../users/authenticate-request.ts';
+import { installAuditLog } from './audit-hook.ts';
 import { closeRouteSchemas, documentOptionalBodies } from './close-schemas.ts';
 import { rejectNulBytes } from './reject-nul.ts';
 import { registerAdvertiserRoutes } from './routes/advertiser.routes.ts';
+import { registerAuditRoutes } from './routes/audit.routes.ts';
 import { registerClickApiRoutes } from './routes/click.api.routes.ts';
 import { registerConversionApiRoutes } from './routes/conversion.api.routes.ts';
 import { registerDeliveryRoutes } from './routes/delivery.routes.ts';
@@ -45,6 +47,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerOverviewRoutes(api, ctx);
   registerReconciliationRoutes(api, ctx);
   registerRetentionRoutes(api, ctx);
+  registerAuditRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -89,6 +92,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
       installApiAuthentication(api, ctx);
       api.addHook('preValidation', rejectNulBytes);
       api.addHook('onRoute', closeRouteSchemas);
+      installAuditLog(api, ctx);
       registerResourceRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
