@@ -26,6 +26,7 @@ import { registerReconciliationRoutes } from './routes/reconciliation.routes.ts'
 import { registerRetentionRoutes } from './routes/retention.routes.ts';
 import { registerSignInRoutes } from './routes/session.routes.ts';
 import { registerUserRoutes } from './routes/user.routes.ts';
+import { registerVisitorDataRoutes } from './routes/visitor-data.routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -48,6 +49,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerReconciliationRoutes(api, ctx);
   registerRetentionRoutes(api, ctx);
   registerAuditRoutes(api, ctx);
+  registerVisitorDataRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

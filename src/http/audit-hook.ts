@@ -29,11 +29,14 @@ function parseJson(text: unknown): unknown {
 async function readBefore(api: FastifyInstance, request: FastifyRequest): Promise<unknown> {
   const pattern = request.routeOptions.url ?? '';
   const path = request.url.split('?')[0];
-  const candidates: Array<[string, string]> = [[pattern, path]];
-  if (request.method === 'POST')
-    candidates.push([pattern.slice(0, pattern.lastIndexOf('/')), path.slice(0, path.lastIndexOf('/'))]);
+  // A POST to the path itself creates; a POST below an item acts on that item.
+  const candidates: Array<[string, string]> =
+    request.method === 'POST'
+      ? [[pattern.slice(0, pattern.lastIndexOf('/')), path.slice(0, path.lastIndexOf('/'))]]
+      : [[pattern, path]];
   for (const [p, concrete] of candidates) {
-    if (!p.includes('/:') || !api.hasRoute({ method: 'GET', url: p })) continue;
+    if ((request.method === 'POST' && !p.includes('/:')) || !api.hasRoute({ method: 'GET', url: p }))
+      continue;
     const headers: Record<string, string> = {};
     if (request.headers.authorization) headers.authorization = request.headers.authorization;
     if (request.headers.cookie) headers.cookie = request.headers.cookie;

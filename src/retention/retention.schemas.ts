@@ -2,7 +2,12 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Millis, Nullable } from '../shared/api-schemas.ts';
 import { MAX_RETENTION_DAYS } from './retention.service.ts';
 
-const Days = Nullable(Type.Integer({ minimum: 1, maximum: MAX_RETENTION_DAYS }));
+// A type list, not anyOf: with anyOf the validator's coercion would turn 0 into null ("never").
+const Days = Type.Unsafe<number | null>({
+  type: ['integer', 'null'],
+  minimum: 1,
+  maximum: MAX_RETENTION_DAYS,
+});
 
 export const RetentionRun = Type.Object({
   startedAt: Millis,
