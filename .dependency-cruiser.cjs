@@ -2,7 +2,7 @@
 // `npm run lint` runs this; a new cycle or a reach into another capability's SQL fails it.
 // Cycles between folders are checked by scripts/check-folder-cycles.mjs on this graph.
 const CAPABILITIES =
-  '^src/(tracking|catalog|conversions|postbacks|deliveries|macros|auth|users|reports|integrations|rewards|rules|alerts|jobs)/';
+  '^src/(tracking|catalog|conversions|postbacks|deliveries|macros|auth|users|reports|integrations|rewards|rules|alerts|jobs|reconciliation|retention|audit|privacy)/';
 const HTTP_FILE = '\\.(routes|schemas)\\.ts$';
 module.exports = {
   forbidden: [

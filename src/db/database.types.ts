@@ -1,6 +1,7 @@
 // The whole schema as Kysely sees it; each table's type lives in its feature folder.
 import type { Kysely, Transaction } from 'kysely';
 import type { AlertChannelTable, AlertEventTable, AlertRuleTable } from '../alerts/alert.table.ts';
+import type { AuditLogTable } from '../audit/audit.table.ts';
 import type { ApiKeyTable } from '../auth/api-key.table.ts';
 import type { AdvertiserTable } from '../catalog/advertisers/advertiser.table.ts';
 import type { OfferGoalTable, OfferPublisherPayoutTable, OfferTable } from '../catalog/offers/offer.table.ts';
@@ -17,6 +18,12 @@ import type { ReportClicksTable, ReportConversionsTable } from '../reports/repor
 import type { RewardBalanceTable, RewardEntryTable, RewardSettingsTable } from '../rewards/reward.table.ts';
 import type { InboundRuleTable } from '../rules/rule.table.ts';
 import type { SmartLinkTable } from '../smartlinks/smartlink.table.ts';
+import type {
+  ReconciliationFindingTable,
+  ReconciliationPresetTable,
+  ReconciliationTable,
+} from '../reconciliation/reconciliation.table.ts';
+import type { RetentionSettingsTable } from '../retention/retention.table.ts';
 import type { ClickTable } from '../tracking/clicks/click.table.ts';
 import type { LinkTable } from '../tracking/links/link.table.ts';
 import type { UserLinkTable, UserSessionTable, UserTable } from '../users/user.table.ts';
@@ -50,6 +57,11 @@ export interface Database {
   alert_channels: AlertChannelTable;
   alert_rules: AlertRuleTable;
   alert_events: AlertEventTable;
+  reconciliation_presets: ReconciliationPresetTable;
+  reconciliations: ReconciliationTable;
+  reconciliation_findings: ReconciliationFindingTable;
+  retention_settings: RetentionSettingsTable;
+  audit_log: AuditLogTable;
 }
 
 /** A database handle or an open transaction: repositories take either, so callers own the transaction. */

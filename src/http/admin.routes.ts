@@ -5,11 +5,13 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../server/app-context.ts';
 import { installApiAuthentication } from '../users/authenticate-request.ts';
+import { installAuditLog } from './audit-hook.ts';
 import { closeRouteSchemas, documentOptionalBodies } from './close-schemas.ts';
 import { rejectNulBytes } from './reject-nul.ts';
 import { registerAdvertiserRoutes } from './routes/advertiser.routes.ts';
 import { registerAlertChannelRoutes } from './routes/alert-channel.routes.ts';
 import { registerAlertRuleRoutes } from './routes/alert-rule.routes.ts';
+import { registerAuditRoutes } from './routes/audit.routes.ts';
 import { registerClickApiRoutes } from './routes/click.api.routes.ts';
 import { registerConversionApiRoutes } from './routes/conversion.api.routes.ts';
 import { registerDeliveryRoutes } from './routes/delivery.routes.ts';
@@ -25,9 +27,12 @@ import { registerPostbackPreviewRoutes } from './routes/postback-preview.routes.
 import { registerPublisherRoutes } from './routes/publisher.routes.ts';
 import { registerReportRoutes } from './routes/report.routes.ts';
 import { registerRewardRoutes } from './routes/reward.routes.ts';
+import { registerReconciliationRoutes } from './routes/reconciliation.routes.ts';
+import { registerRetentionRoutes } from './routes/retention.routes.ts';
 import { registerSignInRoutes } from './routes/session.routes.ts';
 import { registerSmartLinkRoutes } from './routes/smartlink.routes.ts';
 import { registerUserRoutes } from './routes/user.routes.ts';
+import { registerVisitorDataRoutes } from './routes/visitor-data.routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -53,6 +58,10 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerSmartLinkRoutes(api, ctx);
   registerAlertChannelRoutes(api, ctx);
   registerAlertRuleRoutes(api, ctx);
+  registerReconciliationRoutes(api, ctx);
+  registerRetentionRoutes(api, ctx);
+  registerAuditRoutes(api, ctx);
+  registerVisitorDataRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -97,6 +106,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext)
       installApiAuthentication(api, ctx);
       api.addHook('preValidation', rejectNulBytes);
       api.addHook('onRoute', closeRouteSchemas);
+      installAuditLog(api, ctx);
       registerResourceRoutes(api, ctx);
     },
     { prefix: API_PREFIX },

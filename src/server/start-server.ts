@@ -46,6 +46,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const { startSmartLinkOptimizer } = await import('../smartlinks/smartlink-optimizer.ts');
     const stopOptimizer = startSmartLinkOptimizer(ctx);
     closers.push(async () => stopOptimizer());
+    const { startRetentionScheduler } = await import('../retention/retention-scheduler.ts');
+    const retention = startRetentionScheduler(ctx);
+    closers.push(() => retention.stop());
   }
   // Every role scrapes and runs periodic jobs; the job leases keep each job on one node at a time.
   if (config.metricsPort !== undefined) {

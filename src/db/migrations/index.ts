@@ -14,6 +14,7 @@ import { adPlatformDestinations } from './0010_ad_platform_destinations.ts';
 import { rewards } from './0011_rewards.ts';
 import { smartlinks } from './0012_smartlinks.ts';
 import { jobsAndAlerts } from './0013_jobs_and_alerts.ts';
+import { dataOperations } from './0014_data_operations.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -29,4 +30,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0011_rewards': rewards,
   '0012_smartlinks': smartlinks,
   '0013_jobs_and_alerts': jobsAndAlerts,
+  '0014_data_operations': dataOperations,
 };
