@@ -14,16 +14,16 @@ import type {
 import type { DeliveryAttemptTable, DeliveryTable } from '../deliveries/delivery.table.ts';
 import type { JobLeaseTable } from '../jobs/job-lease.table.ts';
 import type { PostbackTable } from '../postbacks/postback.table.ts';
-import type { ReportClicksTable, ReportConversionsTable } from '../reports/report-rollup.table.ts';
-import type { RewardBalanceTable, RewardEntryTable, RewardSettingsTable } from '../rewards/reward.table.ts';
-import type { InboundRuleTable } from '../rules/rule.table.ts';
-import type { SmartLinkTable } from '../smartlinks/smartlink.table.ts';
 import type {
   ReconciliationFindingTable,
   ReconciliationPresetTable,
   ReconciliationTable,
 } from '../reconciliation/reconciliation.table.ts';
+import type { ReportClicksTable, ReportConversionsTable } from '../reports/report-rollup.table.ts';
 import type { RetentionSettingsTable } from '../retention/retention.table.ts';
+import type { RewardBalanceTable, RewardEntryTable, RewardSettingsTable } from '../rewards/reward.table.ts';
+import type { InboundRuleTable } from '../rules/rule.table.ts';
+import type { SmartLinkTable } from '../smartlinks/smartlink.table.ts';
 import type { ClickTable } from '../tracking/clicks/click.table.ts';
 import type { LinkTable } from '../tracking/links/link.table.ts';
 import type { UserLinkTable, UserSessionTable, UserTable } from '../users/user.table.ts';

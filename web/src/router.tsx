@@ -244,6 +244,7 @@ const smartlinkRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/smartlinks/$smartlinkId',
   component: lazyRouteComponent(() => import('./screens/smartlinks'), 'SmartLinkScreen'),
+});
 const alertsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/alerts',

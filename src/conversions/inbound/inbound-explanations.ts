@@ -16,6 +16,17 @@ export const INBOUND_EXPLANATIONS = {
     meaning: 'The postback named a known transaction and moved its conversion to a new status.',
     action: "Nothing to do. The conversion's history shows the change.",
   },
+  conversion_held: {
+    meaning:
+      'An inbound rule or cap held the new conversion as pending for manual review; its reason code says which.',
+    action: 'Approve or reject it in the review queue, or change the rule if it holds good conversions.',
+  },
+  conversion_rejected: {
+    meaning:
+      'An inbound rule or cap rejected the conversion; its reason code says which. Nothing was paid out.',
+    action:
+      "Check the rule named by the reason code; if the conversion is genuine, change the rule or the offer's cap.",
+  },
   duplicate: {
     meaning: 'The conversion was already recorded with this status; nothing was counted twice.',
     action:

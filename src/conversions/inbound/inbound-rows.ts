@@ -9,8 +9,8 @@ import {
   type NewPostbackLogRow,
 } from '../conversion.table.ts';
 import type { PreparedConversion } from './inbound-check.ts';
-import { extractInboundFields } from './inbound-params.ts';
 import { INBOUND_CODES, type InboundCode, type InboundResult, RULE_REVIEW_PREFIX } from './inbound-codes.ts';
+import { extractInboundFields } from './inbound-params.ts';
 import type { InboundRequest } from './inbound-request.ts';
 
 /** One checked hit, ready to be written: a conversion to record, or only its log row. */

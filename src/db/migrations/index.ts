@@ -9,12 +9,12 @@ import { conversionAdvSubs } from './0006_conversion_adv_subs.ts';
 import { secretPartsAndEventActor } from './0007_secret_parts_and_event_actor.ts';
 import { users } from './0008_users.ts';
 import { reportRollups } from './0009_report_rollups.ts';
-import { postbackLogLookups } from './0015_postback_log_lookups.ts';
 import { adPlatformDestinations } from './0010_ad_platform_destinations.ts';
 import { rewards } from './0011_rewards.ts';
 import { smartlinks } from './0012_smartlinks.ts';
 import { jobsAndAlerts } from './0013_jobs_and_alerts.ts';
 import { dataOperations } from './0014_data_operations.ts';
+import { postbackLogLookups } from './0015_postback_log_lookups.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,

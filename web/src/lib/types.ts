@@ -263,6 +263,8 @@ export interface Diagnosis {
   conversionId: string;
   summary: string;
   checks: { check: string; pass: boolean; message: string }[];
+}
+
 export const SMARTLINK_MATCH_KEYS = ['countries', 'devices', 'os', 'browsers', 'languages'] as const;
 export type SmartLinkMatchKey = (typeof SMARTLINK_MATCH_KEYS)[number];
 

@@ -1,8 +1,8 @@
 // Overview: today and yesterday at a glance, the latest inbound hits, postbacks in trouble.
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { TimeSeriesChart } from '../components/time-series-chart';
 import { AlertsInbox } from '../components/alerts-inbox';
+import { TimeSeriesChart } from '../components/time-series-chart';
 import { Badge, Loaded, Page, ui } from '../components/ui';
 import { get, query } from '../lib/api';
 import { formatCount, formatMoney, relativeTime, utcTime } from '../lib/format';
