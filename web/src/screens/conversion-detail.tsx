@@ -19,7 +19,7 @@ import {
   type Role,
   STATUSES,
 } from '../lib/types';
-import { DeliveryAttempts } from './deliveries';
+import { DeliveryAttempts } from './delivery-detail';
 import { HitCard } from './inbound-hits';
 
 const route = getRouteApi('/app/conversions/$conversionId');
