@@ -239,7 +239,7 @@ function Hits(props: { conversionId: string }) {
               style={{ listStyle: 'none', padding: 0 }}
             >
               {page.data.map((h) => (
-                <HitCard key={h.id} hit={h} />
+                <HitCard key={h.id} hit={h} level={3} />
               ))}
             </ol>
           )
