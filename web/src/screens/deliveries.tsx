@@ -7,7 +7,7 @@ import { type FormEvent, useId } from 'react';
 import type { Column } from '../components/data-table';
 import { FilterForm, formatDuration, localTimeMs, TIME_FIELDS } from '../components/filter-form';
 import { PagedTable } from '../components/paged-table';
-import { Badge, ErrorBanner, Loaded, Page, Time, ui } from '../components/ui';
+import { Badge, ErrorBanner, Loaded, Page, TableWrap, Time, ui } from '../components/ui';
 import { api, get, query } from '../lib/api';
 import { formatCount } from '../lib/format';
 import type { Page as ApiPage, Delivery, QueueHealth } from '../lib/types';
@@ -123,7 +123,7 @@ function QueueHealthCard() {
             {h.failingEndpoints.length === 0 ? (
               <p className={ui.help}>No endpoint is failing.</p>
             ) : (
-              <div className={ui.tableWrap}>
+              <TableWrap label="Failing endpoints">
                 <table className={ui.table}>
                   <caption>Failing endpoints</caption>
                   <thead>
@@ -159,7 +159,7 @@ function QueueHealthCard() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             )}
           </>
         )}

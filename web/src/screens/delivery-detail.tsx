@@ -2,7 +2,7 @@
 // time taken and error class. The conversion page shows the same block for each of its deliveries.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { Badge, ErrorBanner, Loaded, Page, Time, ui } from '../components/ui';
+import { Badge, ErrorBanner, Loaded, Page, TableWrap, Time, ui } from '../components/ui';
 import { api, get } from '../lib/api';
 import type { DeliveryWithAttempts } from '../lib/types';
 
@@ -85,7 +85,7 @@ export function DeliveryAttempts(props: { deliveryId: string; headingLevel?: 2 |
             {d.attemptLog.length === 0 ? (
               <p className={ui.help}>No attempt yet.</p>
             ) : (
-              <div className={ui.tableWrap}>
+              <TableWrap label={`Attempts of ${d.id}`}>
                 <table className={ui.table}>
                   <caption>Attempts of {d.id}</caption>
                   <thead>
@@ -126,7 +126,7 @@ export function DeliveryAttempts(props: { deliveryId: string; headingLevel?: 2 |
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             )}
           </>
         )}

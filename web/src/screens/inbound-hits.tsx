@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { type FilterField, FilterForm, idOptions, localTimeMs, TIME_FIELDS } from '../components/filter-form';
 import { Pager } from '../components/pager';
-import { Badge, Loaded, Page, Time, ui } from '../components/ui';
+import { Badge, Loaded, Page, TableWrap, Time, ui } from '../components/ui';
 import { get, query } from '../lib/api';
 import { relativeTime } from '../lib/format';
 import { useAdvertiserChoices } from '../lib/queries';
@@ -169,7 +169,7 @@ function CodeTable(props: { codes: InboundCodeInfo[] | undefined }) {
   return (
     <details className={ui.card}>
       <summary>Every result code explained</summary>
-      <div className={ui.tableWrap}>
+      <TableWrap label="Result codes">
         <table className={ui.table}>
           <caption className="visually-hidden">Result codes</caption>
           <thead>
@@ -191,7 +191,7 @@ function CodeTable(props: { codes: InboundCodeInfo[] | undefined }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </details>
   );
 }
