@@ -232,6 +232,11 @@ describeDashboard('dashboard log journeys in Chromium', { signedIn: true }, (d) 
       await fetch(`${app.url}/c/puzzle-mb1?sub1=fb-spring`, { redirect: 'manual' });
       await page.getByRole('link', { name: 'Clicks' }).click();
       await screen('Clicks');
+      // "/" jumps to the first filter, as on the other lists.
+      await page.locator('body').press('/');
+      await expect(
+        page.getByLabel('Publisher id').evaluate((el) => el === document.activeElement),
+      ).resolves.toBe(true);
       await page.getByLabel('Sub ID 1', { exact: true }).fill('fb-spring');
       await page.getByLabel('Has fbclid').selectOption('true');
       await page.getByRole('button', { name: 'Apply filters' }).click();
