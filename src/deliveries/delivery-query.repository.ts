@@ -19,10 +19,30 @@ export interface DeliveryFilter extends IdPageWindow {
   publisherId?: number;
   postbackId?: number;
   conversionId?: string;
+  /** With publisherId: leave out deliveries to the network's own tracker (a publisher's view). */
+  hideNetwork?: boolean;
 }
 
 /** Newest first, in id order (db/id-order-page.ts). */
-export function listDeliveries(db: Db, f: DeliveryFilter): Promise<IdPage<DeliveryRow>> {
+export async function listDeliveries(db: Db, f: DeliveryFilter): Promise<IdPage<DeliveryRow>> {
+  const page = await listDeliveryRows(db, f);
+  if (f.publisherId === undefined || !f.hideNetwork) return page;
+  // The network's own tracker's deliveries carry its revenue: never in a publisher's list. A page
+  // may come out short; the cursor still goes on.
+  const hidden = new Set(
+    (
+      await db
+        .selectFrom('postbacks')
+        .select('id')
+        .where('publisher_id', '=', f.publisherId)
+        .where('audience', '=', 'network')
+        .execute()
+    ).map((r) => r.id),
+  );
+  return hidden.size === 0 ? page : { ...page, rows: page.rows.filter((r) => !hidden.has(r.postback_id)) };
+}
+
+function listDeliveryRows(db: Db, f: DeliveryFilter): Promise<IdPage<DeliveryRow>> {
   const filters: IdPageFilters<'deliveries'> = {
     status: f.status,
     publisher_id: f.publisherId,

@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BREAKER_NEVER_OPENS } from '../../src/deliveries/transport/circuit-breaker.ts';
 import { startDeliveryWorker } from '../../src/deliveries/worker/delivery-worker.ts';
-import { type Dashboard, describeDashboard, JOURNEY_MS } from '../support/dashboard.ts';
+import { createUser } from '../../src/users/user.service.ts';
+import { collectConsoleErrors, expectNoSeriousA11yViolations } from '../support/browser.ts';
+import { type Dashboard, describeDashboard, JOURNEY_MS, PASSWORD } from '../support/dashboard.ts';
 
 /** A publisher's postback endpoint that refuses (400) until it is told to recover. */
 interface PublisherServer {
@@ -181,6 +183,45 @@ describeDashboard('dashboard log journeys in Chromium', { signedIn: true }, (d) 
   );
 
   it(
+    "shows a publisher user the same conversion's deliveries and diagnosis, but no hits, revenue or status change",
+    async () => {
+      const { app, browser, admin, ids } = d();
+      await createUser(
+        app.ctx.store.db,
+        { email: 'buyer@example.com', password: PASSWORD, role: 'publisher', publisherId: ids.publisher },
+        Date.now(),
+      );
+      const [conversion] = (await admin('GET', '/conversions?txnId=ORDER-9')).body.data;
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      const pub = await context.newPage();
+      const errors = collectConsoleErrors(pub);
+      try {
+        await pub.goto(`${app.url}/signin`);
+        await pub.getByLabel('Email').fill('buyer@example.com');
+        await pub.getByLabel('Password').fill(PASSWORD);
+        await pub.getByRole('button', { name: 'Sign in' }).click();
+        await pub.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+        await pub.goto(`${app.url}/conversions/${conversion.id}`);
+        await pub.getByRole('heading', { level: 1, name: `Conversion ${conversion.id}` }).waitFor();
+        await pub.getByRole('table', { name: /^Attempts of / }).waitFor();
+        await pub
+          .getByRole('article', { name: /^Postback #/ })
+          .first()
+          .getByText(/pass publisher/)
+          .waitFor();
+        await expect(pub.getByRole('heading', { name: 'Inbound hits' }).count()).resolves.toBe(0);
+        await expect(pub.getByRole('heading', { name: 'Change status' }).count()).resolves.toBe(0);
+        await expect(pub.getByText(/Revenue/).count()).resolves.toBe(0);
+        await expectNoSeriousA11yViolations(pub, 'Publisher user, conversion at 390 px');
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    JOURNEY_MS,
+  );
+
+  it(
     'filters clicks by sub id and ad-platform click id and opens one with everything captured',
     async () => {
       const { page, app, screen } = d();
@@ -191,6 +232,11 @@ describeDashboard('dashboard log journeys in Chromium', { signedIn: true }, (d) 
       await fetch(`${app.url}/c/puzzle-mb1?sub1=fb-spring`, { redirect: 'manual' });
       await page.getByRole('link', { name: 'Clicks' }).click();
       await screen('Clicks');
+      // "/" jumps to the first filter, as on the other lists.
+      await page.locator('body').press('/');
+      await expect(
+        page.getByLabel('Publisher id').evaluate((el) => el === document.activeElement),
+      ).resolves.toBe(true);
       await page.getByLabel('Sub ID 1', { exact: true }).fill('fb-spring');
       await page.getByLabel('Has fbclid').selectOption('true');
       await page.getByRole('button', { name: 'Apply filters' }).click();

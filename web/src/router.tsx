@@ -227,7 +227,7 @@ const deliveriesRoute = createRoute({
 const deliveryRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/deliveries/$deliveryId',
-  component: lazyRouteComponent(() => import('./screens/deliveries'), 'DeliveryScreen'),
+  component: lazyRouteComponent(() => import('./screens/delivery-detail'), 'DeliveryScreen'),
 });
 
 const smartlinksRoute = createRoute({

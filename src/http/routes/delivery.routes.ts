@@ -195,6 +195,7 @@ export function registerDeliveryRoutes(api: FastifyInstance, ctx: AppContext): v
         beforeId: parseIdPageCursor(q.cursor),
         status: q.status,
         publisherId: scope ?? q.publisherId,
+        hideNetwork: scope !== undefined,
         postbackId: q.postbackId,
         conversionId: q.conversionId,
         from: q.from,

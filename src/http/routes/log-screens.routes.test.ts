@@ -227,6 +227,21 @@ describeEachStore('log screens API', (current) => {
     }
   });
 
+  it("never lists a delivery to the network's own tracker to the publisher", async () => {
+    const db = current().store.db;
+    const seeded = await seedDeliveries(db, receiver.url, 1, { postback: { audience: 'network' } });
+    const [id] = seeded.deliveryIds;
+    const conversionId = (await as.admin('GET', `/deliveries/${id}`)).body.conversionId;
+    const own = apiClient(
+      t.url,
+      await makeKey(current().store, 'publisher', { publisherId: seeded.publisherId }),
+    );
+    expect(ids(await own('GET', `/deliveries?conversionId=${conversionId}`))).toEqual([]);
+    expect(ids(await own('GET', '/deliveries?limit=500'))).not.toContain(id);
+    expect((await own('GET', `/deliveries/${id}`)).status).toBe(404);
+    expect(ids(await as.admin('GET', `/deliveries?conversionId=${conversionId}`))).toEqual([id]);
+  });
+
   it('requeues the failed deliveries of a postback once: a second call finds nothing to requeue', async () => {
     const db = current().store.db;
     const seeded = await seedDeliveries(db, receiver.url, 2);

@@ -8,6 +8,7 @@ import {
   useReactTable,
 } from '@tanstack/react-table';
 import { type ReactNode, useState } from 'react';
+import { TableWrap } from './ui';
 import s from './ui.module.css';
 
 export type Column<T> = ColumnDef<T, unknown> & { meta?: { numeric?: boolean } };
@@ -24,7 +25,7 @@ export function DataTable<T>(props: { caption: string; columns: Column<T>[]; dat
   });
   if (props.data.length === 0) return <div className={`${s.card} ${s.empty}`}>{props.empty}</div>;
   return (
-    <div className={s.tableWrap}>
+    <TableWrap label={props.caption}>
       <table className={s.table}>
         <caption className="visually-hidden">{props.caption}</caption>
         <thead>
@@ -76,6 +77,6 @@ export function DataTable<T>(props: { caption: string; columns: Column<T>[]; dat
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -1,7 +1,7 @@
 // A list's filters as a labelled form whose values live in the URL: "Apply" writes them there (back
 // to the first page), "Clear" removes them. Times are local datetime-local values, sent as ms.
 import { useNavigate } from '@tanstack/react-router';
-import { type FormEvent, useId } from 'react';
+import { type FormEvent, useEffect, useId, useRef } from 'react';
 import { ui } from './ui';
 
 export interface FilterField {
@@ -25,6 +25,19 @@ function urlValue(raw: string): string | number | boolean | undefined {
 export function FilterForm(props: { label: string; fields: FilterField[]; values: Search }) {
   const navigate = useNavigate();
   const id = useId();
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    // "/" focuses the first filter, as the search box of the other lists.
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (e.key === '/' && !['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) {
+        e.preventDefault();
+        form.current?.querySelector<HTMLElement>('input, select')?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   const names = props.fields.map((f) => f.name);
   // Shared by every list route, each of which validates its own search params.
   const go = navigate as unknown as (options: {
@@ -48,6 +61,7 @@ export function FilterForm(props: { label: string; fields: FilterField[]; values
   }
   return (
     <form
+      ref={form}
       aria-label={props.label}
       onSubmit={submit}
       // Remount when the URL changes so the boxes show what is applied.

@@ -182,3 +182,13 @@ export function Loaded<T>(props: {
   if (props.query.isPending || props.query.data === undefined) return <Skeleton />;
   return <>{props.children(props.query.data)}</>;
 }
+
+/** A table's horizontal scroller, reachable by keyboard (Tab, then arrow keys) when it overflows. */
+export function TableWrap(props: { label: string; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus to scroll by keyboard
+    <section className={s.tableWrap} tabIndex={0} aria-label={props.label}>
+      {props.children}
+    </section>
+  );
+}

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { type FormEvent, useId } from 'react';
 import { formatDuration } from '../components/filter-form';
-import { Badge, CopyButton, ErrorBanner, Loaded, Page, Time, ui } from '../components/ui';
+import { Badge, CopyButton, ErrorBanner, Loaded, Page, TableWrap, Time, ui } from '../components/ui';
 import { api, get, query } from '../lib/api';
 import { formatMoney } from '../lib/format';
 import {
@@ -19,7 +19,7 @@ import {
   type Role,
   STATUSES,
 } from '../lib/types';
-import { DeliveryAttempts } from './deliveries';
+import { DeliveryAttempts } from './delivery-detail';
 import { HitCard } from './inbound-hits';
 
 const route = getRouteApi('/app/conversions/$conversionId');
@@ -181,7 +181,7 @@ function History(props: { events: ConversionEvent[] }) {
   return (
     <section className={`${ui.card} ${ui.stack}`} aria-labelledby="history-t">
       <h2 id="history-t">Status history</h2>
-      <div className={ui.tableWrap}>
+      <TableWrap label="Status history">
         <table className={ui.table}>
           <caption className="visually-hidden">Status history</caption>
           <thead>
@@ -212,7 +212,7 @@ function History(props: { events: ConversionEvent[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </section>
   );
 }
@@ -239,7 +239,7 @@ function Hits(props: { conversionId: string }) {
               style={{ listStyle: 'none', padding: 0 }}
             >
               {page.data.map((h) => (
-                <HitCard key={h.id} hit={h} />
+                <HitCard key={h.id} hit={h} level={3} />
               ))}
             </ol>
           )

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { type FilterField, FilterForm, idOptions, localTimeMs, TIME_FIELDS } from '../components/filter-form';
 import { Pager } from '../components/pager';
-import { Badge, Loaded, Page, Time, ui } from '../components/ui';
+import { Badge, Loaded, Page, TableWrap, Time, ui } from '../components/ui';
 import { get, query } from '../lib/api';
 import { relativeTime } from '../lib/format';
 import { useAdvertiserChoices } from '../lib/queries';
@@ -66,11 +66,7 @@ export function InboundHitsScreen() {
       lede="Every postback hit received from advertisers, what it did, and what to fix when it was refused."
     >
       <FilterForm label="Filter hits" fields={fields} values={search} />
-      {live && (
-        <p className={ui.help} aria-live="off">
-          New hits appear here as they arrive.
-        </p>
-      )}
+      {live && <p className={ui.help}>New hits appear here as they arrive.</p>}
       <Loaded query={list} what="Inbound hits could not be loaded">
         {(page) => (
           <>
@@ -102,16 +98,18 @@ export function InboundHitsScreen() {
   );
 }
 
-export function HitCard(props: { hit: InboundHit }) {
+/** One hit; `level` is its heading's level where it sits (2 on this screen, 3 inside a section). */
+export function HitCard(props: { hit: InboundHit; level?: 2 | 3 }) {
   const h = props.hit;
   const titleId = `hit-${h.id}`;
+  const H = props.level === 3 ? 'h3' : 'h2';
   return (
     <li>
       <article className={`${ui.card} ${ui.stack}`} aria-labelledby={titleId} style={{ gap: '0.5rem' }}>
-        <h2 id={titleId} style={{ fontSize: '1rem', margin: 0 }}>
+        <H id={titleId} style={{ fontSize: '1rem', margin: 0 }}>
           <Badge status={h.result} /> <span className={ui.mono}>{h.code}</span> · HTTP {h.httpStatus} ·{' '}
           <span title={new Date(h.receivedAt).toISOString()}>{relativeTime(h.receivedAt)}</span>
-        </h2>
+        </H>
         <p className={`${ui.mono}`} style={{ margin: 0, overflowWrap: 'anywhere' }}>
           {h.method} {h.url}
         </p>
@@ -171,7 +169,7 @@ function CodeTable(props: { codes: InboundCodeInfo[] | undefined }) {
   return (
     <details className={ui.card}>
       <summary>Every result code explained</summary>
-      <div className={ui.tableWrap}>
+      <TableWrap label="Result codes">
         <table className={ui.table}>
           <caption className="visually-hidden">Result codes</caption>
           <thead>
@@ -193,7 +191,7 @@ function CodeTable(props: { codes: InboundCodeInfo[] | undefined }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </details>
   );
 }

@@ -161,6 +161,9 @@ export function OverviewScreen() {
       {user.role !== 'publisher' && (
         <section className={ui.stack} aria-labelledby="hits-title">
           <h2 id="hits-title">Latest inbound postback hits</h2>
+          <p className={ui.help} style={{ margin: 0 }}>
+            <Link to="/inbound-hits">Every hit, with filters and what each result means</Link>
+          </p>
           <Loaded query={hits} what="Inbound hits could not be loaded">
             {(page) =>
               page.data.length === 0 ? (
