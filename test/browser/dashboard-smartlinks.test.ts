@@ -130,6 +130,9 @@ describeDashboard('dashboard SmartLink editor in Chromium', { signedIn: true }, 
       expect(reordered.rules.map((r: { id: number }) => r.id).sort()).toEqual(
         saved.rules.map((r: { id: number }) => r.id).sort(),
       );
+      // The publisher's links say which SmartLink routes them.
+      await page.goto(`${app.url}/links?publisherId=${ids.publisher}`);
+      await page.getByText(`SmartLink #${id} (fallback: Desktop offer)`).waitFor();
     },
     JOURNEY_MS,
   );
