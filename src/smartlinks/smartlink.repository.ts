@@ -43,6 +43,11 @@ export async function deleteSmartLinkRow(db: Db, id: number): Promise<boolean> {
   return Number(result.numDeletedRows) > 0;
 }
 
+/** Every SmartLink's id and rules (the table is small: one row per SmartLink, not per click). */
+export function listSmartLinkRules(db: Db): Promise<{ id: number; rules: string }[]> {
+  return db.selectFrom('smartlinks').select(['id', 'rules']).orderBy('id').execute();
+}
+
 export async function smartLinkHasLinks(db: Db, id: number): Promise<boolean> {
   const row = await db
     .selectFrom('links')

@@ -14,6 +14,7 @@ import {
   findOfferDestinations,
   findSmartLinkRow,
   insertSmartLink,
+  listSmartLinkRules,
   type OfferDestinationRow,
   selectOfferDestinationById,
   selectSmartLinkById,
@@ -176,6 +177,14 @@ export async function deleteSmartLink(ctx: AppContext, id: number): Promise<void
 export async function defaultOfferOf(db: Db, id: number): Promise<number | undefined> {
   const row = await findSmartLinkRow(db, id);
   return row ? parseRules(row.rules).flatMap((r) => r.offers)[0]?.offerId : undefined;
+}
+
+/** The ids of the SmartLinks whose rules name this offer. */
+export async function smartLinksUsingOffer(db: Db, offerId: number): Promise<number[]> {
+  const rows = await listSmartLinkRules(db);
+  return rows
+    .filter((row) => parseRules(row.rules).some((rule) => rule.offers.some((o) => o.offerId === offerId)))
+    .map((row) => Number(row.id));
 }
 
 export function smartLinkExists(db: Db, id: number): Promise<boolean> {

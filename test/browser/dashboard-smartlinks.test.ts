@@ -115,6 +115,12 @@ describeDashboard('dashboard SmartLink editor in Chromium', { signedIn: true }, 
       await page.getByText('SmartLink saved.', { exact: false }).waitFor();
       await page.getByRole('button', { name: 'Save SmartLink' }).click();
       await page.getByText('SmartLink saved.', { exact: false }).waitFor();
+      // At phone width the editor scrolls its tables, not the page.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(
+        390,
+      );
+      await page.setViewportSize({ width: 1440, height: 900 });
       const reordered = (await admin('GET', `/smartlinks/${id}`)).body;
       expect(reordered.rules.map((r: { name: string }) => r.name)).toEqual([
         'Desktop',
@@ -124,6 +130,9 @@ describeDashboard('dashboard SmartLink editor in Chromium', { signedIn: true }, 
       expect(reordered.rules.map((r: { id: number }) => r.id).sort()).toEqual(
         saved.rules.map((r: { id: number }) => r.id).sort(),
       );
+      // The publisher's links say which SmartLink routes them.
+      await page.goto(`${app.url}/links?publisherId=${ids.publisher}`);
+      await page.getByText(`SmartLink #${id} (fallback: Desktop offer)`).waitFor();
     },
     JOURNEY_MS,
   );

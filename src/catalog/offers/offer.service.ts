@@ -7,6 +7,7 @@ import { REDIRECT_MACROS } from '../../macros/click-macro-values.ts';
 import { assertKnownMacros, assertNoMacroInAuthority } from '../../macros/validate-template.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
+import { smartLinksUsingOffer } from '../../smartlinks/smartlink.service.ts';
 import { findAdvertiserById } from '../advertisers/advertiser.repository.ts';
 import {
   deleteOfferRow,
@@ -218,6 +219,12 @@ export async function deleteOffer(ctx: AppContext, id: number): Promise<void> {
     // Links carry live traffic and conversions point at them: remove them deliberately first.
     if (await offerHasLinks(trx, id))
       throw new AppError('conflict', 'the offer still has links; delete them first');
+    const smartlinks = await smartLinksUsingOffer(trx, id);
+    if (smartlinks.length > 0)
+      throw new AppError(
+        'conflict',
+        `the offer is in the rules of SmartLink ${smartlinks.map((n) => `#${n}`).join(', ')}; remove it there first`,
+      );
     await deleteOfferRow(trx, id);
   });
   ctx.events.emit('catalog.changed');

@@ -139,6 +139,10 @@ describeEachStore('SmartLinks API', (current) => {
     expect(refused.body.error.code).toBe('conflict');
     const unpointed = await admin('PATCH', `/links/${link.body.id}`, { smartlinkId: null });
     expect(unpointed.body.smartlinkId).toBeNull();
+    // An offer a SmartLink's rules name cannot be deleted from under it.
+    const offerDelete = await admin('DELETE', `/offers/${o[1]}`);
+    expect(offerDelete.status).toBe(409);
+    expect(offerDelete.body.error.message).toContain(`#${smart.id}`);
     expect((await admin('DELETE', `/smartlinks/${smart.id}`)).status).toBe(204);
     expect((await admin('GET', `/smartlinks/${smart.id}`)).status).toBe(404);
   });

@@ -175,70 +175,72 @@ export function RulesEditor(props: {
                     </Field>
                   ))}
                 </div>
-                <table className={ui.table}>
-                  <caption>Rule {n} offers (traffic split by weight)</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Offer</th>
-                      <th scope="col">Weight</th>
-                      <th scope="col">Paused</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rule.offers.map((offer, k) => (
-                      <tr key={offer.key}>
-                        <td>
-                          <select
-                            aria-label={`Rule ${n} offer ${k + 1}`}
-                            className={ui.input}
-                            value={offer.offerId}
-                            onChange={(e) => setOffer(k, { offerId: e.target.value })}
-                          >
-                            <option value="">Choose an offer…</option>
-                            {props.offers.map((o) => (
-                              <option key={o.id} value={o.id}>
-                                {o.name} (#{o.id})
-                              </option>
-                            ))}
-                          </select>
-                        </td>
-                        <td>
-                          <input
-                            aria-label={`Rule ${n} offer ${k + 1} weight`}
-                            className={ui.input}
-                            type="number"
-                            min={0}
-                            step={1}
-                            value={offer.weight}
-                            onChange={(e) => setOffer(k, { weight: e.target.value })}
-                          />
-                        </td>
-                        <td>
-                          <input
-                            type="checkbox"
-                            aria-label={`Rule ${n} offer ${k + 1} paused`}
-                            checked={offer.paused}
-                            onChange={(e) => setOffer(k, { paused: e.target.checked })}
-                          />
-                        </td>
-                        <td>
-                          <button
-                            type="button"
-                            className={`${ui.button} ${ui.small}`}
-                            aria-label={`Remove offer ${k + 1} from rule ${n}`}
-                            disabled={rule.offers.length === 1}
-                            onClick={() => update(i, { offers: rule.offers.filter((_, j) => j !== k) })}
-                          >
-                            Remove
-                          </button>
-                        </td>
+                <div className={ui.tableWrap}>
+                  <table className={ui.table}>
+                    <caption>Rule {n} offers (traffic split by weight)</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Offer</th>
+                        <th scope="col">Weight</th>
+                        <th scope="col">Paused</th>
+                        <th scope="col">
+                          <span className="visually-hidden">Actions</span>
+                        </th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {rule.offers.map((offer, k) => (
+                        <tr key={offer.key}>
+                          <td>
+                            <select
+                              aria-label={`Rule ${n} offer ${k + 1}`}
+                              className={ui.input}
+                              value={offer.offerId}
+                              onChange={(e) => setOffer(k, { offerId: e.target.value })}
+                            >
+                              <option value="">Choose an offer…</option>
+                              {props.offers.map((o) => (
+                                <option key={o.id} value={o.id}>
+                                  {o.name} (#{o.id})
+                                </option>
+                              ))}
+                            </select>
+                          </td>
+                          <td>
+                            <input
+                              aria-label={`Rule ${n} offer ${k + 1} weight`}
+                              className={ui.input}
+                              type="number"
+                              min={0}
+                              step={1}
+                              value={offer.weight}
+                              onChange={(e) => setOffer(k, { weight: e.target.value })}
+                            />
+                          </td>
+                          <td>
+                            <input
+                              type="checkbox"
+                              aria-label={`Rule ${n} offer ${k + 1} paused`}
+                              checked={offer.paused}
+                              onChange={(e) => setOffer(k, { paused: e.target.checked })}
+                            />
+                          </td>
+                          <td>
+                            <button
+                              type="button"
+                              className={`${ui.button} ${ui.small}`}
+                              aria-label={`Remove offer ${k + 1} from rule ${n}`}
+                              disabled={rule.offers.length === 1}
+                              onClick={() => update(i, { offers: rule.offers.filter((_, j) => j !== k) })}
+                            >
+                              Remove
+                            </button>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
                 <div>
                   <button
                     type="button"

@@ -62,6 +62,8 @@ export interface Link {
   offerId: number;
   publisherId: number;
   subs: Record<string, string>;
+  /** Set when a SmartLink chooses each click's offer; offerId is then its fallback clicks' offer. */
+  smartlinkId?: number | null;
 }
 
 export interface Macro {

@@ -191,7 +191,11 @@ export function LinksScreen() {
                   {page.data.map((l) => (
                     <tr key={l.id} aria-current={chosen?.id === l.id ? 'true' : undefined}>
                       <td className={ui.mono}>/c/{l.slug}</td>
-                      <td>{offerName(l.offerId)}</td>
+                      <td>
+                        {l.smartlinkId
+                          ? `SmartLink #${l.smartlinkId} (fallback: ${offerName(l.offerId)})`
+                          : offerName(l.offerId)}
+                      </td>
                       <td>#{l.publisherId}</td>
                       <td>
                         <button
