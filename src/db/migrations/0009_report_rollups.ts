@@ -22,6 +22,10 @@ export function reportRollups({ capabilities }: MigrationContext): Migration {
         .alterTable('offers')
         .addColumn('unique_window_hours', 'integer', (c) => c.notNull().defaultTo(24))
         .execute();
+      // On SQLite the rows live in their key's b-tree: an upsert touches one tree, not a table and an index.
+      // biome-ignore lint/suspicious/noExplicitAny: a create-table builder of any table
+      const withoutRowid = (t: any) =>
+        capabilities.dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t;
       const text = (c: { notNull(): { defaultTo(v: string): unknown } }) => c.notNull().defaultTo('');
       await s
         .createTable('report_clicks')
@@ -45,6 +49,7 @@ export function reportRollups({ capabilities }: MigrationContext): Migration {
           'os',
           'browser',
         ])
+        .$call(withoutRowid)
         .execute();
       await s
         .createTable('report_conversions')
@@ -77,6 +82,7 @@ export function reportRollups({ capabilities }: MigrationContext): Migration {
           'os',
           'browser',
         ])
+        .$call(withoutRowid)
         .execute();
       await s
         .createIndex('report_conversions_click_bucket')
