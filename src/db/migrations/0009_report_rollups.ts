@@ -22,10 +22,12 @@ export function reportRollups({ capabilities }: MigrationContext): Migration {
         .alterTable('offers')
         .addColumn('unique_window_hours', 'integer', (c) => c.notNull().defaultTo(24))
         .execute();
-      // On SQLite the rows live in their key's b-tree: an upsert touches one tree, not a table and an index.
+      // Rollup rows are upserted with every batch. SQLite: the rows live in their key's b-tree, so an
+      // upsert touches one tree, not a table and an index. PostgreSQL: half-empty pages leave room for
+      // in-page (HOT) updates, which skip the index.
       // biome-ignore lint/suspicious/noExplicitAny: a create-table builder of any table
-      const withoutRowid = (t: any) =>
-        capabilities.dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t;
+      const storedForUpserts = (t: any) =>
+        t.modifyEnd(capabilities.dialect === 'sqlite' ? sql`without rowid` : sql`with (fillfactor = 50)`);
       const text = (c: { notNull(): { defaultTo(v: string): unknown } }) => c.notNull().defaultTo('');
       await s
         .createTable('report_clicks')
@@ -49,7 +51,7 @@ export function reportRollups({ capabilities }: MigrationContext): Migration {
           'os',
           'browser',
         ])
-        .$call(withoutRowid)
+        .$call(storedForUpserts)
         .execute();
       await s
         .createTable('report_conversions')
@@ -82,7 +84,7 @@ export function reportRollups({ capabilities }: MigrationContext): Migration {
           'os',
           'browser',
         ])
-        .$call(withoutRowid)
+        .$call(storedForUpserts)
         .execute();
       await s
         .createIndex('report_conversions_click_bucket')
