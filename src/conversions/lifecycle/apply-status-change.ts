@@ -2,7 +2,7 @@
 // guarded update, its history row and its outbox rows, all inside the caller's transaction.
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../db/database.types.ts';
-import { isUniqueViolation } from '../../db/unique-violation.ts';
+import { isDeadlock, isUniqueViolation } from '../../db/unique-violation.ts';
 import { enqueueDeliveriesForEvent } from '../../deliveries/outbox/enqueue-deliveries.ts';
 import { insertConversionEvent, updateConversionIfStatus } from '../conversion.repository.ts';
 import type { ConversionEventRow, ConversionRow, Status } from '../conversion.table.ts';
@@ -65,7 +65,7 @@ export async function applyStatusChange(
   return { ok: true, conversion: updated, event, queued };
 }
 
-/** Runs `work` in a transaction, starting over when it lost a race (unique key or guarded update). */
+/** Runs `work` in a transaction, starting over when it lost a race (unique key, guarded update, deadlock). */
 export async function inTransactionWithRetry<T>(
   db: Kysely<Database>,
   work: (trx: Db) => Promise<T>,
@@ -74,7 +74,8 @@ export async function inTransactionWithRetry<T>(
     try {
       return await db.transaction().execute(work);
     } catch (error) {
-      const lostRace = error instanceof ConcurrentChangeError || isUniqueViolation(error);
+      const lostRace =
+        error instanceof ConcurrentChangeError || isUniqueViolation(error) || isDeadlock(error);
       if (!lostRace || attempt >= 5) throw error;
     }
   }
