@@ -6,3 +6,12 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && UNIQUE_CODES.has(code);
 }
+
+/**
+ * A PostgreSQL deadlock: concurrent transactions (inbound batches, whose conversion triggers add to
+ * shared report rollup rows in batch order) waited on each other and one was rolled back whole, so
+ * it can be started over.
+ */
+export function isDeadlock(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '40P01';
+}

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../db/database.types.ts';
 import { inTransactionRetrying } from '../../db/transaction-retry.ts';
-import { isUniqueViolation } from '../../db/unique-violation.ts';
+import { isDeadlock, isUniqueViolation } from '../../db/unique-violation.ts';
 import { enqueueDeliveriesForEvent } from '../../deliveries/outbox/enqueue-deliveries.ts';
 import { insertConversionEvent, updateConversionIfStatus } from '../conversion.repository.ts';
 import type { ConversionEventRow, ConversionRow, Status } from '../conversion.table.ts';
@@ -66,11 +66,11 @@ export async function applyStatusChange(
   return { ok: true, conversion: updated, event, queued };
 }
 
-/** Runs `work` in a transaction, starting over when it lost a race (unique key or guarded update). */
+/** Runs `work` in a transaction, starting over when it lost a race (unique key, guarded update, deadlock). */
 export function inTransactionWithRetry<T>(db: Kysely<Database>, work: (trx: Db) => Promise<T>): Promise<T> {
   return inTransactionRetrying(
     db,
     work,
-    (error) => error instanceof ConcurrentChangeError || isUniqueViolation(error),
+    (error) => error instanceof ConcurrentChangeError || isUniqueViolation(error) || isDeadlock(error),
   );
 }

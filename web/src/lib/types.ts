@@ -45,6 +45,7 @@ export interface Offer {
   goals: Goal[];
   allowDuplicates: boolean;
   clickLifetimeDays: number;
+  uniqueWindowHours: number;
 }
 
 export interface Publisher {

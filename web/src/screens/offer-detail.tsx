@@ -56,6 +56,8 @@ export function OfferScreen() {
               <dd className={ui.mono}>{o.url}</dd>
               <dt>Click lifetime</dt>
               <dd>{o.clickLifetimeDays} days</dd>
+              <dt>Unique click window</dt>
+              <dd>{o.uniqueWindowHours} hours</dd>
               <dt>Goals</dt>
               <dd>
                 {o.goals.length === 0

@@ -30,6 +30,7 @@ export function OfferForm(props: { offer?: Offer; advertiserId?: number; onSaved
   const [revenue, setRevenue] = useState(String(o?.revenue ?? '0'));
   const [currency, setCurrency] = useState(o?.currency ?? 'USD');
   const [lifetime, setLifetime] = useState(String(o?.clickLifetimeDays ?? 30));
+  const [uniqueWindow, setUniqueWindow] = useState(String(o?.uniqueWindowHours ?? 24));
   const [duplicates, setDuplicates] = useState(o?.allowDuplicates ?? false);
   const [goals, setGoals] = useState<GoalRow[]>(
     (o?.goals ?? []).map((g) => ({
@@ -55,6 +56,7 @@ export function OfferForm(props: { offer?: Offer; advertiserId?: number; onSaved
         revenue: Number(revenue),
         currency,
         clickLifetimeDays: Number(lifetime),
+        uniqueWindowHours: Number(uniqueWindow),
         allowDuplicates: duplicates,
         goals: goals.map((g) => ({
           key: g.key,
@@ -172,6 +174,21 @@ export function OfferForm(props: { offer?: Offer; advertiserId?: number; onSaved
               inputMode="numeric"
               value={lifetime}
               onChange={(e) => setLifetime(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          label="Unique click window (hours)"
+          help="A visitor's repeat click on the same link within this many hours is not unique."
+          error={errors.uniqueWindowHours}
+        >
+          {(p) => (
+            <input
+              {...p}
+              className={ui.input}
+              inputMode="numeric"
+              value={uniqueWindow}
+              onChange={(e) => setUniqueWindow(e.target.value)}
             />
           )}
         </Field>
