@@ -68,6 +68,11 @@ describeDashboard('dashboard alerts in Chromium', { signedIn: true }, (d) => {
           .click();
         await screen('Publisher endpoint down');
         await page.getByRole('table', { name: 'Rule history' }).getByText('fired').waitFor();
+        // Changing the rule keeps its kind and its history.
+        await page.getByLabel('Cooldown (minutes)').fill('15');
+        await page.getByRole('button', { name: 'Save rule' }).click();
+        await page.getByText('1 min · 15 min').waitFor();
+        await expect(page.getByLabel('Condition').isDisabled()).resolves.toBe(true);
         // The overview says what is firing now, with a way to the alerts.
         await page.getByRole('link', { name: 'Overview' }).click();
         await screen('Overview');

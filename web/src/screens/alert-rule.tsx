@@ -1,10 +1,11 @@
-// One alert rule: its settings, its state and its history (every fire and clear, and who got it).
+// One alert rule: its state, its settings (changeable) and its history (every fire and clear, and who got it).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
+import { RuleForm } from '../components/alert-rule-form';
 import { DataTable } from '../components/data-table';
 import { Switch } from '../components/dialogs';
 import { Badge, Loaded, Page, Time, ui } from '../components/ui';
-import { type AlertEvent, type AlertRule, RULE_KINDS } from '../lib/alert-types';
+import { type AlertChannel, type AlertEvent, type AlertRule, RULE_KINDS } from '../lib/alert-types';
 import { api, get } from '../lib/api';
 import { eventColumns } from './alerts';
 
@@ -20,6 +21,10 @@ export function AlertRuleScreen() {
   const events = useQuery({
     queryKey: ['alert-events', ruleId],
     queryFn: () => get<{ data: AlertEvent[] }>(`/alert-rules/${ruleId}/events?limit=200`),
+  });
+  const channels = useQuery({
+    queryKey: ['alert-channels'],
+    queryFn: () => get<{ data: AlertChannel[] }>('/alert-channels'),
   });
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => api('PATCH', `/alert-rules/${ruleId}`, { enabled }),
@@ -50,6 +55,15 @@ export function AlertRuleScreen() {
             </dd>
           </dl>
           <Switch label="Rule enabled" checked={r.enabled} onChange={(on) => toggle.mutate(on)} />
+          <Loaded query={channels} what="Channels could not be loaded">
+            {(page) => (
+              <RuleForm
+                channels={page.data}
+                rule={r}
+                onSaved={() => void queryClient.invalidateQueries({ queryKey: ['alert-rules'] })}
+              />
+            )}
+          </Loaded>
           <h2>History</h2>
           <Loaded query={events} what="History could not be loaded">
             {(page) => (
