@@ -332,6 +332,13 @@ describeEachStore('alert rules over a simulated clock', (current) => {
       params: { percent: 30 },
       windowMinutes: 60,
     });
+    const everyone = await rule(clock, {
+      name: `rejected anywhere ${t0}`,
+      kind: 'inbound_rejection_rate',
+      target: { type: 'all' },
+      params: { percent: 30 },
+      windowMinutes: 60,
+    });
     const reversals = await rule(clock, {
       name: `reversed ${t0}`,
       kind: 'reversal_rate',
@@ -350,8 +357,12 @@ describeEachStore('alert rules over a simulated clock', (current) => {
     }
     for (const [i, c] of (await clicks(link, t0, 25, 50)).entries())
       await seedConversion(db, c, { status: i < 5 ? 'reversed' : 'approved' });
+    // Hits no advertiser could be told for count for "all" too.
+    for (let i = 0; i < 5; i++)
+      await seedPostbackLog(db, null, t0 + i * MIN, { result: 'rejected', code: 'missing_token' });
     expect(await step(clock, 60)).toEqual([
       { ruleId: rejections.id, transition: 'fired' },
+      { ruleId: everyone.id, transition: 'fired' },
       { ruleId: reversals.id, transition: 'fired' },
     ]);
     for (let i = 0; i < 25; i++) await seedPostbackLog(db, link.advertiserId, clock.now() + i * MIN);
@@ -359,9 +370,12 @@ describeEachStore('alert rules over a simulated clock', (current) => {
       await seedConversion(db, c, { status: 'approved' });
     expect(await step(clock, 60)).toEqual([
       { ruleId: rejections.id, transition: 'cleared' },
+      { ruleId: everyone.id, transition: 'cleared' },
       { ruleId: reversals.id, transition: 'cleared' },
     ]);
-    for (const r of [rejections, reversals]) {
+    const history = await listAlertEvents(db, { ruleId: everyone.id, limit: 5 });
+    expect(history[1].message).toBe('60 % rejected (18 of 30 inbound postbacks) in the last 60 min');
+    for (const r of [rejections, everyone, reversals]) {
       expect(delivered(r.name)).toEqual(everywhere(1, 1));
       await finish(r.id, clock);
     }

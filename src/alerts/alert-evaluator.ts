@@ -1,7 +1,7 @@
 // The periodic alert job: evaluates every enabled rule and turns breaches into transitions.
 // A rule fires once when its condition starts (ok → firing) and once when it clears (firing → ok);
 // each transition is one history row and one message to each of the rule's channels. Quiet by
-// design: a rule is not judged during its first window (it has not seen a whole one yet), and after
+// design: a rule does not fire during its first window (it has not seen a whole one yet), and after
 // a clear it may not fire again until its cooldown has passed.
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.types.ts';

@@ -91,21 +91,34 @@ export async function listDisabledEndpoints(
   return rows.map((r) => ({ id: Number(r.id), reason: r.disabled_reason }));
 }
 
-/** Inbound postbacks received in the window, and how many were rejected. */
+/**
+ * Inbound postbacks received in the window, and how many were rejected. The log is indexed by
+ * (advertiser, time) only, so "every advertiser" is read as one index range per advertiser (and one
+ * for hits no advertiser could be told for), never as a scan of the whole log.
+ */
 export async function countInbound(
   db: Db,
   advertiserId: number | undefined,
   w: Window,
 ): Promise<{ total: number; rejected: number }> {
-  let q = db
-    .selectFrom('postback_log')
-    .select((eb) => [
-      eb.fn.countAll().as('total'),
-      sql<number>`sum(case when result = 'rejected' then 1 else 0 end)`.as('rejected'),
-    ])
-    .where('received_at', '>=', w.from)
-    .where('received_at', '<', w.to);
-  if (advertiserId !== undefined) q = q.where('advertiser_id', '=', advertiserId);
-  const row = await q.executeTakeFirst();
-  return { total: n(row?.total), rejected: n(row?.rejected) };
+  const ids: (number | null)[] =
+    advertiserId !== undefined
+      ? [advertiserId]
+      : [...(await db.selectFrom('advertisers').select('id').execute()).map((r) => Number(r.id)), null];
+  const sum = { total: 0, rejected: 0 };
+  for (const id of ids) {
+    const row = await db
+      .selectFrom('postback_log')
+      .select((eb) => [
+        eb.fn.countAll().as('total'),
+        sql<number>`sum(case when result = 'rejected' then 1 else 0 end)`.as('rejected'),
+      ])
+      .where('advertiser_id', id === null ? 'is' : '=', id)
+      .where('received_at', '>=', w.from)
+      .where('received_at', '<', w.to)
+      .executeTakeFirst();
+    sum.total += n(row?.total);
+    sum.rejected += n(row?.rejected);
+  }
+  return sum;
 }

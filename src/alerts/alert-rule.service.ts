@@ -105,7 +105,9 @@ export async function changeAlertRule(
     params: patch.params ?? current.params,
     windowMinutes: patch.windowMinutes ?? current.windowMinutes,
     cooldownMinutes: patch.cooldownMinutes ?? current.cooldownMinutes,
-    channelIds: patch.channelIds ?? current.channelIds,
+    // A channel deleted since is dropped rather than refused, so the rule stays editable.
+    channelIds:
+      patch.channelIds ?? (await listAlertChannels(db, current.channelIds)).map((c) => Number(c.id)),
     enabled: patch.enabled ?? current.enabled,
   };
   await checkRuleInput(db, next);

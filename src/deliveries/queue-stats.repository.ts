@@ -1,4 +1,4 @@
-// How deep the delivery queue is, for /metrics, /readyz and the alert rules.
+// How deep and how old the delivery queue is, for /metrics and the alert rules.
 import { sql } from 'kysely';
 import type { Db } from '../db/database.types.ts';
 

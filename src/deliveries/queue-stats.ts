@@ -1,4 +1,4 @@
-// The delivery queue's depth and age, as other parts (metrics, alerts, readiness) read it.
+// The delivery queue's depth and age, as other parts (metrics, alerts) read it.
 import type { Db } from '../db/database.types.ts';
 import {
   countDeliveriesByStatus,

@@ -68,11 +68,27 @@ describeDashboard('dashboard alerts in Chromium', { signedIn: true }, (d) => {
           .click();
         await screen('Publisher endpoint down');
         await page.getByRole('table', { name: 'Rule history' }).getByText('fired').waitFor();
-        // The overview says what is firing now, with a way to the alerts.
+        // Changing the rule keeps its kind and its history.
+        await page.getByLabel('Cooldown (minutes)').fill('15');
+        await page.getByRole('button', { name: 'Save rule' }).click();
+        await page.getByText('1 min · 15 min').waitFor();
+        await expect(page.getByLabel('Condition').isDisabled()).resolves.toBe(true);
+        // The overview says what is firing now, and leads to the rule.
         await page.getByRole('link', { name: 'Overview' }).click();
         await screen('Overview');
         await page.getByText('Firing now: Publisher endpoint down.').waitFor();
-        await page.getByRole('link', { name: 'All alerts' }).waitFor();
+        await page.getByRole('listitem').getByRole('link', { name: 'Publisher endpoint down' }).click();
+        await screen('Publisher endpoint down');
+        // Deleting the rule deletes its history; the overview box goes with the last rule.
+        await page.getByRole('button', { name: 'Delete rule' }).click();
+        await page.getByRole('alertdialog').getByRole('button', { name: 'Delete rule' }).click();
+        await screen('Alerts');
+        await page.getByText('No rules yet.').waitFor();
+        await page.getByText('Nothing has fired yet.').waitFor();
+        await page.getByRole('link', { name: 'Overview' }).click();
+        await screen('Overview');
+        await page.getByRole('heading', { name: 'Latest inbound postback hits' }).waitFor();
+        await expect(page.getByRole('heading', { name: 'Alerts' }).count()).resolves.toBe(0);
       } finally {
         await slack.close();
       }

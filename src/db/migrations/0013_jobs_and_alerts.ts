@@ -5,7 +5,7 @@ import { bigint, notNull, withSerialId } from './column-types.ts';
 /**
  * Periodic jobs' leases (one row per job: who runs it, until when, when it is next due), alert
  * channels (where alerts go), alert rules (what is watched, their current state) and the alert
- * history (every fire and clear, with what each channel answered).
+ * history (every fire and clear, with what each channel answered); attempts indexed by time.
  */
 export function jobsAndAlerts({ capabilities }: MigrationContext): Migration {
   return {
@@ -57,6 +57,8 @@ export function jobsAndAlerts({ capabilities }: MigrationContext): Migration {
         .addColumn('created_at', bigint, notNull)
         .execute();
       await s.createIndex('alert_events_rule').on('alert_events').columns(['rule_id', 'id']).execute();
+      // Failure-rate rules read a window of attempts every minute; without it that is a full scan.
+      await s.createIndex('delivery_attempts_time').on('delivery_attempts').column('created_at').execute();
     },
   };
 }
