@@ -38,6 +38,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const { startDeliveryWorker } = await import('../deliveries/worker/delivery-worker.ts');
     const worker = startDeliveryWorker(ctx);
     closers.push(() => worker.stop());
+    const { startRollupCatchUp } = await import('../reports/rollup-catch-up.ts');
+    const catchUp = startRollupCatchUp(store, log);
+    closers.push(() => catchUp.stop());
   }
   closers.push(() => store.close());
   return {
