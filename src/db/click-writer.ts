@@ -21,4 +21,10 @@ export interface ClickWriterOptions {
 /** Opens click writers on the store's dialect. */
 export interface ClickStorage {
   openWriter(log: Logger, options?: ClickWriterOptions): ClickWriter;
+  /**
+   * Adds the clicks stored since the last call to the click rollup (at most a chunk of them) and
+   * returns how far its mark moved (0: nothing new); safe to run anywhere, any time
+   * (common/click-rollup.ts).
+   */
+  catchUpRollup(): Promise<number>;
 }

@@ -9,6 +9,7 @@ import {
   type PostbackLogRow,
   type Status,
 } from '../conversions/conversion.table.ts';
+import { CLICK_COLUMNS } from '../db/common/click-columns.ts';
 import type { Db } from '../db/database.types.ts';
 import {
   type IdPage,
@@ -25,7 +26,7 @@ interface TimeWindow {
 }
 
 export function findClickRowById(db: Db, id: string): Promise<ClickRow | undefined> {
-  return db.selectFrom('clicks').selectAll().where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('clicks').select(CLICK_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
 export interface ConversionFilter extends IdPageWindow {

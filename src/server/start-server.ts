@@ -49,6 +49,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const { startRetentionScheduler } = await import('../retention/retention-scheduler.ts');
     const retention = startRetentionScheduler(ctx);
     closers.push(() => retention.stop());
+    const { startRollupCatchUp } = await import('../reports/rollup-catch-up.ts');
+    const catchUp = startRollupCatchUp(store, log);
+    closers.push(() => catchUp.stop());
   }
   // Every role scrapes and runs periodic jobs; the job leases keep each job on one node at a time.
   if (config.metricsPort !== undefined) {

@@ -5,9 +5,9 @@ import { bigint, money } from './column-types.ts';
 /**
  * Reports: the click's uniqueness flag (decided when the click is recorded), each offer's
  * uniqueness window, and the two rollups reports read instead of raw rows, in 15-minute UTC buckets
- * (every time zone's day and hour starts on a quarter hour). The click rollup is written by the
- * click writers, batch by batch; the conversion rollup by triggers, in the transaction of every
- * insert, status change and deletion of a conversion. See docs/decisions/0017-report-rollups.md.
+ * (every time zone's day and hour starts on a quarter hour). The click rollup is caught up after
+ * the click writers, off their transactions; the conversion rollup is kept by triggers, in the
+ * transaction of every insert, status change and deletion of a conversion. See docs/decisions/0017-report-rollups.md.
  */
 export function reportRollups({ capabilities }: MigrationContext): Migration {
   return {
@@ -91,12 +91,45 @@ export function reportRollups({ capabilities }: MigrationContext): Migration {
         .on('report_conversions')
         .column('click_bucket')
         .execute();
+      // The click rollup is kept off the click writers' transactions: a catch-up step adds the clicks
+      // stored after `rolled_through` (their insertion order: SQLite's rowid, PostgreSQL's `seq`), and
+      // reports add the raw clicks after it to the rollup. See src/db/common/click-rollup.ts.
+      await s
+        .createTable('report_click_progress')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('rolled_through', bigint, (c) => c.notNull())
+        .execute();
+      if (capabilities.dialect === 'postgres') {
+        // Rows are numbered as they are inserted; BRIN, because a B-tree would cost every click an
+        // index entry and the catch-up only ever reads the newest pages.
+        await sql`create sequence clicks_seq`.execute(db);
+        await sql`alter table clicks add column seq bigint not null default nextval('clicks_seq')`.execute(
+          db,
+        );
+        await sql`create index clicks_seq_brin on clicks using brin (seq)`.execute(db);
+      }
+      const order = sql.raw(capabilities.dialect === 'postgres' ? 'seq' : 'rowid');
       // Clicks that exist already; their conversions come in through the triggers' own statement.
       await sql`insert into report_clicks
         select created_at - created_at % 900000, link_id, offer_id, publisher_id, advertiser_id,
           coalesce(country, ''), coalesce(device, ''), coalesce(os, ''), coalesce(browser, ''),
           count(*), sum(is_unique)
         from clicks group by 1, 2, 3, 4, 5, 6, 7, 8, 9`.execute(db);
+      await sql`insert into report_click_progress select 1, coalesce(max(${order}), 0) from clicks`.execute(
+        db,
+      );
+      // What reports read: the rollup, and the clicks not in it yet one per row; in one statement, so
+      // the mark, the rollup and the raw rows are of one moment.
+      await sql`create view report_clicks_now as
+        select bucket, link_id, offer_id, publisher_id, advertiser_id, country, device, os, browser,
+          clicks, unique_clicks
+        from report_clicks
+        union all
+        select created_at - created_at % 900000, link_id, offer_id, publisher_id, advertiser_id,
+          coalesce(country, ''), coalesce(device, ''), coalesce(os, ''), coalesce(browser, ''), 1, is_unique
+        from clicks where ${order} > (select rolled_through from report_click_progress where id = 1)`.execute(
+        db,
+      );
       if (capabilities.dialect === 'postgres') await createPostgresTriggers(db);
       else await createSqliteTriggers(db);
       await sql`insert into report_conversions ${conversionRollupSelect('conversions', 1)}

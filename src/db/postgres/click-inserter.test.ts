@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../../test/support/rows.ts';
 import { describePostgres, type TestStore } from '../../../test/support/stores.ts';
 import type { ClickRow } from '../../tracking/clicks/click.table.ts';
-import { CLICK_COLUMNS as COLUMNS } from '../common/click-columns.ts';
+import { CLICK_COLUMNS, CLICK_COLUMNS as COLUMNS } from '../common/click-columns.ts';
 import { postgresPoolOf } from '../driver-handles.ts';
 import { clickRowsJson, createPostgresClickInserter, postgresClickInsertSql } from './click-inserter.ts';
 
@@ -59,7 +59,7 @@ function poolOf(testStore: TestStore): pg.Pool {
 async function storedBatch(testStore: TestStore, batch: string): Promise<ClickRow[]> {
   return testStore.store.db
     .selectFrom('clicks')
-    .selectAll()
+    .select(CLICK_COLUMNS)
     .where('id', 'like', `${batch}-%`)
     .orderBy('id')
     .execute();

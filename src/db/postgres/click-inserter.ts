@@ -9,27 +9,12 @@
 // and plans it once (docs/decisions/0009-prepared-and-named-statements.md).
 import type pg from 'pg';
 import type { ClickTable, NewClickRow } from '../../tracking/clicks/click.table.ts';
-import { BUCKET_MS, CLICK_ROLLUP_KEY } from '../common/click-rollup.ts';
 
-/**
- * The fixed INSERT for these columns; its one parameter is a JSON array of row objects. The same
- * statement adds the inserted clicks to the click rollup, summed per bucket and dimensions and taken
- * in key order (so concurrent batches lock shared rollup rows in one order).
- */
+/** The fixed INSERT for these columns; its one parameter is a JSON array of row objects. */
 export function postgresClickInsertSql(columns: readonly (keyof ClickTable)[]): string {
   const list = columns.join(', ');
   const values = columns.map((c) => (c === 'is_unique' ? 'coalesce(is_unique, 1)' : c)).join(', ');
-  const key = CLICK_ROLLUP_KEY.join(', ');
-  return `with inserted as (
-    insert into clicks (${list}) select ${values} from json_populate_recordset(null::clicks, $1::json)
-    returning link_id, offer_id, publisher_id, advertiser_id, country, device, os, browser, created_at, is_unique
-  )
-  insert into report_clicks (bucket, link_id, offer_id, country, device, os, browser, publisher_id, advertiser_id, clicks, unique_clicks)
-  select created_at - created_at % ${BUCKET_MS}, link_id, offer_id, coalesce(country, ''), coalesce(device, ''),
-    coalesce(os, ''), coalesce(browser, ''), min(publisher_id), min(advertiser_id), count(*), sum(is_unique)
-  from inserted group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
-  on conflict (${key}) do update set clicks = report_clicks.clicks + excluded.clicks,
-    unique_clicks = report_clicks.unique_clicks + excluded.unique_clicks`;
+  return `insert into clicks (${list}) select ${values} from json_populate_recordset(null::clicks, $1::json)`;
 }
 
 // JSON.stringify writes a lone UTF-16 surrogate as a \udXXX escape, which PostgreSQL's JSON parser

@@ -1,5 +1,6 @@
 // The PostgreSQL store: a pool sending the prepared queries' SQL as named statements, clicks
 // committed in groups, LISTEN/NOTIFY wake-ups, and row locks that concurrent claimers skip.
+
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../database.types.ts';
@@ -7,6 +8,7 @@ import type { DriverHandles } from '../driver-handles.ts';
 import type { Store, StoreOptions } from '../store.ts';
 import { POSTGRES_CAPABILITIES } from './capabilities.ts';
 import { POSTGRES_CLAIM_LOCK } from './claim-lock.ts';
+import { createPostgresClickRollupCatchUp } from './click-rollup-catch-up.ts';
 import { createGroupCommitClickWriter } from './click-writer.ts';
 import { POSTGRES_INBOUND_WRITER } from './inbound-writer.ts';
 import { withNamedStatements } from './named-statements.ts';
@@ -44,7 +46,10 @@ export function openPostgresStore(
   const store: Store = {
     db,
     capabilities: POSTGRES_CAPABILITIES,
-    clicks: { openWriter: (log) => createGroupCommitClickWriter(pool, log) },
+    clicks: {
+      openWriter: (log) => createGroupCommitClickWriter(pool, log),
+      catchUpRollup: createPostgresClickRollupCatchUp(db),
+    },
     claimLock: POSTGRES_CLAIM_LOCK,
     inboundWriter: POSTGRES_INBOUND_WRITER,
     notifications: { listenForDeliveries: (onWake, log) => listenForQueuedDeliveries(url, onWake, log) },

@@ -77,7 +77,7 @@ it('skips rows already stored when told to, storing the rest of the batch', asyn
   expect(await stored()).toEqual(rows);
 });
 
-it('adds each click to the rollup once, also when a replayed batch holds clicks stored already', async () => {
+it('rolls each click up once, also when a replayed batch held clicks stored already', async () => {
   const rows = Array.from({ length: 40 }, (_, i) => patchyClick(i % 2));
   rows.forEach((row, i) => {
     row.id = `r-${String(i).padStart(4, '0')}`;
@@ -87,6 +87,8 @@ it('adds each click to the rollup once, also when a replayed batch holds clicks 
   writerOf(testStore)(rows.slice(0, 25));
   // A journal replayed after a crash: clicks 20-24 were imported before it, and one repeats.
   writerOf(testStore, { ignoreStored: true })([rows[3], ...rows.slice(20), rows[30]]);
+  expect(await testStore.store.clicks.catchUpRollup()).toBe(rows.length);
+  expect(await testStore.store.clicks.catchUpRollup()).toBe(0);
   const rollup = await testStore.store.db
     .selectFrom('report_clicks')
     .select([

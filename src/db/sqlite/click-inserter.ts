@@ -11,12 +11,6 @@
 // multi-row statement pays once for its rows.
 import type { Database, Statement } from 'better-sqlite3';
 import { CLICK_COLUMNS, hasColumn, type PackedClick } from '../common/click-columns.ts';
-import {
-  CLICK_ROLLUP_COLUMNS,
-  CLICK_ROLLUP_KEY,
-  PACKED_ID,
-  rollUpPackedClicks,
-} from '../common/click-rollup.ts';
 
 /** Statements (column set × rows per statement) beyond this many are not kept. */
 const MAX_STATEMENTS = 256;
@@ -77,75 +71,38 @@ export function createSqliteRowWriter(
     return groups;
   }
 
-  /** Inserts the rows; returns how many were stored (fewer when some were stored already). */
-  function insertGroup(mask: number, rows: PackedClick[]): number {
+  function insertGroup(mask: number, rows: PackedClick[]): void {
     const width = rows[0].length - 1;
     let next = 0;
-    let stored = 0;
     for (const size of ROWS_PER_STATEMENT) {
       while (rows.length - next >= size) {
         const statement = statementOf(mask, size);
-        if (!statement) return stored + insertOneByOne(mask, rows.slice(next));
+        if (!statement) {
+          insertOneByOne(mask, rows.slice(next));
+          return;
+        }
         const parameters = bufferOf(width * size);
         for (let r = 0; r < size; r++) {
           const values = rows[next + r];
           for (let c = 0; c < width; c++) parameters[r * width + c] = values[c + 1];
         }
-        stored += statement.run(parameters).changes;
+        statement.run(parameters);
         next += size;
       }
     }
-    return stored;
   }
 
   /** With no statement to spare for this column set: every column, one row at a time. */
-  function insertOneByOne(mask: number, rows: PackedClick[]): number {
-    let stored = 0;
+  function insertOneByOne(mask: number, rows: PackedClick[]): void {
     for (const values of rows) {
       for (let i = 0, k = 1; i < row.length; i++) row[i] = hasColumn(mask, i) ? values[k++] : null;
-      stored += everyColumn.run(row).changes;
+      everyColumn.run(row);
     }
-    return stored;
   }
 
-  const isStored = sqlite.prepare('select 1 from clicks where id = ?').pluck();
-  const addToRollup = sqlite.prepare(
-    `insert into report_clicks (${CLICK_ROLLUP_COLUMNS.join(', ')}) values (${CLICK_ROLLUP_COLUMNS.map(() => '?').join(', ')})
-     on conflict (${CLICK_ROLLUP_KEY.join(', ')}) do update set
-       clicks = report_clicks.clicks + excluded.clicks,
-       unique_clicks = report_clicks.unique_clicks + excluded.unique_clicks`,
-  );
-
-  // The batch's clicks and their rollup in one transaction. A replayed journal may hold clicks that
-  // are stored (and rolled up) already: when fewer rows than given were stored, the transaction is
-  // undone and written again with those clicks left out, so the rollup counts each click once.
-  const transaction = sqlite.transaction((clicks: PackedClick[], leaveOutStored: boolean) => {
-    const fresh = leaveOutStored ? newClicksOf(clicks) : clicks;
-    let stored = 0;
-    for (const [mask, rows] of byColumnSet(fresh)) stored += insertGroup(mask, rows);
-    if (stored !== fresh.length) throw new SomeClicksStored();
-    for (const r of rollUpPackedClicks(fresh)) addToRollup.run(CLICK_ROLLUP_COLUMNS.map((c) => r[c]));
+  const transaction = sqlite.transaction((clicks: PackedClick[]) => {
+    for (const [mask, rows] of byColumnSet(clicks)) insertGroup(mask, rows);
   });
-
-  function newClicksOf(clicks: PackedClick[]): PackedClick[] {
-    const seen = new Set<unknown>();
-    return clicks.filter((c) => {
-      const id = c[PACKED_ID];
-      if (seen.has(id) || isStored.get(id) !== undefined) return false;
-      seen.add(id);
-      return true;
-    });
-  }
-
   // IMMEDIATE: when another process holds the write lock, "busy" comes at BEGIN and is waited out.
-  return (clicks) => {
-    try {
-      transaction.immediate(clicks, false);
-    } catch (error) {
-      if (!(ignoreStored && error instanceof SomeClicksStored)) throw error;
-      transaction.immediate(clicks, true);
-    }
-  };
+  return (clicks) => transaction.immediate(clicks);
 }
-
-class SomeClicksStored extends Error {}

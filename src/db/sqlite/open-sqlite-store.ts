@@ -1,5 +1,6 @@
 // The SQLite store: one connection on a file in WAL, its statements cached, clicks written through
 // the click journal behind the store's read barrier, and a background checkpointer thread.
+
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import type { QueueListener } from '../notify.ts';
 import type { Store, StoreOptions } from '../store.ts';
 import { SQLITE_CAPABILITIES } from './capabilities.ts';
 import { SQLITE_CLAIM_LOCK } from './claim-lock.ts';
+import { createSqliteClickRollupCatchUp } from './click-rollup-catch-up.ts';
 import { createJournalClickWriter } from './click-writer.ts';
 import { runPreparedQueriesDirectly } from './direct-statements.ts';
 import { SQLITE_INBOUND_WRITER } from './inbound-writer.ts';
@@ -104,11 +106,13 @@ export function openSqliteStore(options: StoreOptions): { store: Store; handles:
     dialect: new SharedFileSqliteDialect({ database: statements }, sqlite),
   });
   runPreparedQueriesDirectly(db, { sqlite, prepare: (sql) => statements.prepare(sql) });
+  const catchUpRollup = createSqliteClickRollupCatchUp(sqlite);
   const store: Store = {
     db,
     capabilities: SQLITE_CAPABILITIES,
     clicks: {
       openWriter: (log, writerOptions) => createJournalClickWriter(sqlite, readBarrier, log, writerOptions),
+      catchUpRollup: async () => catchUpRollup(),
     },
     claimLock: SQLITE_CLAIM_LOCK,
     inboundWriter: SQLITE_INBOUND_WRITER,

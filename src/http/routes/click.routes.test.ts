@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../../../test/support/app.ts';
 import { createCatalog } from '../../../test/support/fixtures.ts';
 import { clickRow } from '../../../test/support/rows.ts';
 import { describeEachStore } from '../../../test/support/stores.ts';
+import { CLICK_COLUMNS } from '../../db/common/click-columns.ts';
 import { ManualClock } from '../../shared/clock.ts';
 import { ID_PATTERN } from '../../shared/ids.ts';
 import { loadCountryDatabase } from '../../tracking/capture/geo-country.ts';
@@ -26,7 +27,7 @@ describeEachStore('GET /c/:slug', (current) => {
   const visit = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
     fetch(`${t.url}${path}`, { method, redirect: 'manual', headers });
   const clicksOfLink = (linkId: number) =>
-    db().selectFrom('clicks').selectAll().where('link_id', '=', linkId).orderBy('id').execute();
+    db().selectFrom('clicks').select(CLICK_COLUMNS).where('link_id', '=', linkId).orderBy('id').execute();
 
   beforeAll(async () => {
     t = await startTestApp(current().store, {}, clock);
@@ -168,6 +169,7 @@ describeEachStore('GET /c/:slug', (current) => {
       flags.push((await findClickById(db(), clickIdFrom(res.headers.get('location'))))?.is_unique);
     }
     expect(flags).toEqual([1, 0, 1, 1]);
+    await current().store.clicks.catchUpRollup();
     const rollup = await db()
       .selectFrom('report_clicks')
       .select((eb) => [

@@ -1,37 +1,28 @@
 // Click SQL only; the caller passes the db or a transaction.
-import { CLICK_ROLLUP_KEY, ClickRollup } from '../../db/common/click-rollup.ts';
+import { CLICK_COLUMNS } from '../../db/common/click-columns.ts';
 import type { Db } from '../../db/database.types.ts';
 import type { ClickRow, NewClickRow } from './click.table.ts';
 
 // SQLite (32 766) and PostgreSQL (65 535) cap bound parameters per statement; stay well below both.
 const MAX_PARAMETERS_PER_STATEMENT = 30_000;
 
-/**
- * Inserts clicks in as few multi-row statements as the parameter limit allows, and adds them to the
- * click rollup, atomically. (The click path writes through the store's click writer instead.)
- */
+/** Inserts clicks in as few multi-row statements as the parameter limit allows, atomically. */
 export async function insertClicks(db: Db, rows: readonly NewClickRow[]): Promise<void> {
   if (rows.length === 0) return;
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS_PER_STATEMENT / Object.keys(rows[0]).length));
+  if (rows.length <= perStatement) {
+    // One statement is its own transaction: no BEGIN/COMMIT round trips on the hot path.
+    await db
+      .insertInto('clicks')
+      .values(rows as NewClickRow[])
+      .execute();
+    return;
+  }
   const insertChunks = async (trx: Db) => {
     for (let i = 0; i < rows.length; i += perStatement) {
       await trx
         .insertInto('clicks')
         .values(rows.slice(i, i + perStatement))
-        .execute();
-    }
-    const rollup = new ClickRollup();
-    for (const row of rows) rollup.add(row);
-    for (const row of rollup.values()) {
-      await trx
-        .insertInto('report_clicks')
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns([...CLICK_ROLLUP_KEY]).doUpdateSet((eb) => ({
-            clicks: eb('report_clicks.clicks', '+', eb.ref('excluded.clicks')),
-            unique_clicks: eb('report_clicks.unique_clicks', '+', eb.ref('excluded.unique_clicks')),
-          })),
-        )
         .execute();
     }
   };
@@ -40,7 +31,8 @@ export async function insertClicks(db: Db, rows: readonly NewClickRow[]): Promis
 }
 
 export function findClickById(db: Db, id: string): Promise<ClickRow | undefined> {
-  return db.selectFrom('clicks').selectAll().where('id', '=', id).executeTakeFirst();
+  // Named columns: PostgreSQL's clicks also carry `seq` (the rollup's catch-up order, migration 0009).
+  return db.selectFrom('clicks').select(CLICK_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
 export interface ClickTargetRow {

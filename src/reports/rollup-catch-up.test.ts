@@ -1,0 +1,97 @@
+// The click rollup's catch-up: what reports read (report_clicks_now) is the same before and after
+// it, it adds each stored click once however often it runs, and on PostgreSQL it never moves its
+// mark past a click whose transaction is still open.
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { createCatalog } from '../../test/support/fixtures.ts';
+import { clickRow } from '../../test/support/rows.ts';
+import { describeEachStore, describePostgres } from '../../test/support/stores.ts';
+import type { Db } from '../db/database.types.ts';
+import { insertClicks } from '../tracking/clicks/click.repository.ts';
+
+const START = Date.UTC(2026, 4, 1);
+
+type Catalog = Awaited<ReturnType<typeof createCatalog>>;
+
+function clicksOf({ link, offer, advertiser }: Catalog, n: number, at = START) {
+  return Array.from({ length: n }, (_, i) =>
+    clickRow({
+      link_id: link.id,
+      offer_id: offer.id,
+      publisher_id: link.publisher_id,
+      advertiser_id: advertiser.id,
+      country: i % 3 === 0 ? 'DE' : 'FR',
+      is_unique: i % 4 === 0 ? 0 : 1,
+      created_at: at + i * 97_000,
+    }),
+  );
+}
+
+/** Per bucket and country: clicks and unique clicks as reports see them, and in the rollup alone. */
+async function sums(db: Db, table: 'report_clicks_now' | 'report_clicks', linkId: number) {
+  const r = await sql<{ bucket: string; country: string; clicks: string; unique_clicks: string }>`
+    select bucket, country, sum(clicks) as clicks, sum(unique_clicks) as unique_clicks from ${sql.table(table)}
+    where link_id = ${linkId} group by bucket, country order by bucket, country`.execute(db);
+  return r.rows.map((x) => [Number(x.bucket), x.country, Number(x.clicks), Number(x.unique_clicks)]);
+}
+
+describeEachStore('click rollup catch-up', (current) => {
+  it('leaves what reports read as it was, and adds each click once however often it runs', async () => {
+    const { store } = current();
+    const db = store.db;
+    const catalog = await createCatalog(db);
+    const { link } = catalog;
+    await insertClicks(db, clicksOf(catalog, 60));
+    const expected = await sums(db, 'report_clicks_now', link.id);
+    expect(expected.reduce((n, r) => n + (r[2] as number), 0)).toBe(60);
+    expect(await sums(db, 'report_clicks', link.id)).toEqual([]);
+
+    while ((await store.clicks.catchUpRollup()) > 0) {}
+    expect(await sums(db, 'report_clicks', link.id)).toEqual(expected);
+    expect(await sums(db, 'report_clicks_now', link.id)).toEqual(expected);
+    expect(await store.clicks.catchUpRollup()).toBe(0);
+    expect(await sums(db, 'report_clicks_now', link.id)).toEqual(expected);
+
+    // Clicks after the mark are read raw until the next catch-up, then from the rollup.
+    await insertClicks(db, clicksOf(catalog, 10, START + 3_000_000));
+    const after = await sums(db, 'report_clicks_now', link.id);
+    expect(after.reduce((n, r) => n + (r[2] as number), 0)).toBe(70);
+    expect(await store.clicks.catchUpRollup()).toBeGreaterThan(0);
+    expect(await sums(db, 'report_clicks', link.id)).toEqual(after);
+    expect(await sums(db, 'report_clicks_now', link.id)).toEqual(after);
+  });
+});
+
+describePostgres('click rollup catch-up under an open click transaction', (current) => {
+  it('does not move its mark past a click whose transaction has not committed', async () => {
+    const { store } = current();
+    const db = store.db;
+    const catalog = await createCatalog(db);
+    const { link } = catalog;
+    const [held, later] = clicksOf(catalog, 2);
+    while ((await store.clicks.catchUpRollup()) > 0) {}
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inserted!: () => void;
+    const isInserted = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    // A click transaction draws its number, then stays open while another click commits after it.
+    const open = db.transaction().execute(async (trx) => {
+      await insertClicks(trx, [held]);
+      inserted();
+      await released;
+    });
+    await isInserted;
+    const writeLater = insertClicks(db, [later]);
+    // The catch-up cannot take its lock while the click transaction is open, and gives up.
+    expect(await store.clicks.catchUpRollup()).toBe(0);
+    release();
+    await open;
+    await writeLater;
+    expect(await store.clicks.catchUpRollup()).toBe(2);
+    expect((await sums(db, 'report_clicks', link.id)).reduce((n, r) => n + (r[2] as number), 0)).toBe(2);
+  });
+});
