@@ -6,7 +6,7 @@ import { radio } from './postback-body-fields';
 import { Field, ui } from './ui';
 
 export const KINDS: Array<[PostbackKind, string]> = [
-  ['url', 'Postback URL'],
+  ['url', 'A URL (tracker, network, publisher)'],
   ['meta_capi', 'Meta Conversions API'],
   ['tiktok_events', 'TikTok Events API'],
   ['google_ads', 'Google Ads'],
