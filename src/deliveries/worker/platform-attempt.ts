@@ -20,7 +20,7 @@ import type { DeliveryContext } from '../prepare/delivery-request.ts';
 import { createSender } from '../transport/http-sender.ts';
 import type { AttemptResult, AttemptVerdict, Sender } from '../transport/outbound.types.ts';
 import { judgeAttempt } from '../transport/retry-policy.ts';
-import type { AttemptDeps, AttemptMode } from './delivery-attempt.ts';
+import { type AttemptDeps, type AttemptMode, logAttempt } from './delivery-attempt.ts';
 import { buildAttemptRow, type DeliveryOutcome } from './delivery-outcomes.ts';
 import type { QueuedDelivery } from './endpoint-queue.ts';
 
@@ -276,21 +276,13 @@ export async function runPlatformBatch(
     const result = attemptResultOf(sent, i, finishedAt - started);
     const recorded = recordedRequestOf(sent, i);
     const verdict = verdictOf(row, manual ? 1 : attemptNo, deps, sent.response.retryAfterMs);
-    (deps.attemptLog ?? deps.log).info(
-      {
-        event: 'delivery.attempted',
-        deliveryId: item.delivery.id,
-        postbackId: item.delivery.postback_id,
-        attempt: attemptNo,
-        trigger: mode.trigger,
-        statusCode: result.statusCode,
-        errorClass: result.errorClass,
-        durationMs: result.durationMs,
-        verdict: verdict.kind,
-        batch: ready.length,
-      },
-      'delivery.attempted',
-    );
+    logAttempt(deps, item.delivery, {
+      attemptNo,
+      trigger: mode.trigger,
+      result,
+      verdict,
+      batch: ready.length,
+    });
     outcomes.push({
       delivery: item.delivery,
       claimId: item.claimId,
