@@ -259,7 +259,7 @@ export async function runPlatformBatch(
     opened.secrets,
     {
       endpoints: platform.endpoints,
-      post: platformPost(platform.sender, platform.timeoutMs),
+      post: platformPost(platform.sender, first?.postback.timeout_ms ?? platform.timeoutMs),
       now,
       test: false,
     },
