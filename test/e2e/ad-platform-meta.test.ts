@@ -1,8 +1,8 @@
 // Meta Conversions API end to end over real HTTP: click with an fbclid → inbound postback → the
 // worker's batch reaches the Meta fake, which validates every field before counting it.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/integrations/user-hashing.ts';
-import { type AdPlatformWorld, startAdPlatformWorld } from '../support/ad-platform-world.ts';
+import { sha256Hex } from '../../src/integrations/common/user-hashing.ts';
+import { type AdPlatformWorld, type Json, startAdPlatformWorld } from '../support/ad-platform-world.ts';
 import { type MetaFake, startMetaFake } from '../support/fakes/meta-fake.ts';
 import { describeEachStore } from '../support/stores.ts';
 
@@ -54,7 +54,7 @@ describeEachStore('Meta Conversions API destination', (current) => {
     const conversionId = await world.report(clickId, 'approved');
     const [delivery] = await world.settled(postbackId, 1);
     expect(delivery.status).toBe('succeeded');
-    const event = meta.events.find((e) => e.event_id === delivery.id) as Record<string, any>;
+    const event = meta.events.find((e) => e.event_id === delivery.id) as Json;
     expect(event).toBeDefined();
     const click = await world.api('GET', `/clicks/${clickId}`);
     const clickAt = click.body.createdAt as number;
@@ -99,8 +99,8 @@ describeEachStore('Meta Conversions API destination', (current) => {
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     const resent = await world.api('POST', `/deliveries/${page.body.data[0].id}/retry`);
     expect(resent.body.status).toBe('succeeded');
-    expect(resent.body.attemptLog.map((a: any) => a.trigger)).toEqual(['scheduled', 'manual']);
-    expect(meta.events.filter((e) => (e.user_data as any).fbc.endsWith('.fbclidManual'))).toHaveLength(2);
+    expect(resent.body.attemptLog.map((a: Json) => a.trigger)).toEqual(['scheduled', 'manual']);
+    expect(meta.events.filter((e) => (e.user_data as Json).fbc.endsWith('.fbclidManual'))).toHaveLength(2);
   });
 
   it('sends the conversions due together in one request, each with its own attempt', async () => {
@@ -129,7 +129,7 @@ describeEachStore('Meta Conversions API destination', (current) => {
     const deliveries = await world.settled(postbackId, 9);
     expect(deliveries.every((d) => d.status === 'succeeded')).toBe(true);
     const names = meta.events
-      .filter((e) => (e.user_data as any).fbc.endsWith('.fbclidForReversal'))
+      .filter((e) => (e.user_data as Json).fbc.endsWith('.fbclidForReversal'))
       .map((e) => e.event_name);
     expect(names.sort()).toEqual(['Purchase', 'Refund']);
   });
@@ -157,12 +157,12 @@ describeEachStore('Meta Conversions API destination', (current) => {
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     const detail = await world.api('GET', `/deliveries/${page.body.data[0].id}`);
     expect(detail.body.status).toBe('succeeded');
-    expect(detail.body.attemptLog.map((a: any) => a.errorMessage)).toEqual([
+    expect(detail.body.attemptLog.map((a: Json) => a.errorMessage)).toEqual([
       expect.stringContaining('Meta error 2'),
       expect.stringContaining('User request limit reached'),
       null,
     ]);
-    expect(meta.events.filter((e) => (e.user_data as any).fbc.endsWith('.fbclidTransient'))).toHaveLength(1);
+    expect(meta.events.filter((e) => (e.user_data as Json).fbc.endsWith('.fbclidTransient'))).toHaveLength(1);
   });
 
   it("fails a malformed event with Meta's message and does not retry it", async () => {

@@ -1,21 +1,22 @@
 // Stage 3 for ad-platform postbacks: a batch of claimed deliveries of ONE destination, sent as one
 // request. Each delivery still gets its own outcome and attempt row (with only its own event in the
 // recorded body); the platform's per-event answer decides each one. Writes nothing itself.
-import { openCredentials } from '../../integrations/credential-box.ts';
+
 import {
   type DestinationSettings,
   isPlatformKind,
   type PlatformKind,
   parseEventMap,
-} from '../../integrations/destination-settings.ts';
-import { DESTINATIONS, platformEventFor } from '../../integrations/destinations.ts';
+} from '../../integrations/common/destination-settings.ts';
 import type {
   ConversionFacts,
   PlatformEndpoints,
   PlatformPost,
   RowVerdict,
   SentBatch,
-} from '../../integrations/platform.types.ts';
+} from '../../integrations/common/platform.types.ts';
+import { openCredentials } from '../../integrations/credential-box.ts';
+import { DESTINATIONS, platformEventFor } from '../../integrations/destinations.ts';
 import type { DeliveryContext } from '../prepare/delivery-request.ts';
 import { createSender } from '../transport/http-sender.ts';
 import type { AttemptResult, AttemptVerdict, Sender } from '../transport/outbound.types.ts';

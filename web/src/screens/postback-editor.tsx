@@ -294,21 +294,19 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
           />
         )}
         {kind === 'url' && (
-          <>
-            <MacroField
-              label="Postback URL"
-              value={url}
-              onChange={(v) => {
-                setUrl(v);
-                setTouched(true);
-              }}
-              placeholder="https://yourtracker.com/postback?click_id={external_id}&payout={payout}"
-              help="Type { or use “{ } Add macro” to insert a macro at the cursor."
-              error={errors.url ?? (touched ? urlCheck.error : null)}
-              warning={urlCheck.warning}
-              unknown={unknown('url')}
-            />
-          </>
+          <MacroField
+            label="Postback URL"
+            value={url}
+            onChange={(v) => {
+              setUrl(v);
+              setTouched(true);
+            }}
+            placeholder="https://yourtracker.com/postback?click_id={external_id}&payout={payout}"
+            help="Type { or use “{ } Add macro” to insert a macro at the cursor."
+            error={errors.url ?? (touched ? urlCheck.error : null)}
+            warning={urlCheck.warning}
+            unknown={unknown('url')}
+          />
         )}
         <StatusChips value={statuses} onChange={setStatuses} />
         {kind === 'url' && (
