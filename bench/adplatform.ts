@@ -174,6 +174,8 @@ export async function runAdPlatformPhase(state: RunState, asked = 0): Promise<Ad
       peakRssMb,
     };
     (state.report as Report & { adplatform?: AdPlatformResult }).adplatform = result;
+    const t0 = meta.arrivals[0] ?? 0;
+    console.log(`requests arrived at (ms after the first): ${meta.arrivals.map((t) => t - t0).join(', ')}`);
     state.peakRssMb = Math.max(state.peakRssMb, peakRssMb);
     console.log(
       `ad platform (Meta fake, ${LATENCY_MS} ms): ${result.events} events in ${result.requests} requests, ` +
