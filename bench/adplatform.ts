@@ -131,7 +131,7 @@ export async function runAdPlatformPhase(state: RunState, asked = 0): Promise<Ad
     const postbackId = await queueMetaDeliveries(state, count);
     const batch = META_BATCH_MAX;
     // Claims hold one wave in flight and one waiting: room for every request's full batch.
-    const cap = (batch * REQUESTS_IN_FLIGHT) / 2;
+    const cap = batch * REQUESTS_IN_FLIGHT;
     const since = Date.now();
     const worker = await startTrackwire(
       {
