@@ -130,7 +130,7 @@ export async function runAdPlatformPhase(state: RunState, asked = 0): Promise<Ad
   try {
     const postbackId = await queueMetaDeliveries(state, count);
     const batch = META_BATCH_MAX;
-    // Claims hold one wave in flight and one waiting: room for every request's full batch.
+    // Claims hold one wave in flight and one waiting (per endpoint: 2 × cap): a full batch per request, twice.
     const cap = batch * REQUESTS_IN_FLIGHT;
     const since = Date.now();
     const worker = await startTrackwire(
