@@ -130,8 +130,8 @@ export async function runAdPlatformPhase(state: RunState, asked = 0): Promise<Ad
   try {
     const postbackId = await queueMetaDeliveries(state, count);
     const batch = META_BATCH_MAX;
-    // Claims hold one wave in flight and one waiting: room for every request's full batch.
-    const cap = (batch * REQUESTS_IN_FLIGHT) / 2;
+    // Claims hold one wave in flight and one waiting (per endpoint: 2 × cap): a full batch per request, twice.
+    const cap = batch * REQUESTS_IN_FLIGHT;
     const since = Date.now();
     const worker = await startTrackwire(
       {
@@ -174,6 +174,8 @@ export async function runAdPlatformPhase(state: RunState, asked = 0): Promise<Ad
       peakRssMb,
     };
     (state.report as Report & { adplatform?: AdPlatformResult }).adplatform = result;
+    const t0 = meta.arrivals[0] ?? 0;
+    console.log(`requests arrived at (ms after the first): ${meta.arrivals.map((t) => t - t0).join(', ')}`);
     state.peakRssMb = Math.max(state.peakRssMb, peakRssMb);
     console.log(
       `ad platform (Meta fake, ${LATENCY_MS} ms): ${result.events} events in ${result.requests} requests, ` +

@@ -1,7 +1,8 @@
 // The one interface the delivery engine sees of an ad platform: how many events a request may hold,
 // how a conversion becomes the platform's event (or why it is not sent), and how a batch is sent.
-import type { DestinationSettings, EventMapEntry, PlatformKind } from './destination-settings.ts';
-import { mapEvent } from './destination-settings.ts';
+import type { DestinationSettings, EventMapEntry, PlatformKind } from './common/destination-settings.ts';
+import { mapEvent } from './common/destination-settings.ts';
+import type { ConversionFacts, SendContext, SentBatch } from './common/platform.types.ts';
 import {
   buildGoogleConversion,
   GOOGLE_BATCH_MAX,
@@ -9,7 +10,6 @@ import {
   sendGoogleBatch,
 } from './google/google-ads.ts';
 import { buildMetaEvent, META_BATCH_MAX, type MetaEvent, sendMetaBatch } from './meta/meta-capi.ts';
-import type { ConversionFacts, SendContext, SentBatch } from './platform.types.ts';
 import {
   buildTiktokEvent,
   sendTiktokBatch,

@@ -1,11 +1,11 @@
 // Each payload rule of the ad-platform destinations, on the builders alone.
 import { describe, expect, it } from 'vitest';
+import type { ConversionFacts } from './common/platform.types.ts';
+import { sha256Hex } from './common/user-hashing.ts';
 import { buildGoogleConversion, legacyDateTime, rfc3339 } from './google/google-ads.ts';
 import { readPartialFailure } from './google/google-answers.ts';
 import { buildMetaEvent, readMetaAnswer } from './meta/meta-capi.ts';
-import type { ConversionFacts } from './platform.types.ts';
 import { buildTiktokEvent, readTiktokAnswer } from './tiktok/tiktok-events.ts';
-import { sha256Hex } from './user-hashing.ts';
 
 const NOW = Date.UTC(2026, 9, 1, 20, 32, 45);
 const DAY = 24 * 3600 * 1000;

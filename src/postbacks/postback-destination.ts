@@ -2,19 +2,19 @@
 // TRACKWIRE_SECRET_KEY and shown only as "set" + last four), event map and value source.
 import type { PostbackAudience } from '../auth/field-visibility.ts';
 import {
-  lastFour,
-  openCredentials,
-  requireSecretKey,
-  sealCredentials,
-} from '../integrations/credential-box.ts';
-import {
   type DestinationInput,
   type DestinationSettings,
   type EventMapEntry,
   isPlatformKind,
   parseEventMap,
   resolveDestination,
-} from '../integrations/destination-settings.ts';
+} from '../integrations/common/destination-settings.ts';
+import {
+  lastFour,
+  openCredentials,
+  requireSecretKey,
+  sealCredentials,
+} from '../integrations/credential-box.ts';
 import { AppError } from '../shared/errors.ts';
 import type { PostbackKind, PostbackRow, ValueSource } from './postback.table.ts';
 

@@ -1,6 +1,6 @@
 // Row ⇄ API shape of a postback.
 import { STATUSES } from '../conversions/conversion.table.ts';
-import { parseEventMap } from '../integrations/destination-settings.ts';
+import { parseEventMap } from '../integrations/common/destination-settings.ts';
 import type { Postback } from './postback.schemas.ts';
 import type { PostbackRow } from './postback.table.ts';
 import { destinationView } from './postback-destination.ts';

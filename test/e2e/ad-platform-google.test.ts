@@ -2,7 +2,7 @@
 // through the Data Manager API (the default), then the legacy click upload with partial failures.
 // Access tokens come from the fake's OAuth endpoint and expire.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type AdPlatformWorld, startAdPlatformWorld } from '../support/ad-platform-world.ts';
+import { type AdPlatformWorld, type Json, startAdPlatformWorld } from '../support/ad-platform-world.ts';
 import { type GoogleFake, startGoogleFake } from '../support/fakes/google-fake.ts';
 import { describeEachStore } from '../support/stores.ts';
 
@@ -65,7 +65,7 @@ describeEachStore('Google Ads destination', (current) => {
     await settle(1);
     const delivery = await deliveryOf(conversionId);
     expect(delivery.status).toBe('succeeded');
-    const event = google.events.find((e) => e.transactionId === conversionId) as Record<string, any>;
+    const event = google.events.find((e) => e.transactionId === conversionId) as Json;
     expect(event.adIdentifiers).toEqual({ gclid });
     expect(event.eventTimestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(event).toMatchObject({ conversionValue: 12.5, currency: 'USD', eventSource: 'WEB' });
@@ -112,7 +112,7 @@ describeEachStore('Google Ads destination', (current) => {
     await world.report(clickId, 'reversed', 'G-REV');
     await settle(2);
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
-    const reversal = page.body.data.find((d: any) => d.status === 'cancelled');
+    const reversal = page.body.data.find((d: Json) => d.status === 'cancelled');
     expect(reversal.lastError).toContain('reversal not forwarded to Google');
   });
 
@@ -150,14 +150,14 @@ describeEachStore('Google Ads destination', (current) => {
     expect(fine.status).toBe('succeeded');
     expect(fine.attemptLog).toHaveLength(1);
     expect(recent.status).toBe('succeeded');
-    expect(recent.attemptLog.map((x: any) => x.errorMessage)).toEqual([
+    expect(recent.attemptLog.map((x: Json) => x.errorMessage)).toEqual([
       expect.stringContaining('TOO_RECENT_EVENT'),
       null,
     ]);
     expect(bad.status).toBe('failed');
     expect(bad.lastError).toContain('UNPARSEABLE_GCLID');
     expect(google.conversions.filter((x) => x.gclid === 'gclidFine')).toHaveLength(1);
-    const sent = google.conversions.find((x) => x.gclid === 'gclidTooRecent') as Record<string, any>;
+    const sent = google.conversions.find((x) => x.gclid === 'gclidTooRecent') as Json;
     expect(sent.conversionDateTime).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\+00:00$/);
     expect(sent.orderId).toBe(ids[1]);
     // One request for the batch of three, one for the retried row, one OAuth refresh at most.

@@ -1,8 +1,8 @@
 // Meta Conversions API end to end over real HTTP: click with an fbclid → inbound postback → the
 // worker's batch reaches the Meta fake, which validates every field before counting it.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/integrations/user-hashing.ts';
-import { type AdPlatformWorld, startAdPlatformWorld } from '../support/ad-platform-world.ts';
+import { sha256Hex } from '../../src/integrations/common/user-hashing.ts';
+import { type AdPlatformWorld, type Json, startAdPlatformWorld } from '../support/ad-platform-world.ts';
 import { type MetaFake, startMetaFake } from '../support/fakes/meta-fake.ts';
 import { describeEachStore } from '../support/stores.ts';
 
@@ -54,7 +54,7 @@ describeEachStore('Meta Conversions API destination', (current) => {
     const conversionId = await world.report(clickId, 'approved');
     const [delivery] = await world.settled(postbackId, 1);
     expect(delivery.status).toBe('succeeded');
-    const event = meta.events.find((e) => e.event_id === delivery.id) as Record<string, any>;
+    const event = meta.events.find((e) => e.event_id === delivery.id) as Json;
     expect(event).toBeDefined();
     const click = await world.api('GET', `/clicks/${clickId}`);
     const clickAt = click.body.createdAt as number;
@@ -99,18 +99,37 @@ describeEachStore('Meta Conversions API destination', (current) => {
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     const resent = await world.api('POST', `/deliveries/${page.body.data[0].id}/retry`);
     expect(resent.body.status).toBe('succeeded');
-    expect(resent.body.attemptLog.map((a: any) => a.trigger)).toEqual(['scheduled', 'manual']);
-    expect(meta.events.filter((e) => (e.user_data as any).fbc.endsWith('.fbclidManual'))).toHaveLength(2);
+    expect(resent.body.attemptLog.map((a: Json) => a.trigger)).toEqual(['scheduled', 'manual']);
+    expect(meta.events.filter((e) => (e.user_data as Json).fbc.endsWith('.fbclidManual'))).toHaveLength(2);
+  });
+
+  it('sends the conversions due together in one request, each with its own attempt', async () => {
+    await world.api('POST', `/postbacks/${postbackId}/disable`);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ids.push(await world.report(await world.click({ fbclid: `fbclidBatch${i}` }), 'approved'));
+    const requestsBefore = meta.requests;
+    const released = await world.api('POST', `/postbacks/${postbackId}/enable`, { releaseHeld: true });
+    expect(released.body.released).toBe(5);
+    await world.settled(postbackId, 7);
+    expect(meta.requests - requestsBefore).toBe(1);
+    for (const id of ids) {
+      const page = await world.api('GET', `/deliveries?conversionId=${id}`);
+      const detail = await world.api('GET', `/deliveries/${page.body.data[0].id}`);
+      expect(detail.body.status).toBe('succeeded');
+      expect(detail.body.attemptLog).toHaveLength(1);
+      expect(JSON.parse(detail.body.attemptLog[0].requestBody).data[0].event_id).toBe(detail.body.id);
+    }
   });
 
   it('sends the configured event for a reversal', async () => {
     const clickId = await world.click({ fbclid: 'fbclidForReversal' });
     await world.report(clickId, 'approved', 'REV-1');
     await world.report(clickId, 'reversed', 'REV-1');
-    const deliveries = await world.settled(postbackId, 4);
+    const deliveries = await world.settled(postbackId, 9);
     expect(deliveries.every((d) => d.status === 'succeeded')).toBe(true);
     const names = meta.events
-      .filter((e) => (e.user_data as any).fbc.endsWith('.fbclidForReversal'))
+      .filter((e) => (e.user_data as Json).fbc.endsWith('.fbclidForReversal'))
       .map((e) => e.event_name);
     expect(names.sort()).toEqual(['Purchase', 'Refund']);
   });
@@ -121,7 +140,7 @@ describeEachStore('Meta Conversions API destination', (current) => {
     const conversionId = await world.report(clickId, 'approved');
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     const id = page.body.data[0].id;
-    await world.settled(postbackId, 5);
+    await world.settled(postbackId, 10);
     const detail = await world.api('GET', `/deliveries/${id}`);
     expect(detail.body.status).toBe('cancelled');
     expect(detail.body.lastError).toContain('no fbclid');
@@ -134,23 +153,23 @@ describeEachStore('Meta Conversions API destination', (current) => {
     meta.failNext('rate_limit');
     const clickId = await world.click({ fbclid: 'fbclidTransient' });
     const conversionId = await world.report(clickId, 'approved');
-    await world.settled(postbackId, 6);
+    await world.settled(postbackId, 11);
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     const detail = await world.api('GET', `/deliveries/${page.body.data[0].id}`);
     expect(detail.body.status).toBe('succeeded');
-    expect(detail.body.attemptLog.map((a: any) => a.errorMessage)).toEqual([
+    expect(detail.body.attemptLog.map((a: Json) => a.errorMessage)).toEqual([
       expect.stringContaining('Meta error 2'),
       expect.stringContaining('User request limit reached'),
       null,
     ]);
-    expect(meta.events.filter((e) => (e.user_data as any).fbc.endsWith('.fbclidTransient'))).toHaveLength(1);
+    expect(meta.events.filter((e) => (e.user_data as Json).fbc.endsWith('.fbclidTransient'))).toHaveLength(1);
   });
 
   it("fails a malformed event with Meta's message and does not retry it", async () => {
     meta.failNext('invalid');
     const clickId = await world.click({ fbclid: 'fbclidInvalid' });
     const conversionId = await world.report(clickId, 'approved');
-    await world.settled(postbackId, 7);
+    await world.settled(postbackId, 12);
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     const detail = await world.api('GET', `/deliveries/${page.body.data[0].id}`);
     expect(detail.body.status).toBe('failed');
@@ -162,7 +181,7 @@ describeEachStore('Meta Conversions API destination', (current) => {
     meta.failNext('bad_token');
     const clickId = await world.click({ fbclid: 'fbclidBadToken' });
     const conversionId = await world.report(clickId, 'approved');
-    await world.settled(postbackId, 8);
+    await world.settled(postbackId, 13);
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     expect(page.body.data[0].status).toBe('held');
     const postback = await world.api('GET', `/postbacks/${postbackId}`);
@@ -170,7 +189,7 @@ describeEachStore('Meta Conversions API destination', (current) => {
     expect(postback.body.disabledReason).toContain('Invalid OAuth 2.0 access token');
     const enabled = await world.api('POST', `/postbacks/${postbackId}/enable`, { releaseHeld: true });
     expect(enabled.body.released).toBe(1);
-    await world.settled(postbackId, 8);
+    await world.settled(postbackId, 13);
     const again = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     expect(again.body.data[0].status).toBe('succeeded');
   });

@@ -1,8 +1,8 @@
 // TikTok Events API end to end over real HTTP: ttclid click → inbound postback → the TikTok fake,
 // which answers errors with HTTP 200 and a non-zero code.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/integrations/user-hashing.ts';
-import { type AdPlatformWorld, startAdPlatformWorld } from '../support/ad-platform-world.ts';
+import { sha256Hex } from '../../src/integrations/common/user-hashing.ts';
+import { type AdPlatformWorld, type Json, startAdPlatformWorld } from '../support/ad-platform-world.ts';
 import { startTiktokFake, type TiktokFake } from '../support/fakes/tiktok-fake.ts';
 import { describeEachStore } from '../support/stores.ts';
 
@@ -40,7 +40,7 @@ describeEachStore('TikTok Events API destination', (current) => {
     await settle(1);
     const delivery = await deliveryOf(conversionId);
     expect(delivery.status).toBe('succeeded');
-    const event = tiktok.events.find((e) => e.event_id === delivery.id) as Record<string, any>;
+    const event = tiktok.events.find((e) => e.event_id === delivery.id) as Json;
     expect(event).toMatchObject({
       event: 'CompletePayment',
       user: { ttclid: 'E.C.P.CqgBAbCdEf', ip: '203.0.113.7', external_id: [sha256Hex('user_123')] },
@@ -70,7 +70,7 @@ describeEachStore('TikTok Events API destination', (current) => {
     await world.report(clickId, 'reversed', 'TT-REV');
     await settle(1);
     const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
-    const reversal = page.body.data.find((d: any) => d.status === 'cancelled');
+    const reversal = page.body.data.find((d: Json) => d.status === 'cancelled');
     expect(reversal.lastError).toContain('reversal not forwarded');
   });
 
@@ -85,7 +85,7 @@ describeEachStore('TikTok Events API destination', (current) => {
       statusCode: 200,
       errorMessage: expect.stringContaining('42900'),
     });
-    expect(tiktok.events.filter((e) => (e.user as any).ttclid === 'E.C.P.ratelimited')).toHaveLength(1);
+    expect(tiktok.events.filter((e) => (e.user as Json).ttclid === 'E.C.P.ratelimited')).toHaveLength(1);
   });
 
   it("fails a permanently refused event with TikTok's message, without retrying", async () => {

@@ -9,7 +9,7 @@ import { startTestApp, TEST_ADMIN_KEY, type TestApp } from './app.ts';
 export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef-0123456789';
 
 // biome-ignore lint/suspicious/noExplicitAny: test answers are read loosely
-type Json = any;
+export type Json = any;
 
 export interface AdPlatformWorld {
   app: TestApp;

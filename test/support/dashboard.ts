@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Config } from '../../src/config/config.ts';
 import type { Store } from '../../src/db/store.ts';
 import { createUser } from '../../src/users/user.service.ts';
 import { apiClient, type Call } from './api-client.ts';
@@ -49,8 +50,8 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-export async function openDashboard(store: Store): Promise<Dashboard> {
-  const app = await startTestApp(store);
+export async function openDashboard(store: Store, config: Partial<Config> = {}): Promise<Dashboard> {
+  const app = await startTestApp(store, config);
   const receiver = await startReceiver();
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -127,13 +128,13 @@ export async function seedCatalog(d: Dashboard): Promise<void> {
  */
 export function describeDashboard(
   name: string,
-  options: { signedIn: boolean },
+  options: { signedIn: boolean; config?: Partial<Config> },
   body: (dashboard: () => Dashboard) => void,
 ): void {
   describeEachStore(name, (current) => {
     let dashboard: Dashboard | undefined;
     beforeAll(async () => {
-      dashboard = await openDashboard(current().store);
+      dashboard = await openDashboard(current().store, options.config);
       if (options.signedIn) {
         await seedCatalog(dashboard);
         await signInAsAdmin(dashboard);

@@ -1,9 +1,9 @@
 // "Test conversion" of an ad-platform destination: one sample event in the platform's test mode
 // (Meta and TikTok: test_event_code; Google: validateOnly), recorded as a test attempt, with the
 // platform's answer in plain words. Nothing is counted by the platform as a conversion.
-import { isPlatformKind, parseEventMap } from '../../integrations/destination-settings.ts';
+import { isPlatformKind, parseEventMap } from '../../integrations/common/destination-settings.ts';
+import type { ConversionFacts } from '../../integrations/common/platform.types.ts';
 import { DESTINATIONS } from '../../integrations/destinations.ts';
-import type { ConversionFacts } from '../../integrations/platform.types.ts';
 import type { PostbackRow } from '../../postbacks/postback.table.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { AppError } from '../../shared/errors.ts';

@@ -7,7 +7,7 @@ import { counters } from '../../shared/counters.ts';
 import type { DeliveryRow, DeliveryStatus } from '../delivery.table.ts';
 import { buildOutboundRequest, type DeliveryContext } from '../prepare/delivery-request.ts';
 import type { CircuitBreaker } from '../transport/circuit-breaker.ts';
-import type { Sender } from '../transport/outbound.types.ts';
+import type { AttemptResult, AttemptVerdict, Sender } from '../transport/outbound.types.ts';
 import { judgeAttempt } from '../transport/retry-policy.ts';
 import { buildAttemptRow, type DeliveryOutcome } from './delivery-outcomes.ts';
 
@@ -32,6 +32,29 @@ export interface AttemptDeps {
  */
 export function attemptLogger(log: Logger): Logger {
   return log.child({}, { redact: [] });
+}
+
+/** The one line every attempt writes (scalar fields only: see `attemptLogger`). */
+export function logAttempt(
+  deps: Pick<AttemptDeps, 'attemptLog' | 'log'>,
+  delivery: Pick<DeliveryRow, 'id' | 'postback_id'>,
+  a: { attemptNo: number; trigger: string; result: AttemptResult; verdict: AttemptVerdict; batch?: number },
+): void {
+  (deps.attemptLog ?? deps.log).info(
+    {
+      event: 'delivery.attempted',
+      deliveryId: delivery.id,
+      postbackId: delivery.postback_id,
+      attempt: a.attemptNo,
+      trigger: a.trigger,
+      statusCode: a.result.statusCode,
+      errorClass: a.result.errorClass,
+      durationMs: a.result.durationMs,
+      verdict: a.verdict.kind,
+      batch: a.batch,
+    },
+    'delivery.attempted',
+  );
 }
 
 export interface ClaimedDelivery {
@@ -87,20 +110,7 @@ export async function runDeliveryAttempt(
     jitter: deps.jitter,
     minDelayAfterThrottleMs: deps.minDelayAfterThrottleMs,
   });
-  (deps.attemptLog ?? deps.log).info(
-    {
-      event: 'delivery.attempted',
-      deliveryId: delivery.id,
-      postbackId: delivery.postback_id,
-      attempt: attemptNo,
-      trigger: mode.trigger,
-      statusCode: result.statusCode,
-      errorClass: result.errorClass,
-      durationMs: result.durationMs,
-      verdict: verdict.kind,
-    },
-    'delivery.attempted',
-  );
+  logAttempt(deps, delivery, { attemptNo, trigger: mode.trigger, result, verdict });
   return {
     ...claimed,
     kind: 'attempted',

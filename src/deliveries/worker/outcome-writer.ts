@@ -22,6 +22,7 @@ export interface OutcomeWriterOptions {
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class OutcomeWriter {
   private buffer: DeliveryOutcome[] = [];
@@ -48,7 +49,9 @@ export class OutcomeWriter {
 
   /** Writes what is buffered, after any write already under way. */
   flush(): Promise<void> {
-    this.chain = this.chain.then(() => this.writeBuffered());
+    // Each write runs synchronously on SQLite and the chain resolves as microtasks: without a turn of
+    // the event loop between writes, requests already handed to the sender would wait for them all.
+    this.chain = this.chain.then(yieldToIo).then(() => this.writeBuffered());
     return this.chain;
   }
 

@@ -1,26 +1,27 @@
 // Stage 3 for ad-platform postbacks: a batch of claimed deliveries of ONE destination, sent as one
 // request. Each delivery still gets its own outcome and attempt row (with only its own event in the
 // recorded body); the platform's per-event answer decides each one. Writes nothing itself.
-import { openCredentials } from '../../integrations/credential-box.ts';
+
 import {
   type DestinationSettings,
   isPlatformKind,
   type PlatformKind,
   parseEventMap,
-} from '../../integrations/destination-settings.ts';
-import { DESTINATIONS, platformEventFor } from '../../integrations/destinations.ts';
+} from '../../integrations/common/destination-settings.ts';
 import type {
   ConversionFacts,
   PlatformEndpoints,
   PlatformPost,
   RowVerdict,
   SentBatch,
-} from '../../integrations/platform.types.ts';
+} from '../../integrations/common/platform.types.ts';
+import { openCredentials } from '../../integrations/credential-box.ts';
+import { DESTINATIONS, platformEventFor } from '../../integrations/destinations.ts';
 import type { DeliveryContext } from '../prepare/delivery-request.ts';
 import { createSender } from '../transport/http-sender.ts';
 import type { AttemptResult, AttemptVerdict, Sender } from '../transport/outbound.types.ts';
 import { judgeAttempt } from '../transport/retry-policy.ts';
-import type { AttemptDeps, AttemptMode } from './delivery-attempt.ts';
+import { type AttemptDeps, type AttemptMode, logAttempt } from './delivery-attempt.ts';
 import { buildAttemptRow, type DeliveryOutcome } from './delivery-outcomes.ts';
 import type { QueuedDelivery } from './endpoint-queue.ts';
 
@@ -259,7 +260,7 @@ export async function runPlatformBatch(
     opened.secrets,
     {
       endpoints: platform.endpoints,
-      post: platformPost(platform.sender, platform.timeoutMs),
+      post: platformPost(platform.sender, first?.postback.timeout_ms ?? platform.timeoutMs),
       now,
       test: false,
     },
@@ -276,21 +277,13 @@ export async function runPlatformBatch(
     const result = attemptResultOf(sent, i, finishedAt - started);
     const recorded = recordedRequestOf(sent, i);
     const verdict = verdictOf(row, manual ? 1 : attemptNo, deps, sent.response.retryAfterMs);
-    (deps.attemptLog ?? deps.log).info(
-      {
-        event: 'delivery.attempted',
-        deliveryId: item.delivery.id,
-        postbackId: item.delivery.postback_id,
-        attempt: attemptNo,
-        trigger: mode.trigger,
-        statusCode: result.statusCode,
-        errorClass: result.errorClass,
-        durationMs: result.durationMs,
-        verdict: verdict.kind,
-        batch: ready.length,
-      },
-      'delivery.attempted',
-    );
+    logAttempt(deps, item.delivery, {
+      attemptNo,
+      trigger: mode.trigger,
+      result,
+      verdict,
+      batch: ready.length,
+    });
     outcomes.push({
       delivery: item.delivery,
       claimId: item.claimId,

@@ -2,7 +2,7 @@
 // Google's 2026 change) or the legacy UploadClickConversions for allow-listed accounts
 // (`yyyy-mm-dd hh:mm:ss+00:00`, partialFailure: true). Both authenticate with an OAuth access token
 // refreshed from the destination's refresh token.
-import type { DestinationSettings } from '../destination-settings.ts';
+import type { DestinationSettings } from '../common/destination-settings.ts';
 import {
   allRows,
   answerOf,
@@ -14,7 +14,7 @@ import {
   REDACTED,
   type SendContext,
   type SentBatch,
-} from '../platform.types.ts';
+} from '../common/platform.types.ts';
 import { readGoogleError, readPartialFailure } from './google-answers.ts';
 import { forgetAccessToken, googleAccessToken, type OauthClient } from './google-oauth.ts';
 

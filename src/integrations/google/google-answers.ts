@@ -6,7 +6,7 @@ import {
   parseJsonObject,
   type RowFailure,
   type RowVerdict,
-} from '../platform.types.ts';
+} from '../common/platform.types.ts';
 
 interface GoogleFailureDetail {
   errors?: Array<{

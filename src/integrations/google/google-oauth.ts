@@ -1,7 +1,12 @@
 // Google OAuth 2.0: a refresh token is exchanged for an access token that expires (about an hour);
 // tokens are cached per client + refresh token and refreshed shortly before they lapse.
 import { createHash } from 'node:crypto';
-import { type PlatformPost, parseJsonObject, type RowFailure, transportVerdict } from '../platform.types.ts';
+import {
+  type PlatformPost,
+  parseJsonObject,
+  type RowFailure,
+  transportVerdict,
+} from '../common/platform.types.ts';
 
 interface CachedToken {
   accessToken: string;

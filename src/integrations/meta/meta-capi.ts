@@ -1,6 +1,6 @@
 // Meta Conversions API: POST {graph}/{version}/{pixelId}/events?access_token=…, JSON
 // {data: [...], test_event_code?}. Verified when events_received equals the events sent.
-import type { DestinationSettings } from '../destination-settings.ts';
+import type { DestinationSettings } from '../common/destination-settings.ts';
 import {
   allRows,
   answerOf,
@@ -11,8 +11,8 @@ import {
   REDACTED,
   type SendContext,
   type SentBatch,
-} from '../platform.types.ts';
-import { hashExternalId } from '../user-hashing.ts';
+} from '../common/platform.types.ts';
+import { hashExternalId } from '../common/user-hashing.ts';
 
 export const META_BATCH_MAX = 1_000;
 /** Meta refuses a whole request holding an event older than this. */

@@ -1,7 +1,7 @@
 // TikTok Events API 2.0: POST {api}/open_api/v1.3/event/track/ with the Access-Token header and
 // {event_source: "web", event_source_id: pixel code, data: [...]}. TikTok answers errors with HTTP
 // 200 and a non-zero `code`: verified only when code is 0.
-import type { DestinationSettings } from '../destination-settings.ts';
+import type { DestinationSettings } from '../common/destination-settings.ts';
 import {
   allRows,
   answerOf,
@@ -12,8 +12,8 @@ import {
   REDACTED,
   type SendContext,
   type SentBatch,
-} from '../platform.types.ts';
-import { hashExternalId } from '../user-hashing.ts';
+} from '../common/platform.types.ts';
+import { hashExternalId } from '../common/user-hashing.ts';
 
 export const TIKTOK_BATCH_MAX = 1_000;
 

@@ -13,6 +13,8 @@ export interface FakeControls {
   /** Every answer waits this long (the bench's 50 ms platform). */
   latencyMs: number;
   requests: number;
+  /** When each request arrived (ms), in order. */
+  arrivals: number[];
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startFakeServer(
     url: '',
     latencyMs: 0,
     requests: 0,
+    arrivals: [],
     failNext(mode, times = 1) {
       for (let i = 0; i < times; i++) failures.push(mode);
     },
@@ -49,6 +52,7 @@ export async function startFakeServer(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       controls.requests += 1;
+      controls.arrivals.push(Date.now());
       const url = new URL(req.url ?? '/', 'http://fake');
       const answer = handle(
         {

@@ -97,6 +97,19 @@ export interface Postback {
   lastSuccessAt: number | null;
   lastFailureAt: number | null;
   warnings?: string[];
+  kind?: PostbackKind;
+  /** Settings; a stored secret reads {set, lastFour}. */
+  destination?: Record<string, unknown> | null;
+  eventMap?: EventMapEntry[];
+  value?: 'payout' | 'revenue' | 'sale_amount';
+}
+
+export type PostbackKind = 'url' | 'meta_capi' | 'tiktok_events' | 'google_ads';
+
+export interface EventMapEntry {
+  status: Status;
+  goal?: string;
+  event: string;
 }
 
 export interface TestFire {

@@ -4,6 +4,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
+import {
+  DestinationFields,
+  destinationBody,
+  destinationDraft,
+  KINDS,
+} from '../components/destination-fields';
 import { ConfirmButton, Switch } from '../components/dialogs';
 import { MacroField } from '../components/macro-field';
 import { PostbackBodyFields, radio } from '../components/postback-body-fields';
@@ -14,6 +20,7 @@ import { useOffer, useOfferSearch, usePublisherChoices } from '../lib/queries';
 import {
   type Page as ApiPage,
   type Postback,
+  type PostbackKind,
   STATUSES,
   type Status,
   type Link as TrackingLink,
@@ -52,6 +59,10 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
   const [linkId, setLinkId] = useState(p?.scope === 'link' && p.linkId ? String(p.linkId) : '');
   const [fireWithSpecific, setFireWithSpecific] = useState(p?.fireWithSpecific ?? false);
   const [url, setUrl] = useState(p?.url ?? '');
+  const [kind, setKind] = useState<PostbackKind>(p?.kind ?? 'url');
+  const [destination, setDestination] = useState(() =>
+    destinationDraft(p?.destination, p?.eventMap, p?.value),
+  );
   const [statuses, setStatuses] = useState<Status[]>(p?.statuses ?? [...STATUSES]);
   const [method, setMethod] = useState<'GET' | 'POST'>(p?.method ?? 'GET');
   const [bodyFormat, setBodyFormat] = useState<'form' | 'json'>(p?.bodyFormat ?? 'json');
@@ -80,7 +91,7 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
     bodyTemplate: method === 'POST' ? body : null,
     headers: method === 'POST' ? headerMap : {},
   };
-  const preview = usePreview(draft);
+  const preview = usePreview(kind === 'url' ? draft : { ...draft, url: '' });
   const urlCheck = checkPostbackUrl(url);
   const unknown = (field: string) => preview.data?.unknownMacros.filter((u) => u.field === field) ?? [];
   const scope = type === 'global' ? 'global' : linkId ? 'link' : goal ? 'goal' : 'offer';
@@ -92,14 +103,19 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
         offerId: type === 'local' && scope !== 'link' ? Number(offerId) : null,
         goal: scope === 'goal' ? goal : null,
         ...(scope === 'link' && { linkId: Number(linkId) }),
-        url,
-        method,
-        // A GET postback carries no body fields at all.
-        ...(method === 'POST' && {
-          bodyFormat: draft.bodyFormat,
-          bodyTemplate: draft.bodyTemplate,
-          headers: draft.headers,
-        }),
+        ...(kind === 'url'
+          ? {
+              ...(p && p.kind !== 'url' && { kind }),
+              url,
+              method,
+              // A GET postback carries no body fields at all.
+              ...(method === 'POST' && {
+                bodyFormat: draft.bodyFormat,
+                bodyTemplate: draft.bodyTemplate,
+                headers: draft.headers,
+              }),
+            }
+          : destinationBody(kind, destination)),
         statuses,
         fireWithSpecific: scope === 'goal' ? false : fireWithSpecific,
       };
@@ -115,7 +131,9 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
       if (!p) void navigate({ to: '/postbacks/$postbackId', params: { postbackId: String(saved.id) } });
     },
     onError: (error) => {
-      const field = error instanceof ApiError && error.field ? error.field.split('.')[0] : 'form';
+      const path = error instanceof ApiError && error.field ? error.field.split('.') : ['form'];
+      // "destination.pixelId" lands on its setting; "destination" alone (a missing setting) on the form.
+      const field = path[0] === 'destination' ? (path[1] ?? 'form') : path[0];
       setErrors({ [field]: plainMessage(error) });
     },
   });
@@ -126,7 +144,7 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
     const found: Record<string, string> = {};
     if (isAdmin && !p && !publisherId) found.publisherId = 'Choose whose postback this is.';
     if (type === 'local' && !offerId) found.offerId = 'Choose the offer this postback is for.';
-    if (urlCheck.error) found.url = urlCheck.error;
+    if (kind === 'url' && urlCheck.error) found.url = urlCheck.error;
     setErrors(found);
     if (Object.keys(found).length === 0) save.mutate();
   }
@@ -259,56 +277,82 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
             help="Off: when an offer, link or goal has its own postback, only the most specific one fires (goal, then link, then offer)."
           />
         )}
-        <MacroField
-          label="Postback URL"
-          value={url}
-          onChange={(v) => {
-            setUrl(v);
-            setTouched(true);
-          }}
-          placeholder="https://yourtracker.com/postback?click_id={external_id}&payout={payout}"
-          help="Type { or use “{ } Add macro” to insert a macro at the cursor."
-          error={errors.url ?? (touched ? urlCheck.error : null)}
-          warning={urlCheck.warning}
-          unknown={unknown('url')}
-        />
-        <StatusChips value={statuses} onChange={setStatuses} />
         <fieldset className={ui.stack} style={{ border: 0, padding: 0, margin: 0 }}>
-          <legend className={ui.label}>Method</legend>
+          <legend className={ui.label}>Destination</legend>
           <div className={ui.row}>
-            {radio('method', 'GET', method === 'GET', () => setMethod('GET'), 'GET')}
-            {radio('method', 'POST', method === 'POST', () => setMethod('POST'), 'POST')}
+            {KINDS.map(([k, label]) => radio('kind', k, kind === k, () => setKind(k), label))}
           </div>
         </fieldset>
-        {method === 'POST' && (
-          <PostbackBodyFields
-            value={{ bodyFormat, body, headers }}
-            onChange={(next) => {
-              setBodyFormat(next.bodyFormat);
-              setBody(next.body);
-              setHeaders(next.headers);
-            }}
-            unknown={unknown('bodyTemplate')}
+        {kind !== 'url' && (
+          <DestinationFields
+            kind={kind}
+            stored={p?.kind === kind ? p.destination : null}
+            value={destination}
+            onChange={setDestination}
             errors={errors}
+            canSendRevenue={isAdmin}
           />
         )}
-        <section aria-labelledby="preview-title" className={ui.stack} style={{ gap: '0.3rem' }}>
-          <h2 id="preview-title">Preview with sample values</h2>
-          {preview.error ? (
-            <ErrorBanner error={preview.error} what="The preview failed" onRetry={() => preview.refetch()} />
-          ) : preview.data?.request ? (
-            <pre className={ui.pre} aria-live="polite">
-              {`${preview.data.request.method} ${preview.data.request.url}`}
-              {preview.data.request.body !== null &&
-                `\n${Object.entries(preview.data.request.headers)
-                  .filter(([k]) => !k.startsWith('webhook-'))
-                  .map(([k, v]) => `${k}: ${v}`)
-                  .join('\n')}\n\n${preview.data.request.body}`}
-            </pre>
-          ) : (
-            <p className={ui.help}>Enter a Postback URL to see the request it sends.</p>
-          )}
-        </section>
+        {kind === 'url' && (
+          <MacroField
+            label="Postback URL"
+            value={url}
+            onChange={(v) => {
+              setUrl(v);
+              setTouched(true);
+            }}
+            placeholder="https://yourtracker.com/postback?click_id={external_id}&payout={payout}"
+            help="Type { or use “{ } Add macro” to insert a macro at the cursor."
+            error={errors.url ?? (touched ? urlCheck.error : null)}
+            warning={urlCheck.warning}
+            unknown={unknown('url')}
+          />
+        )}
+        <StatusChips value={statuses} onChange={setStatuses} />
+        {kind === 'url' && (
+          <>
+            <fieldset className={ui.stack} style={{ border: 0, padding: 0, margin: 0 }}>
+              <legend className={ui.label}>Method</legend>
+              <div className={ui.row}>
+                {radio('method', 'GET', method === 'GET', () => setMethod('GET'), 'GET')}
+                {radio('method', 'POST', method === 'POST', () => setMethod('POST'), 'POST')}
+              </div>
+            </fieldset>
+            {method === 'POST' && (
+              <PostbackBodyFields
+                value={{ bodyFormat, body, headers }}
+                onChange={(next) => {
+                  setBodyFormat(next.bodyFormat);
+                  setBody(next.body);
+                  setHeaders(next.headers);
+                }}
+                unknown={unknown('bodyTemplate')}
+                errors={errors}
+              />
+            )}
+            <section aria-labelledby="preview-title" className={ui.stack} style={{ gap: '0.3rem' }}>
+              <h2 id="preview-title">Preview with sample values</h2>
+              {preview.error ? (
+                <ErrorBanner
+                  error={preview.error}
+                  what="The preview failed"
+                  onRetry={() => preview.refetch()}
+                />
+              ) : preview.data?.request ? (
+                <pre className={ui.pre} aria-live="polite">
+                  {`${preview.data.request.method} ${preview.data.request.url}`}
+                  {preview.data.request.body !== null &&
+                    `\n${Object.entries(preview.data.request.headers)
+                      .filter(([k]) => !k.startsWith('webhook-'))
+                      .map(([k, v]) => `${k}: ${v}`)
+                      .join('\n')}\n\n${preview.data.request.body}`}
+                </pre>
+              ) : (
+                <p className={ui.help}>Enter a Postback URL to see the request it sends.</p>
+              )}
+            </section>
+          </>
+        )}
         {errors.form && (
           <p className={ui.error} role="alert">
             {errors.form}

@@ -1,7 +1,7 @@
 // The settings of an ad-platform destination: which are required per kind, which are secrets (stored
 // encrypted, shown only as "set" + last four), and the event map that turns a conversion event into
 // the platform's event. Pure: the postback service stores what this decides.
-import { AppError } from '../shared/errors.ts';
+import { AppError } from '../../shared/errors.ts';
 
 export type PlatformKind = 'meta_capi' | 'tiktok_events' | 'google_ads';
 export const PLATFORM_KINDS: readonly PlatformKind[] = ['meta_capi', 'tiktok_events', 'google_ads'];
