@@ -44,9 +44,21 @@ export interface Config {
   readonly workerPollMs: number;
   /** Claim lease; must exceed twice the attempt deadline. */
   readonly leaseMs: number;
+  /** The operator's IANA time zone: where a daily or monthly cap's day and month begin. */
+  readonly timeZone: string;
 }
 
 type Env = Record<string, string | undefined>;
+
+function timeZone(env: Env): string {
+  const zone = env.TRACKWIRE_TIME_ZONE || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+  } catch {
+    throw new ConfigError(`TRACKWIRE_TIME_ZONE must be an IANA time zone (Europe/Berlin), got "${zone}"`);
+  }
+  return zone;
+}
 
 export class ConfigError extends Error {}
 
@@ -140,6 +152,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     endpointInflightCap: int(env, 'TRACKWIRE_ENDPOINT_INFLIGHT_CAP', 64, 1),
     workerPollMs: duration(env, 'TRACKWIRE_WORKER_POLL', 1000),
     leaseMs,
+    timeZone: timeZone(env),
     ...overrides,
   };
   return Object.freeze(config);

@@ -1,6 +1,7 @@
 // The whole schema as Kysely sees it; each table's type lives in its feature folder.
 import type { Kysely, Transaction } from 'kysely';
 import type { ApiKeyTable } from '../auth/api-key.table.ts';
+import type { CapUsageTable, OfferCapTable } from '../caps/cap.table.ts';
 import type { AdvertiserTable } from '../catalog/advertisers/advertiser.table.ts';
 import type { OfferGoalTable, OfferPublisherPayoutTable, OfferTable } from '../catalog/offers/offer.table.ts';
 import type { PublisherTable } from '../catalog/publishers/publisher.table.ts';
@@ -39,6 +40,8 @@ export interface Database {
   reward_entries: RewardEntryTable;
   reward_balances: RewardBalanceTable;
   inbound_rules: InboundRuleTable;
+  offer_caps: OfferCapTable;
+  cap_usage: CapUsageTable;
 }
 
 /** A database handle or an open transaction: repositories take either, so callers own the transaction. */

@@ -8,6 +8,7 @@ import { installApiAuthentication } from '../users/authenticate-request.ts';
 import { closeRouteSchemas, documentOptionalBodies } from './close-schemas.ts';
 import { rejectNulBytes } from './reject-nul.ts';
 import { registerAdvertiserRoutes } from './routes/advertiser.routes.ts';
+import { registerCapRoutes } from './routes/cap.routes.ts';
 import { registerClickApiRoutes } from './routes/click.api.routes.ts';
 import { registerConversionApiRoutes } from './routes/conversion.api.routes.ts';
 import { registerDeliveryRoutes } from './routes/delivery.routes.ts';
@@ -45,6 +46,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerOverviewRoutes(api, ctx);
   registerRewardRoutes(api, ctx);
   registerInboundRuleRoutes(api, ctx);
+  registerCapRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

@@ -1,6 +1,7 @@
 // Everything decided before anything is written: who sent it, is it allowed, does it make sense,
 // which click, offer and goal it is about, and what the conversion would look like.
 
+import { offerHasCaps } from '../../caps/cap.service.ts';
 import { payoutFor, pickPayoutTerm } from '../../catalog/offers/payout-terms.ts';
 import { clickDetailsOnce, createInboundRules, type InboundRules } from '../../rules/rule.service.ts';
 import type { AppContext } from '../../server/app-context.ts';
@@ -81,6 +82,8 @@ export interface PreparedConversion {
   review: string | null;
   /** The advertiser's sub1–sub10, stored as adv1–adv10. */
   advSubs: Record<AdvSubColumn, string | null>;
+  /** A cap applies: the conversion takes its slot in its own transaction, one hit at a time. */
+  capped: boolean;
 }
 
 export type CheckResult =
@@ -210,6 +213,7 @@ export async function checkInboundPostback(
       currency: finalCurrency,
       review: verdict ? `${RULE_REVIEW_PREFIX}${verdict.reasonCode}` : toleranceReview,
       advSubs: advSubsOf(fields.subs),
+      capped: !verdict && (await offerHasCaps(ctx, offer.id, click.publisher_id)),
     },
   };
 }
