@@ -4,7 +4,8 @@
 //   --smoke            each phase for about a second, no soak (CI runs this so the bench never rots)
 //   --seconds=N        length of each load phase (default 5)
 //   --soak=SECONDS     memory soak length (default 300; 0 skips it)
-//   --only=a,b         run only these phases: clicks, ingest, outbound, scale (PostgreSQL), soak
+//   --only=a,b         run only these phases: clicks, ingest, outbound, scale (PostgreSQL), soak,
+//                      rewards (ingest with rewards and five rules on, vs plain; not in the default set)
 //   --cpu-prof=DIR     write a V8 CPU profile of every Trackwire process into DIR (not the references)
 // DATABASE_URL=postgres://… runs the same phases on a fresh database on that server.
 import { writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import {
 } from './lib/phases.ts';
 import { profileTrackwireInto } from './lib/processes.ts';
 import { printReport } from './lib/report.ts';
+import { printRewardsIngest, runRewardsIngestPhase } from './lib/rewards-ingest.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const smoke = args.has('smoke');
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     if (only.has('outbound')) await runOutboundPhase(state);
     if (only.has('scale') && store.capabilities.dialect === 'postgres') await runScalePhase(state);
     if (only.has('soak') && soakSeconds > 0) await runSoakPhase(state, soakSeconds);
+    if (only.has('rewards')) await runRewardsIngestPhase(state);
   } finally {
     await close();
   }
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
   state.report.seconds = (Date.now() - started) / 1000;
   state.report.machine.stolen = stolenShare(cpuBefore, readCpuTimes());
   printReport(state.report);
+  printRewardsIngest(state.report);
   writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(state.report, null, 2)}\n`);
 }
 

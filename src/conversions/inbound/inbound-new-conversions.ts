@@ -80,7 +80,7 @@ export async function writeNewConversionsTogether(
     created.map(({ row }) => ({ conversion: row, event: found(events, row.id) })),
   );
   for (const { row, work } of created) {
-    await applyRewardsForEvent(ctx, trx, row, found(events, row.id).id, work.now);
+    await applyRewardsForEvent(ctx, trx, row, found(events, row.id).id, work.now, work.prepared.click);
   }
   for (const { index, row } of created) results[index] = createdResult(row);
   return { queued, taken };

@@ -121,7 +121,7 @@ async function recordPrepared(
     const result = createdResult(conversion);
     const event = await insertConversionEvent(trx, createdEventRow(conversion, await log(result)));
     const queued = await enqueueDeliveriesForEvent(trx, conversion, event, now);
-    await applyRewardsForEvent(ctx, trx, conversion, event.id, now);
+    await applyRewardsForEvent(ctx, trx, conversion, event.id, now, p.click);
     tally.queued += queued;
     return result;
   }
