@@ -22,6 +22,7 @@ import { registerPostbackRoutes } from './routes/postback.routes.ts';
 import { registerPostbackLogRoutes } from './routes/postback-log.routes.ts';
 import { registerPostbackPreviewRoutes } from './routes/postback-preview.routes.ts';
 import { registerPublisherRoutes } from './routes/publisher.routes.ts';
+import { registerReviewRoutes } from './routes/review.routes.ts';
 import { registerRewardRoutes } from './routes/reward.routes.ts';
 import { registerSignInRoutes } from './routes/session.routes.ts';
 import { registerUserRoutes } from './routes/user.routes.ts';
@@ -47,6 +48,7 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerRewardRoutes(api, ctx);
   registerInboundRuleRoutes(api, ctx);
   registerCapRoutes(api, ctx);
+  registerReviewRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
