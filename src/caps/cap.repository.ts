@@ -15,8 +15,12 @@ export function insertCap(db: Db, row: Omit<OfferCapTable, 'id'>): Promise<Offer
   return db.insertInto('offer_caps').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function deleteCap(db: Db, id: number): Promise<boolean> {
-  const { numDeletedRows } = await db.deleteFrom('offer_caps').where('id', '=', id).executeTakeFirst();
+export async function deleteCap(db: Db, offerId: number, id: number): Promise<boolean> {
+  const { numDeletedRows } = await db
+    .deleteFrom('offer_caps')
+    .where('id', '=', id)
+    .where('offer_id', '=', offerId)
+    .executeTakeFirst();
   return numDeletedRows > 0n;
 }
 

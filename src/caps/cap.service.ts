@@ -173,7 +173,7 @@ export async function createOfferCap(ctx: AppContext, input: CapInput): Promise<
   return toCapView(row, 0);
 }
 
-export async function deleteOfferCap(ctx: AppContext, capId: number): Promise<void> {
-  if (!(await deleteCap(ctx.store.db, capId))) throw notFound('cap');
+export async function deleteOfferCap(ctx: AppContext, offerId: number, capId: number): Promise<void> {
+  if (!(await deleteCap(ctx.store.db, offerId, capId))) throw notFound('cap');
   ctx.events.emit('catalog.changed');
 }

@@ -88,6 +88,11 @@ describeEachStore('offer caps', (current) => {
     expect((await post(c)).body.code).toBe('conversion_rejected');
     expect(await isOfferCapReached(t.ctx, c.offerId, c.publisherId)).toBe(true);
     expect(await isOfferCapReached(t.ctx, c.offerId, c.publisherId + 1)).toBe(false);
+    const [cap] = (await admin('GET', `/offers/${c.offerId}/caps`)).body.data;
+    // Only under its own offer.
+    expect((await admin('DELETE', `/offers/${c.offerId + 1}/caps/${cap.id}`)).status).toBe(404);
+    expect((await admin('DELETE', `/offers/${c.offerId}/caps/${cap.id}`)).status).toBe(204);
+    expect((await post(c)).body.code).toBe('conversion_created');
   });
 
   it('starts a new day at midnight in the operator’s time zone, not UTC', async () => {

@@ -68,7 +68,7 @@ export function registerCapRoutes(api: FastifyInstance, ctx: AppContext): void {
     { schema: { tags, params: CapParams, response: { 204: Type.Null() } } },
     async (request, reply) => {
       requireRole(request, 'admin');
-      await deleteOfferCap(ctx, request.params.capId);
+      await deleteOfferCap(ctx, request.params.id, request.params.capId);
       return reply.status(204).send();
     },
   );
