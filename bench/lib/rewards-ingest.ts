@@ -15,6 +15,9 @@ export interface RewardsIngestReport {
   ratio: number;
   plainByRound: number[];
   rewardsByRound: number[];
+  /** The API process's CPU time per accepted conversion (µs), medians: steadier than rates on a shared host. */
+  plainCpuUs: number;
+  rewardsCpuUs: number;
   credited: number;
 }
 
@@ -88,6 +91,7 @@ export async function runRewardsIngestPhase(state: RunState): Promise<void> {
       return `/postback?token=${state.seeded.tokens.get(c.advertiser_id)}&click_id=${c.id}&txn_id=rw${n}&payout=1.50&status=approved`;
     });
   const rates = { plain: [] as number[], rewards: [] as number[] };
+  const cpuUs = { plain: [] as number[], rewards: [] as number[] };
   const creditedBefore = await countEntries(state.store);
   // Round 0 warms the store (the click phase's journal import and checkpoints) and is not counted.
   for (let round = 0; round < 3; round++) {
@@ -97,8 +101,11 @@ export async function runRewardsIngestPhase(state: RunState): Promise<void> {
       try {
         // A short warm-up, then the measured run.
         await runLoad({ url: api.url, seconds: 1, paths: postbacks(), once: true });
+        const cpuBefore = api.cpuMs();
         const run = await runLoad({ url: api.url, seconds, paths: postbacks(), once: true });
-        if (round > 0) rates[arm].push(run.answers['2xx'] / seconds);
+        if (round === 0) continue;
+        rates[arm].push(run.answers['2xx'] / seconds);
+        cpuUs[arm].push(((api.cpuMs() - cpuBefore) * 1000) / Math.max(1, run.answers['2xx']));
       } finally {
         await api.stop();
       }
@@ -113,6 +120,8 @@ export async function runRewardsIngestPhase(state: RunState): Promise<void> {
     ratio: rewardsRps / plainRps,
     plainByRound: rates.plain,
     rewardsByRound: rates.rewards,
+    plainCpuUs: median(cpuUs.plain),
+    rewardsCpuUs: median(cpuUs.rewards),
     credited: (await countEntries(state.store)) - creditedBefore,
   };
 }
@@ -130,6 +139,6 @@ export function printRewardsIngest(report: Report): void {
   if (!r) return;
   const pct = (n: number) => `${(n * 100).toFixed(0)} %`;
   console.log(
-    `ingest with rewards + 5 rules: ${r.rewardsRps.toFixed(0)} conv/s, ${pct(r.ratio)} of plain ingest (${r.plainRps.toFixed(0)} conv/s) in the same run; rounds plain ${r.plainByRound.map((v) => v.toFixed(0)).join(' / ')}, rewards ${r.rewardsByRound.map((v) => v.toFixed(0)).join(' / ')}; ${r.credited} credits; ≥ 80 %: ${r.ratio >= 0.8 ? 'ok' : 'MISSED'}`,
+    `ingest with rewards + 5 rules: ${r.rewardsRps.toFixed(0)} conv/s, ${pct(r.ratio)} of plain ingest (${r.plainRps.toFixed(0)} conv/s) in the same run; rounds plain ${r.plainByRound.map((v) => v.toFixed(0)).join(' / ')}, rewards ${r.rewardsByRound.map((v) => v.toFixed(0)).join(' / ')}; ${r.credited} credits; CPU ${r.rewardsCpuUs.toFixed(0)} vs ${r.plainCpuUs.toFixed(0)} µs per conversion (${pct(r.plainCpuUs / r.rewardsCpuUs)}); ≥ 80 %: ${r.ratio >= 0.8 ? 'ok' : 'MISSED'}`,
   );
 }
