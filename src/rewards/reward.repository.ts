@@ -102,13 +102,17 @@ const insertEntryQuery = preparedQuery(ENTRY_COLUMNS.length, (db, ...slots) =>
   db
     .insertInto('reward_entries')
     .values(Object.fromEntries(ENTRY_COLUMNS.map((c, i) => [c, slots[i]])) as NewRewardEntryRow)
-    .returning(['id', ...ENTRY_COLUMNS]),
+    .returning('id'),
 );
 
 /** Inserts an entry; a taken idempotency key is a unique violation (the caller starts over). */
 export async function insertRewardEntry(db: Db, row: NewRewardEntryRow): Promise<RewardEntryRow> {
-  const { rows } = await insertEntryQuery(db, ...ENTRY_COLUMNS.map((c) => row[c] ?? null));
-  return rows[0] as RewardEntryRow;
+  const stored = Object.fromEntries(ENTRY_COLUMNS.map((c) => [c, row[c] ?? null])) as Omit<
+    RewardEntryRow,
+    'id'
+  >;
+  const { rows } = await insertEntryQuery(db, ...ENTRY_COLUMNS.map((c) => stored[c]));
+  return { ...stored, id: Number(rows[0].id) };
 }
 
 /** A user's entries, newest first, below `beforeId`. */
