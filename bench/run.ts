@@ -5,7 +5,8 @@
 //   --seconds=N        length of each load phase (default 5)
 //   --soak=SECONDS     memory soak length (default 300; 0 skips it)
 //   --only=a,b         run only these phases: clicks, ingest, outbound, scale (PostgreSQL), soak,
-//                      adplatform, smartlinks
+//                      adplatform, smartlinks, and rewards (ingest with rewards and five rules on,
+//                      vs plain; not in the default set)
 //   --adplatform-count=N  conversions the adplatform phase forwards (default 50 000; smoke 2 000)
 //   --cpu-prof=DIR     write a V8 CPU profile of every Trackwire process into DIR (not the references)
 // DATABASE_URL=postgres://… runs the same phases on a fresh database on that server.
@@ -24,6 +25,7 @@ import {
 import { profileTrackwireInto } from './lib/processes.ts';
 import { printReport } from './lib/report.ts';
 import { runSmartLinkPhase } from './smartlink.ts';
+import { printRewardsIngest, runRewardsIngestPhase } from './lib/rewards-ingest.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const smoke = args.has('smoke');
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     if (only.has('soak') && soakSeconds > 0) await runSoakPhase(state, soakSeconds);
     if (only.has('adplatform')) await runAdPlatformPhase(state, Number(args.get('adplatform-count') ?? 0));
     if (only.has('smartlinks')) Object.assign(state.report, { smartlinks: await runSmartLinkPhase(state) });
+    if (only.has('rewards')) await runRewardsIngestPhase(state);
   } finally {
     await close();
   }
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
   state.report.seconds = (Date.now() - started) / 1000;
   state.report.machine.stolen = stolenShare(cpuBefore, readCpuTimes());
   printReport(state.report);
+  printRewardsIngest(state.report);
   writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(state.report, null, 2)}\n`);
 }
 

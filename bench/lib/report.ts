@@ -64,6 +64,7 @@ export interface Report {
   peakRssMb: number;
   peakRssByProcess: Record<string, number>;
   seconds: number;
+  rewardsIngest?: import('./rewards-ingest.ts').RewardsIngestReport;
 }
 
 const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '—');

@@ -74,9 +74,21 @@ export interface Config {
   readonly telegramApiUrl: string;
   /** How often alert rules are evaluated (on one node at a time). */
   readonly alertsEvaluateEveryMs: number;
+  /** The operator's IANA time zone: where a daily or monthly cap's day and month begin. */
+  readonly timeZone: string;
 }
 
 type Env = Record<string, string | undefined>;
+
+function timeZone(env: Env): string {
+  const zone = env.TRACKWIRE_TIME_ZONE || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+  } catch {
+    throw new ConfigError(`TRACKWIRE_TIME_ZONE must be an IANA time zone (Europe/Berlin), got "${zone}"`);
+  }
+  return zone;
+}
 
 export class ConfigError extends Error {}
 
@@ -211,6 +223,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     smtpFrom: env.TRACKWIRE_SMTP_FROM || 'Trackwire <alerts@localhost>',
     telegramApiUrl: (env.TRACKWIRE_TELEGRAM_API_URL || 'https://api.telegram.org').replace(/\/+$/, ''),
     alertsEvaluateEveryMs: duration(env, 'TRACKWIRE_ALERTS_EVERY', 60_000),
+    timeZone: timeZone(env),
     ...overrides,
   };
   return Object.freeze(config);

@@ -2,6 +2,7 @@
 import type { Db } from '../db/database.types.ts';
 import { generatedIdOf, returningGeneratedId } from '../db/generated-id.ts';
 import { preparedQuery } from '../db/prepared-query.ts';
+import { SUB_KEYS } from '../tracking/clicks/click.table.ts';
 import {
   ADV_SUB_COLUMNS,
   type ConversionEventRow,
@@ -38,11 +39,19 @@ export async function findOfferTerms(db: Db, offerId: number, publisherId: numbe
   return (await offerTermsQuery(db, offerId, publisherId)).rows[0];
 }
 
+// The country and sub ids are read with the click for the inbound rules and the rewards user id.
+const CLICK_FOR_CONVERSION = [
+  'id',
+  'offer_id',
+  'publisher_id',
+  'link_id',
+  'created_at',
+  'country',
+  ...SUB_KEYS,
+] as const;
+
 const clickQuery = preparedQuery(1, (db, id) =>
-  db
-    .selectFrom('clicks')
-    .select(['id', 'offer_id', 'publisher_id', 'link_id', 'created_at'])
-    .where('id', '=', id),
+  db.selectFrom('clicks').select(CLICK_FOR_CONVERSION).where('id', '=', id),
 );
 
 /** What a conversion needs from its click. */
@@ -58,7 +67,7 @@ export async function findClicksForConversion(
 ): Promise<Map<string, ClickForConversion>> {
   const rows = await db
     .selectFrom('clicks')
-    .select(['id', 'offer_id', 'publisher_id', 'link_id', 'created_at'])
+    .select(CLICK_FOR_CONVERSION)
     .where('id', 'in', clickIds)
     .execute();
   return new Map(rows.map((row) => [row.id, row]));

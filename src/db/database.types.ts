@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AlertChannelTable, AlertEventTable, AlertRuleTable } from '../alerts/alert.table.ts';
 import type { AuditLogTable } from '../audit/audit.table.ts';
 import type { ApiKeyTable } from '../auth/api-key.table.ts';
+import type { CapUsageTable, OfferCapTable } from '../caps/cap.table.ts';
 import type { AdvertiserTable } from '../catalog/advertisers/advertiser.table.ts';
 import type { OfferGoalTable, OfferPublisherPayoutTable, OfferTable } from '../catalog/offers/offer.table.ts';
 import type { PublisherTable } from '../catalog/publishers/publisher.table.ts';
@@ -62,6 +63,8 @@ export interface Database {
   reconciliation_findings: ReconciliationFindingTable;
   retention_settings: RetentionSettingsTable;
   audit_log: AuditLogTable;
+  offer_caps: OfferCapTable;
+  cap_usage: CapUsageTable;
 }
 
 /** A database handle or an open transaction: repositories take either, so callers own the transaction. */

@@ -12,6 +12,7 @@ import { registerAdvertiserRoutes } from './routes/advertiser.routes.ts';
 import { registerAlertChannelRoutes } from './routes/alert-channel.routes.ts';
 import { registerAlertRuleRoutes } from './routes/alert-rule.routes.ts';
 import { registerAuditRoutes } from './routes/audit.routes.ts';
+import { registerCapRoutes } from './routes/cap.routes.ts';
 import { registerClickApiRoutes } from './routes/click.api.routes.ts';
 import { registerConversionApiRoutes } from './routes/conversion.api.routes.ts';
 import { registerDeliveryRoutes } from './routes/delivery.routes.ts';
@@ -28,6 +29,7 @@ import { registerPublisherRoutes } from './routes/publisher.routes.ts';
 import { registerReconciliationRoutes } from './routes/reconciliation.routes.ts';
 import { registerReportRoutes } from './routes/report.routes.ts';
 import { registerRetentionRoutes } from './routes/retention.routes.ts';
+import { registerReviewRoutes } from './routes/review.routes.ts';
 import { registerRewardRoutes } from './routes/reward.routes.ts';
 import { registerSignInRoutes } from './routes/session.routes.ts';
 import { registerSmartLinkRoutes } from './routes/smartlink.routes.ts';
@@ -62,6 +64,8 @@ function registerResourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   registerRetentionRoutes(api, ctx);
   registerAuditRoutes(api, ctx);
   registerVisitorDataRoutes(api, ctx);
+  registerCapRoutes(api, ctx);
+  registerReviewRoutes(api, ctx);
 }
 
 export async function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

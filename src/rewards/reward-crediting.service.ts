@@ -36,11 +36,13 @@ export async function applyRewardsForEvent(
   conversion: RewardedConversion,
   eventId: number,
   now: number,
+  /** A conversion this transaction created, with its click's sub ids: no entries yet, no click read. */
+  created?: { subs: Record<string, string | null> },
 ): Promise<RewardEntryRow | undefined> {
   const row = await rewardSettingsCache(ctx).get(trx, conversion.publisher_id);
   // Never turned on: nothing was ever credited, nothing to do.
   if (!row) return undefined;
-  return settle(trx, row, conversion, eventId, now);
+  return settle(trx, row, conversion, eventId, now, created);
 }
 
 async function settle(
@@ -49,10 +51,12 @@ async function settle(
   conversion: RewardedConversion,
   eventId: number,
   now: number,
+  created: { subs: Record<string, string | null> } | undefined,
 ): Promise<RewardEntryRow | undefined> {
   const settings = toRewardSettings(row);
   const wanted = creditable(conversion.status, settings.creditOn);
-  const entries = await findEntriesOfConversion(trx, conversion.id);
+  if (created && !wanted) return undefined;
+  const entries = created ? [] : await findEntriesOfConversion(trx, conversion.id);
   const credits = entries.filter((e) => e.kind === 'credit');
   const reversed = new Set(entries.filter((e) => e.kind === 'reversal').map((e) => e.reverses));
   const held = credits.find((c) => !reversed.has(c.id));
@@ -68,7 +72,9 @@ async function settle(
 
   if (wanted && !held) {
     if (!settings.enabled) return undefined;
-    const userId = await findClickSub(trx, conversion.click_id, settings.userSubId as SubKey);
+    const userId = created
+      ? created.subs[settings.userSubId]
+      : await findClickSub(trx, conversion.click_id, settings.userSubId as SubKey);
     if (!userId) return undefined;
     const points = pointsFor(settings, conversion);
     if (points <= 0) return undefined;

@@ -20,8 +20,20 @@ export const DEFAULT_REWARD_SETTINGS: RewardSettings = Object.freeze({
   allowNegative: true,
 });
 
+// Settings rows come from the cache and are read for every conversion event: parsed once each.
+const parsed = new WeakMap<RewardSettingsRow, RewardSettings>();
+
 export function toRewardSettings(row: RewardSettingsRow | undefined): RewardSettings {
   if (!row) return { ...DEFAULT_REWARD_SETTINGS, pointsPerGoal: {} };
+  let settings = parsed.get(row);
+  if (!settings) {
+    settings = parseSettings(row);
+    parsed.set(row, settings);
+  }
+  return settings;
+}
+
+function parseSettings(row: RewardSettingsRow): RewardSettings {
   return {
     enabled: row.enabled === 1,
     userSubId: row.user_sub_id,

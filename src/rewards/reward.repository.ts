@@ -1,6 +1,7 @@
 // Rewards SQL only; the caller passes the handle so it owns the transaction.
 import { sql } from 'kysely';
 import type { Db } from '../db/database.types.ts';
+import { preparedQuery } from '../db/prepared-query.ts';
 import type { SubKey } from '../tracking/clicks/click.table.ts';
 import type { NewRewardEntryRow, RewardEntryRow, RewardSettingsRow } from './reward.table.ts';
 
@@ -41,6 +42,20 @@ export function findEntryByKey(db: Db, key: string): Promise<RewardEntryRow | un
   return db.selectFrom('reward_entries').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
 }
 
+// Both run for every credit, in the ingest transaction: compiled once (db/prepared-query.ts).
+const addToBalanceQuery = preparedQuery(4, (db, publisherId, userId, delta, now) =>
+  db
+    .insertInto('reward_balances')
+    .values({ publisher_id: publisherId, user_id: userId, balance: delta, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(['publisher_id', 'user_id']).doUpdateSet({
+        balance: sql<number>`reward_balances.balance + excluded.balance`,
+        updated_at: sql<number>`excluded.updated_at`,
+      }),
+    )
+    .returning('balance'),
+);
+
 /**
  * Adds `delta` to the user's cached balance and returns the new balance. The row's write lock (and
  * SQLite's single writer) orders concurrent changes of one user.
@@ -52,18 +67,8 @@ export async function addToBalance(
   delta: number,
   now: number,
 ): Promise<number> {
-  const row = await db
-    .insertInto('reward_balances')
-    .values({ publisher_id: publisherId, user_id: userId, balance: delta, updated_at: now })
-    .onConflict((oc) =>
-      oc.columns(['publisher_id', 'user_id']).doUpdateSet({
-        balance: sql<number>`reward_balances.balance + excluded.balance`,
-        updated_at: sql<number>`excluded.updated_at`,
-      }),
-    )
-    .returning('balance')
-    .executeTakeFirstOrThrow();
-  return Number(row.balance);
+  const { rows } = await addToBalanceQuery(db, publisherId, userId, delta, now);
+  return Number(rows[0].balance);
 }
 
 export async function findBalance(db: Db, publisherId: number, userId: string): Promise<number | undefined> {
@@ -76,9 +81,38 @@ export async function findBalance(db: Db, publisherId: number, userId: string): 
   return row === undefined ? undefined : Number(row.balance);
 }
 
+const ENTRY_COLUMNS = [
+  'publisher_id',
+  'user_id',
+  'kind',
+  'points',
+  'balance_after',
+  'conversion_id',
+  'conversion_event_id',
+  'status',
+  'reverses',
+  'flagged',
+  'reason',
+  'idempotency_key',
+  'actor',
+  'created_at',
+] as const satisfies readonly (keyof NewRewardEntryRow)[];
+
+const insertEntryQuery = preparedQuery(ENTRY_COLUMNS.length, (db, ...slots) =>
+  db
+    .insertInto('reward_entries')
+    .values(Object.fromEntries(ENTRY_COLUMNS.map((c, i) => [c, slots[i]])) as NewRewardEntryRow)
+    .returning('id'),
+);
+
 /** Inserts an entry; a taken idempotency key is a unique violation (the caller starts over). */
 export async function insertRewardEntry(db: Db, row: NewRewardEntryRow): Promise<RewardEntryRow> {
-  return db.insertInto('reward_entries').values(row).returningAll().executeTakeFirstOrThrow();
+  const stored = Object.fromEntries(ENTRY_COLUMNS.map((c) => [c, row[c] ?? null])) as Omit<
+    RewardEntryRow,
+    'id'
+  >;
+  const { rows } = await insertEntryQuery(db, ...ENTRY_COLUMNS.map((c) => stored[c]));
+  return { ...stored, id: Number(rows[0].id) };
 }
 
 /** A user's entries, newest first, below `beforeId`. */

@@ -1,7 +1,7 @@
 // Inbound rules end to end over HTTP on both stores: each kind holds or rejects a new conversion,
 // with its reason code on the conversion, in the answer and in the postback log; order and scope.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { apiClient, type Call } from '../../test/support/api-client.ts';
+import { apiClient, type Call, makeKey } from '../../test/support/api-client.ts';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../../test/support/app.ts';
 import {
   createInboundCatalog,
@@ -256,5 +256,60 @@ describeEachStore('inbound rules', (current) => {
       ).status,
     ).toBe(400);
     expect((await admin('GET', '/inbound-rules')).body.data.length).toBeGreaterThan(0);
+  });
+
+  it('the review queue approves or rejects held conversions, one or many, with a reason', async () => {
+    const c = await withRule({
+      kind: 'payout_ratio',
+      params: { maxRatio: 2 },
+      action: 'hold',
+      reasonCode: 'review_me',
+    });
+    const held = [];
+    for (let i = 0; i < 3; i++)
+      held.push((await post(c, { payout: '100' })).answer.body.conversionId as string);
+    const queue = await admin('GET', `/conversions?status=pending&needsReview=true&offerId=${c.offerId}`);
+    expect(queue.body.data.map((x: { id: string }) => x.id).sort()).toEqual([...held].sort());
+    const approved = await admin('POST', '/conversions/review', {
+      conversionIds: [held[0], held[1], 'nope'],
+      status: 'approved',
+      reason: 'checked with the network',
+    });
+    expect(approved.body.data).toEqual([
+      { conversionId: held[0], status: 'approved' },
+      { conversionId: held[1], status: 'approved' },
+      { conversionId: 'nope', error: 'not_found' },
+    ]);
+    const rejected = await admin('POST', '/conversions/review', {
+      conversionIds: [held[2]],
+      status: 'rejected',
+      reason: 'fraud',
+    });
+    expect(rejected.body.data).toEqual([{ conversionId: held[2], status: 'rejected' }]);
+    const events = await db()
+      .selectFrom('conversion_events')
+      .selectAll()
+      .where('conversion_id', '=', held[2])
+      .orderBy('id')
+      .execute();
+    expect(events.at(-1)).toMatchObject({
+      from_status: 'pending',
+      to_status: 'rejected',
+      source: 'manual',
+      reason: 'fraud',
+    });
+    const publisherKey = apiClient(
+      t.url,
+      await makeKey(current().store, 'publisher', { publisherId: c.publisherId }),
+    );
+    expect(
+      (
+        await publisherKey('POST', '/conversions/review', {
+          conversionIds: [held[0]],
+          status: 'rejected',
+          reason: 'x',
+        })
+      ).status,
+    ).toBe(403);
   });
 });

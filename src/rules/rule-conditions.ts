@@ -16,7 +16,7 @@ export interface RuleSubject {
   country: string | undefined;
   clickCreatedAt: number;
   now: number;
-  /** The click's country and sub ids, read only when a rule needs them. */
+  /** The click's country and sub ids. */
   click(): Promise<{ country: string | null; subs: Record<string, string | null> }>;
 }
 

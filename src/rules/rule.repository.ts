@@ -1,6 +1,5 @@
 // Inbound rules SQL only; the caller passes the handle.
 import type { Db } from '../db/database.types.ts';
-import { SUB_KEYS } from '../tracking/clicks/click.table.ts';
 import type { InboundRuleRow, InboundRuleTable } from './rule.table.ts';
 
 type RuleFields = Omit<InboundRuleTable, 'id'>;
@@ -28,19 +27,4 @@ export function updateRule(
 export async function deleteRule(db: Db, id: number): Promise<boolean> {
   const { numDeletedRows } = await db.deleteFrom('inbound_rules').where('id', '=', id).executeTakeFirst();
   return numDeletedRows > 0n;
-}
-
-/** The click's country and sub ids, for the rules that compare them. */
-export async function findClickForRules(
-  db: Db,
-  clickId: string,
-): Promise<{ country: string | null; subs: Record<string, string | null> }> {
-  const row = await db
-    .selectFrom('clicks')
-    .select(['country', ...SUB_KEYS])
-    .where('id', '=', clickId)
-    .executeTakeFirst();
-  const subs: Record<string, string | null> = {};
-  for (const key of SUB_KEYS) subs[key] = row?.[key] ?? null;
-  return { country: row?.country ?? null, subs };
 }

@@ -3,14 +3,7 @@
 import type { AppContext } from '../server/app-context.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { SUB_KEYS } from '../tracking/clicks/click.table.ts';
-import {
-  deleteRule,
-  findClickForRules,
-  findRule,
-  insertRule,
-  listRules,
-  updateRule,
-} from './rule.repository.ts';
+import { deleteRule, findRule, insertRule, listRules, updateRule } from './rule.repository.ts';
 import type { InboundRuleRow, RuleAction, RuleKind, RuleParams, RuleScope } from './rule.table.ts';
 import { RULE_CONDITIONS, type RuleSubject } from './rule-conditions.ts';
 
@@ -154,14 +147,5 @@ export function createInboundRules(ctx: AppContext): InboundRules {
       }
       return undefined;
     },
-  };
-}
-
-/** The click's details for `subject.click`, read at most once and only if a rule asks. */
-export function clickDetailsOnce(ctx: AppContext, clickId: string): RuleSubject['click'] {
-  let details: ReturnType<RuleSubject['click']> | undefined;
-  return () => {
-    details ??= findClickForRules(ctx.store.db, clickId);
-    return details;
   };
 }

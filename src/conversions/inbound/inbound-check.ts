@@ -1,11 +1,13 @@
 // Everything decided before anything is written: who sent it, is it allowed, does it make sense,
 // which click, offer and goal it is about, and what the conversion would look like.
 
+import { offerHasCaps } from '../../caps/cap.service.ts';
 import { payoutFor, pickPayoutTerm } from '../../catalog/offers/payout-terms.ts';
-import { clickDetailsOnce, createInboundRules, type InboundRules } from '../../rules/rule.service.ts';
+import { createInboundRules, type InboundRules } from '../../rules/rule.service.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { ipInList } from '../../shared/cidr.ts';
 import { newId } from '../../shared/ids.ts';
+import { SUB_KEYS } from '../../tracking/clicks/click.table.ts';
 import {
   type ClickForConversion,
   findClickForConversion,
@@ -64,7 +66,14 @@ export function createInboundDeps(
 export interface PreparedConversion {
   advertiserId: number;
   dedupeKey: string;
-  click: { id: string; offerId: number; publisherId: number; linkId: number };
+  click: {
+    id: string;
+    offerId: number;
+    publisherId: number;
+    linkId: number;
+    /** sub1–sub10 of the click: the rewards user id is one of them. */
+    subs: Record<string, string | null>;
+  };
   goal: string;
   txnId: string | null;
   /** undefined = the sender named no status. */
@@ -81,6 +90,8 @@ export interface PreparedConversion {
   review: string | null;
   /** The advertiser's sub1–sub10, stored as adv1–adv10. */
   advSubs: Record<AdvSubColumn, string | null>;
+  /** A cap applies: the conversion takes its slot in its own transaction, one hit at a time. */
+  capped: boolean;
 }
 
 export type CheckResult =
@@ -184,7 +195,7 @@ export async function checkInboundPostback(
     country: countryOf(request),
     clickCreatedAt: Number(click.created_at),
     now,
-    click: clickDetailsOnce(ctx, click.id),
+    click: async () => ({ country: click.country, subs: subsOf(click) }),
   });
   // Amounts in another currency than the offer's cannot be compared with its terms.
   const toleranceReview =
@@ -197,7 +208,13 @@ export async function checkInboundPostback(
     prepared: {
       advertiserId,
       dedupeKey,
-      click: { id: click.id, offerId: offer.id, publisherId: click.publisher_id, linkId: click.link_id },
+      click: {
+        id: click.id,
+        offerId: offer.id,
+        publisherId: click.publisher_id,
+        linkId: click.link_id,
+        subs: subsOf(click),
+      },
       goal,
       txnId,
       // A rule's decision wins over the status sent: held is pending for review, rejected is rejected.
@@ -210,6 +227,7 @@ export async function checkInboundPostback(
       currency: finalCurrency,
       review: verdict ? `${RULE_REVIEW_PREFIX}${verdict.reasonCode}` : toleranceReview,
       advSubs: advSubsOf(fields.subs),
+      capped: !verdict && (await offerHasCaps(ctx, offer.id, click.publisher_id)),
     },
   };
 }
@@ -218,6 +236,12 @@ export async function checkInboundPostback(
 function countryOf(request: InboundRequest): string | undefined {
   const value = request.params.get('country') ?? request.params.get('geo');
   return value && /^[A-Za-z]{2}$/.test(value) ? value.toUpperCase() : undefined;
+}
+
+function subsOf(click: ClickForConversion): Record<string, string | null> {
+  const subs: Record<string, string | null> = {};
+  for (const key of SUB_KEYS) subs[key] = click[key];
+  return subs;
 }
 
 /** sub1–sub10 as sent → adv1–adv10. */

@@ -47,7 +47,8 @@ export async function writeNewConversionsTogether(
     [];
   const keys = new Set<string>();
   batch.forEach((work, index) => {
-    if (!('prepared' in work) || keys.has(work.prepared.dedupeKey)) return;
+    // A capped conversion takes its cap slot first: it is written on its own (inbound-write.ts).
+    if (!('prepared' in work) || work.prepared.capped || keys.has(work.prepared.dedupeKey)) return;
     keys.add(work.prepared.dedupeKey);
     firsts.push({ index, work, row: newConversionRow(work.prepared, work.now) });
   });
@@ -79,7 +80,7 @@ export async function writeNewConversionsTogether(
     created.map(({ row }) => ({ conversion: row, event: found(events, row.id) })),
   );
   for (const { row, work } of created) {
-    await applyRewardsForEvent(ctx, trx, row, found(events, row.id).id, work.now);
+    await applyRewardsForEvent(ctx, trx, row, found(events, row.id).id, work.now, work.prepared.click);
   }
   for (const { index, row } of created) results[index] = createdResult(row);
   return { queued, taken };

@@ -3,6 +3,7 @@
 // only its log row. The steps are here; how a batch is grouped into statements is the store's
 // (store.inboundWriter), which calls them in batch order.
 
+import { releaseCapSlots, takeCapSlots } from '../../caps/cap.service.ts';
 import type { Db } from '../../db/database.types.ts';
 import type { InboundBatchSteps } from '../../db/inbound-writer.ts';
 import { enqueueDeliveriesForEvent } from '../../deliveries/outbox/enqueue-deliveries.ts';
@@ -22,7 +23,7 @@ import {
 } from '../lifecycle/apply-status-change.ts';
 import { canTransition } from '../lifecycle/status-transitions.ts';
 import type { PreparedConversion } from './inbound-check.ts';
-import type { InboundResult } from './inbound-codes.ts';
+import { type InboundResult, RULE_REVIEW_PREFIX } from './inbound-codes.ts';
 import { writeNewConversionsTogether } from './inbound-new-conversions.ts';
 import type { InboundRequest } from './inbound-request.ts';
 import {
@@ -81,6 +82,28 @@ async function recordRejected(
   return outcome;
 }
 
+/** Inserts the conversion unless its key is taken; a capped one takes its cap slot, or is held or rejected. */
+async function insertNew(ctx: AppContext, trx: Db, p: PreparedConversion, now: number) {
+  if (!p.capped) return insertConversionUnlessDuplicate(trx, newConversionRow(p, now));
+  const caps = await takeCapSlots(ctx, trx, {
+    offerId: p.click.offerId,
+    publisherId: p.click.publisherId,
+    payout: p.payout,
+    now,
+  });
+  const decided: PreparedConversion = caps.ok
+    ? p
+    : {
+        ...p,
+        status: caps.action === 'hold' ? 'pending' : 'rejected',
+        review: `${RULE_REVIEW_PREFIX}cap_reached`,
+      };
+  const inserted = await insertConversionUnlessDuplicate(trx, newConversionRow(decided, now));
+  // A duplicate takes no slot.
+  if (!inserted && caps.ok) await releaseCapSlots(trx, caps.taken);
+  return inserted;
+}
+
 async function recordPrepared(
   ctx: AppContext,
   trx: Db,
@@ -93,12 +116,12 @@ async function recordPrepared(
 ): Promise<InboundResult> {
   const log = (outcome: InboundResult) =>
     insertPostbackLog(trx, postbackLogRow(ctx, request, now, outcome, p.advertiserId));
-  const conversion = taken ? undefined : await insertConversionUnlessDuplicate(trx, newConversionRow(p, now));
+  const conversion = taken ? undefined : await insertNew(ctx, trx, p, now);
   if (conversion) {
     const result = createdResult(conversion);
     const event = await insertConversionEvent(trx, createdEventRow(conversion, await log(result)));
     const queued = await enqueueDeliveriesForEvent(trx, conversion, event, now);
-    await applyRewardsForEvent(ctx, trx, conversion, event.id, now);
+    await applyRewardsForEvent(ctx, trx, conversion, event.id, now, p.click);
     tally.queued += queued;
     return result;
   }

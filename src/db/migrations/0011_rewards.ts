@@ -3,7 +3,7 @@ import type { MigrationContext } from '../migrate.ts';
 import { bigint, money, notNull, withSerialId } from './column-types.ts';
 
 /**
- * Inbound rules (ordered; hold or reject a new conversion with a reason code). Rewards: a publisher's settings, the append-only ledger of its users' points (one unique key per
+ * Inbound rules (ordered; hold or reject a new conversion with a reason code) and offer caps. Rewards: a publisher's settings, the append-only ledger of its users' points (one unique key per
  * cause, so nothing credits twice) and the balance cached beside it in the same transaction.
  */
 export function rewards({ capabilities }: MigrationContext): Migration {
@@ -71,6 +71,22 @@ export function rewards({ capabilities }: MigrationContext): Migration {
         .addColumn('enabled', 'integer', notNull)
         .addColumn('created_at', bigint, notNull)
         .addColumn('updated_at', bigint, notNull)
+        .execute();
+      await withSerialId(s.createTable('offer_caps'), capabilities)
+        .addColumn('offer_id', 'integer', (c) => c.notNull().references('offers.id').onDelete('cascade'))
+        .addColumn('publisher_id', 'integer')
+        .addColumn('period', 'text', notNull)
+        .addColumn('metric', 'text', notNull)
+        .addColumn('cap_limit', money, notNull)
+        .addColumn('over_action', 'text', notNull)
+        .addColumn('created_at', bigint, notNull)
+        .execute();
+      await s
+        .createTable('cap_usage')
+        .addColumn('cap_id', 'integer', notNull)
+        .addColumn('period_key', 'text', notNull)
+        .addColumn('used', money, notNull)
+        .addPrimaryKeyConstraint('cap_usage_pk', ['cap_id', 'period_key'])
         .execute();
       // The reason code of the rule that held or rejected the conversion a postback created.
       await s.alterTable('postback_log').addColumn('reason', 'text').execute();
