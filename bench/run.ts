@@ -4,7 +4,8 @@
 //   --smoke            each phase for about a second, no soak (CI runs this so the bench never rots)
 //   --seconds=N        length of each load phase (default 5)
 //   --soak=SECONDS     memory soak length (default 300; 0 skips it)
-//   --only=a,b         run only these phases: clicks, ingest, outbound, scale (PostgreSQL), soak
+//   --only=a,b         run only these phases: clicks, ingest, outbound, scale (PostgreSQL), soak,
+//                      retention
 //   --cpu-prof=DIR     write a V8 CPU profile of every Trackwire process into DIR (not the references)
 // DATABASE_URL=postgres://… runs the same phases on a fresh database on that server.
 import { writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import {
 } from './lib/phases.ts';
 import { profileTrackwireInto } from './lib/processes.ts';
 import { printReport } from './lib/report.ts';
+import { runRetentionPhase } from './lib/retention-phase.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const smoke = args.has('smoke');
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
     if (only.has('outbound')) await runOutboundPhase(state);
     if (only.has('scale') && store.capabilities.dialect === 'postgres') await runScalePhase(state);
     if (only.has('soak') && soakSeconds > 0) await runSoakPhase(state, soakSeconds);
+    if (only.has('retention') || !args.has('only'))
+      Object.assign(state.report, { retention: await runRetentionPhase(state) });
   } finally {
     await close();
   }
