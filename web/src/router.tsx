@@ -166,6 +166,27 @@ const usersRoute = createRoute({
   path: '/users',
   component: lazyRouteComponent(() => import('./screens/users'), 'UsersScreen'),
 });
+const reconciliationsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/reconciliations',
+  validateSearch: (s: Search): { id?: string } => ({ id: str(s.id) }),
+  component: lazyRouteComponent(() => import('./screens/reconciliation'), 'ReconciliationScreen'),
+});
+const retentionRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/retention',
+  component: lazyRouteComponent(() => import('./screens/data-protection'), 'RetentionScreen'),
+});
+const auditLogRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/audit-log',
+  component: lazyRouteComponent(() => import('./screens/data-protection'), 'AuditLogScreen'),
+});
+const visitorDataRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/visitor-data',
+  component: lazyRouteComponent(() => import('./screens/data-protection'), 'VisitorDataScreen'),
+});
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -188,6 +209,10 @@ const routeTree = rootRoute.addChildren([
     conversionsRoute,
     keysRoute,
     usersRoute,
+    reconciliationsRoute,
+    retentionRoute,
+    auditLogRoute,
+    visitorDataRoute,
   ]),
 ]);
 
