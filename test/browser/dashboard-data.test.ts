@@ -44,6 +44,7 @@ describeDashboard('dashboard data journeys in Chromium', { signedIn: true }, (d)
       await page.getByRole('group', { name: 'Columns' }).waitFor();
       await expect(page.getByLabel('Export format').inputValue()).resolves.toBe('everflow');
       await expect(page.getByLabel('Our click id (sub id column)').inputValue()).resolves.toBe('sub1');
+      await page.getByLabel('Save mapping as preset (optional)').fill('Weekly Everflow');
       await page.getByLabel('From (day)').fill(day);
       await page.getByLabel('To (day)').fill(day);
       // Hold the upload until the progress bar has been seen.

@@ -34,6 +34,15 @@ const KINDS: Record<string, string> = {
 const PREVIEW_BYTES = 64 * 1024;
 const today = () => new Date().toISOString().slice(0, 10);
 
+interface SavedPreset {
+  id: number;
+  name: string;
+  format: string;
+  mapping: ColumnMapping;
+  timeZone: string;
+  currency: string;
+}
+
 interface Preview {
   header: string[];
   detectedFormat: string;
@@ -54,6 +63,20 @@ function UploadForm(props: { onDone: (r: Reconciliation) => void }) {
   const [presetName, setPresetName] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const presets = useQuery({
+    queryKey: ['reconciliations', 'presets', advertiserId],
+    queryFn: () => get<{ saved: SavedPreset[] }>(`/reconciliations/presets${query({ advertiserId })}`),
+    enabled: advertiserId !== '',
+  });
+  function applyPreset(id: string) {
+    const preset = presets.data?.saved.find((p) => String(p.id) === id);
+    if (!preset) return;
+    setFormat(preset.format);
+    setMapping(preset.mapping);
+    setTimeZone(preset.timeZone);
+    setCurrency(preset.currency);
+    setPresetName(preset.name);
+  }
 
   async function choose(chosen: File | null) {
     setFile(chosen);
@@ -67,8 +90,11 @@ function UploadForm(props: { onDone: (r: Reconciliation) => void }) {
       const cut = chosen.size > PREVIEW_BYTES ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
       const p = await upload<Preview>('/reconciliations/preview', new Blob([cut]), 'text/csv', () => {});
       setPreview(p);
-      setFormat(p.detectedFormat);
-      setMapping(p.mapping);
+      // A saved preset chosen first wins over the detected one.
+      if (!presetName) {
+        setFormat(p.detectedFormat);
+        setMapping(p.mapping);
+      }
     } catch (e) {
       setError(e);
     }
@@ -123,6 +149,25 @@ function UploadForm(props: { onDone: (r: Reconciliation) => void }) {
             </select>
           )}
         </Field>
+        {(presets.data?.saved.length ?? 0) > 0 && (
+          <Field label="Saved preset">
+            {(p) => (
+              <select
+                {...p}
+                className={ui.input}
+                defaultValue=""
+                onChange={(e) => applyPreset(e.target.value)}
+              >
+                <option value="">None</option>
+                {presets.data?.saved.map((preset) => (
+                  <option key={preset.id} value={preset.id}>
+                    {preset.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
         <Field label="Conversion export (CSV)" help="The network's conversion report for the dates below.">
           {(p) => (
             <input
