@@ -5,8 +5,8 @@
 //   --seconds=N        length of each load phase (default 5)
 //   --soak=SECONDS     memory soak length (default 300; 0 skips it)
 //   --only=a,b         run only these phases: clicks, ingest, outbound, scale (PostgreSQL), soak,
-//                      adplatform, smartlinks, and rewards (ingest with rewards and five rules on,
-//                      vs plain; not in the default set)
+//                      adplatform, smartlinks, retention, and rewards (ingest with rewards and five
+//                      rules on, vs plain; not in the default set)
 //   --adplatform-count=N  conversions the adplatform phase forwards (default 50 000; smoke 2 000)
 //   --cpu-prof=DIR     write a V8 CPU profile of every Trackwire process into DIR (not the references)
 // DATABASE_URL=postgres://… runs the same phases on a fresh database on that server.
@@ -26,6 +26,7 @@ import { profileTrackwireInto } from './lib/processes.ts';
 import { printReport } from './lib/report.ts';
 import { runSmartLinkPhase } from './smartlink.ts';
 import { printRewardsIngest, runRewardsIngestPhase } from './lib/rewards-ingest.ts';
+import { runRetentionPhase } from './lib/retention-phase.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const smoke = args.has('smoke');
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
     if (only.has('adplatform')) await runAdPlatformPhase(state, Number(args.get('adplatform-count') ?? 0));
     if (only.has('smartlinks')) Object.assign(state.report, { smartlinks: await runSmartLinkPhase(state) });
     if (only.has('rewards')) await runRewardsIngestPhase(state);
+    if (only.has('retention') || !args.has('only'))
+      Object.assign(state.report, { retention: await runRetentionPhase(state) });
   } finally {
     await close();
   }

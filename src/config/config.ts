@@ -80,16 +80,6 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
-function timeZone(env: Env): string {
-  const zone = env.TRACKWIRE_TIME_ZONE || 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
-  } catch {
-    throw new ConfigError(`TRACKWIRE_TIME_ZONE must be an IANA time zone (Europe/Berlin), got "${zone}"`);
-  }
-  return zone;
-}
-
 export class ConfigError extends Error {}
 
 function int(env: Env, key: string, fallback: number, min = 0): number {
@@ -202,7 +192,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     endpointInflightCap: int(env, 'TRACKWIRE_ENDPOINT_INFLIGHT_CAP', 64, 1),
     workerPollMs: duration(env, 'TRACKWIRE_WORKER_POLL', 1000),
     leaseMs,
-    reportTimeZone: timeZone(env, 'TRACKWIRE_REPORT_TIME_ZONE', 'UTC'),
+    reportTimeZone: timeZone(env, 'TRACKWIRE_TIME_ZONE', 'UTC'),
     secretKey: secretKeyOf(env),
     metaApiUrl: baseUrl(env, 'TRACKWIRE_META_API_URL', 'https://graph.facebook.com'),
     metaApiVersion: apiVersion(env, 'TRACKWIRE_META_API_VERSION', 'v26.0', /^v\d+\.0$/),
@@ -223,7 +213,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     smtpFrom: env.TRACKWIRE_SMTP_FROM || 'Trackwire <alerts@localhost>',
     telegramApiUrl: (env.TRACKWIRE_TELEGRAM_API_URL || 'https://api.telegram.org').replace(/\/+$/, ''),
     alertsEvaluateEveryMs: duration(env, 'TRACKWIRE_ALERTS_EVERY', 60_000),
-    timeZone: timeZone(env),
+    timeZone: timeZone(env, 'TRACKWIRE_TIME_ZONE', 'UTC'),
     ...overrides,
   };
   return Object.freeze(config);

@@ -30,6 +30,7 @@ import { isDay, isTimeZone, nextDay, zone } from './time-zone.ts';
 
 const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 93;
+const IMPORT_CONCURRENCY = 64;
 
 export interface CheckInput {
   advertiserId: number;
@@ -177,8 +178,7 @@ export async function createMissingConversions(
   const advertiser = await findAdvertiserForCheck(ctx.store.db, check.advertiser_id);
   if (!advertiser) throw notFound('advertiser');
   const importer = createConversionImporter(ctx, `/api/v1/reconciliations/${check.id}`);
-  const outcomes: ActionOutcome[] = [];
-  for (const f of findings) {
+  const importOne = async (f: ReconciliationFindingRow): Promise<ActionOutcome> => {
     const result = f.click_id
       ? await importer.importConversion({
           advertiserToken: advertiser.postback_token,
@@ -189,10 +189,9 @@ export async function createMissingConversions(
           currency: check.currency,
         })
       : { code: 'missing_click_id' as const, conversionId: undefined };
-    const created = result.code === 'conversion_created';
     const outcome: ActionOutcome = {
       findingId: f.id,
-      resolution: created ? 'created' : 'failed',
+      resolution: result.code === 'conversion_created' ? 'created' : 'failed',
       code: result.code,
       conversionId: result.conversionId ?? null,
     };
@@ -202,7 +201,12 @@ export async function createMissingConversions(
       conversionId: outcome.conversionId ?? undefined,
       at: ctx.clock.now(),
     });
-    outcomes.push(outcome);
+    return outcome;
+  };
+  // Sent together, so the inbound group commit writes them in batches as it does postbacks.
+  const outcomes: ActionOutcome[] = [];
+  for (let i = 0; i < findings.length; i += IMPORT_CONCURRENCY) {
+    outcomes.push(...(await Promise.all(findings.slice(i, i + IMPORT_CONCURRENCY).map(importOne))));
   }
   return outcomes;
 }

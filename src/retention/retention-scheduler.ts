@@ -23,7 +23,6 @@ export function startRetentionScheduler(
     running = applyRetention(ctx, {
       now: ctx.clock.now(),
       batchSize: options.batchSize ?? RETENTION_BATCH_SIZE,
-      pauseMs: 5,
     })
       .then((run) => ctx.log.info({ run }, 'retention applied'))
       .catch((err) => ctx.log.warn({ err }, 'retention run failed; the next run resumes where it stopped'))

@@ -2,7 +2,8 @@
 // user agent; after M days the inbound log's bodies and the delivery attempts' bodies are deleted.
 // Conversions and their history are kept, and every row stays, so counts and reports do not move.
 // Each pass walks its table in id order (time order) from where the last run stopped, one small
-// batch per short transaction, yielding between batches so clicks and postbacks are never held up.
+// batch per short transaction, resting between batches so clicks and postbacks are never held up.
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../server/app-context.ts';
 import { AppError } from '../shared/errors.ts';
@@ -27,9 +28,15 @@ export interface RetentionOptions {
   now: number;
   /** Rows per transaction. */
   batchSize: number;
-  /** Pause between batches (0 = only yield to the event loop). */
-  pauseMs?: number;
+  /**
+   * The share of wall time the job may spend in its batches (default BUSY_SHARE): after a batch
+   * that took t ms it rests t × (1 / share − 1) ms, so the clicks and postbacks this process also
+   * serves keep the rest. 1 = no rest (tests).
+   */
+  busyShare?: number;
 }
+
+export const BUSY_SHARE = 0.05;
 
 export interface RetentionRun {
   startedAt: number;
@@ -87,8 +94,12 @@ export async function updateRetentionSettings(
   return getRetentionSettings(ctx);
 }
 
-const between = (pauseMs: number) =>
-  pauseMs > 0 ? sleep(pauseMs) : new Promise<void>((r) => setImmediate(r));
+/** Rests after a batch that began at `started`, in proportion to the time it took. */
+function rest(started: number, busyShare = BUSY_SHARE): Promise<unknown> {
+  const took = performance.now() - started;
+  const ms = busyShare >= 1 ? 0 : took * (1 / busyShare - 1);
+  return ms >= 1 ? sleep(ms) : new Promise<void>((r) => setImmediate(r));
+}
 
 async function anonymizeOldClicks(ctx: AppContext, cutoff: number, cursor: string, o: RetentionOptions) {
   const db = ctx.store.db;
@@ -96,6 +107,7 @@ async function anonymizeOldClicks(ctx: AppContext, cutoff: number, cursor: strin
   let done = 0;
   let batches = 0;
   for (;;) {
+    const started = performance.now();
     const rows = await nextClicksToAnonymize(db, cursor, beforeId, o.batchSize);
     if (rows.length === 0) break;
     const byIp = new Map<string | null, string[]>();
@@ -113,7 +125,7 @@ async function anonymizeOldClicks(ctx: AppContext, cutoff: number, cursor: strin
     done += rows.length;
     batches++;
     if (rows.length < o.batchSize) break;
-    await between(o.pauseMs ?? 0);
+    await rest(started, o.busyShare);
   }
   return { done, batches };
 }
@@ -134,6 +146,7 @@ async function purgeOldBodies(
   let done = 0;
   let batches = 0;
   for (;;) {
+    const started = performance.now();
     const rows = await pass.next(db, cursor, o.batchSize);
     const old = [];
     for (const r of rows) {
@@ -150,7 +163,7 @@ async function purgeOldBodies(
     cursor = to;
     batches++;
     if (old.length < o.batchSize) break;
-    await between(o.pauseMs ?? 0);
+    await rest(started, o.busyShare);
   }
   return { done, batches };
 }

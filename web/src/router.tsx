@@ -260,6 +260,27 @@ const alertRuleRoute = createRoute({
   path: '/alerts/$ruleId',
   component: lazyRouteComponent(() => import('./screens/alert-rule'), 'AlertRuleScreen'),
 });
+const reconciliationsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/reconciliations',
+  validateSearch: (s: Search): { id?: string } => ({ id: str(s.id) }),
+  component: lazyRouteComponent(() => import('./screens/reconciliation'), 'ReconciliationScreen'),
+});
+const retentionRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/retention',
+  component: lazyRouteComponent(() => import('./screens/data-protection'), 'RetentionScreen'),
+});
+const auditLogRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/audit-log',
+  component: lazyRouteComponent(() => import('./screens/data-protection'), 'AuditLogScreen'),
+});
+const visitorDataRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/visitor-data',
+  component: lazyRouteComponent(() => import('./screens/data-protection'), 'VisitorDataScreen'),
+});
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -295,6 +316,10 @@ const routeTree = rootRoute.addChildren([
     alertsRoute,
     alertChannelsRoute,
     alertRuleRoute,
+    reconciliationsRoute,
+    retentionRoute,
+    auditLogRoute,
+    visitorDataRoute,
   ]),
 ]);
 

@@ -40,6 +40,17 @@ describeEachStore('audit log', (current) => {
       after: { name: 'After', postbackToken: '[redacted]' },
     });
     expect(JSON.stringify(await entries())).not.toContain(created.postbackToken);
+    // An action on an item records the item before and after it.
+    const rotated = (await admin('POST', `/advertisers/${created.id}/rotate-token`)).body;
+    const [rotation] = await entries('?resource=advertisers&limit=1');
+    expect(rotation).toMatchObject({
+      path: `/api/v1/advertisers/${created.id}/rotate-token`,
+      before: { id: created.id, name: 'After', postbackToken: '[redacted]' },
+      after: { id: created.id, postbackToken: '[redacted]' },
+    });
+    const text = JSON.stringify(rotation);
+    expect(text).not.toContain(created.postbackToken);
+    expect(text).not.toContain(rotated.postbackToken);
     expect(patch.at).toBeGreaterThanOrEqual(create.at);
   });
 

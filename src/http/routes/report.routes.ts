@@ -14,7 +14,7 @@ const ReportQuerySchema = Type.Object(
   {
     from: Text('first day, inclusive, YYYY-MM-DD in tz'),
     to: Text('last day, inclusive, YYYY-MM-DD in tz'),
-    tz: Text("IANA time zone; default the operator's TRACKWIRE_REPORT_TIME_ZONE"),
+    tz: Text("IANA time zone; default the operator's TRACKWIRE_TIME_ZONE"),
     groupBy: Text(
       'comma list of up to 3: hour day week month advertiser offer goal publisher link country device os browser sub1…sub10',
     ),

@@ -50,6 +50,15 @@ const GROUPS: { title: string; items: NavItem[] }[] = [
       { to: '/alert-channels', label: 'Alert channels', roles: ['admin'] },
     ],
   },
+  {
+    title: 'Data',
+    items: [
+      { to: '/reconciliations', label: 'Discrepancy check', roles: ['admin'] },
+      { to: '/retention', label: 'Retention', roles: ['admin'] },
+      { to: '/audit-log', label: 'Audit log', roles: ['admin'] },
+      { to: '/visitor-data', label: 'Visitor data', roles: ['admin'] },
+    ],
+  },
 ];
 
 export function AppLayout(props: { user: SessionUser }) {

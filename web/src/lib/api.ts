@@ -73,3 +73,39 @@ export function query(params: Record<string, string | number | boolean | undefin
   const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');
   return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : '';
 }
+
+/**
+ * Sends a file as the body of a POST (as `contentType`), streamed by the browser, reporting the
+ * share sent so far (0–1); answers like `api`.
+ */
+export function upload<T>(
+  path: string,
+  file: Blob,
+  contentType: string,
+  onProgress: (sent: number) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1${path}`);
+    xhr.setRequestHeader('content-type', contentType);
+    xhr.setRequestHeader('accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new TypeError('network error'));
+    xhr.onload = () => {
+      let parsed: unknown = null;
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {}
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(parsed as T);
+      const error = (
+        parsed as { error?: { code: string; message: string; details?: Record<string, unknown> } }
+      )?.error;
+      const message = error?.message ?? `The server answered ${xhr.status}.`;
+      reject(new ApiError(xhr.status, error?.code ?? 'http_error', message, undefined, error?.details));
+    };
+    xhr.send(file);
+  });
+}

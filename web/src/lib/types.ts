@@ -312,3 +312,78 @@ export interface SmartLinkTestResult {
   fallbackUrl: string | null;
   candidates: { offerId: number; share: number }[];
 }
+
+export type ColumnMapping = Partial<Record<'clickId' | 'txnId' | 'time' | 'status' | 'amount', string>>;
+
+export interface DayOfferRow {
+  day: string;
+  offerId: number | null;
+  ourCount: number;
+  theirCount: number;
+  ourAmount: number;
+  theirAmount: number;
+  countDiffPercent: number | null;
+  amountDiffPercent: number | null;
+}
+
+export interface Reconciliation {
+  id: string;
+  advertiserId: number;
+  format: string;
+  mapping: ColumnMapping;
+  timeZone: string;
+  currency: string;
+  from: string;
+  to: string;
+  tolerance: number;
+  rowsRead: number;
+  counts: Record<string, number>;
+  days: DayOfferRow[];
+  createdAt: number;
+}
+
+export interface Finding {
+  id: number;
+  kind: string;
+  line: number | null;
+  day: string | null;
+  offerId: number | null;
+  clickId: string | null;
+  txnId: string | null;
+  conversionId: string | null;
+  theirStatus: string | null;
+  ourStatus: string | null;
+  theirAmount: number | null;
+  ourAmount: number | null;
+  theirDay: string | null;
+  ourDay: string | null;
+  resolution: string | null;
+  resolutionCode: string | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  role: string;
+  via: string;
+  method: string;
+  path: string;
+  resource: string;
+  resourceId: string | null;
+  statusCode: number;
+  before: unknown;
+  after: unknown;
+}
+
+export interface RetentionSettings {
+  anonymizeAfterDays: number | null;
+  purgeBodiesAfterDays: number | null;
+  lastRunAt: number | null;
+  lastRun: {
+    clicksAnonymized: number;
+    logBodiesDeleted: number;
+    attemptBodiesDeleted: number;
+    finishedAt: number;
+  } | null;
+}
