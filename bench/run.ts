@@ -24,9 +24,9 @@ import {
 } from './lib/phases.ts';
 import { profileTrackwireInto } from './lib/processes.ts';
 import { printReport } from './lib/report.ts';
-import { runSmartLinkPhase } from './smartlink.ts';
-import { printRewardsIngest, runRewardsIngestPhase } from './lib/rewards-ingest.ts';
 import { runRetentionPhase } from './lib/retention-phase.ts';
+import { printRewardsIngest, runRewardsIngestPhase } from './lib/rewards-ingest.ts';
+import { runSmartLinkPhase } from './smartlink.ts';
 
 const args = parseArgs(process.argv.slice(2));
 const smoke = args.has('smoke');

@@ -46,9 +46,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const { startSmartLinkOptimizer } = await import('../smartlinks/smartlink-optimizer.ts');
     const stopOptimizer = startSmartLinkOptimizer(ctx);
     closers.push(async () => stopOptimizer());
-    const { startRetentionScheduler } = await import('../retention/retention-scheduler.ts');
-    const retention = startRetentionScheduler(ctx);
-    closers.push(() => retention.stop());
     const { startRollupCatchUp } = await import('../reports/rollup-catch-up.ts');
     const catchUp = startRollupCatchUp(store, log);
     closers.push(() => catchUp.stop());

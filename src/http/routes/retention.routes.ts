@@ -7,7 +7,7 @@ import {
   getRetentionSettings,
   updateRetentionSettings,
 } from '../../retention/retention.service.ts';
-import { RETENTION_BATCH_SIZE } from '../../retention/retention-scheduler.ts';
+import { RETENTION_BATCH_SIZE } from '../../retention/retention-job.ts';
 import type { AppContext } from '../../server/app-context.ts';
 
 export function registerRetentionRoutes(api: FastifyInstance, ctx: AppContext): void {
