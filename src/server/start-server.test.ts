@@ -1,5 +1,6 @@
 // Two real nodes on one PostgreSQL: both ready, both scrapeable on their metrics port, and the
 // alert job — run by whichever node takes its lease — sends each transition once.
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { createCatalog } from '../../test/support/fixtures.ts';
 import { insertTestPostback } from '../../test/support/postback-rows.ts';
 import { describePostgres } from '../../test/support/stores.ts';
 import { createAlertChannel } from '../alerts/alert-channel.service.ts';
+import { ALERTS_JOB } from '../alerts/alert-evaluator.ts';
 import { createAlertRule } from '../alerts/alert-rule.service.ts';
 import { type RunningServer, startServer } from './start-server.ts';
 
@@ -63,7 +65,13 @@ describePostgres('two nodes on one store', (current) => {
       // Several more evaluation rounds on both nodes: still one message, one history row.
       const rounds = async () =>
         Number(
-          (await db.selectFrom('job_leases').select('last_finished_at').executeTakeFirst())?.last_finished_at,
+          (
+            await db
+              .selectFrom('job_leases')
+              .select('last_finished_at')
+              .where('name', '=', ALERTS_JOB)
+              .executeTakeFirst()
+          )?.last_finished_at,
         );
       const after = await rounds();
       await expect.poll(rounds, { timeout: 10_000 }).toBeGreaterThan(after + 600);

@@ -2,7 +2,7 @@
 // opens a searchable list of macros (name, description, example); typing filters it; arrows move,
 // Enter or a click inserts the whole macro at the cursor in the syntax the user writes ({x}, {{x}},
 // #x#, [[x]]). Unknown macros (from the server's own check) are marked with the nearest known name.
-import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useMacros } from '../lib/queries';
 import type { Macro } from '../lib/types';
 import m from './macro-field.module.css';
@@ -102,6 +102,14 @@ export function MacroField(props: {
     [macros.data, filterText],
   );
   useEffect(() => setActive(0), []);
+  const caretAfterInsert = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const at = caretAfterInsert.current;
+    if (at === null) return;
+    caretAfterInsert.current = null;
+    inputRef.current?.focus();
+    inputRef.current?.setSelectionRange(at, at);
+  });
   useEffect(() => {
     if (picker?.mode === 'button') searchRef.current?.focus();
   }, [picker?.mode]);
@@ -127,11 +135,10 @@ export function MacroField(props: {
     props.onChange(next);
     setPicker(null);
     setSearch('');
-    requestAnimationFrame(() => {
-      inputRef.current?.focus();
-      inputRef.current?.setSelectionRange(at, at);
-      setCaret(at);
-    });
+    // Put the caret after the macro once the new value is rendered, in the same commit: a later
+    // callback would pull focus back from a field the user has moved on to.
+    caretAfterInsert.current = at;
+    setCaret(at);
   }
 
   function onListKeys(event: KeyboardEvent, focusBack: 'input' | 'button') {
