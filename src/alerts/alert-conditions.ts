@@ -24,7 +24,8 @@ export interface Verdict {
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 const TRAFFIC_TARGETS: readonly TargetType[] = ['all', 'advertiser', 'offer', 'publisher'];
-const DELIVERY_TARGETS: readonly TargetType[] = ['all', 'publisher', 'postback'];
+// An ad-platform destination is a postback of a platform kind: it is watched as its postback.
+const DELIVERY_TARGETS: readonly TargetType[] = ['all', 'publisher', 'postback', 'destination'];
 
 /** Which targets each kind can watch. */
 export const KIND_TARGETS: Record<RuleKind, readonly TargetType[]> = {
@@ -52,7 +53,8 @@ function trafficScope(rule: AlertRule): TrafficScope {
 
 function deliveryScope(rule: AlertRule): DeliveryScope {
   const { type, id } = rule.target;
-  if (type === 'postback' || type === 'publisher') return { column: `${type}_id`, id: id ?? undefined };
+  if (type === 'postback' || type === 'destination') return { column: 'postback_id', id: id ?? undefined };
+  if (type === 'publisher') return { column: 'publisher_id', id: id ?? undefined };
   return {};
 }
 

@@ -79,6 +79,12 @@ export async function countAttempts(
   return { total: n(row?.total), failed: n(row?.failed) };
 }
 
+/** The kind of a postback (`url` or an ad platform's), or undefined when there is none. */
+export async function findPostbackKind(db: Db, id: number): Promise<string | undefined> {
+  const row = await db.selectFrom('postbacks').select('kind').where('id', '=', id).executeTakeFirst();
+  return row?.kind;
+}
+
 /** Names of the disabled postback endpoints in scope. */
 export async function listDisabledEndpoints(
   db: Db,

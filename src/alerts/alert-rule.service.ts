@@ -4,6 +4,7 @@ import { AppError, notFound } from '../shared/errors.ts';
 import type { RuleKind, TargetType } from './alert.table.ts';
 import { listAlertChannels } from './alert-channel.repository.ts';
 import { KIND_TARGETS } from './alert-conditions.ts';
+import { findPostbackKind } from './alert-figures.repository.ts';
 import { findAlertRule, insertAlertRule, updateAlertRule } from './alert-rule.repository.ts';
 import { type AlertRule, type RuleParams, toAlertRule } from './alert-rule.view.ts';
 
@@ -38,12 +39,15 @@ function invalid(field: string, message: string): AppError {
 
 async function checkRuleInput(db: Db, input: RuleInput): Promise<void> {
   const { type, id } = input.target;
-  if (type === 'destination')
-    throw invalid('target.type', 'ad-platform destinations are not alert targets in this version');
   if (!KIND_TARGETS[input.kind].includes(type))
     throw invalid('target.type', `a ${input.kind} rule watches ${KIND_TARGETS[input.kind].join(', ')}`);
   if (type === 'all' && id !== undefined) throw invalid('target.id', 'not taken with target "all"');
   if (type !== 'all' && id === undefined) throw invalid('target.id', `required for target "${type}"`);
+  if (type === 'destination' && id !== undefined) {
+    const kind = await findPostbackKind(db, id);
+    if (kind === undefined || kind === 'url')
+      throw invalid('target.id', `postback ${id} is not an ad-platform destination`);
+  }
   const params = input.params ?? {};
   const spec = PARAMS[input.kind];
   for (const key of Object.keys(params) as (keyof RuleParams)[]) {

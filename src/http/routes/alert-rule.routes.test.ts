@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apiClient, type Call, makeKey } from '../../../test/support/api-client.ts';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../../../test/support/app.ts';
 import { createCatalog } from '../../../test/support/fixtures.ts';
+import { insertTestPostback } from '../../../test/support/postback-rows.ts';
 import { describeEachStore } from '../../../test/support/stores.ts';
 import { createChannelDeps } from '../../alerts/alert-channel.service.ts';
 import { evaluateAlertRules } from '../../alerts/alert-evaluator.ts';
@@ -105,6 +106,26 @@ describeEachStore('/api/v1/alert-rules and /api/v1/alert-events', (current) => {
       expect(reply.status, JSON.stringify(body)).toBe(400);
       expect(reply.body.error.code).toBe('validation_failed');
     }
+  });
+
+  it('watches an ad-platform destination as its postback, and refuses a URL postback as one', async () => {
+    const db = current().store.db;
+    const publisherId = Number((await createCatalog(db)).publisher.id);
+    const meta = await insertTestPostback(db, publisherId, { kind: 'meta_capi', state: 'disabled' });
+    const plain = await insertTestPostback(db, publisherId);
+    const body = (id: number) => ({
+      name: 'meta down',
+      kind: 'endpoint_disabled',
+      target: { type: 'destination', id },
+      windowMinutes: 5,
+      channelIds: [channelId],
+    });
+    const refused = await admin('POST', '/alert-rules', body(Number(plain.id)));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('not an ad-platform destination');
+    const created = await admin('POST', '/alert-rules', body(Number(meta.id)));
+    expect(created.status).toBe(201);
+    expect(created.body.target).toEqual({ type: 'destination', id: Number(meta.id) });
   });
 
   it('is for admins only', async () => {
