@@ -282,6 +282,12 @@ const visitorDataRoute = createRoute({
   component: lazyRouteComponent(() => import('./screens/data-protection'), 'VisitorDataScreen'),
 });
 
+const reviewQueueRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/review',
+  component: lazyRouteComponent(() => import('./screens/review-queue'), 'ReviewQueueScreen'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   setupRoute,
@@ -320,6 +326,7 @@ const routeTree = rootRoute.addChildren([
     retentionRoute,
     auditLogRoute,
     visitorDataRoute,
+    reviewQueueRoute,
   ]),
 ]);
 

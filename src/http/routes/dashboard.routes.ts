@@ -26,6 +26,7 @@ export const APP_ROUTES = [
   'deliveries',
   'alerts',
   'alert-channels',
+  'review',
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><title>Trackwire</title><body><p>The dashboard is not built.

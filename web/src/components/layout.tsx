@@ -23,6 +23,7 @@ const GROUPS: { title: string; items: NavItem[] }[] = [
       { to: '/clicks', label: 'Clicks', roles: ['admin'] },
       { to: '/inbound-hits', label: 'Inbound hits', roles: ['admin', 'advertiser'] },
       { to: '/deliveries', label: 'Deliveries', roles: ['admin'] },
+      { to: '/review', label: 'Review queue', roles: ['admin'] },
     ],
   },
   {

@@ -1,0 +1,50 @@
+// The review queue in real Chromium, on both stores: a conversion held by an inbound rule shows
+// with its reason code, is approved from the screen with a reason, and the API then reads it approved.
+import { expect, it } from 'vitest';
+import { describeDashboard, JOURNEY_MS } from '../support/dashboard.ts';
+
+describeDashboard('dashboard review queue in Chromium', { signedIn: true }, (d) => {
+  it(
+    'approves a held conversion from the review queue',
+    async () => {
+      const { page, app, admin, ids, screen } = d();
+      const rule = await admin('POST', '/inbound-rules', {
+        scope: 'all',
+        kind: 'sale_amount',
+        params: { min: 10 },
+        action: 'hold',
+        reasonCode: 'small_order',
+      });
+      expect(rule.status).toBe(201);
+      const click = await fetch(`${app.url}/c/puzzle-mb1`, { redirect: 'manual' });
+      const clickId = new URL(click.headers.get('location') ?? '').searchParams.get('click_id') ?? '';
+      expect(clickId).not.toBe('');
+      const token = (await admin('GET', `/advertisers/${ids.advertiser}`)).body.postbackToken;
+      const inbound = await fetch(
+        `${app.url}/postback?token=${token}&click_id=${clickId}&txn_id=SMALL-1&sale_amount=4.50`,
+      );
+      const answer = await inbound.json();
+      expect(answer).toMatchObject({ code: 'conversion_held', reason: 'small_order' });
+      const conversionId: string = answer.conversionId;
+
+      await page.getByRole('link', { name: 'Review queue' }).click();
+      await screen('Review queue');
+      const table = page.getByRole('table', { name: 'Held conversions' });
+      const row = table.getByRole('row').filter({ hasText: 'SMALL-1' });
+      await row.getByText('small_order').waitFor();
+      await row.getByRole('checkbox', { name: `Select ${conversionId}` }).check();
+      const approve = page.getByRole('button', { name: /^Approve/ });
+      await expect(approve.isDisabled()).resolves.toBe(true); // no reason yet
+      await page.getByLabel('Reason').fill('order checked by hand');
+      await approve.click();
+      await page.getByRole('status').filter({ hasText: '1 conversion(s) decided' }).waitFor();
+      await page.getByText('No conversions are waiting for review.').waitFor();
+
+      const after = await admin('GET', `/conversions/${conversionId}`);
+      expect(after.body).toMatchObject({ id: conversionId, status: 'approved' });
+      const queue = await admin('GET', '/conversions?status=pending&needsReview=true');
+      expect(queue.body.data.map((c: { id: string }) => c.id)).not.toContain(conversionId);
+    },
+    JOURNEY_MS,
+  );
+});
