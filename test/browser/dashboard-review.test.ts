@@ -1,5 +1,6 @@
-// The review queue in real Chromium, on both stores: a conversion held by an inbound rule shows
-// with its reason code, is approved from the screen with a reason, and the API then reads it approved.
+// The review queue and rewards lookup in real Chromium, on both stores: a conversion held by an
+// inbound rule shows with its reason code, is approved from the screen with a reason, and the API
+// then reads it approved; a rewards user is looked up to its balance and (empty) ledger.
 import { expect, it } from 'vitest';
 import { describeDashboard, JOURNEY_MS } from '../support/dashboard.ts';
 
@@ -44,6 +45,24 @@ describeDashboard('dashboard review queue in Chromium', { signedIn: true }, (d) 
       expect(after.body).toMatchObject({ id: conversionId, status: 'approved' });
       const queue = await admin('GET', '/conversions?status=pending&needsReview=true');
       expect(queue.body.data.map((c: { id: string }) => c.id)).not.toContain(conversionId);
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'looks up a rewards user of a publisher: balance and ledger',
+    async () => {
+      const { page, ids, screen } = d();
+      await page.getByRole('link', { name: 'Rewards' }).click();
+      await screen('Rewards');
+      await page.getByLabel('Publisher').selectOption(String(ids.publisher));
+      await page.getByLabel('User id').fill('player-without-points');
+      await page.getByRole('button', { name: 'Look up' }).click();
+      await page.getByText('No ledger entries for this user.').waitFor();
+      await expect(page.getByText('Balance of').textContent()).resolves.toContain(
+        'player-without-points: 0 points',
+      );
+      await screen('Rewards');
     },
     JOURNEY_MS,
   );

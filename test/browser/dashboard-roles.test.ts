@@ -49,6 +49,7 @@ describeDashboard('dashboard for publisher and advertiser users in Chromium', { 
           'Overview',
           'Conversions',
           'Reports',
+          'Rewards',
           'Links & Promotion',
           'Postbacks',
         ]);

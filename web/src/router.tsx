@@ -287,6 +287,11 @@ const reviewQueueRoute = createRoute({
   path: '/review',
   component: lazyRouteComponent(() => import('./screens/review-queue'), 'ReviewQueueScreen'),
 });
+const rewardsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/rewards',
+  component: lazyRouteComponent(() => import('./screens/rewards'), 'RewardsScreen'),
+});
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -327,6 +332,7 @@ const routeTree = rootRoute.addChildren([
     auditLogRoute,
     visitorDataRoute,
     reviewQueueRoute,
+    rewardsRoute,
   ]),
 ]);
 

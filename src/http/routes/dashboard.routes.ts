@@ -27,6 +27,7 @@ export const APP_ROUTES = [
   'alerts',
   'alert-channels',
   'review',
+  'rewards',
 ];
 
 const NOT_BUILT = `<!doctype html><html lang="en"><title>Trackwire</title><body><p>The dashboard is not built.

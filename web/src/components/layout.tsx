@@ -24,6 +24,7 @@ const GROUPS: { title: string; items: NavItem[] }[] = [
       { to: '/inbound-hits', label: 'Inbound hits', roles: ['admin', 'advertiser'] },
       { to: '/deliveries', label: 'Deliveries', roles: ['admin'] },
       { to: '/review', label: 'Review queue', roles: ['admin'] },
+      { to: '/rewards', label: 'Rewards', roles: ['admin', 'publisher'] },
     ],
   },
   {
