@@ -1,6 +1,7 @@
 // The review queue and rewards lookup in real Chromium, on both stores: a conversion held by an
 // inbound rule shows with its reason code, is approved from the screen with a reason, and the API
-// then reads it approved; a rewards user is looked up to its balance and (empty) ledger.
+// then reads it approved; a rewards user is looked up to its balance and (empty) ledger; a publisher's
+// rewards settings are saved from its page and read back from the API.
 import { expect, it } from 'vitest';
 import { describeDashboard, JOURNEY_MS } from '../support/dashboard.ts';
 
@@ -63,6 +64,31 @@ describeDashboard('dashboard review queue in Chromium', { signedIn: true }, (d) 
         'player-without-points: 0 points',
       );
       await screen('Rewards');
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    "saves a publisher's rewards settings from its page",
+    async () => {
+      const { page, admin, ids, screen } = d();
+      await page.goto(`${d().app.url}/publishers/${ids.publisher}`);
+      const form = page.getByRole('form', { name: 'Rewards settings' });
+      await form.waitFor();
+      await form.getByLabel("Credit points to this publisher's users").check();
+      await form.getByLabel('User id sub').selectOption('sub3');
+      await form.getByLabel('Points per unit of payout').fill('10');
+      await form.getByLabel('Fixed points per goal (one goal=points a line)').fill('signup=50');
+      await form.getByRole('button', { name: 'Save rewards settings' }).click();
+      await page.getByRole('status').filter({ hasText: 'Rewards settings saved.' }).waitFor();
+      const saved = await admin('GET', `/publishers/${ids.publisher}`);
+      expect(saved.body.rewards).toMatchObject({
+        enabled: true,
+        userSubId: 'sub3',
+        pointsPerUnit: 10,
+        pointsPerGoal: { signup: 50 },
+      });
+      await screen(saved.body.name);
     },
     JOURNEY_MS,
   );

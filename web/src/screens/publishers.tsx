@@ -9,6 +9,7 @@ import { Pager } from '../components/pager';
 import { ErrorBanner, Field, Loaded, Page, Time, UrlBox, ui } from '../components/ui';
 import { api, get, plainMessage, query } from '../lib/api';
 import type { Page as ApiPage, Publisher } from '../lib/types';
+import { type RewardSettings, RewardSettingsForm } from './publisher-rewards';
 
 const listRoute = getRouteApi('/app/publishers');
 const detailRoute = getRouteApi('/app/publishers/$publisherId');
@@ -240,6 +241,10 @@ export function PublisherScreen() {
             </div>
             {rotate.error && <ErrorBanner error={rotate.error} what="The secret was not rotated" />}
           </section>
+          <RewardSettingsForm
+            publisherId={p.id}
+            rewards={(p as Publisher & { rewards?: RewardSettings | null }).rewards}
+          />
         </Page>
       )}
     </Loaded>
