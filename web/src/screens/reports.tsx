@@ -47,6 +47,51 @@ const ZONES = [
 ];
 const FILTERABLE = DIMENSIONS.filter(([d]) => !['hour', 'day', 'week', 'month'].includes(d));
 
+/** A dimension and the values it must (or must not) take: the filter and the exclusion alike. */
+function DimensionCondition(props: {
+  label: string;
+  none: string;
+  valuesLabel: string;
+  help?: string;
+  by: string | undefined;
+  values: string | undefined;
+  onBy: (by: string | undefined) => void;
+  onValues: (values: string | undefined) => void;
+}) {
+  return (
+    <>
+      <Field label={props.label}>
+        {(c) => (
+          <select
+            {...c}
+            className={ui.input}
+            value={props.by ?? ''}
+            onChange={(e) => props.onBy(e.target.value || undefined)}
+          >
+            <option value="">{props.none}</option>
+            {FILTERABLE.map(([d, label]) => (
+              <option key={d} value={d}>
+                {label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label={props.valuesLabel} help={props.help}>
+        {(c) => (
+          <input
+            {...c}
+            className={ui.input}
+            defaultValue={props.values ?? ''}
+            key={props.values}
+            onBlur={(e) => props.onValues(e.target.value || undefined)}
+          />
+        )}
+      </Field>
+    </>
+  );
+}
+
 export function ReportsScreen() {
   const search = route.useSearch();
   const navigate = useNavigate({ from: '/reports' });
@@ -202,62 +247,25 @@ export function ReportsScreen() {
             </Field>
           ) : null,
         )}
-        <Field label="Only where">
-          {(c) => (
-            <select
-              {...c}
-              className={ui.input}
-              value={search.filterBy ?? ''}
-              onChange={(e) => set({ filterBy: e.target.value || undefined })}
-            >
-              <option value="">No filter</option>
-              {FILTERABLE.map(([d, label]) => (
-                <option key={d} value={d}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="is one of" help="Comma-separated values (ids for offers, publishers…).">
-          {(c) => (
-            <input
-              {...c}
-              className={ui.input}
-              defaultValue={search.filterValues ?? ''}
-              key={search.filterValues}
-              onBlur={(e) => set({ filterValues: e.target.value || undefined })}
-            />
-          )}
-        </Field>
-        <Field label="Except where">
-          {(c) => (
-            <select
-              {...c}
-              className={ui.input}
-              value={search.excludeBy ?? ''}
-              onChange={(e) => set({ excludeBy: e.target.value || undefined })}
-            >
-              <option value="">No exclusion</option>
-              {FILTERABLE.map(([d, label]) => (
-                <option key={d} value={d}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="is one of (excluded)">
-          {(c) => (
-            <input
-              {...c}
-              className={ui.input}
-              defaultValue={search.excludeValues ?? ''}
-              key={search.excludeValues}
-              onBlur={(e) => set({ excludeValues: e.target.value || undefined })}
-            />
-          )}
-        </Field>
+        <DimensionCondition
+          label="Only where"
+          none="No filter"
+          valuesLabel="is one of"
+          help="Comma-separated values (ids for offers, publishers…)."
+          by={search.filterBy}
+          values={search.filterValues}
+          onBy={(filterBy) => set({ filterBy })}
+          onValues={(filterValues) => set({ filterValues })}
+        />
+        <DimensionCondition
+          label="Except where"
+          none="No exclusion"
+          valuesLabel="is one of (excluded)"
+          by={search.excludeBy}
+          values={search.excludeValues}
+          onBy={(excludeBy) => set({ excludeBy })}
+          onValues={(excludeValues) => set({ excludeValues })}
+        />
         <Field label="Count conversions at">
           {(c) => (
             <select
