@@ -30,7 +30,7 @@ import { DEFAULT_PAGE_SIZE, PAGE_FIELDS, PageOf } from '../../shared/pagination.
 
 const S = Nullable(Type.String());
 /** Fields a role may not read are absent (auth/field-visibility.ts). */
-const Conversion = Type.Object({
+export const Conversion = Type.Object({
   id: Type.String(),
   clickId: Type.String(),
   offerId: Type.Integer(),

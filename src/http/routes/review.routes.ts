@@ -1,13 +1,19 @@
-// POST /api/v1/conversions/review: the manual review queue's decision on one or many held
-// conversions (listed by GET /conversions?status=pending&needsReview=true). Admin only. Each
-// conversion changes in its own transaction, through the same lifecycle as a single manual change.
+// The manual review queue. GET /api/v1/conversions/review pages the held conversions (pending and
+// flagged for review) newest first, with their total; an advertiser key sees its own offers' queue.
+// POST decides one or many: admin only, each conversion in its own transaction, through the same
+// lifecycle as a single manual change.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../../auth/principal.ts';
+import { CONVERSION_ID_PREFIX } from '../../conversions/conversion.table.ts';
 import { actorOf, changeConversionStatus } from '../../conversions/lifecycle/conversion-status.service.ts';
+import { countHeldConversions, listHeldConversions } from '../../conversions/review-queue.repository.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { StringEnum } from '../../shared/api-schemas.ts';
+import { idPageCursor, parseIdPageCursor } from '../../shared/cursor.ts';
 import { AppError } from '../../shared/errors.ts';
+import { DEFAULT_PAGE_SIZE, PageOf, PageQuery } from '../../shared/pagination.ts';
+import { Conversion, toConversionView } from './conversion.api.routes.ts';
 
 const ReviewBody = Type.Object({
   conversionIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 500 }),
@@ -25,7 +31,44 @@ const ReviewAnswer = Type.Object({
   ),
 });
 
+const HeldPage = Type.Composite([
+  PageOf(Conversion),
+  Type.Object({ total: Type.Integer({ description: 'held conversions in the whole queue' }) }),
+]);
+
 export function registerReviewRoutes(api: FastifyInstance, ctx: AppContext): void {
+  api.get<{ Querystring: PageQuery }>(
+    '/conversions/review',
+    {
+      schema: {
+        tags: ['conversions'],
+        description: 'Held conversions, newest first; follow nextCursor until it is null.',
+        querystring: PageQuery,
+        response: { 200: HeldPage },
+      },
+    },
+    async (request) => {
+      // Publisher keys may not read needsReview (auth/field-visibility.ts), so not the queue either.
+      const principal = requireRole(request, 'admin', 'advertiser');
+      const role = principal.role;
+      const advertiserId = role === 'advertiser' ? (principal.advertiserId ?? -1) : undefined;
+      const limit = request.query.limit ?? DEFAULT_PAGE_SIZE;
+      const beforeId = parseIdPageCursor(request.query.cursor);
+      const db = ctx.store.db;
+      const [rows, total] = await Promise.all([
+        listHeldConversions(db, { advertiserId }, { limit, beforeId }),
+        countHeldConversions(db, { advertiserId }),
+      ]);
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      return {
+        data: page.map((r) => toConversionView(r, role)),
+        nextCursor: more ? idPageCursor(page[page.length - 1].id, CONVERSION_ID_PREFIX) : null,
+        total,
+      };
+    },
+  );
+
   api.post<{ Body: ReviewBody }>(
     '/conversions/review',
     { schema: { tags: ['conversions'], body: ReviewBody, response: { 200: ReviewAnswer } } },
