@@ -1,8 +1,10 @@
 // The review queue and rewards lookup in real Chromium, on both stores: a conversion held by an
 // inbound rule shows with its reason code, is approved from the screen with a reason, and the API
-// then reads it approved; a rewards user is looked up to its balance and (empty) ledger; a publisher's
+// then reads it approved; a queue longer than a page loads more and decides a selection spanning
+// pages; a rewards user is looked up to its balance and (empty) ledger; a publisher's
 // rewards settings are saved from its page and read back from the API.
 import { expect, it } from 'vitest';
+import { seedClick, seedConversion } from '../support/activity-rows.ts';
 import { describeDashboard, JOURNEY_MS } from '../support/dashboard.ts';
 
 describeDashboard('dashboard review queue in Chromium', { signedIn: true }, (d) => {
@@ -46,6 +48,58 @@ describeDashboard('dashboard review queue in Chromium', { signedIn: true }, (d) 
       expect(after.body).toMatchObject({ id: conversionId, status: 'approved' });
       const queue = await admin('GET', '/conversions?status=pending&needsReview=true');
       expect(queue.body.data.map((c: { id: string }) => c.id)).not.toContain(conversionId);
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'pages a queue of 130 held conversions and rejects a selection spanning two pages',
+    async () => {
+      const { page, app, admin, ids, screen } = d();
+      const db = app.ctx.store.db;
+      const link = {
+        linkId: ids.link,
+        offerId: ids.offer,
+        publisherId: ids.publisher,
+        advertiserId: ids.advertiser,
+      };
+      const now = Date.now();
+      const held: string[] = [];
+      for (let i = 0; i < 130; i++) {
+        const click = await seedClick(db, link, now - (i + 1) * 60_000);
+        held.push(
+          (await seedConversion(db, click, { needs_review: 1, review_reason: 'rule:bulk_check' })).id,
+        );
+      }
+      // held[0] is the newest; the first page holds held[0..99], the second held[100..129].
+      await page.goto(`${app.url}/review`);
+      await screen('Review queue');
+      const table = page.getByRole('table', { name: 'Held conversions' });
+      await page.getByText('130 held conversion(s); 100 loaded, 0 selected.').waitFor();
+      await expect(table.locator('tbody tr').count()).resolves.toBe(100);
+      await page.getByRole('checkbox', { name: 'Select all loaded' }).check();
+      await page.getByText('100 loaded, 100 selected.').waitFor();
+      await page.getByRole('button', { name: 'Load 100 more' }).click();
+      await page.getByText('130 loaded, 100 selected.').waitFor();
+      await expect(page.getByRole('button', { name: 'Load 100 more' }).count()).resolves.toBe(0);
+      await table.getByRole('checkbox', { name: `Select ${held[129]}` }).check();
+      // Offer and publisher show by name.
+      await table
+        .getByRole('row')
+        .filter({ hasText: `txn-${held[129]}` })
+        .getByText('Media Buyer One')
+        .waitFor();
+      await page.getByLabel('Reason').fill('bulk check failed');
+      await page.getByRole('button', { name: 'Reject 101' }).click();
+      await page.getByRole('status').filter({ hasText: '101 conversion(s) decided' }).waitFor();
+      await page.getByText('29 held conversion(s); 29 loaded, 0 selected.').waitFor();
+
+      const queue = await admin('GET', '/conversions/review?limit=500');
+      expect(queue.body.total).toBe(29);
+      expect(queue.body.data.map((c: { id: string }) => c.id)).toEqual(held.slice(100, 129));
+      for (const id of [held[0], held[99], held[129]])
+        expect((await admin('GET', `/conversions/${id}`)).body.status).toBe('rejected');
+      expect((await admin('GET', `/conversions/${held[100]}`)).body.status).toBe('pending');
     },
     JOURNEY_MS,
   );

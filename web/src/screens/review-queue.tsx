@@ -1,30 +1,50 @@
-// Review queue: held conversions (pending and needing review) with the rule's reason code; the
-// admin selects one or many and approves or rejects them with a reason.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
+// Review queue: held conversions (pending and needing review) with the rule's reason code, newest
+// first, a page at a time ("Load more") under the queue's total; the admin selects one or many,
+// across every loaded page, and approves or rejects them with a reason.
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { getRouteApi, Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { ErrorBanner, Loaded, Page, TableWrap, Time, ui } from '../components/ui';
 import { api, get, query } from '../lib/api';
-import { formatMoney } from '../lib/format';
+import { formatCount, formatMoney } from '../lib/format';
+import { useNameBook } from '../lib/report-names';
 import type { Page as ApiPage, ConversionDetail } from '../lib/types';
 
+const appRoute = getRouteApi('/app');
 type Held = ConversionDetail & { reviewReason?: string | null };
+type HeldPage = ApiPage<Held> & { total: number };
 interface ReviewAnswer {
   data: { conversionId: string; status?: string; error?: string }[];
 }
+const PAGE_SIZE = 100;
+/** Ids the API decides per request. */
+const DECIDE_BATCH = 500;
 
 export function ReviewQueueScreen() {
   const client = useQueryClient();
+  const { user } = appRoute.useRouteContext();
+  const names = useNameBook(['offer', 'publisher'], user.role);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [reason, setReason] = useState('');
-  const params = { status: 'pending', needsReview: true, limit: 100 };
-  const list = useQuery({
-    queryKey: ['conversions', 'review', params],
-    queryFn: () => get<ApiPage<Held>>(`/conversions${query(params)}`),
+  const list = useInfiniteQuery({
+    queryKey: ['conversions', 'review'],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      get<HeldPage>(`/conversions/review${query({ limit: PAGE_SIZE, cursor: pageParam })}`),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const decide = useMutation({
-    mutationFn: (status: 'approved' | 'rejected') =>
-      api<ReviewAnswer>('POST', '/conversions/review', { conversionIds: [...selected], status, reason }),
+    mutationFn: async (status: 'approved' | 'rejected') => {
+      const ids = [...selected];
+      const data: ReviewAnswer['data'] = [];
+      for (let i = 0; i < ids.length; i += DECIDE_BATCH) {
+        const conversionIds = ids.slice(i, i + DECIDE_BATCH);
+        data.push(
+          ...(await api<ReviewAnswer>('POST', '/conversions/review', { conversionIds, status, reason })).data,
+        );
+      }
+      return { data };
+    },
     onSuccess: async () => {
       setSelected(new Set());
       setReason('');
@@ -54,11 +74,16 @@ export function ReviewQueueScreen() {
         </p>
       ) : null}
       <Loaded query={list} what="The review queue">
-        {(page) =>
-          page.data.length === 0 ? (
-            <p className={ui.help}>No conversions are waiting for review.</p>
-          ) : (
+        {(pages) => {
+          const held = pages.pages.flatMap((p) => p.data);
+          const total = pages.pages[0]?.total ?? 0;
+          if (held.length === 0) return <p className={ui.help}>No conversions are waiting for review.</p>;
+          return (
             <div className={ui.stack}>
+              <p className={ui.help}>
+                {formatCount(total)} held conversion(s); {formatCount(held.length)} loaded,{' '}
+                {formatCount(selected.size)} selected.
+              </p>
               <TableWrap label="Held conversions">
                 <table className={ui.table}>
                   <caption className="visually-hidden">Held conversions</caption>
@@ -67,10 +92,10 @@ export function ReviewQueueScreen() {
                       <th scope="col">
                         <input
                           type="checkbox"
-                          aria-label="Select all"
-                          checked={page.data.every((c) => selected.has(c.id))}
+                          aria-label="Select all loaded"
+                          checked={held.every((c) => selected.has(c.id))}
                           onChange={(e) =>
-                            setSelected(e.target.checked ? new Set(page.data.map((c) => c.id)) : new Set())
+                            setSelected(e.target.checked ? new Set(held.map((c) => c.id)) : new Set())
                           }
                         />
                       </th>
@@ -83,7 +108,7 @@ export function ReviewQueueScreen() {
                     </tr>
                   </thead>
                   <tbody>
-                    {page.data.map((c) => (
+                    {held.map((c) => (
                       <tr key={c.id}>
                         <td>
                           <input
@@ -99,8 +124,8 @@ export function ReviewQueueScreen() {
                           </Link>
                         </td>
                         <td className={ui.mono}>{c.reviewReason ?? '—'}</td>
-                        <td className={ui.num}>{c.offerId}</td>
-                        <td className={ui.num}>{c.publisherId}</td>
+                        <td title={`#${c.offerId}`}>{names.labelOf('offer', c.offerId)}</td>
+                        <td title={`#${c.publisherId}`}>{names.labelOf('publisher', c.publisherId)}</td>
                         <td className={ui.num}>{formatMoney(c.payout, c.currency)}</td>
                         <td className={ui.mono}>{c.txnId ?? '—'}</td>
                       </tr>
@@ -108,8 +133,15 @@ export function ReviewQueueScreen() {
                   </tbody>
                 </table>
               </TableWrap>
-              {page.nextCursor ? (
-                <p className={ui.help}>Showing the first {page.data.length}; decide these to see more.</p>
+              {list.hasNextPage ? (
+                <button
+                  type="button"
+                  className={ui.button}
+                  disabled={list.isFetchingNextPage}
+                  onClick={() => list.fetchNextPage()}
+                >
+                  {list.isFetchingNextPage ? 'Loading…' : `Load ${PAGE_SIZE} more`}
+                </button>
               ) : null}
               <form className={ui.row} aria-label="Decision" onSubmit={(e) => e.preventDefault()}>
                 <label className={ui.label}>
@@ -139,8 +171,8 @@ export function ReviewQueueScreen() {
                 </button>
               </form>
             </div>
-          )
-        }
+          );
+        }}
       </Loaded>
     </Page>
   );
