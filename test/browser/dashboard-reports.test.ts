@@ -54,6 +54,8 @@ describeDashboard('the Reports screen in Chromium', { signedIn: true }, (d) => {
       expect(page.url()).toMatch(/groupBy=offer%2Cdevice/);
       await table.getByRole('columnheader', { name: 'Device' }).waitFor();
       await expect(table.getByRole('row').count()).resolves.toBeGreaterThan(2);
+      // The table names the offer rather than showing its id.
+      await table.getByRole('cell', { name: 'Puzzle game install' }).first().waitFor();
 
       const [download] = await Promise.all([
         page.waitForEvent('download'),
@@ -67,13 +69,16 @@ describeDashboard('the Reports screen in Chromium', { signedIn: true }, (d) => {
       const api = await admin('GET', `/reports?from=${from}&to=${to}&tz=Asia/Kathmandu&groupBy=offer,device`);
       expect(api.status).toBe(200);
       const header = csv[0];
-      expect(header.slice(0, 4)).toEqual(['Offer', 'Device', 'Clicks', 'Unique clicks']);
+      expect(header.slice(0, 5)).toEqual(['Offer id', 'Offer', 'Device', 'Clicks', 'Unique clicks']);
       expect(header).toContain('Profit');
       const col = (name: string) => header.indexOf(name);
       expect(csv).toHaveLength(api.body.rows.length + 2);
       api.body.rows.forEach((row: Record<string, number | string | null>, i: number) => {
         const line = csv[i + 1];
-        expect(line[col('Offer')]).toBe(String(row.offerId));
+        expect(line[col('Offer id')]).toBe(String(row.offerId));
+        expect(line[col('Offer')]).toBe(
+          row.offerId === ids.offer ? 'Puzzle game install' : `#${row.offerId}`,
+        );
         expect(line[col('Device')]).toBe(row.device ?? '');
         expect(line[col('Clicks')]).toBe(String(row.clicks));
         expect(line[col('Unique clicks')]).toBe(String(row.uniqueClicks));
@@ -89,6 +94,111 @@ describeDashboard('the Reports screen in Chromium', { signedIn: true }, (d) => {
       await page.goto(page.url());
       await table.getByRole('columnheader', { name: 'Device' }).waitFor();
       expect(await page.getByLabel('Group by 2').inputValue()).toBe('device');
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'filters by several conditions picked by name, kept in the URL and equal to the API',
+    async () => {
+      const { page, app, admin, ids, screen } = d();
+      const other = await admin('POST', '/offers', {
+        advertiserId: ids.advertiser,
+        name: 'Casino signup',
+        url: `${app.url}/landing`,
+        payout: 1,
+        revenue: 2,
+      });
+      const link = await admin('POST', '/links', {
+        offerId: other.body.id,
+        publisherId: ids.otherPublisher,
+        slug: 'casino-op',
+      });
+      expect(link.status).toBe(201);
+      for (const [slug, sub1] of [
+        ['puzzle-mb1', 'fb'],
+        ['puzzle-mb1', 'tt'],
+        ['casino-op', 'fb'],
+      ]) {
+        const res = await fetch(`${app.url}/c/${slug}?sub1=${sub1}`, {
+          redirect: 'manual',
+          headers: { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0)' },
+        });
+        expect(res.status).toBe(302);
+      }
+
+      await page.goto(`${app.url}/reports?groupBy=offer,publisher&tz=UTC`);
+      await screen('Reports');
+      const table = page.getByRole('table', { name: 'Report breakdown' });
+      await table.getByRole('cell', { name: 'Casino signup' }).waitFor();
+      await table.getByRole('cell', { name: 'Other Publisher' }).waitFor();
+
+      // Only where Offer is one of Puzzle game install, Casino signup; except where Sub ID 1 is tt;
+      // only where Publisher is Media Buyer One or Other Publisher.
+      const adder = page.getByRole('group', { name: 'Add a condition' });
+      await adder.getByLabel('Dimension').selectOption('offer');
+      await adder.getByLabel('Values').fill('Puzzle game install, casino signup');
+      await adder.getByLabel('Values').press('Enter');
+      await page.waitForURL(new RegExp(`filter.offer=${ids.offer}%2C${other.body.id}`));
+      await adder.getByLabel('Condition').selectOption('exclude');
+      await adder.getByLabel('Dimension').selectOption('sub1');
+      await adder.getByLabel('Values').fill('tt');
+      await adder.getByLabel('Values').press('Enter');
+      await page.waitForURL(/exclude.sub1=tt/);
+      await adder.getByLabel('Condition').selectOption('filter');
+      await adder.getByLabel('Dimension').selectOption('publisher');
+      await adder.getByLabel('Values').fill('Media Buyer One');
+      await adder.getByLabel('Values').press('Enter');
+      const publishers = page.getByRole('group', { name: 'Publisher is one of' });
+      await publishers.getByLabel('Add to Publisher is one of').fill('Other Publisher');
+      await publishers.getByLabel('Add to Publisher is one of').press('Enter');
+      await page.waitForURL(new RegExp(`filter.publisher=${ids.publisher}%2C${ids.otherPublisher}`));
+      const offers = page.getByRole('group', { name: 'Offer is one of' });
+      await offers.getByText('Casino signup').waitFor();
+      await page.getByRole('group', { name: 'Sub ID 1 is not one of' }).getByText('tt').waitFor();
+
+      const today = new Date().toISOString().slice(0, 10);
+      const from = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+      const apiTotal = async (filters: string) => {
+        const api = await admin(
+          'GET',
+          `/reports?from=${from}&to=${today}&tz=UTC&groupBy=offer,publisher${filters}`,
+        );
+        expect(api.status).toBe(200);
+        return api.body.summary.clicks as number;
+      };
+      const footerClicks = async (expected: number) => {
+        const total = table.locator('tfoot tr').first();
+        await total.getByRole('rowheader', { name: 'Total' }).waitFor();
+        const headers = await table.locator('thead th').allTextContents();
+        await expect
+          .poll(async () => (await total.locator('th').nth(headers.indexOf('Clicks')).textContent()) ?? '')
+          .toBe(String(expected));
+      };
+      const filtered = await apiTotal(
+        `&filter.offer=${ids.offer},${other.body.id}&exclude.sub1=tt&filter.publisher=${ids.publisher},${ids.otherPublisher}`,
+      );
+      const everything = await apiTotal('');
+      expect(filtered).toBeLessThan(everything);
+      await footerClicks(filtered);
+
+      // Removing one value of a condition, then a whole condition, follows in the URL and the table.
+      await offers.getByRole('button', { name: 'Remove Casino signup from Offer is one of' }).click();
+      await page.waitForURL(new RegExp(`filter.offer=${ids.offer}(&|$)`));
+      await page
+        .getByRole('group', { name: 'Sub ID 1 is not one of' })
+        .getByRole('button', { name: 'Remove condition' })
+        .click();
+      await expect.poll(() => page.url()).not.toMatch(/exclude.sub1/);
+      await footerClicks(
+        await apiTotal(`&filter.offer=${ids.offer}&filter.publisher=${ids.publisher},${ids.otherPublisher}`),
+      );
+
+      // The bookmark opens the same report with its conditions.
+      await page.goto(page.url());
+      await page.getByRole('group', { name: 'Offer is one of' }).getByText('Puzzle game install').waitFor();
+      await page.getByRole('group', { name: 'Publisher is one of' }).getByText('Other Publisher').waitFor();
+      await expect(page.getByRole('group', { name: 'Sub ID 1 is not one of' }).count()).resolves.toBe(0);
     },
     JOURNEY_MS,
   );

@@ -11,6 +11,7 @@ import {
 } from '@tanstack/react-router';
 import { AppLayout } from './components/layout';
 import { CLICK_FILTERS, CONVERSION_FILTERS } from './lib/log-filters';
+import { conditionSearch } from './lib/report-conditions';
 import { sessionQuery } from './lib/session';
 import { NotFound } from './screens/not-found';
 import type { ReportSearch } from './screens/reports';
@@ -174,10 +175,12 @@ const reportsRoute = createRoute({
     to: str(s.to),
     tz: str(s.tz),
     groupBy: typeof s.groupBy === 'string' ? s.groupBy : undefined,
-    filterBy: str(s.filterBy),
-    filterValues: str(s.filterValues),
-    excludeBy: str(s.excludeBy),
-    excludeValues: str(s.excludeValues),
+    ...conditionSearch({
+      // Links saved when a report had one filter and one exclusion still open as they were.
+      ...(str(s.filterBy) ? { [`filter.${s.filterBy}`]: s.filterValues } : {}),
+      ...(str(s.excludeBy) ? { [`exclude.${s.excludeBy}`]: s.excludeValues } : {}),
+      ...s,
+    }),
     sort: str(s.sort),
     compare: s.compare === true || s.compare === 'true' ? true : undefined,
     attribution: str(s.attribution),

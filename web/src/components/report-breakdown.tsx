@@ -1,6 +1,8 @@
-// A report's breakdown: the table (sortable by its headers, with the summary row), the comparison
-// with the previous period, and CSV export of exactly the table shown.
-import { formatCell, labelOf, METRICS, type Report, rowKeyOf, toCsv } from '../lib/reports';
+// A report's breakdown: the table (sortable by its headers, with its totals), the comparison with
+// the previous period, and CSV export of exactly the table shown (ids beside names, plain numbers).
+import type { NameBook } from '../lib/report-names';
+import { reportColumns, type TotalRow, toCsv, totalCells, totalRows } from '../lib/report-table';
+import { formatCell, METRICS, type Report, rowKeyOf } from '../lib/reports';
 import { ui } from './ui';
 
 function download(name: string, text: string): void {
@@ -12,24 +14,37 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1_000);
 }
 
+/** "Clicks 10 → 12 (+20.0%)" for the metrics both periods have in one currency. */
+function comparison(now: TotalRow[], before: TotalRow[]): string {
+  const parts: string[] = [];
+  for (const m of ['clicks', 'conversions', 'revenue']) {
+    for (const total of now) {
+      const previous = before.find((b) => (b.row.currency ?? null) === (total.row.currency ?? null));
+      const a = total.row[m];
+      const b = previous?.row[m];
+      if (typeof a !== 'number' || typeof b !== 'number') continue;
+      const change = b === 0 ? '' : ` (${a >= b ? '+' : ''}${(((a - b) / b) * 100).toFixed(1)}%)`;
+      const label = METRICS.find(([k]) => k === m)?.[1];
+      parts.push(
+        `${label} ${formatCell(m, b, total.row.currency)} → ${formatCell(m, a, total.row.currency)}${change}`,
+      );
+      if (m !== 'revenue') break; // counts have no currency: once is enough
+    }
+  }
+  return parts.join('; ');
+}
+
 export function ReportBreakdown(props: {
   report: Report;
   groupBy: string[];
+  names: NameBook;
   sort: string | undefined;
   onSort: (key: string) => void;
 }) {
   const r = props.report;
-  const groupBy = props.groupBy;
-
-  const columns = [
-    ...groupBy.map((d) => ({ key: rowKeyOf(d), label: labelOf(d), dimension: true })),
-    ...METRICS.filter(([m]) => m in r.summary).map(([key, label]) => ({
-      key,
-      label,
-      dimension: false,
-    })),
-  ];
-  const csv = () => toCsv(columns, r.rows, r.summary);
+  const columns = reportColumns(r, props.groupBy, props.names, 'table');
+  const totals = totalRows(r);
+  const csv = () => toCsv(reportColumns(r, props.groupBy, props.names, 'csv'), r.rows, totals);
   return (
     <section className={ui.stack} aria-label="Breakdown">
       <div className={ui.row}>
@@ -47,19 +62,7 @@ export function ReportBreakdown(props: {
       </div>
       {r.previous && (
         <p className={ui.help}>
-          Previous period {r.previous.from} to {r.previous.to}:{' '}
-          {['clicks', 'conversions', 'revenue']
-            .filter((m) => m in r.summary)
-            .map((m) => {
-              const now = Number(r.summary[m]);
-              const before = Number(r.previous?.summary[m]);
-              const change =
-                before === 0
-                  ? ''
-                  : ` (${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(1)}%)`;
-              return `${METRICS.find(([k]) => k === m)?.[1]} ${formatCell(m, before)} → ${formatCell(m, now)}${change}`;
-            })
-            .join('; ')}
+          Previous period {r.previous.from} to {r.previous.to}: {comparison(totals, totalRows(r.previous))}
         </p>
       )}
       <div className={ui.tableWrap}>
@@ -73,12 +76,24 @@ export function ReportBreakdown(props: {
                   scope="col"
                   className={c.dimension ? undefined : ui.num}
                   aria-sort={
-                    props.sort === c.key ? 'ascending' : props.sort === `-${c.key}` ? 'descending' : undefined
+                    c.sortKey && props.sort === c.sortKey
+                      ? 'ascending'
+                      : c.sortKey && props.sort === `-${c.sortKey}`
+                        ? 'descending'
+                        : undefined
                   }
                 >
-                  <button type="button" className={ui.sortButton} onClick={() => props.onSort(c.key)}>
-                    {c.label}
-                  </button>
+                  {c.sortKey ? (
+                    <button
+                      type="button"
+                      className={ui.sortButton}
+                      onClick={() => props.onSort(c.sortKey as string)}
+                    >
+                      {c.label}
+                    </button>
+                  ) : (
+                    c.label
+                  )}
                 </th>
               ))}
             </tr>
@@ -86,33 +101,30 @@ export function ReportBreakdown(props: {
           <tbody>
             {r.rows.map((row) => (
               <tr
-                key={
-                  columns
-                    .filter((c) => c.dimension)
-                    .map((c) => String(row[c.key]))
-                    .join('|') || 'total'
-                }
+                key={[...props.groupBy.map((d) => String(row[rowKeyOf(d)])), String(row.currency)].join('|')}
               >
                 {columns.map((c) => (
                   <td key={c.key} className={c.dimension ? undefined : ui.num}>
-                    {formatCell(c.key, row[c.key])}
+                    {c.text(row)}
                   </td>
                 ))}
               </tr>
             ))}
           </tbody>
           <tfoot>
-            <tr>
-              {columns.map((c, i) => (
-                <th
-                  key={c.key}
-                  scope={i === 0 ? 'row' : undefined}
-                  className={c.dimension ? undefined : ui.num}
-                >
-                  {c.dimension ? (i === 0 ? 'Total' : '') : formatCell(c.key, r.summary[c.key])}
-                </th>
-              ))}
-            </tr>
+            {totals.map((total) => (
+              <tr key={total.label}>
+                {totalCells(columns, total).map((text, i) => (
+                  <th
+                    key={columns[i].key}
+                    scope={i === 0 ? 'row' : undefined}
+                    className={columns[i].dimension ? undefined : ui.num}
+                  >
+                    {text}
+                  </th>
+                ))}
+              </tr>
+            ))}
           </tfoot>
         </table>
       </div>

@@ -1,13 +1,18 @@
 // The report API as the dashboard uses it: date presets in a time zone, the request, the columns.
 import { get, query } from './api';
+import { formatMoney } from './format';
 
 export type ReportValue = string | number | null;
 export type ReportRow = Record<string, ReportValue>;
 export interface ReportPeriod {
   from: string;
   to: string;
+  /** Each row may carry `currency` (its offers' currency code): rows mixing currencies are split. */
   rows: ReportRow[];
+  /** Its money fields are null when the period mixes currencies; see summaryByCurrency. */
   summary: ReportRow;
+  /** One summary per currency, when the period has several. */
+  summaryByCurrency?: ReportRow[];
   totalRows: number;
   truncated: boolean;
 }
@@ -44,6 +49,15 @@ export const DIMENSIONS: [string, string][] = [
   ['browser', 'Browser'],
   ...Array.from({ length: 10 }, (_, i): [string, string] => [`sub${i + 1}`, `Sub ID ${i + 1}`]),
 ];
+/** Offered only by an API whose reports carry currencies (reportHasCurrency). */
+export const CURRENCY_DIMENSION: [string, string] = ['currency', 'Currency'];
+/** The dimensions a report may group and filter by, given what the API answered last. */
+export const dimensionsFor = (report: ReportPeriod | undefined): [string, string][] =>
+  report && reportHasCurrency(report) ? [...DIMENSIONS, CURRENCY_DIMENSION] : DIMENSIONS;
+const TIME_DIMENSIONS = ['hour', 'day', 'week', 'month'];
+export const isTimeDimension = (d: string) => TIME_DIMENSIONS.includes(d);
+/** True when the API tells each row's currency. */
+export const reportHasCurrency = (r: ReportPeriod) => 'currency' in r.summary || Boolean(r.summaryByCurrency);
 const ROW_KEYS: Record<string, string> = {
   advertiser: 'advertiserId',
   offer: 'offerId',
@@ -52,7 +66,8 @@ const ROW_KEYS: Record<string, string> = {
 };
 /** The key a grouping's value has in a report row. */
 export const rowKeyOf = (dimension: string) => ROW_KEYS[dimension] ?? dimension;
-export const labelOf = (dimension: string) => DIMENSIONS.find(([d]) => d === dimension)?.[1] ?? dimension;
+export const labelOf = (dimension: string) =>
+  [...DIMENSIONS, CURRENCY_DIMENSION].find(([d]) => d === dimension)?.[1] ?? dimension;
 
 export const METRICS: [string, string][] = [
   ['clicks', 'Clicks'],
@@ -72,13 +87,18 @@ export const METRICS: [string, string][] = [
 ];
 const MONEY = new Set(['revenue', 'payout', 'profit', 'epc']);
 const PERCENT = new Set(['cr', 'margin']);
+export const isMoney = (key: string) => MONEY.has(key);
 
-/** A cell as the table shows it (and the CSV repeats it). */
-export function formatCell(key: string, value: ReportValue): string {
+/**
+ * A metric as the CSV writes it (plain numbers, money to the cent); with a currency, money as the
+ * table shows it ($3.50, €4.25).
+ */
+export function formatCell(key: string, value: ReportValue, currency?: ReportValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value !== 'number') return value;
   if (PERCENT.has(key)) return `${(value * 100).toFixed(2)}%`;
-  if (MONEY.has(key)) return value.toFixed(2);
+  if (MONEY.has(key))
+    return typeof currency === 'string' && currency !== '' ? formatMoney(value, currency) : value.toFixed(2);
   return String(value);
 }
 
@@ -144,21 +164,6 @@ export function reportPath(r: ReportRequest): string {
 
 export const fetchReport = (r: ReportRequest) => get<Report>(reportPath(r));
 
-/** The table as CSV: the header row, each row, then the summary, exactly as shown. */
-export function toCsv(
-  columns: { key: string; label: string; dimension?: boolean }[],
-  rows: ReportRow[],
-  summary: ReportRow,
-): string {
-  const cell = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  const line = (values: string[]) => values.map(cell).join(',');
-  return [
-    line(columns.map((c) => c.label)),
-    ...rows.map((r) => line(columns.map((c) => formatCell(c.key, r[c.key])))),
-    line(columns.map((c, i) => (c.dimension ? (i === 0 ? 'Total' : '') : formatCell(c.key, summary[c.key])))),
-  ].join('\n');
-}
-
 /** A series' labels and rows with the days (or a day's hours) that had nothing filled in as zeros. */
 export function fillSeries(
   report: ReportPeriod,
@@ -168,6 +173,13 @@ export function fillSeries(
   if (unit === 'hour')
     for (let h = 0; h < 24; h++) labels.push(`${report.from}T${String(h).padStart(2, '0')}:00`);
   else for (let d = report.from; d <= report.to; d = addDays(d, 1)) labels.push(d);
-  const byLabel = new Map(report.rows.map((r) => [String(r[unit]), r]));
+  // Rows of one time split by currency add up: clicks and conversions have no currency.
+  const byLabel = new Map<string, { clicks: number; conversions: number }>();
+  for (const r of report.rows) {
+    const sum = byLabel.get(String(r[unit])) ?? { clicks: 0, conversions: 0 };
+    sum.clicks += Number(r.clicks ?? 0);
+    sum.conversions += Number(r.conversions ?? 0);
+    byLabel.set(String(r[unit]), sum);
+  }
   return { labels, rows: labels.map((l) => byLabel.get(l) ?? { clicks: 0, conversions: 0 }) };
 }

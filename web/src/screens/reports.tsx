@@ -1,15 +1,25 @@
-// Reports: a date range (presets or custom) in a time zone, up to three groupings, a filter and an
-// exclusion, sort, comparison with the previous period; a time-series chart with its data table, the
-// breakdown table with its summary row, and CSV export of exactly that table. All state is in the URL.
+// Reports: a date range (presets or custom) in a time zone, up to three groupings, any number of
+// include and exclude conditions, sort, comparison with the previous period; a time-series chart
+// with its data table, the breakdown table with its totals (one per currency when they mix), and CSV
+// export of exactly that table. All state is in the URL, so a report can be bookmarked and shared.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
+import { AddCondition, DimensionCondition } from '../components/dimension-condition';
 import { ReportBreakdown } from '../components/report-breakdown';
 import { TimeSeriesChart } from '../components/time-series-chart';
 import { Field, Loaded, Page, ui } from '../components/ui';
 import {
-  DIMENSIONS,
+  type ConditionSearch,
+  conditionFilters,
+  conditionPatch,
+  conditionsOf,
+} from '../lib/report-conditions';
+import { useNameBook } from '../lib/report-names';
+import {
+  dimensionsFor,
   fetchReport,
   fillSeries,
+  isTimeDimension,
   PRESETS,
   type Preset,
   presetRange,
@@ -17,21 +27,18 @@ import {
 } from '../lib/reports';
 
 const route = getRouteApi('/app/reports');
+const appRoute = getRouteApi('/app');
 
-export interface ReportSearch {
+export type ReportSearch = {
   preset?: Preset;
   from?: string;
   to?: string;
   tz?: string;
   groupBy?: string;
-  filterBy?: string;
-  filterValues?: string;
-  excludeBy?: string;
-  excludeValues?: string;
   sort?: string;
   compare?: boolean;
   attribution?: string;
-}
+} & ConditionSearch;
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 const ZONES = [
@@ -45,55 +52,10 @@ const ZONES = [
   'Asia/Tokyo',
   'Australia/Sydney',
 ];
-const FILTERABLE = DIMENSIONS.filter(([d]) => !['hour', 'day', 'week', 'month'].includes(d));
-
-/** A dimension and the values it must (or must not) take: the filter and the exclusion alike. */
-function DimensionCondition(props: {
-  label: string;
-  none: string;
-  valuesLabel: string;
-  help?: string;
-  by: string | undefined;
-  values: string | undefined;
-  onBy: (by: string | undefined) => void;
-  onValues: (values: string | undefined) => void;
-}) {
-  return (
-    <>
-      <Field label={props.label}>
-        {(c) => (
-          <select
-            {...c}
-            className={ui.input}
-            value={props.by ?? ''}
-            onChange={(e) => props.onBy(e.target.value || undefined)}
-          >
-            <option value="">{props.none}</option>
-            {FILTERABLE.map(([d, label]) => (
-              <option key={d} value={d}>
-                {label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label={props.valuesLabel} help={props.help}>
-        {(c) => (
-          <input
-            {...c}
-            className={ui.input}
-            defaultValue={props.values ?? ''}
-            key={props.values}
-            onBlur={(e) => props.onValues(e.target.value || undefined)}
-          />
-        )}
-      </Field>
-    </>
-  );
-}
-
 export function ReportsScreen() {
   const search = route.useSearch();
+  const { user } = appRoute.useRouteContext();
+  const names = useNameBook(['advertiser', 'offer', 'publisher', 'link'], user.role);
   const navigate = useNavigate({ from: '/reports' });
   const set = (patch: Partial<ReportSearch>) =>
     navigate({ search: (old: ReportSearch) => ({ ...old, ...patch }), replace: true });
@@ -105,9 +67,8 @@ export function ReportsScreen() {
       ? { from: search.from, to: search.to }
       : presetRange(preset === 'custom' ? 'last7' : preset, tz);
   const groupBy = (search.groupBy ?? 'day').split(',').filter(Boolean);
-  const filters: Record<string, string | undefined> = {};
-  if (search.filterBy && search.filterValues) filters[`filter.${search.filterBy}`] = search.filterValues;
-  if (search.excludeBy && search.excludeValues) filters[`exclude.${search.excludeBy}`] = search.excludeValues;
+  const conditions = conditionsOf(search);
+  const filters = conditionFilters(conditions);
   const request: ReportRequest = {
     from: range?.from ?? '',
     to: range?.to ?? '',
@@ -143,6 +104,8 @@ export function ReportsScreen() {
     set({ groupBy: next.filter(Boolean).join(','), sort: undefined });
   };
   const sortBy = (key: string) => set({ sort: search.sort === `-${key}` ? key : `-${key}` });
+  const dimensions = dimensionsFor(report.data);
+  const filterable = dimensions.filter(([d]) => !isTimeDimension(d));
 
   return (
     <Page
@@ -235,37 +198,18 @@ export function ReportsScreen() {
                   onChange={(e) => setGrouping(level, e.target.value)}
                 >
                   <option value="">{level === 0 ? 'Nothing (totals)' : 'Nothing more'}</option>
-                  {DIMENSIONS.filter(([d]) => d === groupBy[level] || !groupBy.includes(d)).map(
-                    ([d, label]) => (
+                  {dimensions
+                    .filter(([d]) => d === groupBy[level] || !groupBy.includes(d))
+                    .map(([d, label]) => (
                       <option key={d} value={d}>
                         {label}
                       </option>
-                    ),
-                  )}
+                    ))}
                 </select>
               )}
             </Field>
           ) : null,
         )}
-        <DimensionCondition
-          label="Only where"
-          none="No filter"
-          valuesLabel="is one of"
-          help="Comma-separated values (ids for offers, publishers…)."
-          by={search.filterBy}
-          values={search.filterValues}
-          onBy={(filterBy) => set({ filterBy })}
-          onValues={(filterValues) => set({ filterValues })}
-        />
-        <DimensionCondition
-          label="Except where"
-          none="No exclusion"
-          valuesLabel="is one of (excluded)"
-          by={search.excludeBy}
-          values={search.excludeValues}
-          onBy={(excludeBy) => set({ excludeBy })}
-          onValues={(excludeValues) => set({ excludeValues })}
-        />
         <Field label="Count conversions at">
           {(c) => (
             <select
@@ -289,6 +233,25 @@ export function ReportsScreen() {
         </label>
       </form>
 
+      <section className={ui.stack} aria-label="Conditions">
+        {conditions.map((c) => (
+          <DimensionCondition
+            key={`${c.kind}.${c.dimension}`}
+            condition={c}
+            names={names}
+            onValues={(values) => set(conditionPatch(c.kind, c.dimension, values))}
+          />
+        ))}
+        <AddCondition
+          dimensions={filterable}
+          names={names}
+          onAdd={(kind, dimension, values) => {
+            const had = conditions.find((c) => c.kind === kind && c.dimension === dimension)?.values ?? [];
+            set(conditionPatch(kind, dimension, [...new Set([...had, ...values])]));
+          }}
+        />
+      </section>
+
       <Loaded query={series} what="The chart could not be loaded">
         {(s) => {
           const { labels, rows } = fillSeries(s, oneDay ? 'hour' : 'day');
@@ -306,7 +269,9 @@ export function ReportsScreen() {
       </Loaded>
 
       <Loaded query={report} what="The report could not be loaded">
-        {(r) => <ReportBreakdown report={r} groupBy={groupBy} sort={search.sort} onSort={sortBy} />}
+        {(r) => (
+          <ReportBreakdown report={r} groupBy={groupBy} names={names} sort={search.sort} onSort={sortBy} />
+        )}
       </Loaded>
     </Page>
   );
