@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';
 import { seedConversion } from '../support/activity-rows.ts';
-import { describeDashboard, JOURNEY_MS } from '../support/dashboard.ts';
+import { collectConsoleErrors } from '../support/browser.ts';
+import { describeDashboard, JOURNEY_MS, PASSWORD } from '../support/dashboard.ts';
 
 const dayIn = (tz: string, ms: number) =>
   new Intl.DateTimeFormat('en-CA', {
@@ -199,6 +200,39 @@ describeDashboard('the Reports screen in Chromium', { signedIn: true }, (d) => {
       await page.getByRole('group', { name: 'Offer is one of' }).getByText('Puzzle game install').waitFor();
       await page.getByRole('group', { name: 'Publisher is one of' }).getByText('Other Publisher').waitFor();
       await expect(page.getByRole('group', { name: 'Sub ID 1 is not one of' }).count()).resolves.toBe(0);
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    'names for an advertiser user only what it may read: its offers by name, publishers as #id',
+    async () => {
+      const { app, admin, ids, browser } = d();
+      const invite = (
+        await admin('POST', '/invites', {
+          email: 'reports-adv@example.com',
+          role: 'advertiser',
+          advertiserId: ids.advertiser,
+        })
+      ).body;
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const adv = await context.newPage();
+      const errors = collectConsoleErrors(adv);
+      try {
+        await adv.goto(invite.url.replace(app.ctx.config.publicUrl, app.url));
+        await adv.getByLabel('Password', { exact: true }).fill(PASSWORD);
+        await adv.getByLabel('Repeat password').fill(PASSWORD);
+        await adv.getByRole('button', { name: 'Accept invitation' }).click();
+        await adv.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+        await adv.goto(`${app.url}/reports?groupBy=offer,publisher&tz=UTC`);
+        const table = adv.getByRole('table', { name: 'Report breakdown' });
+        const row = table.locator('tbody tr').filter({ hasText: 'Puzzle game install' }).first();
+        await row.getByRole('cell', { name: `#${ids.publisher}`, exact: true }).waitFor();
+        // No request for a list the role may not read: no refused call in the console.
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
     },
     JOURNEY_MS,
   );
