@@ -3,8 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';
 import { seedConversion } from '../support/activity-rows.ts';
-import { collectConsoleErrors } from '../support/browser.ts';
-import { describeDashboard, JOURNEY_MS, PASSWORD } from '../support/dashboard.ts';
+import { describeDashboard, JOURNEY_MS, openInvitedUser } from '../support/dashboard.ts';
 
 const dayIn = (tz: string, ms: number) =>
   new Intl.DateTimeFormat('en-CA', {
@@ -207,23 +206,17 @@ describeDashboard('the Reports screen in Chromium', { signedIn: true }, (d) => {
   it(
     'names for an advertiser user only what it may read: its offers by name, publishers as #id',
     async () => {
-      const { app, admin, ids, browser } = d();
-      const invite = (
-        await admin('POST', '/invites', {
-          email: 'reports-adv@example.com',
-          role: 'advertiser',
-          advertiserId: ids.advertiser,
-        })
-      ).body;
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-      const adv = await context.newPage();
-      const errors = collectConsoleErrors(adv);
+      const { app, ids } = d();
+      const {
+        context,
+        page: adv,
+        errors,
+      } = await openInvitedUser(d(), {
+        email: 'reports-adv@example.com',
+        role: 'advertiser',
+        advertiserId: ids.advertiser,
+      });
       try {
-        await adv.goto(invite.url.replace(app.ctx.config.publicUrl, app.url));
-        await adv.getByLabel('Password', { exact: true }).fill(PASSWORD);
-        await adv.getByLabel('Repeat password').fill(PASSWORD);
-        await adv.getByRole('button', { name: 'Accept invitation' }).click();
-        await adv.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
         await adv.goto(`${app.url}/reports?groupBy=offer,publisher&tz=UTC`);
         const table = adv.getByRole('table', { name: 'Report breakdown' });
         const row = table.locator('tbody tr').filter({ hasText: 'Puzzle game install' }).first();

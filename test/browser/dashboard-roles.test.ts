@@ -2,7 +2,7 @@
 // never revenue for a publisher, no admin actions; a publisher's dashboard at 390 px.
 import { expect, it } from 'vitest';
 import { collectConsoleErrors, expectNoSeriousA11yViolations } from '../support/browser.ts';
-import { describeDashboard, JOURNEY_MS, PASSWORD } from '../support/dashboard.ts';
+import { describeDashboard, JOURNEY_MS, openInvitedUser, PASSWORD } from '../support/dashboard.ts';
 
 describeDashboard('dashboard for publisher and advertiser users in Chromium', { signedIn: true }, (d) => {
   it(
@@ -84,24 +84,18 @@ describeDashboard('dashboard for publisher and advertiser users in Chromium', { 
   it(
     'an advertiser user sees its own advertiser, offers and postback URLs, without admin actions',
     async () => {
-      const { app, admin, ids, browser } = d();
+      const { app, admin, ids } = d();
       const other = (await admin('POST', '/advertisers', { name: 'Other Advertiser' })).body;
-      const invite = (
-        await admin('POST', '/invites', {
-          email: 'adv@example.com',
-          role: 'advertiser',
-          advertiserId: ids.advertiser,
-        })
-      ).body;
-      const advContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-      const adv = await advContext.newPage();
-      const advErrors = collectConsoleErrors(adv);
+      const {
+        context: advContext,
+        page: adv,
+        errors: advErrors,
+      } = await openInvitedUser(d(), {
+        email: 'adv@example.com',
+        role: 'advertiser',
+        advertiserId: ids.advertiser,
+      });
       try {
-        await adv.goto(invite.url.replace(app.ctx.config.publicUrl, app.url));
-        await adv.getByLabel('Password', { exact: true }).fill(PASSWORD);
-        await adv.getByLabel('Repeat password').fill(PASSWORD);
-        await adv.getByRole('button', { name: 'Accept invitation' }).click();
-        await adv.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
         const nav = adv.getByRole('navigation', { name: 'Main' });
         await expect(nav.getByRole('link').allTextContents()).resolves.toEqual([
           ' Trackwire',

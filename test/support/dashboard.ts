@@ -80,6 +80,26 @@ export async function openDashboard(store: Store, config: Partial<Config> = {}):
   };
 }
 
+/**
+ * A user invited by the admin API who accepts in a fresh browser context and lands on the Overview;
+ * the caller closes `context` and asserts `errors` (the page's console errors).
+ */
+export async function openInvitedUser(
+  d: Dashboard,
+  invite: { email: string; role: 'advertiser' | 'publisher'; advertiserId?: number; publisherId?: number },
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const url = (await d.admin('POST', '/invites', invite)).body.url as string;
+  const context = await d.browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectConsoleErrors(page);
+  await page.goto(url.replace(d.app.ctx.config.publicUrl, d.app.url));
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Repeat password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  return { context, page, errors };
+}
+
 /** An admin user signed in through the form. */
 export async function signInAsAdmin(d: Dashboard): Promise<void> {
   await createUser(
