@@ -8,7 +8,7 @@ import { createInboundCatalog, type InboundCatalog } from '../../../test/support
 import { describeEachStore } from '../../../test/support/stores.ts';
 import { ManualClock } from '../../shared/clock.ts';
 import { INBOUND_CODES, type InboundCode } from './inbound-codes.ts';
-import { INBOUND_ALIASES, SUB_PARAMS } from './inbound-params.ts';
+import { INBOUND_ALIASES, SUB_PARAMS } from './names/inbound-params.ts';
 
 const RUNS = 1500;
 
