@@ -25,7 +25,8 @@ const Preset = Nullable(
 );
 const ParamName = Nullable(
   Type.String({
-    pattern: PARAM_NAME.source,
+    // Any case in, lower case stored: request parameter names are matched in lower case.
+    pattern: PARAM_NAME.source.replace('a-z', 'A-Za-z'),
     description: 'the parameter name; null = never read this field',
   }),
 );
