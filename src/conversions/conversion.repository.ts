@@ -88,15 +88,37 @@ export function findOfferGoal(db: Db, offerId: number, keyOrId: string) {
     .executeTakeFirst();
 }
 
-/** Every advertiser's inbound credentials; the table is small (one row per advertiser). */
+const CREDENTIAL_COLUMNS = [
+  'id',
+  'postback_token',
+  'ip_allowlist',
+  'status_map',
+  'parameter_preset',
+  'parameter_map',
+  'signature_secret',
+] as const;
+
 /** One advertiser's inbound credentials, through the unique index on its token. */
 export function findAdvertiserCredentialsByToken(db: Db, token: string) {
   return db
     .selectFrom('advertisers')
-    .select(['id', 'ip_allowlist', 'status_map'])
+    .select(CREDENTIAL_COLUMNS)
     .where('postback_token', '=', token)
     .executeTakeFirst();
 }
+
+/** One advertiser's inbound credentials, through the unique index on its network slug. */
+export function findAdvertiserCredentialsByNetwork(db: Db, network: string) {
+  return db
+    .selectFrom('advertisers')
+    .select(CREDENTIAL_COLUMNS)
+    .where('network', '=', network)
+    .executeTakeFirst();
+}
+
+export type AdvertiserCredentialsRow = NonNullable<
+  Awaited<ReturnType<typeof findAdvertiserCredentialsByToken>>
+>;
 
 export function findConversionById(db: Db, id: string): Promise<ConversionRow | undefined> {
   return db.selectFrom('conversions').selectAll().where('id', '=', id).executeTakeFirst();

@@ -14,6 +14,11 @@ export interface CatalogOptions {
   allowDuplicates?: boolean;
   clickLifetimeDays?: number;
   goals?: { key: string; payout?: number | null; revenue?: number | null }[];
+  /** /postback?network=… slug, parameter preset, own parameter names and signing secret. */
+  network?: string;
+  preset?: string;
+  parameterMap?: Record<string, string | null>;
+  signatureSecret?: string;
 }
 
 export interface InboundCatalog {
@@ -38,6 +43,10 @@ export async function createInboundCatalog(
       postback_token: token,
       ip_allowlist: JSON.stringify(options.ipAllowlist ?? []),
       status_map: JSON.stringify(options.statusMap ?? {}),
+      network: options.network ?? null,
+      parameter_preset: options.preset ?? null,
+      parameter_map: JSON.stringify(options.parameterMap ?? {}),
+      signature_secret: options.signatureSecret ?? null,
     },
     offer: {
       payout: options.payout ?? 3.5,

@@ -31,7 +31,7 @@ export function listAdvertisers(
 export function updateAdvertiserRow(
   db: Db,
   id: number,
-  patch: Partial<Omit<AdvertiserTable, 'id' | 'created_at'>>,
+  patch: Partial<Omit<AdvertiserTable, 'id' | 'created_at' | 'parameter_map'> & { parameter_map: string }>,
 ): Promise<AdvertiserRow | undefined> {
   return db.updateTable('advertisers').set(patch).where('id', '=', id).returningAll().executeTakeFirst();
 }

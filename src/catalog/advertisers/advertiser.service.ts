@@ -4,6 +4,8 @@ import { revokeKeysBoundTo } from '../../auth/api-key.service.ts';
 import { API_KEYS_CHANGED } from '../../auth/authenticate.ts';
 import type { Config } from '../../config/config.ts';
 import type { Status } from '../../conversions/conversion.table.ts';
+import type { ParameterMap } from '../../conversions/inbound/names/parameter-map.ts';
+import { isUniqueViolation } from '../../db/unique-violation.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { CidrError, parseCidrList } from '../../shared/cidr.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
@@ -15,6 +17,12 @@ import {
   updateAdvertiserRow,
 } from './advertiser.repository.ts';
 import type { AdvertiserRow } from './advertiser.table.ts';
+import {
+  advertiserParameterMaps,
+  networkPostbackUrlOf,
+  networkTaken,
+  normalizeParameterMap,
+} from './advertiser-network.ts';
 
 /** What the advertiser is asked to fill in; the inbound handler knows every alias too. */
 export const POSTBACK_QUERY_HINT = '?click_id={click_id}&payout={payout}&txn_id={txn_id}&status={status}';
@@ -23,6 +31,10 @@ export interface AdvertiserInput {
   name: string;
   ipAllowlist?: string[];
   statusMap?: Record<string, Status>;
+  network?: string | null;
+  preset?: string | null;
+  parameterMap?: ParameterMap;
+  signatureSecret?: string | null;
 }
 
 export function newPostbackToken(): string {
@@ -41,6 +53,12 @@ export function toAdvertiserView(row: AdvertiserRow, config: Config) {
     postbackToken: row.postback_token,
     postbackUrl,
     postbackUrlTemplate: postbackUrl + POSTBACK_QUERY_HINT,
+    network: row.network,
+    networkPostbackUrl: networkPostbackUrlOf(config, row),
+    preset: row.parameter_preset,
+    parameterMap: advertiserParameterMaps(row).own,
+    effectiveParameterMap: advertiserParameterMaps(row).effective,
+    signatureSecretSet: row.signature_secret !== null,
     ipAllowlist: JSON.parse(row.ip_allowlist) as string[],
     statusMap: JSON.parse(row.status_map) as Record<string, Status>,
     createdAt: row.created_at,
@@ -63,14 +81,21 @@ function normalizeAllowlist(entries: string[]): string[] {
 
 export async function createAdvertiser(ctx: AppContext, input: AdvertiserInput): Promise<AdvertiserRow> {
   const now = ctx.clock.now();
-  const row = await insertAdvertiser(ctx.store.db, {
-    name: input.name.trim(),
-    postback_token: newPostbackToken(),
-    ip_allowlist: JSON.stringify(normalizeAllowlist(input.ipAllowlist ?? [])),
-    status_map: JSON.stringify(input.statusMap ?? {}),
-    created_at: now,
-    updated_at: now,
-  });
+  const preset = input.preset ?? null;
+  const row = await writeNetworkFields(input.network, () =>
+    insertAdvertiser(ctx.store.db, {
+      name: input.name.trim(),
+      postback_token: newPostbackToken(),
+      ip_allowlist: JSON.stringify(normalizeAllowlist(input.ipAllowlist ?? [])),
+      status_map: JSON.stringify(input.statusMap ?? {}),
+      network: input.network ?? null,
+      parameter_preset: preset,
+      parameter_map: JSON.stringify(normalizeParameterMap(input.parameterMap ?? {}, preset)),
+      signature_secret: input.signatureSecret ?? null,
+      created_at: now,
+      updated_at: now,
+    }),
+  );
   ctx.events.emit('catalog.changed');
   return row;
 }
@@ -80,17 +105,44 @@ export async function updateAdvertiser(
   id: number,
   patch: Partial<AdvertiserInput>,
 ): Promise<AdvertiserRow> {
-  const row = await updateAdvertiserRow(ctx.store.db, id, {
-    ...(patch.name !== undefined && { name: patch.name.trim() }),
-    ...(patch.ipAllowlist !== undefined && {
-      ip_allowlist: JSON.stringify(normalizeAllowlist(patch.ipAllowlist)),
+  let parameterMap: string | undefined;
+  if (patch.parameterMap !== undefined || patch.preset !== undefined) {
+    const current = await findAdvertiserById(ctx.store.db, id);
+    if (!current) throw notFound('advertiser');
+    const preset = patch.preset !== undefined ? patch.preset : current.parameter_preset;
+    const own = patch.parameterMap ?? advertiserParameterMaps(current).own;
+    parameterMap = JSON.stringify(normalizeParameterMap(own, preset));
+  }
+  const row = await writeNetworkFields(patch.network, () =>
+    updateAdvertiserRow(ctx.store.db, id, {
+      ...(patch.name !== undefined && { name: patch.name.trim() }),
+      ...(patch.ipAllowlist !== undefined && {
+        ip_allowlist: JSON.stringify(normalizeAllowlist(patch.ipAllowlist)),
+      }),
+      ...(patch.statusMap !== undefined && { status_map: JSON.stringify(patch.statusMap) }),
+      ...(patch.network !== undefined && { network: patch.network }),
+      ...(patch.preset !== undefined && { parameter_preset: patch.preset }),
+      ...(parameterMap !== undefined && { parameter_map: parameterMap }),
+      ...(patch.signatureSecret !== undefined && { signature_secret: patch.signatureSecret }),
+      updated_at: ctx.clock.now(),
     }),
-    ...(patch.statusMap !== undefined && { status_map: JSON.stringify(patch.statusMap) }),
-    updated_at: ctx.clock.now(),
-  });
+  );
   if (!row) throw notFound('advertiser');
   ctx.events.emit('catalog.changed');
   return row;
+}
+
+/** A slug another advertiser holds is a conflict, whichever insert or update got there first. */
+async function writeNetworkFields<T>(
+  network: string | null | undefined,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (network && isUniqueViolation(error)) throw networkTaken(network);
+    throw error;
+  }
 }
 
 /** The old token stops working at once: rotation is for a leaked token. */

@@ -9,6 +9,14 @@ export interface AdvertiserTable {
   ip_allowlist: string;
   /** JSON object: the advertiser's own status words → canonical status. */
   status_map: string;
+  /** Names the advertiser on /postback?network=…: a lowercase slug, unique; null = token URLs only. */
+  network: string | null;
+  /** Name of an inbound preset (inbound-presets.ts) whose parameter names apply; null = none. */
+  parameter_preset: string | null;
+  /** JSON object: field → the advertiser's own parameter name (or null: not read), over the preset. */
+  parameter_map: Generated<string>;
+  /** The secret a network signs its callbacks with (the preset says how); null = none set. */
+  signature_secret: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -15,9 +15,12 @@ import {
   findOfferGoal,
 } from '../conversion.repository.ts';
 import { ADV_SUB_COLUMNS, type AdvSubColumn, type Status } from '../conversion.table.ts';
-import { type AdvertiserTokens, createAdvertiserTokens } from './advertiser-tokens.ts';
+import {
+  type AdvertiserTokens,
+  createAdvertiserTokens,
+  type InboundAdvertiser,
+} from './advertiser-tokens.ts';
 import { type InboundCode, RULE_REVIEW_PREFIX } from './inbound-codes.ts';
-import { extractInboundFields } from './inbound-params.ts';
 import type { InboundRequest } from './inbound-request.ts';
 import {
   isValidTxnId,
@@ -28,6 +31,8 @@ import {
   parseCurrency,
   payoutReviewReason,
 } from './inbound-validation.ts';
+import { extractInboundFields, type InboundFields } from './names/inbound-params.ts';
+import { authenticateNetworkHit } from './network-auth.ts';
 import { createOfferTermsCache, type OfferTermsCache } from './offer-terms-cache.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { mapStatus } from './status-crosswalk.ts';
@@ -115,11 +120,9 @@ export async function checkInboundPostback(
     const retryAfterSeconds = Math.max(1, Math.ceil(deps.limiter.waitMs(sourceKey, now) / 1000));
     return { ok: false, code: 'rate_limited', advertiserId: null, retryAfterSeconds };
   }
-  const fields = extractInboundFields(request.params);
-  const token = request.pathToken ?? fields.token ?? '';
-  if (token.trim() === '') return reject('missing_token');
-  const advertiser = await deps.advertisers.resolve(token);
-  if (!advertiser) return reject('bad_token');
+  const named = await resolveSender(deps, request);
+  if ('code' in named) return reject(named.code, named.advertiserId);
+  const { advertiser, fields } = named;
   const advertiserId = advertiser.id;
   const { allowlist } = advertiser;
   if (
@@ -230,6 +233,36 @@ export async function checkInboundPostback(
       capped: !verdict && (await offerHasCaps(ctx, offer.id, click.publisher_id)),
     },
   };
+}
+
+type Sender =
+  | { advertiser: InboundAdvertiser; fields: InboundFields }
+  | { code: InboundCode; advertiserId: number | null };
+
+/**
+ * Who sent the hit: the token in the path or a token parameter names and authenticates the
+ * advertiser; on /postback a `network` parameter names it and network-auth.ts authenticates it.
+ * Either way one cached lookup, then the advertiser's own parameter names are applied.
+ */
+async function resolveSender(deps: InboundDeps, request: InboundRequest): Promise<Sender> {
+  const network = request.pathToken === undefined ? request.params.get('network') : undefined;
+  if (network !== undefined) {
+    const advertiser = await deps.advertisers.resolveNetwork(network.trim().toLowerCase());
+    if (!advertiser) return { code: 'unknown_network', advertiserId: null };
+    request.fieldNames = advertiser.fieldNames;
+    const fields = extractInboundFields(request.params, advertiser.fieldNames);
+    const code = authenticateNetworkHit(advertiser, fields.token, request.params);
+    return code ? { code, advertiserId: advertiser.id } : { advertiser, fields };
+  }
+  const plain = extractInboundFields(request.params);
+  const token = request.pathToken ?? plain.token ?? '';
+  if (token.trim() === '') return { code: 'missing_token', advertiserId: null };
+  const advertiser = await deps.advertisers.resolve(token);
+  if (!advertiser) return { code: 'bad_token', advertiserId: null };
+  if (!advertiser.fieldNames) return { advertiser, fields: plain };
+  request.fieldNames = advertiser.fieldNames;
+  const fields = extractInboundFields(request.params, advertiser.fieldNames);
+  return { advertiser, fields };
 }
 
 /** The conversion's country as the postback reports it (offerwall networks send `country`). */

@@ -17,6 +17,10 @@ export const INBOUND_CODES = {
   missing_token: { result: 'rejected', http: 403 },
   bad_token: { result: 'rejected', http: 403 },
   ip_not_allowed: { result: 'rejected', http: 403 },
+  // network= names no advertiser; its signature is wrong; or it signs and no secret is configured.
+  unknown_network: { result: 'rejected', http: 403 },
+  bad_signature: { result: 'rejected', http: 403 },
+  signature_not_configured: { result: 'rejected', http: 403 },
   unknown_click: { result: 'rejected', http: 404 },
   method_not_allowed: { result: 'rejected', http: 405 },
   illegal_transition: { result: 'rejected', http: 409 },

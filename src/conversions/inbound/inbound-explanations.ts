@@ -66,6 +66,19 @@ export const INBOUND_EXPLANATIONS = {
     meaning: 'The token matches no advertiser (mistyped, or rotated since).',
     action: "Send the advertiser the current postback URL from the advertiser's page.",
   },
+  unknown_network: {
+    meaning: 'The network parameter names no advertiser (mistyped, or the slug was changed).',
+    action: "Compare the network in the URL with the network slug on the advertiser's page.",
+  },
+  bad_signature: {
+    meaning:
+      "The network's signature does not match: the signing secret differs, or the values were altered.",
+    action: "Paste the network's current secret key into the advertiser's signing secret.",
+  },
+  signature_not_configured: {
+    meaning: 'The network signed the hit but this advertiser has no signing secret, and no token was sent.',
+    action: "Set the network's secret key on the advertiser's page, or add the token to the URL.",
+  },
   ip_not_allowed: {
     meaning: "The hit came from an address outside the advertiser's IP allowlist.",
     action: "If the address is the advertiser's, add it to the allowlist on the advertiser's page.",

@@ -27,10 +27,12 @@ export function createConversionImporter(ctx: AppContext, origin: string): Conve
   const deps = {
     ...base,
     advertisers: {
+      // Imports name fields our way, whatever names the advertiser's own postbacks use.
       async resolve(token: string) {
         const advertiser = await base.advertisers.resolve(token);
-        return advertiser && { ...advertiser, allowlist: null };
+        return advertiser && { ...advertiser, allowlist: null, fieldNames: undefined };
       },
+      resolveNetwork: async () => undefined,
     },
   };
   const pipeline = createInboundPipeline(ctx, deps);

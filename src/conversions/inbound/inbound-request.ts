@@ -2,7 +2,8 @@
 // query and a form or JSON body, and a log-safe copy of the request with every secret redacted.
 // Nothing here throws on bad input: a broken body is reported as `bodyError`.
 import { exceedsJsonDepth } from '../../shared/json-depth.ts';
-import { isSecretParam } from './inbound-params.ts';
+import { isSecretParam } from './names/inbound-params.ts';
+import type { FieldNames } from './names/parameter-map.ts';
 import type { RequestSource } from './request-source.ts';
 
 export interface InboundRequest {
@@ -13,6 +14,8 @@ export interface InboundRequest {
   params: Map<string, string>;
   bodyError?: 'invalid_body';
   source: RequestSource;
+  /** Set once the sender is known and names fields its own way, so the log reads them as the check did. */
+  fieldNames?: FieldNames;
   /** For the postback log: redacted path and query, headers of interest, redacted body. */
   logUrl: string;
   logHeaders: string;

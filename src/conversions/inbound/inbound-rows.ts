@@ -10,8 +10,8 @@ import {
 } from '../conversion.table.ts';
 import type { PreparedConversion } from './inbound-check.ts';
 import { INBOUND_CODES, type InboundCode, type InboundResult, RULE_REVIEW_PREFIX } from './inbound-codes.ts';
-import { extractInboundFields } from './inbound-params.ts';
 import type { InboundRequest } from './inbound-request.ts';
+import { extractInboundFields } from './names/inbound-params.ts';
 
 /** One checked hit, ready to be written: a conversion to record, or only its log row. */
 export type InboundWork =
@@ -30,7 +30,7 @@ export function postbackLogRow(
   advertiserId: number | null,
 ): NewPostbackLogRow {
   const { result, http } = INBOUND_CODES[outcome.code];
-  const fields = extractInboundFields(request.params);
+  const fields = extractInboundFields(request.params, request.fieldNames);
   return {
     received_at: now,
     method: request.method,

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseCidrList } from '../../shared/cidr.ts';
 import { canTransition } from '../lifecycle/status-transitions.ts';
-import { extractInboundFields } from './inbound-params.ts';
 import { parseInboundRequest } from './inbound-request.ts';
 import { parseAmount, payoutReviewReason } from './inbound-validation.ts';
+import { extractInboundFields } from './names/inbound-params.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { resolveRequestSource } from './request-source.ts';
 import { mapStatus, parseStatusMap } from './status-crosswalk.ts';

@@ -8,9 +8,12 @@ import { createInboundCatalog, type InboundCatalog } from '../../../test/support
 import { describeEachStore } from '../../../test/support/stores.ts';
 import { ManualClock } from '../../shared/clock.ts';
 import { INBOUND_CODES, type InboundCode } from './inbound-codes.ts';
-import { INBOUND_ALIASES, SUB_PARAMS } from './inbound-params.ts';
+import { INBOUND_ALIASES, SUB_PARAMS } from './names/inbound-params.ts';
 
 const RUNS = 1500;
+
+const statusWordOf = () =>
+  fc.constantFrom('approved', 'pending', 'hold', 'reversed', 'chargeback', 'declined', 'rejected', '2', '1');
 
 describeEachStore('inbound postback fuzz', (current) => {
   const clock = new ManualClock(Date.UTC(2026, 2, 1));
@@ -40,6 +43,12 @@ describeEachStore('inbound postback fuzz', (current) => {
       }),
       await createInboundCatalog(db(), clock.now(), { allowDuplicates: true, statusMap: { '2': 'pending' } }),
       await createInboundCatalog(db(), clock.now(), { ipAllowlist: ['203.0.113.0/24'] }),
+      // Named by network=, reading Everflow's names (transaction_id is its click).
+      await createInboundCatalog(db(), clock.now(), {
+        network: 'fuzz-net',
+        preset: 'everflow',
+        parameterMap: { status: 'ef_status' },
+      }),
     ];
     clickIds = [];
     for (const catalog of catalogs) {
@@ -57,24 +66,45 @@ describeEachStore('inbound postback fuzz', (current) => {
       ...SUB_PARAMS,
       'offer_id',
       'user_id',
+      'network',
+      'transaction_id',
+      'order_id',
+      'adv_event_id',
+      'ef_status',
+      'signature',
     ];
+    const networkName = fc.oneof(
+      fc.constantFrom('fuzz-net', 'FUZZ-NET', ' fuzz-net ', 'fuzz_net', 'nobody', '-', 'a'.repeat(80)),
+      fc.string({ maxLength: 20 }),
+    );
+    const networked = fc
+      .record({
+        network: networkName,
+        fresh: fc.boolean(),
+        withToken: fc.oneof(
+          { weight: 4, arbitrary: fc.constant(true) },
+          { weight: 1, arbitrary: fc.constant(false) },
+        ),
+        status: fc.option(statusWordOf(), { nil: undefined }),
+        txn: fc.option(
+          fc.integer({ min: 0, max: 40 }).map((i) => `E${i}`),
+          { nil: undefined },
+        ),
+      })
+      .map(({ network, fresh, withToken, status, txn }) => [
+        ['network', network] as [string, string],
+        ['transaction_id', clickIds[6 + (fresh ? 0 : 1)]] as [string, string],
+        ...(withToken ? [['token', catalogs[3].token] as [string, string]] : []),
+        ...(status ? [['ef_status', status] as [string, string]] : []),
+        ...(txn ? [['order_id', txn] as [string, string]] : []),
+      ]);
     const garbage = fc.oneof(
       fc.string({ maxLength: 20 }),
       fc.fullUnicodeString({ maxLength: 30 }),
       fc.constantFrom('', '{click_id}', '%', '%%', '\u0000', '../../etc/passwd', "' or 1=1 --", '[]', '{}'),
       fc.string({ minLength: 300, maxLength: 3000 }),
     );
-    const statusWord = fc.constantFrom(
-      'approved',
-      'pending',
-      'hold',
-      'reversed',
-      'chargeback',
-      'declined',
-      'rejected',
-      '2',
-      '1',
-    );
+    const statusWord = statusWordOf();
     const value: fc.Arbitrary<string> = fc.oneof(
       fc.constantFrom(...catalogs.map((c) => c.token)),
       fc.constantFrom(...clickIds),
@@ -125,6 +155,7 @@ describeEachStore('inbound postback fuzz', (current) => {
     const params = fc.oneof(
       { weight: 1, arbitrary: fc.array(param, { maxLength: 8 }) },
       { weight: 3, arbitrary: plausible },
+      { weight: 2, arbitrary: networked },
     );
     const request = fc.record({
       method: fc.oneof(
@@ -205,5 +236,6 @@ describeEachStore('inbound postback fuzz', (current) => {
     expect(tally.status_changed ?? 0).toBeGreaterThan(0);
     expect(tally.duplicate ?? 0).toBeGreaterThan(0);
     expect(tally.bad_token ?? 0).toBeGreaterThan(0);
+    expect(tally.unknown_network ?? 0).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -33,9 +33,15 @@ export function isStatus(value: unknown): value is Status {
   return typeof value === 'string' && (STATUSES as readonly string[]).includes(value);
 }
 
-/** Parses an advertiser's status_map JSON into lower-cased word → status; bad entries are ignored. */
-export function parseStatusMap(json: string | null | undefined): ReadonlyMap<string, Status> {
-  const out = new Map<string, Status>();
+/**
+ * Parses an advertiser's status_map JSON into lower-cased word → status; bad entries are ignored.
+ * `base` (its preset's codes) comes first, so the advertiser's own words win.
+ */
+export function parseStatusMap(
+  json: string | null | undefined,
+  base?: Readonly<Record<string, Status>>,
+): ReadonlyMap<string, Status> {
+  const out = new Map<string, Status>(base ? Object.entries(base) : []);
   if (!json) return out;
   try {
     const parsed: unknown = JSON.parse(json);

@@ -16,6 +16,7 @@ import { jobsAndAlerts } from './0013_jobs_and_alerts.ts';
 import { dataOperations } from './0014_data_operations.ts';
 import { postbackLogLookups } from './0015_postback_log_lookups.ts';
 import { heldConversions } from './0022_held_conversions.ts';
+import { advertiserNetworks } from './0018_advertiser_networks.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -33,4 +34,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0013_jobs_and_alerts': jobsAndAlerts,
   '0014_data_operations': dataOperations,
   '0022_held_conversions': heldConversions,
+  '0018_advertiser_networks': advertiserNetworks,
 };

@@ -8,6 +8,7 @@ import { findAdvertiserById, listAdvertisers } from '../../catalog/advertisers/a
 import {
   Advertiser,
   CreateAdvertiserBody,
+  InboundPresetView,
   UpdateAdvertiserBody,
 } from '../../catalog/advertisers/advertiser.schemas.ts';
 import {
@@ -17,6 +18,7 @@ import {
   toAdvertiserView,
   updateAdvertiser,
 } from '../../catalog/advertisers/advertiser.service.ts';
+import { listInboundPresets } from '../../conversions/inbound/names/inbound-presets.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { IdParams } from '../../shared/api-schemas.ts';
 import { parseIdCursor } from '../../shared/cursor.ts';
@@ -76,6 +78,28 @@ export function registerAdvertiserRoutes(api: FastifyInstance, ctx: AppContext):
         if (other) throw new AppError('forbidden', `${other}: advertiser keys may change only statusMap`);
       }
       return view(await updateAdvertiser(ctx, request.params.id, request.body));
+    },
+  );
+
+  // The presets an advertiser can pick: each network's parameter names, status codes and signature.
+  api.get(
+    '/inbound-presets',
+    { schema: { tags, response: { 200: Type.Object({ data: Type.Array(InboundPresetView) }) } } },
+    async (request) => {
+      requireRole(request, 'admin', 'advertiser');
+      return {
+        data: listInboundPresets().map((p) => ({
+          name: p.name,
+          label: p.label,
+          kind: p.kind,
+          parameterMap: p.parameterMap,
+          statusMap: p.statusMap ?? {},
+          macros: p.macros ?? {},
+          appendsOwnParameters: p.appendsOwnParameters === true,
+          signature: p.signature ?? null,
+          source: p.source,
+        })),
+      };
     },
   );
 

@@ -13,8 +13,8 @@ import {
   type InboundCode,
   type InboundResult,
 } from '../../conversions/inbound/inbound-codes.ts';
-import { INBOUND_ALIASES, SUB_PARAMS } from '../../conversions/inbound/inbound-params.ts';
 import { parseInboundRequest } from '../../conversions/inbound/inbound-request.ts';
+import { INBOUND_ALIASES, SUB_PARAMS } from '../../conversions/inbound/names/inbound-params.ts';
 import { resolveRequestSource } from '../../conversions/inbound/request-source.ts';
 import { isStoreUnavailable, logStoreFailure } from '../../db/store-unavailable.ts';
 import type { AppContext } from '../../server/app-context.ts';

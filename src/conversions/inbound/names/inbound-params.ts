@@ -23,6 +23,9 @@ export const INBOUND_ALIASES = {
   token: ['token', 'security_token', 'secret', 'key', 'verification_token'],
 } as const satisfies Record<string, readonly string[]>;
 
+/** A network slug for /postback?network=…: lowercase letters, digits and inner dashes. */
+export const NETWORK_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
 export const SUB_PARAMS = Array.from({ length: 10 }, (_, i) => `sub${i + 1}`);
 
 export type InboundField = keyof typeof INBOUND_ALIASES;
@@ -42,11 +45,15 @@ function pick(params: InboundParams, names: readonly string[]): string | undefin
   return undefined;
 }
 
-export function extractInboundFields(params: InboundParams): InboundFields {
+const FIELDS = Object.keys(INBOUND_ALIASES) as InboundField[];
+
+/** `names`: an advertiser's own names per field (parameter-map.ts); the alias table otherwise. */
+export function extractInboundFields(
+  params: InboundParams,
+  names: Readonly<Record<InboundField, readonly string[]>> = INBOUND_ALIASES,
+): InboundFields {
   const fields = {} as InboundFields;
-  for (const field of Object.keys(INBOUND_ALIASES) as InboundField[]) {
-    fields[field] = pick(params, INBOUND_ALIASES[field]);
-  }
+  for (const field of FIELDS) fields[field] = pick(params, names[field]);
   fields.subs = {};
   for (const name of SUB_PARAMS) {
     const value = params.get(name);
