@@ -11,6 +11,43 @@ export function listAllCaps(db: Db): Promise<OfferCapRow[]> {
   return db.selectFrom('offer_caps').selectAll().orderBy('id').execute();
 }
 
+/** Each cap with what it has used in its current period (the day and month keys given). */
+export function listCapsWithUsage(
+  db: Db,
+  keys: { day: string; month: string },
+): Promise<(OfferCapRow & { used: number | null })[]> {
+  return db
+    .selectFrom('offer_caps')
+    .leftJoin('cap_usage', (join) =>
+      join
+        .onRef('cap_usage.cap_id', '=', 'offer_caps.id')
+        .on(
+          'cap_usage.period_key',
+          '=',
+          sql<string>`case offer_caps.period when 'day' then ${keys.day} when 'month' then ${keys.month} else 'total' end`,
+        ),
+    )
+    .selectAll('offer_caps')
+    .select('cap_usage.used')
+    .orderBy('offer_caps.id')
+    .execute();
+}
+
+export function updateCap(
+  db: Db,
+  offerId: number,
+  id: number,
+  patch: Partial<Omit<OfferCapTable, 'id' | 'offer_id' | 'created_at'>>,
+): Promise<OfferCapRow | undefined> {
+  return db
+    .updateTable('offer_caps')
+    .set(patch)
+    .where('id', '=', id)
+    .where('offer_id', '=', offerId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 export function insertCap(db: Db, row: Omit<OfferCapTable, 'id'>): Promise<OfferCapRow> {
   return db.insertInto('offer_caps').values(row).returningAll().executeTakeFirstOrThrow();
 }
@@ -25,8 +62,9 @@ export async function deleteCap(db: Db, offerId: number, id: number): Promise<bo
 }
 
 /**
- * Takes `amount` of the cap's period if it fits under `limit`; false when it does not. The usage
- * row's write lock makes two takers racing for the last slot queue: one fits, the other does not.
+ * Takes `amount` of the cap's period if it fits under `limit`: what the period has used after it, or
+ * null when it does not fit. The usage row's write lock makes two takers racing for the last slot
+ * queue: one fits, the other does not.
  */
 export async function takeCapUsage(
   db: Db,
@@ -34,7 +72,7 @@ export async function takeCapUsage(
   key: string,
   amount: number,
   limit: number,
-): Promise<boolean> {
+): Promise<number | null> {
   await db
     .insertInto('cap_usage')
     .values({ cap_id: capId, period_key: key, used: 0 })
@@ -46,8 +84,9 @@ export async function takeCapUsage(
     .where('cap_id', '=', capId)
     .where('period_key', '=', key)
     .where(sql<boolean>`used + ${amount} <= ${limit}`)
+    .returning('used')
     .executeTakeFirst();
-  return Number(taken.numUpdatedRows) > 0;
+  return taken ? Number(taken.used) : null;
 }
 
 /** Gives back what takeCapUsage took (the conversion turned out to be a duplicate). */

@@ -10,11 +10,14 @@ import {
   insertCap,
   listAllCaps,
   listCapsOfOffer,
+  listCapsWithUsage,
   releaseCapUsage,
   takeCapUsage,
+  updateCap,
 } from './cap.repository.ts';
-import type { CapAction, CapMetric, CapPeriod, OfferCapRow } from './cap.table.ts';
-import { periodKey } from './cap-period.ts';
+import type { CapAction, CapClickAction, CapMetric, CapPeriod, OfferCapRow } from './cap.table.ts';
+import { checkCapFallbackUrl } from './cap-fallback.ts';
+import { currentPeriodKeys, isCapReached, periodKey } from './cap-period.ts';
 
 const TTL_MS = 5_000;
 
@@ -25,12 +28,27 @@ export interface CapInput {
   metric: CapMetric;
   limit: number;
   overAction: CapAction;
+  /** What clicks do once the cap is reached (single-offer links; SmartLinks always skip the offer). */
+  clickAction?: CapClickAction;
+  fallbackUrl?: string | null;
 }
 
-export interface CapView extends CapInput {
+export type CapPatch = Partial<Omit<CapInput, 'offerId' | 'publisherId'>>;
+
+export interface CapView extends Required<CapInput> {
   id: number;
   /** Used in the current period. */
   used: number;
+  /** Used reached the limit: single-offer clicks follow clickAction, SmartLinks skip the offer. */
+  reached: boolean;
+}
+
+export interface ReachedCapView {
+  capId: number;
+  offerId: number;
+  publisherId: number | null;
+  period: CapPeriod;
+  clickAction: CapClickAction;
 }
 
 /** Slots taken by one conversion, to give back if it turns out to be a duplicate. */
@@ -38,6 +56,8 @@ export interface CapTaken {
   capId: number;
   key: string;
   amount: number;
+  /** Takes back the in-memory mark this slot set when it filled the cap. */
+  unmark?: () => void;
 }
 
 export type CapOutcome = { ok: true; taken: CapTaken[] } | { ok: false; action: CapAction; capId: number };
@@ -84,28 +104,6 @@ export async function offerHasCaps(ctx: AppContext, offerId: number, publisherId
   return (await capsCache(ctx).ofOffer(offerId)).some((cap) => applies(cap, publisherId));
 }
 
-/**
- * Whether the offer (for this publisher) has reached one of its caps in the current period: what
- * click routing asks before sending a visitor to it. Read outside any transaction: a hint, not a slot.
- */
-export async function isOfferCapReached(
-  ctx: AppContext,
-  offerId: number,
-  publisherId: number,
-  now: number = ctx.clock.now(),
-): Promise<boolean> {
-  for (const cap of await capsCache(ctx).ofOffer(offerId)) {
-    if (!applies(cap, publisherId)) continue;
-    const used = await findCapUsage(
-      ctx.store.db,
-      Number(cap.id),
-      periodKey(cap.period, now, ctx.config.timeZone),
-    );
-    if (used >= Number(cap.cap_limit)) return true;
-  }
-  return false;
-}
-
 /** Takes this conversion's slot in every cap that applies, inside the conversion's transaction. */
 export async function takeCapSlots(
   ctx: AppContext,
@@ -120,29 +118,40 @@ export async function takeCapSlots(
       key: periodKey(cap.period, c.now, ctx.config.timeZone),
       amount: amountOf(cap, c.payout),
     };
-    if (!(await takeCapUsage(trx, slot.capId, slot.key, slot.amount, Number(cap.cap_limit)))) {
+    const used = await takeCapUsage(trx, slot.capId, slot.key, slot.amount, Number(cap.cap_limit));
+    if (used === null) {
+      // Found full: this node's clicks learn it now, other nodes at their next refresh.
+      ctx.reachedCaps?.markReached(cap, slot.key);
       await releaseCapSlots(trx, taken);
       return { ok: false, action: cap.over_action, capId: slot.capId };
     }
-    taken.push(slot);
+    const filled = used >= Number(cap.cap_limit);
+    taken.push(filled ? { ...slot, unmark: ctx.reachedCaps?.markReached(cap, slot.key) } : slot);
   }
   return { ok: true, taken };
 }
 
 export async function releaseCapSlots(trx: Db, taken: readonly CapTaken[]): Promise<void> {
-  for (const t of taken) await releaseCapUsage(trx, t.capId, t.key, t.amount);
+  for (const t of taken) {
+    await releaseCapUsage(trx, t.capId, t.key, t.amount);
+    t.unmark?.();
+  }
 }
 
 function toCapView(cap: OfferCapRow, used: number): CapView {
+  const limit = Number(cap.cap_limit);
   return {
     id: Number(cap.id),
     offerId: cap.offer_id,
     publisherId: cap.publisher_id,
     period: cap.period,
     metric: cap.metric,
-    limit: Number(cap.cap_limit),
+    limit,
     overAction: cap.over_action,
+    clickAction: cap.click_action,
+    fallbackUrl: cap.fallback_url,
     used,
+    reached: used >= limit,
   };
 }
 
@@ -160,6 +169,9 @@ export async function listOfferCaps(ctx: AppContext, offerId: number): Promise<C
 }
 
 export async function createOfferCap(ctx: AppContext, input: CapInput): Promise<CapView> {
+  const clickAction = input.clickAction ?? 'offer';
+  const fallbackUrl = input.fallbackUrl ?? null;
+  checkCapFallbackUrl(clickAction, fallbackUrl);
   const row = await insertCap(ctx.store.db, {
     offer_id: input.offerId,
     publisher_id: input.publisherId,
@@ -167,10 +179,49 @@ export async function createOfferCap(ctx: AppContext, input: CapInput): Promise<
     metric: input.metric,
     cap_limit: input.limit,
     over_action: input.overAction,
+    click_action: clickAction,
+    fallback_url: fallbackUrl,
     created_at: ctx.clock.now(),
   });
   ctx.events.emit('catalog.changed');
   return toCapView(row, 0);
+}
+
+export async function updateOfferCap(
+  ctx: AppContext,
+  offerId: number,
+  capId: number,
+  patch: CapPatch,
+): Promise<CapView> {
+  const current = (await listCapsOfOffer(ctx.store.db, offerId)).find((c) => Number(c.id) === capId);
+  if (!current) throw notFound('cap');
+  const clickAction = patch.clickAction ?? current.click_action;
+  const fallbackUrl = patch.fallbackUrl === undefined ? current.fallback_url : patch.fallbackUrl;
+  checkCapFallbackUrl(clickAction, fallbackUrl);
+  const row = await updateCap(ctx.store.db, offerId, capId, {
+    period: patch.period,
+    metric: patch.metric,
+    cap_limit: patch.limit,
+    over_action: patch.overAction,
+    click_action: clickAction,
+    fallback_url: fallbackUrl,
+  });
+  if (!row) throw notFound('cap');
+  ctx.events.emit('catalog.changed');
+  const key = periodKey(row.period, ctx.clock.now(), ctx.config.timeZone);
+  return toCapView(row, await findCapUsage(ctx.store.db, capId, key));
+}
+
+/** The caps reached in their current period, read from the store (every node agrees on it). */
+export async function listReachedCaps(ctx: AppContext): Promise<ReachedCapView[]> {
+  const keys = currentPeriodKeys(ctx.clock.now(), ctx.config.timeZone);
+  return (await listCapsWithUsage(ctx.store.db, keys)).filter(isCapReached).map((cap) => ({
+    capId: Number(cap.id),
+    offerId: cap.offer_id,
+    publisherId: cap.publisher_id,
+    period: cap.period,
+    clickAction: cap.click_action,
+  }));
 }
 
 export async function deleteOfferCap(ctx: AppContext, offerId: number, capId: number): Promise<void> {

@@ -1,6 +1,7 @@
 // What every route and service needs, built once per process and passed down explicitly.
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import type { ReachedCaps } from '../caps/reached-caps.ts';
 import type { Config } from '../config/config.ts';
 import type { Store } from '../db/store.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -23,4 +24,6 @@ export interface AppContext {
   onDeliveriesQueued(wake: () => void): () => void;
   /** Whether an offer may take a SmartLink click now (caps plug in here); every offer when absent. */
   readonly offerAvailability?: OfferAvailability;
+  /** The caps reached now, in memory: the click path asks it per click, never the store. */
+  readonly reachedCaps?: ReachedCaps;
 }

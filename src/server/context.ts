@@ -1,6 +1,7 @@
 // Opens the store named by the config, migrates it, and assembles the AppContext.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import { createReachedCaps } from '../caps/reached-caps.ts';
 import type { Config } from '../config/config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { openStore, type Store, type StoreOptions } from '../db/store.ts';
@@ -36,12 +37,17 @@ export function createContext(
   clock: Clock = systemClock,
 ): AppContext {
   const wakers = new Set<() => void>();
+  const events = new EventEmitter().setMaxListeners(50);
+  const reachedCaps = createReachedCaps({ db: store.db, clock, timeZone: config.timeZone, log, events });
   return {
     config,
     store,
     clock,
     log,
-    events: new EventEmitter().setMaxListeners(50),
+    events,
+    // SmartLinks skip an offer whose cap (or the publisher's cap on it) is reached.
+    offerAvailability: reachedCaps.isAvailable,
+    reachedCaps,
     notifyDeliveriesQueued: () => {
       for (const wake of wakers) wake();
     },

@@ -74,7 +74,8 @@ const VISITOR_KEY: Record<MatchKey, keyof Visitor> = {
 
 export const FALLBACK_RULE_ID = 0;
 
-function routeDestination(url: string): RouteDestination {
+/** A destination URL compiled for the click path. */
+export function routeDestination(url: string): RouteDestination {
   const destination = compileTemplate(url);
   return { destination, usesRandom: destination.macros.some((use) => use.canonical === 'random') };
 }

@@ -17,6 +17,7 @@ import { dataOperations } from './0014_data_operations.ts';
 import { postbackLogLookups } from './0015_postback_log_lookups.ts';
 import { heldConversions } from './0022_held_conversions.ts';
 import { advertiserNetworks } from './0018_advertiser_networks.ts';
+import { capClickAction } from './0017_cap_click_action.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -35,4 +36,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0014_data_operations': dataOperations,
   '0022_held_conversions': heldConversions,
   '0018_advertiser_networks': advertiserNetworks,
+  '0017_cap_click_action': capClickAction,
 };

@@ -1,25 +1,50 @@
-// /api/v1/offers/:id/caps: an offer's caps (all its publishers, or one) and what each has used in
-// its current period. Admin only.
+// /api/v1/offers/:id/caps: an offer's caps (all its publishers, or one), what each has used in its
+// current period and where clicks go once it is reached; /api/v1/caps/reached: every cap reached now.
+// Admin only.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../../auth/principal.ts';
-import { createOfferCap, deleteOfferCap, listOfferCaps } from '../../caps/cap.service.ts';
-import { CAP_ACTIONS, CAP_METRICS, CAP_PERIODS } from '../../caps/cap.table.ts';
+import {
+  createOfferCap,
+  deleteOfferCap,
+  listOfferCaps,
+  listReachedCaps,
+  updateOfferCap,
+} from '../../caps/cap.service.ts';
+import { CAP_ACTIONS, CAP_CLICK_ACTIONS, CAP_METRICS, CAP_PERIODS } from '../../caps/cap.table.ts';
 import { findOfferById } from '../../catalog/offers/offer.repository.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { Id, IdParams, Nullable, StringEnum } from '../../shared/api-schemas.ts';
 import { notFound } from '../../shared/errors.ts';
 
-const CapBody = Type.Object({
-  publisherId: Type.Optional(Nullable(Id())),
+const capFields = {
   period: StringEnum(CAP_PERIODS, { description: 'day and month in TRACKWIRE_TIME_ZONE' }),
   metric: StringEnum(CAP_METRICS),
   limit: Type.Number({ minimum: 0, maximum: 1e12 }),
   overAction: StringEnum(CAP_ACTIONS, {
     description: 'a conversion over the cap is held for review or rejected',
   }),
+  clickAction: StringEnum(CAP_CLICK_ACTIONS, {
+    description:
+      'once reached, a single-offer link’s clicks go on to the offer (default) or to fallbackUrl; SmartLinks skip the offer either way',
+  }),
+  fallbackUrl: Nullable(
+    Type.String({
+      pattern: '^https?://\\S+$',
+      maxLength: 4000,
+      description: 'where clicks go once the cap is reached (clickAction fallback); click macros allowed',
+    }),
+  ),
+};
+const CapBody = Type.Object({
+  publisherId: Type.Optional(Nullable(Id())),
+  ...capFields,
+  clickAction: Type.Optional(capFields.clickAction),
+  fallbackUrl: Type.Optional(capFields.fallbackUrl),
 });
 type CapBody = Static<typeof CapBody>;
+const CapPatchBody = Type.Partial(Type.Object(capFields), { minProperties: 1 });
+type CapPatchBody = Static<typeof CapPatchBody>;
 const Cap = Type.Object({
   id: Type.Integer(),
   offerId: Type.Integer(),
@@ -28,7 +53,17 @@ const Cap = Type.Object({
   metric: StringEnum(CAP_METRICS),
   limit: Type.Number(),
   overAction: StringEnum(CAP_ACTIONS),
+  clickAction: StringEnum(CAP_CLICK_ACTIONS),
+  fallbackUrl: Nullable(Type.String()),
   used: Type.Number({ description: 'used in the current period' }),
+  reached: Type.Boolean({ description: 'used has reached the limit in the current period' }),
+});
+const ReachedCap = Type.Object({
+  capId: Type.Integer(),
+  offerId: Type.Integer(),
+  publisherId: Nullable(Type.Integer()),
+  period: StringEnum(CAP_PERIODS),
+  clickAction: StringEnum(CAP_CLICK_ACTIONS),
 });
 const CapParams = Type.Object({ id: Id(), capId: Id() });
 
@@ -60,6 +95,24 @@ export function registerCapRoutes(api: FastifyInstance, ctx: AppContext): void {
         publisherId: request.body.publisherId ?? null,
       });
       return reply.status(201).send(cap);
+    },
+  );
+
+  api.patch<{ Params: Static<typeof CapParams>; Body: CapPatchBody }>(
+    '/offers/:id/caps/:capId',
+    { schema: { tags, params: CapParams, body: CapPatchBody, response: { 200: Cap } } },
+    async (request) => {
+      requireRole(request, 'admin');
+      return updateOfferCap(ctx, request.params.id, request.params.capId, request.body);
+    },
+  );
+
+  api.get(
+    '/caps/reached',
+    { schema: { tags, response: { 200: Type.Object({ data: Type.Array(ReachedCap) }) } } },
+    async (request) => {
+      requireRole(request, 'admin');
+      return { data: await listReachedCaps(ctx) };
     },
   );
 

@@ -52,6 +52,8 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
   const visitors = new UniqueVisitors();
   const backlog = () => clickWriter.waiting?.() ?? 0;
   probes.set(CLICK_BACKLOG_PROBE, backlog);
+  const reachedCaps = ctx.reachedCaps;
+  const stopWatchingCaps = reachedCaps?.watch();
   const dropTargets = () => targets.clear();
   ctx.events.on('catalog.changed', dropTargets);
   void loadCountryDatabase((err) => log.warn({ err }, 'country database unavailable; clicks get no country'));
@@ -89,7 +91,12 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
       )
         ? 1
         : 0;
-      location = destinationFor(target, click);
+      // A single-offer link over a cap that sends clicks elsewhere; a SmartLink skipped the offer already.
+      const overCap =
+        target.smartlink === null
+          ? (reachedCaps?.overCapDestination(target.offerId, target.publisherId) ?? null)
+          : null;
+      location = destinationFor(target, click, overCap);
     } catch (err) {
       log.error({ err, slug: visit.slug }, 'click could not be built');
       return UNAVAILABLE;
@@ -111,6 +118,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
 
   async function close(): Promise<void> {
     ctx.events.off('catalog.changed', dropTargets);
+    stopWatchingCaps?.();
     if (probes.get(CLICK_BACKLOG_PROBE) === backlog) probes.delete(CLICK_BACKLOG_PROBE);
     await clickWriter.close();
   }

@@ -1,7 +1,12 @@
 // Turns one visit on a resolved link into a click row and the URL to send the visitor to.
 import { redirectMacroValues } from '../../macros/click-macro-values.ts';
 import { newId } from '../../shared/ids.ts';
-import { chooseRoute, destinationOf, normalizeVisitor } from '../../smartlinks/smartlink-resolver.ts';
+import {
+  chooseRoute,
+  destinationOf,
+  normalizeVisitor,
+  type RouteDestination,
+} from '../../smartlinks/smartlink-resolver.ts';
 import { primaryLanguage } from '../../smartlinks/smartlink-rules.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
 import { cleanValue, parseClickParams } from './click-params.ts';
@@ -99,12 +104,20 @@ function toHeaderSafe(url: string): string {
   return url.replace(/[^\x21-\x7e]+/g, (run) => encodeURIComponent(cleanValue(run, run.length) ?? ''));
 }
 
-/** The offer URL with this click's macros filled in, URL-encoded, fit for a Location header. */
-export function destinationFor(target: ClickTarget, click: ClickRow): string {
+/**
+ * The offer URL (or `overCap`, a reached cap's fallback) with this click's macros filled in,
+ * URL-encoded, fit for a Location header.
+ */
+export function destinationFor(
+  target: ClickTarget,
+  click: ClickRow,
+  overCap: RouteDestination | null = null,
+): string {
   const route =
-    target.smartlink && click.smartlink_rule != null
+    overCap ??
+    (target.smartlink && click.smartlink_rule != null
       ? destinationOf(target.smartlink, click.offer_id, click.smartlink_rule)
-      : target;
+      : target);
   const { destination } = route;
   const url = destination.render(redirectMacroValues(click, route.usesRandom), 'url');
   // Most offer URLs are safe by construction; checking the rendered text is for the rest.

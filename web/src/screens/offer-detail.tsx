@@ -7,6 +7,7 @@ import { get } from '../lib/api';
 import { formatMoney } from '../lib/format';
 import { useOffer } from '../lib/queries';
 import type { Advertiser, Page as ApiPage, Link as TrackingLink } from '../lib/types';
+import { OfferCaps } from './offer-caps';
 import { OfferForm } from './offer-form';
 
 const route = getRouteApi('/app/offers/$offerId');
@@ -104,6 +105,7 @@ export function OfferScreen() {
               )}
             </section>
           )}
+          {user.role === 'admin' && <OfferCaps offerId={o.id} />}
           {user.role === 'admin' && (
             <section className={ui.stack} aria-labelledby="settings-title">
               <h2 id="settings-title">Settings</h2>

@@ -6,6 +6,7 @@ import { type Column, DataTable } from '../components/data-table';
 import { Pager } from '../components/pager';
 import { Loaded, Page, ui } from '../components/ui';
 import { get, query } from '../lib/api';
+import { useCappedOffers } from '../lib/caps';
 import { formatMoney } from '../lib/format';
 import type { Page as ApiPage, Offer } from '../lib/types';
 
@@ -18,6 +19,7 @@ export function OffersScreen() {
   const navigate = useNavigate();
   const [text, setText] = useState(search.q ?? '');
   const box = useRef<HTMLInputElement>(null);
+  const capped = useCappedOffers(user.role === 'admin');
   const list = useQuery({
     queryKey: ['offers', 'list', search.q, search.advertiserId, search.cursor],
     queryFn: () =>
@@ -50,11 +52,17 @@ export function OffersScreen() {
     {
       header: 'Name',
       accessorKey: 'name',
-      cell: (c) => (
-        <Link to="/offers/$offerId" params={{ offerId: String(c.row.original.id) }}>
-          {c.row.original.name}
-        </Link>
-      ),
+      cell: (c) => {
+        const cap = capped.statusOf(c.row.original.id);
+        return (
+          <>
+            <Link to="/offers/$offerId" params={{ offerId: String(c.row.original.id) }}>
+              {c.row.original.name}
+            </Link>
+            {cap && <span className={ui.badge}>{cap}</span>}
+          </>
+        );
+      },
     },
     { header: 'ID', accessorKey: 'id', meta: { numeric: true } },
     {

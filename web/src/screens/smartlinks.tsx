@@ -8,6 +8,7 @@ import { type Column, DataTable } from '../components/data-table';
 import { emptyRule, type RuleDraft, RulesEditor, ruleBody, toRuleDraft } from '../components/smartlink-rules';
 import { ErrorBanner, Field, Loaded, Page, UrlBox, ui } from '../components/ui';
 import { api, get, plainMessage } from '../lib/api';
+import { useCappedOffers } from '../lib/caps';
 import { usePublisherChoices } from '../lib/queries';
 import type {
   Page as ApiPage,
@@ -109,6 +110,7 @@ function SmartLinkForm(props: { initial?: SmartLink }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const offers = useOfferChoices();
+  const capped = useCappedOffers(true);
   const [name, setName] = useState(initial?.name ?? '');
   const [fallbackUrl, setFallbackUrl] = useState(initial?.fallbackUrl ?? '');
   const [autoOptimize, setAutoOptimize] = useState(initial?.autoOptimize ?? false);
@@ -173,7 +175,27 @@ function SmartLinkForm(props: { initial?: SmartLink }) {
       </div>
       <h2>Rules</h2>
       <Loaded query={offers} what="Offers could not be loaded">
-        {(page) => <RulesEditor rules={rules} offers={page.data} onChange={setRules} />}
+        {(page) => {
+          // A capped offer keeps its place in the rules; clicks skip it until its cap opens again.
+          const withCaps = page.data.map((o) => {
+            const cap = capped.statusOf(o.id);
+            return cap ? { ...o, name: `${o.name} (${cap})` } : o;
+          });
+          const inRules = new Set(rules.flatMap((r) => r.offers.map((d) => d.offerId)));
+          const cappedInRules = withCaps.filter(
+            (o) => capped.statusOf(o.id) !== null && inRules.has(String(o.id)),
+          );
+          return (
+            <>
+              {cappedInRules.length > 0 && (
+                <p className={`${ui.banner} ${ui.bannerWarn}`} role="status">
+                  Skipped while their cap is reached: {cappedInRules.map((o) => o.name).join(', ')}.
+                </p>
+              )}
+              <RulesEditor rules={rules} offers={withCaps} onChange={setRules} />
+            </>
+          );
+        }}
       </Loaded>
       {error && <ErrorBanner error={new Error(error)} />}
       {saved && !save.isPending && (
