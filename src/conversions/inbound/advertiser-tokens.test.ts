@@ -25,6 +25,7 @@ describeEachStore('advertiser token lookup', (current) => {
   const ADVERTISERS = 200;
   let app: TestApp;
   let tokens: string[];
+  let networks: string[];
   const db = () => current().store.db;
 
   beforeAll(async () => {
@@ -33,6 +34,7 @@ describeEachStore('advertiser token lookup', (current) => {
     const rows = Array.from({ length: ADVERTISERS }, (_, i) => ({
       name: `Advertiser ${i}`,
       postback_token: `tok_lookup_${i}_${now}`,
+      network: `net-${i}-${now}`,
       ip_allowlist: '[]',
       status_map: '{}',
       created_at: now,
@@ -40,6 +42,7 @@ describeEachStore('advertiser token lookup', (current) => {
     }));
     await db().insertInto('advertisers').values(rows).execute();
     tokens = rows.map((r) => r.postback_token);
+    networks = rows.map((r) => r.network);
   });
   afterAll(() => app.close());
 
@@ -79,5 +82,18 @@ describeEachStore('advertiser token lookup', (current) => {
     expect(rotated.status).toBe(200);
     expect(await lookup.resolve(tokens[3])).toBeUndefined();
     expect((await lookup.resolve(rotated.body.postbackToken))?.id).toBe(advertiser?.id);
+  });
+
+  it('resolves a network slug in one cached read, and a slug that cannot be one in none', async () => {
+    const { counts, tokens: lookup } = countingTokens();
+    const byToken = await lookup.resolve(tokens[9]);
+    const byNetwork = await lookup.resolveNetwork(networks[9]);
+    expect(byNetwork?.id).toBe(byToken?.id);
+    await Promise.all(Array.from({ length: 20 }, () => lookup.resolveNetwork(networks[9])));
+    expect(await lookup.resolveNetwork('no-such-network')).toBeUndefined();
+    expect(counts).toEqual({ statements: 3, rows: 2 });
+    for (const slug of ['', 'UPPER', 'has space', '-x', 'a'.repeat(65), "x' or 1=1"])
+      expect(await lookup.resolveNetwork(slug)).toBeUndefined();
+    expect(counts.statements).toBe(3);
   });
 });

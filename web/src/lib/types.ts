@@ -24,7 +24,36 @@ export interface Advertiser {
   postbackUrlTemplate: string;
   ipAllowlist: string[];
   statusMap: Record<string, string>;
+  network: string | null;
+  networkPostbackUrl: string | null;
+  preset: string | null;
+  parameterMap: Partial<Record<MappableField, string | null>>;
+  effectiveParameterMap: Partial<Record<MappableField, string | null>>;
+  signatureSecretSet: boolean;
   createdAt: number;
+}
+
+export const MAPPABLE_FIELDS = [
+  'clickId',
+  'txnId',
+  'amount',
+  'saleAmount',
+  'currency',
+  'status',
+  'goal',
+] as const;
+export type MappableField = (typeof MAPPABLE_FIELDS)[number];
+
+export interface InboundPreset {
+  name: string;
+  label: string;
+  kind: 'tracker' | 'offerwall';
+  parameterMap: Partial<Record<MappableField, string | null>>;
+  statusMap: Record<string, string>;
+  macros: Record<string, string>;
+  appendsOwnParameters: boolean;
+  signature: { param: string; algorithm: string; fields: string[]; separator: string } | null;
+  source: string;
 }
 
 export interface Goal {

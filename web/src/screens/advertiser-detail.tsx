@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { ConfirmButton } from '../components/dialogs';
-import { PostbackUrlGenerator } from '../components/inbound-urls';
+import { InboundUrl, PostbackUrlGenerator } from '../components/inbound-urls';
 import { ErrorBanner, Loaded, Page, Time, UrlBox, ui } from '../components/ui';
 import { api, get } from '../lib/api';
 import type { Advertiser } from '../lib/types';
@@ -51,6 +51,20 @@ export function AdvertiserScreen() {
               work.
             </p>
             <UrlBox url={a.postbackUrl} label="Inbound postback URL" />
+            <h3>Network postback URL</h3>
+            {a.networkPostbackUrl ? (
+              <>
+                <p className={ui.help}>
+                  The shared endpoint, named by <code>network={a.network}</code>, with the parameter names{' '}
+                  {a.preset ? 'its preset and overrides give' : 'set below'}.
+                </p>
+                <InboundUrl url={a.networkPostbackUrl} label="network postback URL" />
+              </>
+            ) : (
+              <p className={ui.help}>
+                Give this advertiser a network slug in Settings to use /postback?network=….
+              </p>
+            )}
             <h3>Default and goal postback URLs</h3>
             <PostbackUrlGenerator advertiser={a} />
             {isAdmin && (

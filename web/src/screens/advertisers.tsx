@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { type Column, DataTable } from '../components/data-table';
+import { checkNetworkSlug, NetworkFields, networkBodyOf, networkDraftOf } from '../components/network-fields';
 import { Pager } from '../components/pager';
 import { Field, Loaded, Page, Time, ui } from '../components/ui';
 import { ApiError, api, get, plainMessage, query } from '../lib/api';
@@ -96,6 +97,7 @@ export function AdvertiserForm(props: { advertiser?: Advertiser; onSaved: (a: Ad
   const [statusRows, setStatusRows] = useState<[string, string][]>(
     Object.entries(props.advertiser?.statusMap ?? {}),
   );
+  const [networkDraft, setNetworkDraft] = useState(() => networkDraftOf(props.advertiser));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const ipList = ips
     .split(/[\n,]/)
@@ -111,12 +113,14 @@ export function AdvertiserForm(props: { advertiser?: Advertiser; onSaved: (a: Ad
         statusMap: Object.fromEntries(
           statusRows.filter(([word]) => word.trim() !== '').map(([w, s]) => [w.trim(), s]),
         ),
+        ...networkBodyOf(networkDraft, props.advertiser),
       };
       return props.advertiser
         ? api<Advertiser>('PATCH', `/advertisers/${props.advertiser.id}`, body)
         : api<Advertiser>('POST', '/advertisers', body);
     },
     onSuccess: (saved) => {
+      setNetworkDraft(networkDraftOf(saved));
       void queryClient.invalidateQueries({ queryKey: ['advertisers'] });
       props.onSaved(saved);
     },
@@ -130,6 +134,8 @@ export function AdvertiserForm(props: { advertiser?: Advertiser; onSaved: (a: Ad
     event.preventDefault();
     if (!name.trim()) return setErrors({ name: 'Give the advertiser a name.' });
     if (ipError) return setErrors({ ipAllowlist: ipError });
+    const slugError = checkNetworkSlug(networkDraft.network.trim());
+    if (slugError) return setErrors({ network: slugError });
     setErrors({});
     save.mutate();
   }
@@ -208,6 +214,12 @@ export function AdvertiserForm(props: { advertiser?: Advertiser; onSaved: (a: Ad
           </button>
         </div>
       </fieldset>
+      <NetworkFields
+        draft={networkDraft}
+        onChange={setNetworkDraft}
+        errors={errors}
+        secretSet={props.advertiser?.signatureSecretSet ?? false}
+      />
       {errors.form && (
         <p className={ui.error} role="alert">
           {errors.form}
