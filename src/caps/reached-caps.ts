@@ -61,6 +61,7 @@ export function createReachedCaps({ db, clock, timeZone, log, events }: ReachedC
   let byOffer = new Map<number, Reached[]>();
   // Clicks at or after this moment are in another day: periodic entries are checked again.
   let rolloverAt = Number.POSITIVE_INFINITY;
+  let rolloverDay = '';
   let marks: Mark[] = [];
   const fallbacks = new Map<string, RouteDestination>();
   let running: Promise<void> | undefined;
@@ -92,43 +93,46 @@ export function createReachedCaps({ db, clock, timeZone, log, events }: ReachedC
       for (const r of list) if (r.period === 'total' || r.key === keyOf(r.period, now)) add(next, offerId, r);
     }
     byOffer = next;
+    rolloverDay = keyOf('day', now);
     rolloverAt = nextDayStart(now, timeZone);
     void refresh();
   }
 
   function reachedOfOffer(offerId: number): Reached[] | undefined {
-    // The common case, no cap reached anywhere, costs one size check.
-    if (byOffer.size === 0) return undefined;
+    // The common cases cost one size check or one lookup; only a capped offer reads the clock.
+    if (byOffer.size === 0 || !byOffer.has(offerId)) return undefined;
     const now = clock.now();
     if (now >= rolloverAt) rollOver(now);
     return byOffer.get(offerId);
   }
 
-  /** Replaces one offer's entries; a new map, so a click never sees one half-changed. */
   function setReachedOfOffer(offerId: number, list: Reached[]): void {
-    const next = new Map(byOffer);
-    if (list.length > 0) next.set(offerId, list);
-    else next.delete(offerId);
-    byOffer = next;
+    if (list.length > 0) byOffer.set(offerId, list);
+    else byOffer.delete(offerId);
   }
 
   async function load(): Promise<void> {
     const now = clock.now();
     const keys = currentPeriodKeys(now, timeZone);
     const next = new Map<number, Reached[]>();
-    for (const cap of await listCapsWithUsage(db, keys)) {
+    const rows = await listCapsWithUsage(db, keys);
+    fallbacks.clear();
+    for (const cap of rows) {
       if (isCapReached(cap)) {
         add(next, cap.offer_id, reachedOf(cap, cap.period === 'total' ? 'total' : keys[cap.period]));
       }
     }
-    // A mark may be read before its conversion commits: it stands until a later read has seen it.
+    // A mark may be read before its conversion commits: it stands for MARK_HOLD_MS whatever reads say.
     const held = performance.now() - MARK_HOLD_MS;
     marks = marks.filter(
       (m) => m.at >= held && (m.reached.period === 'total' || m.reached.key === keys[m.reached.period]),
     );
     for (const m of marks) add(next, m.offerId, m.reached);
     byOffer = next;
-    rolloverAt = nextDayStart(now, timeZone);
+    if (keys.day !== rolloverDay) {
+      rolloverDay = keys.day;
+      rolloverAt = nextDayStart(now, timeZone);
+    }
   }
 
   function refresh(): Promise<void> {
@@ -184,7 +188,10 @@ export function createReachedCaps({ db, clock, timeZone, log, events }: ReachedC
       const offerId = cap.offer_id;
       marks.push({ reached, offerId, at: performance.now() });
       setReachedOfOffer(offerId, [...(byOffer.get(offerId) ?? []), reached]);
-      if (rolloverAt === Number.POSITIVE_INFINITY) rolloverAt = nextDayStart(now, timeZone);
+      if (rolloverAt === Number.POSITIVE_INFINITY) {
+        rolloverDay = keyOf('day', now);
+        rolloverAt = nextDayStart(now, timeZone);
+      }
       return () => {
         marks = marks.filter((m) => m.reached !== reached);
         setReachedOfOffer(
