@@ -28,6 +28,15 @@ describeEachStore('Google Ads destination', (current) => {
   let checking = Promise.resolve();
   const settle = (n: number) => world.settleMore(postbackId, n);
   const deliveryOf = (conversionId: string) => world.deliveryOf(conversionId);
+  /** Waits until Google has been asked about the request that carried this conversion. */
+  async function reportAskedFor(conversionId: string): Promise<string> {
+    for (;;) {
+      const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
+      const requestId = page.body.data[0] && (await deliveryOf(conversionId)).attemptLog[0]?.traceId;
+      if (requestId && google.statusReads.includes(requestId)) return requestId;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
 
   beforeAll(async () => {
     google = await startGoogleFake(G);
@@ -205,14 +214,7 @@ describeEachStore('Google Ads destination', (current) => {
     google.processingPolls = 1_000; // Google keeps processing … until it forgets the request
     const lost = await world.click({ gclid: 'gclidForgotten' });
     const lostId = await world.report(lost, 'approved');
-    // Wait until Google has answered PROCESSING for its request at least once.
-    let requestId: string | undefined;
-    while (!requestId || !google.statusReads.includes(requestId)) {
-      await new Promise((r) => setTimeout(r, 20));
-      requestId = (await world.api('GET', `/deliveries?conversionId=${lostId}`)).body.data[0]?.id
-        ? (await deliveryOf(lostId)).attemptLog[0]?.traceId
-        : undefined;
-    }
+    await reportAskedFor(lostId);
     google.processingPolls = 1;
     google.forgetRequests();
     await settle(1);
@@ -220,6 +222,28 @@ describeEachStore('Google Ads destination', (current) => {
     expect(resent.status).toBe('succeeded');
     expect(resent.attemptLog.find((a: Json) => a.statusCode === 404).errorMessage).toContain('NOT_FOUND');
     expect(google.events.filter((e) => e.transactionId === lostId)).toHaveLength(2);
+  });
+
+  it('a refresh token revoked before Google reports on a request holds the destination', async () => {
+    google.processingPolls = 1_000;
+    const clickId = await world.click({ gclid: 'gclidRevokedLater' });
+    const conversionId = await world.report(clickId, 'approved');
+    await reportAskedFor(conversionId);
+    google.revokeRefreshToken();
+    google.expireTokens();
+    google.processingPolls = 1;
+    await settle(1);
+    const delivery = await deliveryOf(conversionId);
+    expect(delivery.status).toBe('held');
+    expect(delivery.lastError).toContain('Token has been expired or revoked.');
+    expect(delivery.attemptLog.at(-1)).toMatchObject({ method: 'GET', statusCode: 0 });
+    const postback = await world.api('GET', `/postbacks/${postbackId}`);
+    expect(postback.body).toMatchObject({ state: 'held', enabled: false });
+    expect(postback.body.disabledReason).toContain('invalid_grant');
+    google.revokeRefreshToken(false);
+    await world.api('POST', `/postbacks/${postbackId}/enable`, { releaseHeld: true });
+    await settle(0);
+    expect((await deliveryOf(conversionId)).status).toBe('succeeded');
   });
 
   it('legacy click upload: a partial failure retries only the failed row', async () => {

@@ -21,8 +21,8 @@ export type { GoogleFakeOptions } from './google-fake-state.ts';
 export interface GoogleFake extends FakeControls, GoogleFakeState {
   /** Every access token issued so far stops working now (as when Google revokes or expires them early). */
   expireTokens(): void;
-  /** The refresh token is revoked: refreshing answers invalid_grant. */
-  revokeRefreshToken(): void;
+  /** The refresh token is revoked (refreshing answers invalid_grant), or valid again with `false`. */
+  revokeRefreshToken(revoke?: boolean): void;
   /** Google no longer knows the requests issued so far (their status answers NOT_FOUND). */
   forgetRequests(): void;
 }
@@ -55,8 +55,8 @@ export async function startGoogleFake(o: GoogleFakeOptions): Promise<GoogleFake>
     expireTokens() {
       for (const token of tokens.keys()) tokens.set(token, 0);
     },
-    revokeRefreshToken() {
-      revoked = true;
+    revokeRefreshToken(revoke = true) {
+      revoked = revoke;
     },
     forgetRequests: () => dataManager.forgetRequests(),
   });
