@@ -311,6 +311,28 @@ describeEachStore('Google Ads destination', (current) => {
     expect(adjustment.restatementValue).toBeUndefined();
   });
 
+  it('legacy click upload: a conversion and its reversal released together go conversion first', async () => {
+    await world.api('POST', `/postbacks/${postbackId}/disable`);
+    const clickId = await world.click({ gclid: 'gclidTogether' });
+    const conversionId = await world.report(clickId, 'approved', 'G-TOGETHER');
+    await world.report(clickId, 'reversed', 'G-TOGETHER');
+    await world.api('POST', `/postbacks/${postbackId}/enable`, { releaseHeld: true });
+    await settle(2);
+    const page = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
+    const [retraction, conversion] = [...page.body.data].sort(
+      (x: Json, y: Json) => y.conversionEventId - x.conversionEventId,
+    );
+    expect(conversion.status).toBe('succeeded');
+    const detail = (await world.api('GET', `/deliveries/${retraction.id}`)).body;
+    expect(detail.status).toBe('succeeded');
+    expect(detail.attemptLog.map((x: Json) => x.errorMessage)).toEqual([
+      expect.stringContaining('waits for the conversions sent with it'),
+      null,
+    ]);
+    expect(detail.attemptLog[1].url).toContain(':uploadConversionAdjustments');
+    expect(google.adjustments.filter((x) => x.orderId === conversionId)).toHaveLength(1);
+  });
+
   it("a revoked refresh token holds the destination with Google's message", async () => {
     google.revokeRefreshToken();
     google.expireTokens();
