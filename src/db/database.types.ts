@@ -13,6 +13,7 @@ import type {
   PostbackLogTable,
 } from '../conversions/conversion.table.ts';
 import type { DeliveryAttemptTable, DeliveryTable } from '../deliveries/delivery.table.ts';
+import type { PlatformRequestCheckTable } from '../deliveries/verify/request-check.table.ts';
 import type { JobLeaseTable } from '../jobs/job-lease.table.ts';
 import type { PostbackTable } from '../postbacks/postback.table.ts';
 import type {
@@ -43,6 +44,7 @@ export interface Database {
   postbacks: PostbackTable;
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;
+  platform_request_checks: PlatformRequestCheckTable;
   api_keys: ApiKeyTable;
   users: UserTable;
   user_sessions: UserSessionTable;

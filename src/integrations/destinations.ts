@@ -2,13 +2,14 @@
 // how a conversion becomes the platform's event (or why it is not sent), and how a batch is sent.
 import type { DestinationSettings, EventMapEntry, PlatformKind } from './common/destination-settings.ts';
 import { mapEvent } from './common/destination-settings.ts';
-import type { ConversionFacts, SendContext, SentBatch } from './common/platform.types.ts';
+import type { ConversionFacts, RequestCheck, SendContext, SentBatch } from './common/platform.types.ts';
 import {
   buildGoogleConversion,
   GOOGLE_BATCH_MAX,
   type GoogleConversion,
   sendGoogleBatch,
 } from './google/google-ads.ts';
+import { checkGoogleRequest } from './google/google-request-status.ts';
 import { buildMetaEvent, META_BATCH_MAX, type MetaEvent, sendMetaBatch } from './meta/meta-capi.ts';
 import {
   buildTiktokEvent,
@@ -31,6 +32,13 @@ export interface Destination {
     secrets: Record<string, string>,
     ctx: SendContext,
   ): Promise<SentBatch>;
+  /** For a platform that reports later (ConfirmLater): what it says now about a request it took. */
+  checkRequest?(
+    requestId: string,
+    settings: DestinationSettings,
+    secrets: Record<string, string>,
+    ctx: SendContext,
+  ): Promise<RequestCheck>;
 }
 
 export const DESTINATIONS: Record<PlatformKind, Destination> = {
@@ -53,24 +61,19 @@ export const DESTINATIONS: Record<PlatformKind, Destination> = {
     build: buildGoogleConversion,
     send: (events, settings, secrets, ctx) =>
       sendGoogleBatch(events as GoogleConversion[], settings, secrets, ctx),
+    checkRequest: checkGoogleRequest,
   },
 };
 
 /**
- * The platform event a conversion event becomes, or why it is not forwarded. Google takes no
- * reversal here: whether its Data Manager API can retract a conversion is stated both ways, so a
- * reversal is recorded as not forwarded rather than sent as something Google may count.
+ * The platform event a conversion event becomes, or why it is not forwarded. A reversal is forwarded
+ * only when the event map names one (Google's module then decides whether its API can retract it).
  */
 export function platformEventFor(
-  kind: PlatformKind,
   map: readonly EventMapEntry[],
   status: string,
   goal: string,
 ): { eventName: string } | { skip: string } {
-  if (kind === 'google_ads' && status === 'reversed')
-    return {
-      skip: 'reversal not forwarded to Google: retract or adjust the conversion in Google Ads (best effort only through the API)',
-    };
   const entry = mapEvent(map, status, goal);
   if (!entry) {
     const what = status === 'reversed' ? 'reversal not forwarded' : 'not forwarded';

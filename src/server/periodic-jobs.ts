@@ -2,6 +2,10 @@
 // which runs each on one node at a time. Add a feature's job here: one line each.
 import { createChannelDeps } from '../alerts/alert-channel.service.ts';
 import { registerAlertJob } from '../alerts/alert-evaluator.ts';
+import { DEFAULT_HEALTH_POLICY } from '../deliveries/endpoint-health.ts';
+import { TRACKWIRE_USER_AGENT } from '../deliveries/prepare/user-agent.ts';
+import { registerRequestCheckJob } from '../deliveries/verify/request-check.job.ts';
+import { createPlatformDeps, platformPost } from '../deliveries/worker/platform-attempt.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import { registerRetentionJob } from '../retention/retention-job.ts';
 import type { AppContext } from './app-context.ts';
@@ -12,5 +16,17 @@ export function registerPeriodicJobs(ctx: AppContext, jobs: JobRunner): () => Pr
   const log = ctx.log.child({ component: 'alerts' });
   registerAlertJob(jobs, { db: ctx.store.db, channels, log }, ctx.config.alertsEvaluateEveryMs);
   registerRetentionJob(jobs, ctx);
-  return () => channels.sender.close();
+  const platform = createPlatformDeps(ctx.config, TRACKWIRE_USER_AGENT);
+  registerRequestCheckJob(jobs, {
+    db: ctx.store.db,
+    log: ctx.log.child({ component: 'request-checks' }),
+    endpoints: platform.endpoints,
+    post: platformPost(platform.sender, platform.timeoutMs),
+    secretKey: platform.secretKey,
+    health: DEFAULT_HEALTH_POLICY,
+  });
+  return async () => {
+    await channels.sender.close();
+    await platform.sender.close();
+  };
 }

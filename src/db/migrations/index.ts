@@ -18,6 +18,7 @@ import { postbackLogLookups } from './0015_postback_log_lookups.ts';
 import { heldConversions } from './0022_held_conversions.ts';
 import { advertiserNetworks } from './0018_advertiser_networks.ts';
 import { capClickAction } from './0017_cap_click_action.ts';
+import { platformRequestChecks } from './0021_platform_request_checks.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -37,4 +38,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0022_held_conversions': heldConversions,
   '0018_advertiser_networks': advertiserNetworks,
   '0017_cap_click_action': capClickAction,
+  '0021_platform_request_checks': platformRequestChecks,
 };

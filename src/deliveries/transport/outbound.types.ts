@@ -58,4 +58,6 @@ export type AttemptVerdict =
   | { kind: 'succeeded' }
   | { kind: 'retry'; delayMs: number }
   | { kind: 'failed'; reason: string }
-  | { kind: 'disable'; reason: string };
+  | { kind: 'disable'; reason: string }
+  /** Taken by an ad platform that reports its outcome later (Google Data Manager): checked, then settled. */
+  | { kind: 'awaiting'; requestId: string; checkAt: number; resendAt: number };

@@ -16,6 +16,8 @@ import type {
 import { type EndpointOutcome, type HealthPolicy, recordEndpointHealth } from '../endpoint-health.ts';
 import type { RecordedRequest } from '../prepare/delivery-request.ts';
 import type { AttemptResult, AttemptVerdict } from '../transport/outbound.types.ts';
+import { saveRequestChecks } from '../verify/request-check.repository.ts';
+import type { PlatformRequestCheckRow } from '../verify/request-check.table.ts';
 
 interface Claimed {
   delivery: DeliveryRow;
@@ -115,6 +117,18 @@ function planOne(o: DeliveryOutcome, disabled: Set<number>, now: number): Plan {
   if (v.kind === 'succeeded') {
     return { status: 'succeeded', patch: { status: 'succeeded', completed_at: now, ...facts }, spendAttempt };
   }
+  if (v.kind === 'awaiting') {
+    if (disabled.has(o.delivery.postback_id))
+      return { status: 'held', patch: { status: 'held', ...facts }, spendAttempt };
+    // Stays pending, due again only as a resend if the platform never reports; its check settles it.
+    const patch = {
+      status: 'pending' as const,
+      next_run_at: v.resendAt,
+      last_status_code: o.result.statusCode,
+      last_error: `awaiting the platform's processing report (request ${v.requestId})`,
+    };
+    return { status: 'pending', patch, spendAttempt, nextRunAt: v.resendAt };
+  }
   if (v.kind === 'disable' || disabled.has(o.delivery.postback_id)) {
     return { status: 'held', patch: { status: 'held', ...facts }, spendAttempt };
   }
@@ -183,6 +197,28 @@ async function writeStates(
   });
 }
 
+/** The checks the outcomes of one batch owe: its awaiting deliveries whose write landed. */
+function awaitingChecks(
+  outcomes: readonly DeliveryOutcome[],
+  written: readonly WrittenOutcome[],
+): PlatformRequestCheckRow[] {
+  const rows: PlatformRequestCheckRow[] = [];
+  outcomes.forEach((o, i) => {
+    if (o.kind !== 'attempted' || o.verdict.kind !== 'awaiting') return;
+    if (!written[i].owned || written[i].status !== 'pending') return;
+    rows.push({
+      delivery_id: o.delivery.id,
+      request_id: o.verdict.requestId,
+      postback_id: o.delivery.postback_id,
+      attempt_no: o.restoreStatus === undefined ? o.delivery.attempts + 1 : o.delivery.attempts,
+      checks: 0,
+      next_check_at: o.verdict.checkAt,
+      created_at: Number(o.attempt.created_at),
+    });
+  });
+  return rows;
+}
+
 export async function writeOutcomes(
   db: Kysely<Database>,
   outcomes: readonly DeliveryOutcome[],
@@ -200,13 +236,16 @@ export async function writeOutcomes(
     );
     const health: EndpointOutcome[] = attempted.map((o) => ({
       postbackId: o.delivery.postback_id,
-      ok: o.verdict.kind === 'succeeded',
+      // A request the platform took for processing counts as an answer; its check may still fail it.
+      ok: o.verdict.kind === 'succeeded' || o.verdict.kind === 'awaiting',
       gone: o.verdict.kind === 'disable',
       ...(o.verdict.kind === 'disable' && { goneReason: o.verdict.reason }),
       at: Number(o.attempt.created_at),
     }));
     const disabled = await recordEndpointHealth(trx, health, now, policy, events);
-    return writeStates(trx, outcomes, disabled, now, events);
+    const written = await writeStates(trx, outcomes, disabled, now, events);
+    await saveRequestChecks(trx, awaitingChecks(outcomes, written));
+    return written;
   });
   events.writeTo(log);
   return written;

@@ -111,6 +111,7 @@ export function conversionFacts(context: DeliveryContext, eventName: string): Co
     currency: conversion.currency,
     occurredAt: event.created_at,
     landingUrl: landing,
+    reversal: event.to_status === 'reversed',
     click: click && {
       createdAt: click.created_at,
       ip: click.ip,
@@ -128,7 +129,13 @@ export function conversionFacts(context: DeliveryContext, eventName: string): Co
 
 export function platformPost(sender: Sender, timeoutMs: number): PlatformPost {
   return async (request) => {
-    const result = await sender.send({ ...request, method: 'POST', timeoutMs });
+    const method = request.method ?? 'POST';
+    const result = await sender.send({
+      ...request,
+      method,
+      body: method === 'GET' ? undefined : request.body,
+      timeoutMs,
+    });
     return {
       statusCode: result.statusCode,
       body: result.responseExcerpt,
@@ -146,6 +153,11 @@ function verdictOf(
   deps: AttemptDeps,
   retryAfterMs?: number,
 ): AttemptVerdict {
+  if (row.ok && row.confirmLater) {
+    const { requestId, checkAfterMs, resendAfterMs } = row.confirmLater;
+    const now = deps.clock.now();
+    return { kind: 'awaiting', requestId, checkAt: now + checkAfterMs, resendAt: now + resendAfterMs };
+  }
   if (row.ok) return { kind: 'succeeded' };
   if (row.kind === 'token') return { kind: 'disable', reason: row.message };
   if (row.kind === 'failed') return { kind: 'failed', reason: row.message };
@@ -227,7 +239,6 @@ export async function runPlatformBatch(
       continue;
     }
     const mapped = platformEventFor(
-      kind,
       parseEventMap(context.postback.event_map),
       context.event.to_status,
       context.conversion.goal,

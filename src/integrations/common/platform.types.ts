@@ -29,10 +29,14 @@ export interface ConversionFacts {
   /** The offer's landing page without its query: Meta's event_source_url when none is configured. */
   landingUrl: string | null;
   click: ClickFacts | undefined;
+  /** The conversion was reversed (a chargeback): a platform that can retract it does so. */
+  reversal?: boolean;
 }
 
 export interface PlatformRequest {
   url: string;
+  /** POST unless said (a status read is a GET). */
+  method?: 'GET' | 'POST';
   headers: Record<string, string>;
   body: string;
 }
@@ -52,7 +56,7 @@ export type PlatformPost = (request: PlatformRequest) => Promise<PlatformRespons
 
 /** What the platform's answer means for one event of the batch. */
 export type RowVerdict =
-  | { ok: true }
+  | { ok: true; confirmLater?: ConfirmLater }
   | {
       ok: false;
       /** retry: transient (rate limit, 5xx…); failed: permanent; token: the destination's credentials are refused. */
@@ -60,6 +64,15 @@ export type RowVerdict =
       message: string;
       throttled?: boolean;
     };
+
+/** Taken for processing, not yet confirmed: the platform reports the outcome of `requestId` later. */
+export interface ConfirmLater {
+  requestId: string;
+  /** When to ask first. */
+  checkAfterMs: number;
+  /** Sent again after this long if the outcome never comes (the platform deduplicates a resend). */
+  resendAfterMs: number;
+}
 
 export type RowFailure = Extract<RowVerdict, { ok: false }>;
 
@@ -98,6 +111,17 @@ export interface SendContext {
   now: number;
   /** The platform's test mode (test_event_code / validateOnly): nothing is counted as a conversion. */
   test: boolean;
+}
+
+/** What a platform reports later about a request it took for processing (Google's requestId). */
+export interface RequestCheck {
+  /** processing: ask again later; settled: the verdict for every event of it; unknown: send again. */
+  state: 'processing' | 'settled' | 'unknown';
+  verdict: RowVerdict;
+  /** The answer in plain words. */
+  summary: string;
+  recordedUrl: string;
+  response: PlatformResponse;
 }
 
 export const REDACTED = 'REDACTED';

@@ -1,41 +1,42 @@
-// Google Ads conversions: the Data Manager API (events:ingest, RFC 3339 times; the default path since
-// Google's 2026 change) or the legacy UploadClickConversions for allow-listed accounts
-// (`yyyy-mm-dd hh:mm:ss+00:00`, partialFailure: true). Both authenticate with an OAuth access token
-// refreshed from the destination's refresh token.
+// Google Ads conversions: the Data Manager API (the default path since Google's 2026 change) or the
+// legacy UploadClickConversions for allow-listed accounts, which also takes retractions
+// (UploadConversionAdjustments). Both authenticate with an OAuth access token refreshed from the
+// destination's refresh token. The request shapes are in google-requests.ts.
 import type { DestinationSettings } from '../common/destination-settings.ts';
 import {
   allRows,
   answerOf,
-  type BatchAnswer,
   type ConversionFacts,
   envelopeWithOne,
   type PlatformRequest,
-  parseJsonObject,
   REDACTED,
+  type RowVerdict,
   type SendContext,
   type SentBatch,
 } from '../common/platform.types.ts';
-import { readGoogleError, readPartialFailure } from './google-answers.ts';
 import { forgetAccessToken, googleAccessToken, type OauthClient } from './google-oauth.ts';
+import {
+  type GoogleConversion,
+  type ShapedRequest,
+  shapeDataManager,
+  shapeLegacy,
+} from './google-requests.ts';
+
+export { type GoogleConversion, legacyDateTime, rfc3339 } from './google-requests.ts';
 
 export const GOOGLE_BATCH_MAX = 2_000;
 /** The longest click-through window a Google Ads conversion action can have. */
 export const GOOGLE_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 
-/** One conversion, in the fields both APIs share; each API renders it its own way. */
-export interface GoogleConversion {
-  clickId: { gclid: string } | { gbraid: string } | { wbraid: string } | null;
-  orderId: string;
-  at: number;
-  value: number | null;
-  currency: string | null;
-}
+export const REVERSAL_NOT_FORWARDED =
+  'reversal not forwarded to Google: the Data Manager API documents no retraction (Google states it both ways), so retract it in Google Ads, or use the legacy upload, which retracts by order id';
 
 export function buildGoogleConversion(
   facts: ConversionFacts,
   settings: DestinationSettings,
   now: number,
 ): { event: GoogleConversion } | { skip: string } {
+  if (facts.reversal && settings.api !== 'click_upload') return { skip: REVERSAL_NOT_FORWARDED };
   const click = facts.click;
   // Exactly one click id, exactly as captured: gclid first, then the iOS ones.
   const clickId = click?.gclid
@@ -47,7 +48,7 @@ export function buildGoogleConversion(
         : null;
   if (!clickId && !settings.allowWithoutClickId)
     return {
-      skip: 'not sent to Google: the click has no gclid, gbraid or wbraid (a click id is never made up)',
+      skip: `not sent to Google: the click has no gclid, gbraid or wbraid (a click id is never made up${facts.reversal ? ', so no conversion was uploaded to retract' : ''})`,
     };
   if (now - facts.occurredAt > GOOGLE_MAX_AGE_MS)
     return { skip: 'not sent to Google: the conversion is older than the 90-day click window' };
@@ -58,49 +59,9 @@ export function buildGoogleConversion(
       at: facts.occurredAt,
       value: facts.value,
       currency: facts.currency,
+      ...(facts.reversal && { retract: true }),
     },
   };
-}
-
-/** `yyyy-mm-dd hh:mm:ss+00:00`, the legacy upload's format (UTC). */
-export function legacyDateTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}+00:00`;
-}
-
-/** RFC 3339 in UTC, whole seconds. */
-export function rfc3339(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
-}
-
-function dataManagerEvent(c: GoogleConversion) {
-  return {
-    transactionId: c.orderId,
-    eventTimestamp: rfc3339(c.at),
-    ...(c.clickId && { adIdentifiers: c.clickId }),
-    ...(c.value !== null && { conversionValue: c.value }),
-    ...(c.currency && { currency: c.currency.toUpperCase() }),
-    eventSource: 'WEB',
-  };
-}
-
-function clickConversion(c: GoogleConversion, settings: DestinationSettings) {
-  return {
-    ...c.clickId,
-    conversionAction: `customers/${settings.operatingAccountId}/conversionActions/${settings.conversionActionId}`,
-    conversionDateTime: legacyDateTime(c.at),
-    ...(c.value !== null && { conversionValue: c.value }),
-    ...(c.currency && { currencyCode: c.currency.toUpperCase() }),
-    orderId: c.orderId,
-  };
-}
-
-interface Shaped {
-  url: string;
-  headers: Record<string, string>;
-  envelope: Record<string, unknown>;
-  key: string;
-  rows: unknown[];
-  read(statusCode: number, body: string): BatchAnswer;
 }
 
 function shape(
@@ -108,58 +69,84 @@ function shape(
   settings: DestinationSettings,
   secrets: Record<string, string>,
   ctx: SendContext,
-): Shaped {
-  const login = settings.loginCustomerId;
-  if (settings.api === 'click_upload') {
-    const { googleAdsApiUrl, googleAdsApiVersion } = ctx.endpoints;
-    return {
-      url: `${googleAdsApiUrl}/${googleAdsApiVersion}/customers/${settings.operatingAccountId}:uploadClickConversions`,
-      headers: {
-        'developer-token': secrets.developerToken ?? '',
-        ...(login && { 'login-customer-id': login }),
-      },
-      envelope: { partialFailure: true, validateOnly: ctx.test },
-      key: 'conversions',
-      rows: events.map((e) => clickConversion(e, settings)),
-      read(statusCode, body) {
-        const json = parseJsonObject(body);
-        if (statusCode !== 200 || !json)
-          return readGoogleError(statusCode, body, events.length, 'Google Ads');
-        return readPartialFailure(json, events.length, typeof json.jobId === 'string' ? json.jobId : null);
-      },
-    };
-  }
-  const account = (accountId: string) => ({ accountType: 'GOOGLE_ADS', accountId });
+): ShapedRequest {
+  if (settings.api !== 'click_upload') return shapeDataManager(events, settings, ctx);
+  const key = events[0]?.retract ? 'conversionAdjustments' : 'conversions';
+  return shapeLegacy(key, events, settings, secrets, ctx);
+}
+
+export async function sendGoogleBatch(
+  events: GoogleConversion[],
+  settings: DestinationSettings,
+  secrets: Record<string, string>,
+  ctx: SendContext,
+): Promise<SentBatch> {
+  // Conversions and retractions go to different endpoints: a mixed batch sends its conversions
+  // now and its retractions right after (a retraction needs its conversion at Google first).
+  const retract = events.length > 0 && events.every((e) => e.retract);
+  const sendable = events.filter((e) => Boolean(e.retract) === retract);
+  const sent = await sendGoogleRequest(sendable, settings, secrets, ctx);
+  if (sendable.length === events.length) return sent;
+  const later: RowVerdict = {
+    ok: false,
+    kind: 'retry',
+    message: 'retraction waits for the conversions sent with it (Google takes them in a separate request)',
+  };
+  const deferred = shapeLegacy(
+    'conversionAdjustments',
+    events.filter((e) => e.retract),
+    settings,
+    secrets,
+    ctx,
+  );
+  // Row i's place within its own request (the conversions sent, or the retractions deferred).
+  let s = 0;
+  let d = 0;
+  const place = events.map((e) => (e.retract ? d++ : s++));
   return {
-    url: `${ctx.endpoints.googleDataManagerUrl}/v1/events:ingest`,
-    headers: {},
-    envelope: {
-      destinations: [
-        {
-          operatingAccount: account(settings.operatingAccountId ?? ''),
-          ...(login && { loginAccount: account(login) }),
-          productDestinationId: settings.conversionActionId,
-        },
-      ],
-      encoding: 'HEX',
-      validateOnly: ctx.test,
-    },
-    key: 'events',
-    rows: events.map(dataManagerEvent),
-    read(statusCode, body) {
-      const json = parseJsonObject(body);
-      if (statusCode !== 200 || !json)
-        return readGoogleError(statusCode, body, events.length, 'Google Data Manager');
-      const requestId = typeof json.requestId === 'string' ? json.requestId : null;
-      const summary = ctx.test
-        ? `Google validated ${events.length} event(s) (validateOnly: nothing recorded)`
-        : `Google accepted ${events.length} event(s) for processing`;
-      return { traceId: requestId, rows: allRows(events.length, { ok: true }), summary };
+    ...sent,
+    recordedBodyFor: (i) =>
+      events[i].retract
+        ? envelopeWithOne(deferred.envelope, deferred.key, deferred.rows[place[i]])
+        : sent.recordedBodyFor(place[i]),
+    answer: {
+      ...sent.answer,
+      rows: events.map((e, i) => (e.retract ? later : sent.answer.rows[place[i]])),
     },
   };
 }
 
-export async function sendGoogleBatch(
+/** The OAuth client of a destination. */
+export function oauthClientOf(settings: DestinationSettings, secrets: Record<string, string>): OauthClient {
+  return {
+    clientId: settings.clientId ?? '',
+    clientSecret: secrets.clientSecret ?? '',
+    refreshToken: secrets.refreshToken ?? '',
+  };
+}
+
+/**
+ * Sends `request(token)` with a valid access token; a 401 (the token lapsed early: revoked, clock
+ * skew) refreshes once and sends again. A refused refresh token answers `failed`, never sent.
+ */
+export async function withGoogleToken(
+  client: OauthClient,
+  ctx: SendContext,
+  request: (token: string) => PlatformRequest,
+): Promise<{ failed: RowVerdict & { ok: false } } | { response: Awaited<ReturnType<SendContext['post']>> }> {
+  for (let tries = 0; ; tries++) {
+    const token = await googleAccessToken(client, ctx.endpoints.googleOauthUrl, ctx.post, ctx.now);
+    if ('failure' in token) return { failed: token.failure };
+    const response = await ctx.post(request(token.token));
+    if (response.statusCode === 401 && tries === 0) {
+      forgetAccessToken(client);
+      continue;
+    }
+    return { response };
+  }
+}
+
+async function sendGoogleRequest(
   events: GoogleConversion[],
   settings: DestinationSettings,
   secrets: Record<string, string>,
@@ -177,48 +164,26 @@ export async function sendGoogleBatch(
     },
     recordedBodyFor: (i: number) => envelopeWithOne(s.envelope, s.key, s.rows[i]),
   };
-  const client: OauthClient = {
-    clientId: settings.clientId ?? '',
-    clientSecret: secrets.clientSecret ?? '',
-    refreshToken: secrets.refreshToken ?? '',
-  };
-  const request = async (): Promise<SentBatch | { token: string; req: PlatformRequest }> => {
-    const token = await googleAccessToken(client, ctx.endpoints.googleOauthUrl, ctx.post, ctx.now);
-    if ('failure' in token) {
-      const response = { statusCode: 0, body: '', errorClass: null, errorMessage: token.failure.message };
-      return {
-        ...recorded,
-        response,
-        answer: {
-          traceId: null,
-          rows: allRows(events.length, token.failure),
-          summary: token.failure.message,
-        },
-      };
-    }
-    const headers = {
-      'content-type': 'application/json',
-      authorization: `Bearer ${token.token}`,
-      ...s.headers,
+  const sent = await withGoogleToken(oauthClientOf(settings, secrets), ctx, (token) => ({
+    url: s.url,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...s.headers },
+    body,
+  }));
+  if ('failed' in sent) {
+    const { message } = sent.failed;
+    return {
+      ...recorded,
+      response: { statusCode: 0, body: '', errorClass: null, errorMessage: message },
+      answer: { traceId: null, rows: allRows(events.length, sent.failed), summary: message },
     };
-    return { token: token.token, req: { url: s.url, headers, body } };
-  };
-  for (let tries = 0; ; tries++) {
-    const prepared = await request();
-    if (!('req' in prepared)) return prepared;
-    const response = await ctx.post(prepared.req);
-    // An access token that lapsed early (revoked, clock skew): refresh once and send again.
-    if (response.statusCode === 401 && tries === 0) {
-      forgetAccessToken(client);
-      continue;
-    }
-    const answer = answerOf(
-      response,
-      'Google',
-      events.length,
-      (body) => body?.error !== undefined,
-      () => s.read(response.statusCode, response.body),
-    );
-    return { ...recorded, response, answer };
   }
+  const { response } = sent;
+  const answer = answerOf(
+    response,
+    'Google',
+    events.length,
+    (json) => json?.error !== undefined,
+    () => s.read(response.statusCode, response.body),
+  );
+  return { ...recorded, response, answer };
 }

@@ -24,7 +24,10 @@ const TRANSIENT_ROW_CODES = new Set([
   'CONCURRENT_MODIFICATION',
   'INTERNAL_ERROR',
   'RESOURCE_EXHAUSTED',
+  'TOO_RECENT_CONVERSION',
 ]);
+// Per-row codes that mean what was asked is already so at Google (a retraction sent twice).
+const ALREADY_DONE_ROW_CODES = new Set(['CONVERSION_ALREADY_RETRACTED']);
 const TOKEN_CODES = new Set([
   'DEVELOPER_TOKEN_INVALID',
   'DEVELOPER_TOKEN_NOT_APPROVED',
@@ -67,20 +70,22 @@ export function readGoogleError(
   return { traceId, rows: allRows(count, verdict), summary: message };
 }
 
-/** The legacy upload's 200 answer: rows named in partialFailureError failed, the others were taken. */
+/** A legacy upload's 200 answer: rows named in partialFailureError failed, the others were taken. */
 export function readPartialFailure(
   json: Record<string, unknown>,
   count: number,
   traceId: string | null,
+  key = 'conversions',
 ): BatchAnswer {
   const rows: RowVerdict[] = allRows(count, { ok: true });
   const failure = json.partialFailureError as { details?: GoogleFailureDetail[] } | undefined;
   let failed = 0;
   for (const detail of failure?.details ?? []) {
     for (const error of detail.errors ?? []) {
-      const index = error.location?.fieldPathElements?.find((f) => f.fieldName === 'conversions')?.index;
+      const index = error.location?.fieldPathElements?.find((f) => f.fieldName === key)?.index;
       if (index === undefined || index < 0 || index >= count) continue;
       const code = Object.values(error.errorCode ?? {})[0] ?? 'UNKNOWN';
+      if (ALREADY_DONE_ROW_CODES.has(code)) continue;
       const message = `Google Ads ${code}: ${error.message ?? ''}`;
       rows[index] = { ok: false, kind: TRANSIENT_ROW_CODES.has(code) ? 'retry' : 'failed', message };
       failed += 1;
@@ -88,7 +93,7 @@ export function readPartialFailure(
   }
   const summary =
     failed === 0
-      ? `Google Ads accepted ${count} conversion(s)`
+      ? `Google Ads accepted ${count} ${key === 'conversions' ? 'conversion(s)' : 'retraction(s)'}`
       : `Google Ads accepted ${count - failed} of ${count}; ${failed} refused`;
   return { traceId, rows, summary };
 }

@@ -283,8 +283,9 @@ export function DestinationFields(props: {
       </div>
       {props.kind === 'google_ads' && (
         <p className={ui.help}>
-          Reversals are not forwarded to Google (its API cannot reliably retract a conversion): they are
-          recorded as not sent, with the reason; retract them in Google Ads.
+          {d.api === 'click_upload'
+            ? 'A reversal with an event above is sent to Google as a retraction of the conversion (by its order id). Google applies retractions on its side: treat them as best effort.'
+            : 'Reversals are not forwarded through the Data Manager API (it documents no retraction): they are recorded as not sent, with the reason; retract them in Google Ads, or use the legacy click upload.'}
         </p>
       )}
     </>
