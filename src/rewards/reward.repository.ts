@@ -195,3 +195,8 @@ export function findEntriesOfEvents(db: Db, eventIds: readonly number[]): Promis
   if (eventIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('reward_entries').selectAll().where('conversion_event_id', 'in', eventIds).execute();
 }
+
+export function findEntriesByIds(db: Db, ids: readonly number[]): Promise<RewardEntryRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('reward_entries').selectAll().where('id', 'in', ids).execute();
+}
