@@ -17,9 +17,10 @@ export const DELIVERY_ID_PREFIX = 'dlv_';
 export interface DeliveryTable {
   /** Also the {postback_id} macro and the webhook-id header: stable across retries. */
   id: string;
-  conversion_event_id: number;
+  /** The conversion event it tells about; null for a delivery of a ledger entry written by hand. */
+  conversion_event_id: number | null;
   postback_id: number;
-  conversion_id: string;
+  conversion_id: string | null;
   publisher_id: number;
   status: DeliveryStatus;
   attempts: number;
@@ -32,6 +33,8 @@ export interface DeliveryTable {
   created_at: number;
   updated_at: number;
   completed_at: number | null;
+  /** A rewards adjustment or redemption it tells about (no conversion behind it). */
+  reward_entry_id: number | null;
 }
 export type DeliveryRow = Selectable<DeliveryTable>;
 export type NewDeliveryRow = Insertable<DeliveryTable>;

@@ -174,12 +174,13 @@ export const MACROS: readonly MacroDefinition[] = Object.freeze([
     'HMAC-SHA256 (hex) of the canonical URL, filled by the postback engine',
   ),
   define('random', 'other', '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', 'A fresh UUID per fire', ['rand']),
-  // The rewards ledger entry this event wrote (empty when it wrote none).
+  // The rewards ledger entry this event wrote (empty when it wrote none), or the adjustment or
+  // redemption the delivery tells about.
   define('user_id', 'reward', 'user_12345', 'The rewards user credited or debited', ['reward_user_id']),
   define('points', 'reward', '350', 'Signed points of the ledger entry', ['reward_points']),
   define('balance', 'reward', '1200', "The user's balance after the entry", ['reward_balance']),
   define('ledger_entry_id', 'reward', '42', 'Id of the ledger entry (for receiver dedupe)'),
-  define('reward_kind', 'reward', 'credit', 'credit or reversal'),
+  define('reward_kind', 'reward', 'credit', 'credit, reversal, adjustment or redemption'),
 ]);
 
 // Lower-cased name → canonical, built once: lookups happen while parsing templates.

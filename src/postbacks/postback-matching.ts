@@ -62,6 +62,12 @@ export function scopeLevelFor(postback: MatchedPostback, target: Target): ScopeL
   return postback.goal === target.goal ? 'goal' : undefined;
 }
 
+/**
+ * Rewards ledger entries written by hand (no conversion behind them). A global URL postback fires
+ * for one when its status filter names the entry's kind beside, or instead of, conversion statuses.
+ */
+export const LEDGER_EVENTS = ['adjustment', 'redemption'] as const;
+
 export function firesForStatus(postback: Pick<PostbackRow, 'statuses'>, status: Status): boolean {
   return postbackStatuses(postback).has(status);
 }

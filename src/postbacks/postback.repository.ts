@@ -70,6 +70,22 @@ const outboxCandidatesQuery = preparedQuery(2, (db, publisherId, offerId) =>
 /** What the outbox write reads of a postback: what the precedence rules match on, and its health. */
 export type OutboxCandidate = Pick<PostbackRow, (typeof OUTBOX_COLUMNS)[number]>;
 
+/**
+ * A publisher's enabled global URL postbacks: the ones a ledger entry written by hand (which has no
+ * offer) may fire; their status filter says whether it does.
+ */
+export function findLedgerPostbackCandidates(db: Db, publisherId: number): Promise<OutboxCandidate[]> {
+  return db
+    .selectFrom('postbacks')
+    .where('publisher_id', '=', publisherId)
+    .where('scope', '=', 'global')
+    .where('kind', '=', 'url')
+    .where('enabled', '=', 1)
+    .orderBy('id')
+    .select(OUTBOX_COLUMNS)
+    .execute();
+}
+
 /** The same postbacks as findPostbacksForOffer, reading only what the outbox write needs. */
 export async function findOutboxCandidates(
   db: Db,

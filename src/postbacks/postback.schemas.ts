@@ -5,16 +5,18 @@ import { STATUSES } from '../conversions/conversion.table.ts';
 import { Millis, Nullable, StringEnum } from '../shared/api-schemas.ts';
 import { PageQuery } from '../shared/pagination.ts';
 import { POSTBACK_KINDS, VALUE_SOURCES } from './postback.table.ts';
+import { LEDGER_EVENTS } from './postback-matching.ts';
 
 export const MAX_TIMEOUT_MS = 30_000;
 export const SCOPES = ['global', 'offer', 'goal', 'link'] as const;
 export const METHODS = ['GET', 'POST'] as const;
 export const BODY_FORMATS = ['form', 'json'] as const;
 
-const Statuses = Type.Array(StringEnum(STATUSES), {
+const Statuses = Type.Array(StringEnum([...STATUSES, ...LEDGER_EVENTS]), {
   minItems: 1,
   uniqueItems: true,
-  description: 'statuses that fire it; all five (the default) = "All conversions"',
+  description:
+    'statuses that fire it; all five (the default) = "All conversions". A global URL postback may also name the rewards ledger entries written by hand: adjustment, redemption',
 });
 const Headers = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.String({ maxLength: 2000 }), {
   description: 'extra request headers; values may hold macros (rendered raw)',

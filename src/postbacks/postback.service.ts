@@ -22,6 +22,7 @@ import { platformColumns, statusesOfEventMap } from './postback-destination.ts';
 import { type PostbackDraft, validatePostbackDraft } from './postback-validation.ts';
 
 export {
+  findLedgerPostbackCandidates,
   findOutboxCandidates,
   findOutboxCandidatesForMany,
   findPostbacksForOffer,

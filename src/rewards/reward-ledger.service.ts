@@ -1,11 +1,14 @@
 // A user's balance and ledger, and the entries an operator or the rewards site writes by hand:
-// adjustments and redemptions, each with its own idempotency key.
+// adjustments and redemptions, each with its own idempotency key and its deliveries queued in the
+// same transaction.
 import type { Db } from '../db/database.types.ts';
+import { enqueueDeliveriesForLedgerEntry } from '../deliveries/outbox/enqueue-ledger-deliveries.ts';
 import type { AppContext } from '../server/app-context.ts';
 import { AppError } from '../shared/errors.ts';
 import {
   addToBalance,
   findBalance,
+  findEntriesByIds,
   findEntriesOfEvents,
   findEntryByKey,
   insertRewardEntry,
@@ -81,7 +84,7 @@ export async function recordManualEntry(
   const now = ctx.clock.now();
   const points = input.kind === 'redemption' ? -Math.abs(input.points) : input.points;
   const key = `${input.kind}|${input.publisherId}|${input.idempotencyKey}`;
-  return inRewardsTransaction(ctx.store.db, async (trx) => {
+  const written = await inRewardsTransaction(ctx.store.db, async (trx) => {
     const existing = await findEntryByKey(trx, key);
     if (existing) {
       if (existing.user_id !== input.userId || Number(existing.points) !== points) {
@@ -89,7 +92,7 @@ export async function recordManualEntry(
           entryId: Number(existing.id),
         });
       }
-      return { entry: toEntryView(existing), replayed: true };
+      return { entry: toEntryView(existing), replayed: true, queued: 0 };
     }
     const balance = await addToBalance(trx, input.publisherId, input.userId, points, now);
     if (points < 0 && balance < 0 && !input.allowOverdraw) {
@@ -115,8 +118,12 @@ export async function recordManualEntry(
       actor: input.actor,
       created_at: now,
     });
-    return { entry: toEntryView(row), replayed: false };
+    // The rewards site hears of it like of a credit: an ordinary postback, queued with the entry.
+    const queued = await enqueueDeliveriesForLedgerEntry(trx, row, now);
+    return { entry: toEntryView(row), replayed: false, queued };
   });
+  if (written.queued > 0) ctx.notifyDeliveriesQueued();
+  return { entry: written.entry, replayed: written.replayed };
 }
 
 /** The ledger entry each of these conversion events wrote, by event id (for postback macros). */
@@ -126,4 +133,9 @@ export async function rewardEntriesOfEvents(
 ): Promise<Map<number, RewardEntryRow>> {
   const rows = await findEntriesOfEvents(db, eventIds);
   return new Map(rows.map((row) => [Number(row.conversion_event_id), row]));
+}
+
+/** Ledger entries by id (for the deliveries of adjustments and redemptions). */
+export function findRewardEntriesByIds(db: Db, ids: readonly number[]): Promise<RewardEntryRow[]> {
+  return findEntriesByIds(db, ids);
 }

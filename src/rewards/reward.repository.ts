@@ -71,6 +71,35 @@ export async function addToBalance(
   return Number(rows[0].balance);
 }
 
+/**
+ * addToBalance for many users in one statement; each (publisher, user) once, in the order given.
+ * The new balances by `publisherId|userId`.
+ */
+export async function addToBalances(
+  db: Db,
+  deltas: readonly { publisherId: number; userId: string; delta: number; now: number }[],
+): Promise<Map<string, number>> {
+  const rows = await db
+    .insertInto('reward_balances')
+    .values(
+      deltas.map((d) => ({
+        publisher_id: d.publisherId,
+        user_id: d.userId,
+        balance: d.delta,
+        updated_at: d.now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['publisher_id', 'user_id']).doUpdateSet({
+        balance: sql<number>`reward_balances.balance + excluded.balance`,
+        updated_at: sql<number>`excluded.updated_at`,
+      }),
+    )
+    .returning(['publisher_id', 'user_id', 'balance'])
+    .execute();
+  return new Map(rows.map((r) => [`${r.publisher_id}|${r.user_id}`, Number(r.balance)]));
+}
+
 export async function findBalance(db: Db, publisherId: number, userId: string): Promise<number | undefined> {
   const row = await db
     .selectFrom('reward_balances')
@@ -105,14 +134,35 @@ const insertEntryQuery = preparedQuery(ENTRY_COLUMNS.length, (db, ...slots) =>
     .returning('id'),
 );
 
+function storedEntry(row: NewRewardEntryRow): Omit<RewardEntryRow, 'id'> {
+  return {
+    publisher_id: row.publisher_id,
+    user_id: row.user_id,
+    kind: row.kind,
+    points: row.points,
+    balance_after: row.balance_after,
+    conversion_id: row.conversion_id ?? null,
+    conversion_event_id: row.conversion_event_id ?? null,
+    status: row.status ?? null,
+    reverses: row.reverses ?? null,
+    flagged: row.flagged,
+    reason: row.reason ?? null,
+    idempotency_key: row.idempotency_key,
+    actor: row.actor ?? null,
+    created_at: row.created_at,
+  };
+}
+
 /** Inserts an entry; a taken idempotency key is a unique violation (the caller starts over). */
 export async function insertRewardEntry(db: Db, row: NewRewardEntryRow): Promise<RewardEntryRow> {
-  const stored = Object.fromEntries(ENTRY_COLUMNS.map((c) => [c, row[c] ?? null])) as Omit<
-    RewardEntryRow,
-    'id'
-  >;
+  const stored = storedEntry(row);
   const { rows } = await insertEntryQuery(db, ...ENTRY_COLUMNS.map((c) => stored[c]));
   return { ...stored, id: Number(rows[0].id) };
+}
+
+/** insertRewardEntry for many entries, in one statement. */
+export async function insertRewardEntries(db: Db, rows: readonly NewRewardEntryRow[]): Promise<void> {
+  await db.insertInto('reward_entries').values(rows.map(storedEntry)).execute();
 }
 
 /** A user's entries, newest first, below `beforeId`. */
@@ -144,4 +194,9 @@ export async function sumUserEntries(db: Db, publisherId: number, userId: string
 export function findEntriesOfEvents(db: Db, eventIds: readonly number[]): Promise<RewardEntryRow[]> {
   if (eventIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('reward_entries').selectAll().where('conversion_event_id', 'in', eventIds).execute();
+}
+
+export function findEntriesByIds(db: Db, ids: readonly number[]): Promise<RewardEntryRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('reward_entries').selectAll().where('id', 'in', ids).execute();
 }

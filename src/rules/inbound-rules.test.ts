@@ -92,6 +92,23 @@ describeEachStore('inbound rules', (current) => {
     accepted(await post(c, {}));
   });
 
+  it("payout_ratio below the minimum, scoped to the publisher: holds that publisher's only", async () => {
+    const c = await createInboundCatalog(db(), clock.now(), { payout: 3.5, revenue: 5 });
+    const other = await createInboundCatalog(db(), clock.now(), { payout: 3.5, revenue: 5 });
+    const created = await admin('POST', '/inbound-rules', {
+      scope: 'publisher',
+      scopeId: c.publisherId,
+      kind: 'payout_ratio',
+      params: { minRatio: 0.5 },
+      action: 'hold',
+      reasonCode: 'payout_too_low',
+    });
+    expect(created.status).toBe(201);
+    expectDecision(await post(c, { payout: '1.00' }), 'hold', 'payout_too_low');
+    accepted(await post(c, { payout: '4.00' }));
+    accepted(await post(other, { payout: '1.00' }));
+  });
+
   it('payout_range: rejects an amount outside the range', async () => {
     const c = await withRule({
       kind: 'payout_range',

@@ -1,8 +1,9 @@
-// Each rule kind's condition, as a pure function of what a new conversion looks like. A condition
-// "matches" when the conversion breaks it; the first matching rule's action applies.
+// Each rule kind's condition, compiled once from its parameters into a synchronous test of what a
+// new conversion looks like. A condition "matches" when the conversion breaks it; the first
+// matching rule's action applies.
 import type { RuleKind, RuleParams } from './rule.table.ts';
 
-/** What the rules read of a conversion being recorded. */
+/** What the rules read of a conversion being recorded: all of it known before the rules run. */
 export interface RuleSubject {
   advertiserId: number;
   offerId: number;
@@ -16,37 +17,63 @@ export interface RuleSubject {
   country: string | undefined;
   clickCreatedAt: number;
   now: number;
-  /** The click's country and sub ids. */
-  click(): Promise<{ country: string | null; subs: Record<string, string | null> }>;
+  /** The click's country, as stored. */
+  clickCountry: string | null;
+  /** The click's sub1–sub10. */
+  clickSubs: Readonly<Record<string, string | null>>;
 }
 
-const outside = (value: number, min: number | undefined, max: number | undefined) =>
-  (min !== undefined && value < min) || (max !== undefined && value > max);
+export type RuleCondition = (s: RuleSubject) => boolean;
 
-const listed = (value: string | null, p: RuleParams) =>
-  (p.in !== undefined && value !== null && p.in.includes(value)) ||
-  (p.notIn !== undefined && (value === null || !p.notIn.includes(value)));
+const never: RuleCondition = () => false;
 
-export const RULE_CONDITIONS: Record<
-  RuleKind,
-  (p: RuleParams, s: RuleSubject) => boolean | Promise<boolean>
-> = {
-  payout_range: (p, s) => s.amount !== undefined && outside(s.amount, p.min, p.max),
+/** A test of "value outside [min, max]"; never true when neither bound is set. */
+function outside(min: number | undefined, max: number | undefined): ((value: number) => boolean) | undefined {
+  if (min === undefined && max === undefined) return undefined;
+  const lo = min ?? Number.NEGATIVE_INFINITY;
+  const hi = max ?? Number.POSITIVE_INFINITY;
+  return (value) => value < lo || value > hi;
+}
+
+/** A test of "value listed in `in`, or not listed in `notIn`". */
+function listed(p: RuleParams): ((value: string | null) => boolean) | undefined {
+  const inSet = p.in === undefined ? undefined : new Set(p.in);
+  const notInSet = p.notIn === undefined ? undefined : new Set(p.notIn);
+  if (!inSet && !notInSet) return undefined;
+  return (value) =>
+    (inSet !== undefined && value !== null && inSet.has(value)) ||
+    (notInSet !== undefined && (value === null || !notInSet.has(value)));
+}
+
+export const RULE_COMPILERS: Record<RuleKind, (p: RuleParams) => RuleCondition> = {
+  payout_range(p) {
+    const out = outside(p.min, p.max);
+    return out ? (s) => s.amount !== undefined && out(s.amount) : never;
+  },
   // Seed 004: "if an offer pays $3.50 but the postback claims $350.00, flag it".
-  payout_ratio: (p, s) =>
-    s.amount !== undefined &&
-    s.expectedRevenue > 0 &&
-    outside(s.amount / s.expectedRevenue, p.minRatio, p.maxRatio),
-  sale_amount: (p, s) => s.saleAmount !== null && outside(s.saleAmount, p.min, p.max),
-  goal: (p, s) => listed(s.goal, p),
-  async country_mismatch(_p, s) {
-    if (s.country === undefined) return false;
-    const { country } = await s.click();
-    return country !== null && country.toUpperCase() !== s.country;
+  payout_ratio(p) {
+    const out = outside(p.minRatio, p.maxRatio);
+    return out
+      ? (s) => s.amount !== undefined && s.expectedRevenue > 0 && out(s.amount / s.expectedRevenue)
+      : never;
   },
-  async sub_id(p, s) {
-    const { subs } = await s.click();
-    return listed(subs[p.sub ?? 'sub1'] ?? null, p);
+  sale_amount(p) {
+    const out = outside(p.min, p.max);
+    return out ? (s) => s.saleAmount !== null && out(s.saleAmount) : never;
   },
-  time_to_conversion: (p, s) => outside((s.now - s.clickCreatedAt) / 1000, p.minSeconds, p.maxSeconds),
+  goal(p) {
+    const test = listed(p);
+    return test ? (s) => test(s.goal) : never;
+  },
+  country_mismatch: () => (s) =>
+    s.country !== undefined && s.clickCountry !== null && s.clickCountry.toUpperCase() !== s.country,
+  sub_id(p) {
+    const test = listed(p);
+    const sub = p.sub ?? 'sub1';
+    return test ? (s) => test(s.clickSubs[sub] ?? null) : never;
+  },
+  time_to_conversion(p) {
+    const out = outside(p.minSeconds, p.maxSeconds);
+    return out ? (s) => out((s.now - s.clickCreatedAt) / 1000) : never;
+  },
 };

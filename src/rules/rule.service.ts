@@ -1,13 +1,9 @@
-// Inbound rules: kept in order, validated, and evaluated for every new conversion from a short
-// in-memory copy (edits on this node clear it at once; other nodes see them within the TTL).
+// Inbound rules: kept in order and validated; rule-evaluation.service.ts evaluates them.
 import type { AppContext } from '../server/app-context.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { SUB_KEYS } from '../tracking/clicks/click.table.ts';
 import { deleteRule, findRule, insertRule, listRules, updateRule } from './rule.repository.ts';
 import type { InboundRuleRow, RuleAction, RuleKind, RuleParams, RuleScope } from './rule.table.ts';
-import { RULE_CONDITIONS, type RuleSubject } from './rule-conditions.ts';
-
-const TTL_MS = 5_000;
 
 export interface RuleInput {
   position: number;
@@ -24,12 +20,6 @@ export interface RuleView extends RuleInput {
   id: number;
   createdAt: number;
   updatedAt: number;
-}
-
-export interface RuleVerdict {
-  action: RuleAction;
-  reasonCode: string;
-  ruleId: number;
 }
 
 export function toRuleView(row: InboundRuleRow): RuleView {
@@ -102,50 +92,5 @@ function toColumns(input: RuleInput) {
     action: input.action,
     reason_code: input.reasonCode,
     enabled: input.enabled ? 1 : 0,
-  };
-}
-
-function inScope(rule: RuleView, s: RuleSubject): boolean {
-  switch (rule.scope) {
-    case 'all':
-      return true;
-    case 'advertiser':
-      return rule.scopeId === s.advertiserId;
-    case 'offer':
-      return rule.scopeId === s.offerId;
-    case 'publisher':
-      return rule.scopeId === s.publisherId;
-  }
-}
-
-export interface InboundRules {
-  /** The first enabled rule in scope whose condition matches, or undefined (accept). */
-  evaluate(subject: RuleSubject): Promise<RuleVerdict | undefined>;
-}
-
-export function createInboundRules(ctx: AppContext): InboundRules {
-  let cached: { rules: RuleView[]; expiresAt: number } | undefined;
-  let generation = 0;
-  ctx.events.on('catalog.changed', () => {
-    generation++;
-    cached = undefined;
-  });
-  async function rules(): Promise<RuleView[]> {
-    if (cached && cached.expiresAt > Date.now()) return cached.rules;
-    const started = generation;
-    const loaded = (await listInboundRules(ctx)).filter((r) => r.enabled);
-    if (started === generation) cached = { rules: loaded, expiresAt: Date.now() + TTL_MS };
-    return loaded;
-  }
-  return {
-    async evaluate(subject) {
-      for (const rule of await rules()) {
-        if (!inScope(rule, subject)) continue;
-        if (await RULE_CONDITIONS[rule.kind](rule.params, subject)) {
-          return { action: rule.action, reasonCode: rule.reasonCode, ruleId: rule.id };
-        }
-      }
-      return undefined;
-    },
   };
 }

@@ -3,7 +3,7 @@
 
 import { offerHasCaps } from '../../caps/cap.service.ts';
 import { payoutFor, pickPayoutTerm } from '../../catalog/offers/payout-terms.ts';
-import { createInboundRules, type InboundRules } from '../../rules/rule.service.ts';
+import { createInboundRules, type InboundRules } from '../../rules/rule-evaluation.service.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import { ipInList } from '../../shared/cidr.ts';
 import { newId } from '../../shared/ids.ts';
@@ -187,6 +187,7 @@ export async function checkInboundPostback(
   else if (offer.allow_duplicates) dedupeKey = `dup|${newId(now)}`;
   else dedupeKey = `click|${click.id}|${goalPart}`;
 
+  const subs = subsOf(click);
   const verdict = await deps.rules.evaluate({
     advertiserId,
     offerId: offer.id,
@@ -198,7 +199,8 @@ export async function checkInboundPostback(
     country: countryOf(request),
     clickCreatedAt: Number(click.created_at),
     now,
-    click: async () => ({ country: click.country, subs: subsOf(click) }),
+    clickCountry: click.country,
+    clickSubs: subs,
   });
   // Amounts in another currency than the offer's cannot be compared with its terms.
   const toleranceReview =
@@ -216,7 +218,7 @@ export async function checkInboundPostback(
         offerId: offer.id,
         publisherId: click.publisher_id,
         linkId: click.link_id,
-        subs: subsOf(click),
+        subs,
       },
       goal,
       txnId,

@@ -1,13 +1,13 @@
 // Where every statement is a round trip to the database server (the store's inboundWriter calls
 // this step there), a batch's new conversions are written together: one statement each for their
-// conversions, log rows, history events, the postbacks they concern and their deliveries, instead
-// of five or six round trips for each hit. Only the first hit of each dedupe key in the batch is tried this way; a hit whose key
-// was already taken (its stored conversion read here, for all of them at once), and every later
+// conversions, log rows, history events, the postbacks they concern, their deliveries, and the
+// rewards balances and ledger entries, instead of five to eight round trips for each hit. Only the
+// first hit of each dedupe key in the batch is tried this way; a hit whose key was already taken (its stored conversion read here, for all of them at once), and every later
 // hit, is then written one at a time in batch order, after these (inbound-write.ts), so each
 // still sees what the batch wrote before it. See docs/decisions/0007-batched-postgresql-ingest.md.
 import type { Db } from '../../db/database.types.ts';
 import { enqueueDeliveriesForEvents } from '../../deliveries/outbox/enqueue-deliveries.ts';
-import { applyRewardsForEvent } from '../../rewards/reward-crediting.service.ts';
+import { applyRewardsForCreated } from '../../rewards/reward-crediting.service.ts';
 import type { AppContext } from '../../server/app-context.ts';
 import {
   findConversionsByDedupeKeys,
@@ -79,9 +79,16 @@ export async function writeNewConversionsTogether(
     trx,
     created.map(({ row }) => ({ conversion: row, event: found(events, row.id) })),
   );
-  for (const { row, work } of created) {
-    await applyRewardsForEvent(ctx, trx, row, found(events, row.id).id, work.now, work.prepared.click);
-  }
+  await applyRewardsForCreated(
+    ctx,
+    trx,
+    created.map(({ row, work }) => ({
+      conversion: row,
+      eventId: found(events, row.id).id,
+      now: work.now,
+      subs: work.prepared.click.subs,
+    })),
+  );
   for (const { index, row } of created) results[index] = createdResult(row);
   return { queued, taken };
 }

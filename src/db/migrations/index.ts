@@ -19,6 +19,7 @@ import { heldConversions } from './0022_held_conversions.ts';
 import { advertiserNetworks } from './0018_advertiser_networks.ts';
 import { capClickAction } from './0017_cap_click_action.ts';
 import { platformRequestChecks } from './0021_platform_request_checks.ts';
+import { rewardEntryDeliveries } from './0019_reward_entry_deliveries.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -39,4 +40,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0018_advertiser_networks': advertiserNetworks,
   '0017_cap_click_action': capClickAction,
   '0021_platform_request_checks': platformRequestChecks,
+  '0019_reward_entry_deliveries': rewardEntryDeliveries,
 };

@@ -244,7 +244,8 @@ export async function diagnosePostback(
     }),
     deliveries: deliveries.map((d) => ({
       id: d.id,
-      eventId: d.conversion_event_id,
+      // Found by conversion: always a conversion event's delivery.
+      eventId: Number(d.conversion_event_id),
       status: d.status,
       attempts: d.attempts,
       lastStatusCode: d.last_status_code,

@@ -20,12 +20,30 @@ export function newDeliveryRow(
   status: 'pending' | 'held',
   now: number,
 ): NewDeliveryRow {
+  return unsentDelivery(
+    { conversion_event_id: eventId, conversion_id: conversion.id, reward_entry_id: null },
+    postbackId,
+    conversion.publisher_id,
+    status,
+    now,
+  );
+}
+
+/** A delivery not yet attempted of whatever `source` names, to one postback. */
+export function unsentDelivery(
+  source: Pick<NewDeliveryRow, 'conversion_event_id' | 'conversion_id' | 'reward_entry_id'>,
+  postbackId: number,
+  publisherId: number,
+  status: 'pending' | 'held',
+  now: number,
+): NewDeliveryRow {
   return {
     id: newId(now, DELIVERY_ID_PREFIX),
-    conversion_event_id: eventId,
+    conversion_event_id: source.conversion_event_id,
+    conversion_id: source.conversion_id,
+    reward_entry_id: source.reward_entry_id,
     postback_id: postbackId,
-    conversion_id: conversion.id,
-    publisher_id: conversion.publisher_id,
+    publisher_id: publisherId,
     status,
     attempts: 0,
     next_run_at: now,

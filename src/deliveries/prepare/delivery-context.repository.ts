@@ -7,11 +7,12 @@ import type { ConversionEventRow, ConversionRow } from '../../conversions/conver
 import type { Db } from '../../db/database.types.ts';
 import type { PostbackRow } from '../../postbacks/postback.table.ts';
 import type { RewardEntryRow } from '../../rewards/reward.table.ts';
-import { rewardEntriesOfEvents } from '../../rewards/reward-ledger.service.ts';
+import { findRewardEntriesByIds, rewardEntriesOfEvents } from '../../rewards/reward-ledger.service.ts';
 import type { ClickRow } from '../../tracking/clicks/click.table.ts';
 import type { DeliveryRow } from '../delivery.table.ts';
 
-export interface DeliveryContext {
+/** What a delivery of a conversion event is rendered from. */
+export interface ConversionDeliveryContext {
   delivery: DeliveryRow;
   postback: PostbackRow;
   conversion: ConversionRow;
@@ -25,6 +26,21 @@ export interface DeliveryContext {
   /** The rewards ledger entry the event wrote, for {user_id}, {points}, {balance}…. */
   reward?: RewardEntryRow;
 }
+
+/** What a delivery of a ledger entry written by hand (adjustment, redemption) is rendered from. */
+export interface LedgerDeliveryContext {
+  delivery: DeliveryRow;
+  postback: PostbackRow;
+  conversion?: undefined;
+  event?: undefined;
+  click?: undefined;
+  offer?: undefined;
+  publisher: PublisherRow;
+  goalId?: undefined;
+  reward: RewardEntryRow;
+}
+
+export type DeliveryContext = ConversionDeliveryContext | LedgerDeliveryContext;
 
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
@@ -43,7 +59,13 @@ export async function loadDeliveryContexts(
   const contexts = new Map<string, DeliveryContext>();
   const ids = unique(deliveryIds);
   if (ids.length === 0) return contexts;
-  const deliveries = await db.selectFrom('deliveries').selectAll().where('id', 'in', ids).execute();
+  const all = await db.selectFrom('deliveries').selectAll().where('id', 'in', ids).execute();
+  const deliveries = all.filter((d) => d.conversion_id !== null);
+  await addLedgerContexts(
+    db,
+    all.filter((d) => d.reward_entry_id !== null),
+    contexts,
+  );
   if (deliveries.length === 0) return contexts;
 
   const [postbacks, conversions, events, publishers] = await Promise.all([
@@ -55,12 +77,12 @@ export async function loadDeliveryContexts(
     db
       .selectFrom('conversions')
       .selectAll()
-      .where('id', 'in', unique(deliveries.map((d) => d.conversion_id)))
+      .where('id', 'in', unique(deliveries.map((d) => d.conversion_id as string)))
       .execute(),
     db
       .selectFrom('conversion_events')
       .selectAll()
-      .where('id', 'in', unique(deliveries.map((d) => d.conversion_event_id)))
+      .where('id', 'in', unique(deliveries.map((d) => d.conversion_event_id as number)))
       .execute(),
     db
       .selectFrom('publishers')
@@ -98,8 +120,8 @@ export async function loadDeliveryContexts(
 
   for (const delivery of deliveries) {
     const postback = postbackById.get(delivery.postback_id);
-    const conversion = conversionById.get(delivery.conversion_id);
-    const event = eventById.get(delivery.conversion_event_id);
+    const conversion = conversionById.get(delivery.conversion_id as string);
+    const event = eventById.get(delivery.conversion_event_id as number);
     const publisher = publisherById.get(delivery.publisher_id);
     const offer = conversion ? offerById.get(conversion.offer_id) : undefined;
     if (!postback || !conversion || !event || !publisher || !offer) continue;
@@ -116,4 +138,35 @@ export async function loadDeliveryContexts(
     });
   }
   return contexts;
+}
+
+/** Contexts of deliveries of ledger entries written by hand: the entry, its postback and publisher. */
+async function addLedgerContexts(
+  db: Db,
+  deliveries: DeliveryRow[],
+  contexts: Map<string, DeliveryContext>,
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  const [postbacks, publishers, entries] = await Promise.all([
+    db
+      .selectFrom('postbacks')
+      .selectAll()
+      .where('id', 'in', unique(deliveries.map((d) => d.postback_id)))
+      .execute(),
+    db
+      .selectFrom('publishers')
+      .selectAll()
+      .where('id', 'in', unique(deliveries.map((d) => d.publisher_id)))
+      .execute(),
+    findRewardEntriesByIds(db, unique(deliveries.map((d) => d.reward_entry_id as number))),
+  ]);
+  const postbackById = byId(postbacks);
+  const publisherById = byId(publishers);
+  const entryById = new Map(entries.map((e) => [Number(e.id), e]));
+  for (const delivery of deliveries) {
+    const postback = postbackById.get(delivery.postback_id);
+    const publisher = publisherById.get(delivery.publisher_id);
+    const reward = entryById.get(Number(delivery.reward_entry_id));
+    if (postback && publisher && reward) contexts.set(delivery.id, { delivery, postback, publisher, reward });
+  }
 }

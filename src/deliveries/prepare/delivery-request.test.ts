@@ -15,7 +15,11 @@ import type { ClickRow } from '../../tracking/clicks/click.table.ts';
 import { enqueueDeliveriesForEvent } from '../outbox/enqueue-deliveries.ts';
 import { canonicalizeSignedUrl, signUrl } from '../transport/signing.ts';
 import { formatAmount } from './amount-format.ts';
-import { buildOutboundRequest, type DeliveryContext, loadDeliveryContexts } from './delivery-request.ts';
+import {
+  buildOutboundRequest,
+  type ConversionDeliveryContext,
+  loadDeliveryContexts,
+} from './delivery-request.ts';
 
 const UA = 'Trackwire/test';
 
@@ -41,7 +45,7 @@ describeEachStore('delivery requests', (current) => {
     click: Partial<ClickRow> = {},
     facts: ConversionFacts = {},
     publisher: { security_token?: string } = {},
-  ): Promise<DeliveryContext> {
+  ): Promise<ConversionDeliveryContext> {
     const catalog = await createCatalog(db(), {
       offer: { name: 'Summer App' },
       goals: [{ key: 'install' }],
@@ -66,7 +70,7 @@ describeEachStore('delivery requests', (current) => {
       .executeTakeFirstOrThrow();
     const contexts = await loadDeliveryContexts(db(), [delivery.id]);
     const context = contexts.get(delivery.id);
-    if (!context) throw new Error('context not loaded');
+    if (!context?.conversion) throw new Error('context not loaded');
     return context;
   }
 
@@ -272,7 +276,7 @@ describeEachStore('delivery requests', (current) => {
       a.delivery.id,
     ]);
     expect([...loaded.keys()]).toEqual([a.delivery.id]);
-    expect(loaded.get(a.delivery.id)?.offer.name).toBe('Summer App');
-    expect(loaded.get(a.delivery.id)?.event.to_status).toBe('approved' satisfies Status);
+    expect(loaded.get(a.delivery.id)?.offer?.name).toBe('Summer App');
+    expect(loaded.get(a.delivery.id)?.event?.to_status).toBe('approved' satisfies Status);
   });
 });

@@ -26,9 +26,17 @@ import {
 import type { OutboundRequest } from '../transport/outbound.types.ts';
 import { activeSigningSecrets, signUrl, signWebhook } from '../transport/signing.ts';
 import { formatAmount } from './amount-format.ts';
-import type { DeliveryContext } from './delivery-context.repository.ts';
+import type {
+  ConversionDeliveryContext,
+  DeliveryContext,
+  LedgerDeliveryContext,
+} from './delivery-context.repository.ts';
 
-export { type DeliveryContext, loadDeliveryContexts } from './delivery-context.repository.ts';
+export {
+  type ConversionDeliveryContext,
+  type DeliveryContext,
+  loadDeliveryContexts,
+} from './delivery-context.repository.ts';
 
 /** A request as it may be stored and shown: every secret replaced by REDACTED. */
 export interface RecordedRequest {
@@ -54,7 +62,21 @@ const CONTENT_TYPES = { form: 'application/x-www-form-urlencoded', json: 'applic
 
 /** Every macro value of this delivery, keyed by canonical name. */
 export function deliveryMacroValues(context: DeliveryContext): MacroValues {
-  const { conversion, event, offer, publisher, delivery } = context;
+  const values = context.conversion ? conversionMacroValues(context) : ledgerMacroValues(context);
+  values.security_token = context.publisher.security_token;
+  values.postback_id = context.delivery.id;
+  values.random = randomUUID();
+  const reward = context.reward;
+  values.user_id = reward ? reward.user_id : null;
+  values.points = reward ? String(reward.points) : null;
+  values.balance = reward ? String(reward.balance_after) : null;
+  values.ledger_entry_id = reward ? String(reward.id) : null;
+  values.reward_kind = reward ? reward.kind : null;
+  return values;
+}
+
+function conversionMacroValues(context: ConversionDeliveryContext): MacroValues {
+  const { conversion, event, offer } = context;
   // The click's values are overridden in place, not spread into a new literal: V8 rebuilds the shape
   // of a literal that spreads ~30 values and then redefines some of them, on every call.
   const values: MacroValues = context.click ? macroValuesFromClick(context.click) : {};
@@ -79,16 +101,17 @@ export function deliveryMacroValues(context: DeliveryContext): MacroValues {
   for (const column of ADV_SUB_COLUMNS) values[column] = conversion[column];
   values.timestamp = formatUnixSeconds(event.created_at);
   values.datetime = formatDatetimeUtc(event.created_at);
-  values.security_token = publisher.security_token;
-  values.postback_id = delivery.id;
-  values.random = randomUUID();
-  const reward = context.reward;
-  values.user_id = reward ? reward.user_id : null;
-  values.points = reward ? String(reward.points) : null;
-  values.balance = reward ? String(reward.balance_after) : null;
-  values.ledger_entry_id = reward ? String(reward.id) : null;
-  values.reward_kind = reward ? reward.kind : null;
   return values;
+}
+
+/** A ledger entry written by hand has no click, offer or conversion: those macros render empty. */
+function ledgerMacroValues(context: LedgerDeliveryContext): MacroValues {
+  const created = Number(context.reward.created_at);
+  return {
+    publisher_id: String(context.reward.publisher_id),
+    timestamp: formatUnixSeconds(created),
+    datetime: formatDatetimeUtc(created),
+  };
 }
 
 const secretPartsByMarks = new Map<string, SecretParts>();

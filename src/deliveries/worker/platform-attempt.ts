@@ -17,7 +17,7 @@ import type {
 } from '../../integrations/common/platform.types.ts';
 import { openCredentials } from '../../integrations/credential-box.ts';
 import { DESTINATIONS, platformEventFor } from '../../integrations/destinations.ts';
-import type { DeliveryContext } from '../prepare/delivery-request.ts';
+import type { ConversionDeliveryContext, DeliveryContext } from '../prepare/delivery-request.ts';
 import { createSender } from '../transport/http-sender.ts';
 import type { AttemptResult, AttemptVerdict, Sender } from '../transport/outbound.types.ts';
 import { judgeAttempt } from '../transport/retry-policy.ts';
@@ -94,7 +94,7 @@ export function batchMaxOf(context: DeliveryContext | undefined): number {
 }
 
 /** The facts a platform may be told about one conversion event. */
-export function conversionFacts(context: DeliveryContext, eventName: string): ConversionFacts {
+export function conversionFacts(context: ConversionDeliveryContext, eventName: string): ConversionFacts {
   const { conversion, event, click, offer, delivery, postback } = context;
   const value =
     postback.value_source === 'revenue'
@@ -236,6 +236,11 @@ export async function runPlatformBatch(
         kind: 'held',
         reason: `destination credentials: ${opened?.error ?? 'missing'}`,
       });
+      continue;
+    }
+    // Ledger entries are queued for URL postbacks only; an ad platform hears of conversions alone.
+    if (!context.conversion) {
+      outcomes.push({ ...claimed, kind: 'skipped', reason: 'not a conversion event' });
       continue;
     }
     const mapped = platformEventFor(

@@ -35,8 +35,9 @@ import { DEFAULT_PAGE_SIZE, PAGE_FIELDS, PageOf } from '../../shared/pagination.
 const S = Nullable(Type.String());
 const Delivery = Type.Object({
   id: Type.String({ description: 'also the {postback_id} macro and the webhook-id header' }),
-  conversionId: Type.String(),
-  conversionEventId: Type.Integer(),
+  conversionId: Nullable(Type.String({ description: 'null for a rewards ledger entry written by hand' })),
+  conversionEventId: Nullable(Type.Integer()),
+  rewardEntryId: Nullable(Type.Integer({ description: 'the adjustment or redemption it tells about' })),
   postbackId: Type.Integer(),
   publisherId: Type.Integer(),
   status: StringEnum(DELIVERY_STATUSES),
@@ -112,6 +113,7 @@ export function toDeliveryView(r: DeliveryRow) {
     id: r.id,
     conversionId: r.conversion_id,
     conversionEventId: r.conversion_event_id,
+    rewardEntryId: r.reward_entry_id === null ? null : Number(r.reward_entry_id),
     postbackId: r.postback_id,
     publisherId: r.publisher_id,
     status: r.status,
