@@ -10,11 +10,13 @@ export interface FakeControls {
   url: string;
   /** The next `times` requests answer with `mode` instead of being processed. */
   failNext(mode: FailureMode, times?: number): void;
-  /** Every answer waits this long (the bench's 50 ms platform). */
+  /** Every answer leaves this long after its request arrived (the bench's 50 ms platform). */
   latencyMs: number;
   requests: number;
   /** When each request arrived (ms), in order. */
   arrivals: number[];
+  /** How long reading and validating each request took (ms), in order. */
+  handlingMs: number[];
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startFakeServer(
     latencyMs: 0,
     requests: 0,
     arrivals: [],
+    handlingMs: [],
     failNext(mode, times = 1) {
       for (let i = 0; i < times; i++) failures.push(mode);
     },
@@ -51,6 +54,7 @@ export async function startFakeServer(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const arrived = performance.now();
       controls.requests += 1;
       controls.arrivals.push(Date.now());
       const url = new URL(req.url ?? '/', 'http://fake');
@@ -64,11 +68,14 @@ export async function startFakeServer(
         },
         () => failures.shift(),
       );
+      controls.handlingMs.push(performance.now() - arrived);
       const reply = () => {
         res.writeHead(answer.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer.body));
       };
-      if (controls.latencyMs > 0) setTimeout(reply, controls.latencyMs);
+      // The platform answers `latencyMs` after the request arrived: its own validation is part of that time.
+      const wait = controls.latencyMs - (performance.now() - arrived);
+      if (wait > 0) setTimeout(reply, wait);
       else reply();
     });
   });
