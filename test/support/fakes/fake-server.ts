@@ -85,6 +85,68 @@ export async function startFakeServer(
   return controls;
 }
 
+/** A fake of an events API (Meta, TikTok): what it accepted, in test mode or not, and what it refused. */
+export interface EventFake extends FakeControls {
+  events: Array<Record<string, unknown>>;
+  testEvents: Array<{ code: string; event: Record<string, unknown> }>;
+  /** Requests refused, with the platform's message. */
+  refusals: string[];
+}
+
+/** What an events API's handler does with a request it has read: refuse it, or take its events. */
+export interface EventDesk {
+  /** Notes the platform's message of a refusal and returns the answer. */
+  refuse(answer: FakeAnswer): FakeAnswer;
+  /**
+   * The request's `data` list checked as the platform checks it (a non-empty list of at most `max`
+   * events, each passing `check`; one bad event refuses the whole request), then kept under its
+   * test code or as real events. Returns the refusal, or undefined when the events were taken.
+   */
+  take(
+    data: unknown,
+    testCode: unknown,
+    rules: {
+      max: number;
+      /** The platform's answer to a missing, empty or over-long list. */
+      badList(tooMany: boolean): FakeAnswer;
+      check(event: unknown): FakeAnswer | undefined;
+    },
+  ): FakeAnswer | undefined;
+}
+
+export async function startEventFake(
+  /** The platform's message in one of its refusals. */
+  messageOf: (answer: FakeAnswer) => string,
+  handle: (req: FakeRequest, takeFailure: () => FailureMode | undefined, desk: EventDesk) => FakeAnswer,
+): Promise<EventFake> {
+  const kept = {
+    events: [] as EventFake['events'],
+    testEvents: [] as EventFake['testEvents'],
+    refusals: [] as string[],
+  };
+  const desk: EventDesk = {
+    refuse(answer) {
+      kept.refusals.push(messageOf(answer));
+      return answer;
+    },
+    take(data, testCode, rules) {
+      if (!Array.isArray(data) || data.length === 0 || data.length > rules.max)
+        return desk.refuse(rules.badList(Array.isArray(data) && data.length > rules.max));
+      for (const event of data) {
+        const problem = rules.check(event);
+        if (problem) return desk.refuse(problem);
+      }
+      for (const event of data) {
+        if (typeof testCode === 'string') kept.testEvents.push({ code: testCode, event });
+        else kept.events.push(event);
+      }
+      return undefined;
+    },
+  };
+  const controls = await startFakeServer((req, takeFailure) => handle(req, takeFailure, desk));
+  return Object.assign(controls, kept);
+}
+
 export const HEX64 = /^[a-f0-9]{64}$/;
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
