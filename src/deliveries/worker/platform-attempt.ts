@@ -118,6 +118,7 @@ export function conversionFacts(context: DeliveryContext, eventName: string): Co
       referrer: click.referrer,
       externalId: click.external_id,
       fbclid: click.fbclid,
+      fbp: click.fbp,
       ttclid: click.ttclid,
       gclid: click.gclid,
       gbraid: click.gbraid,

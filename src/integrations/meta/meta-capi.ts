@@ -46,6 +46,8 @@ export function buildMetaEvent(
     return { skip: 'not sent to Meta: the conversion is older than the 7 days Meta accepts' };
   const user: Record<string, unknown> = {};
   if (click?.fbclid) user.fbc = fbcOf(click.fbclid, click.createdAt);
+  // As captured (its format checked on the click), never hashed, never made up.
+  if (click?.fbp) user.fbp = click.fbp;
   Object.assign(user, visitorFields(click, { ip: 'client_ip_address', userAgent: 'client_user_agent' }));
   if (Object.keys(user).length === 0)
     return {
