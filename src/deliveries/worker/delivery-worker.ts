@@ -42,7 +42,6 @@ export interface DeliveryWorker {
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOptions> = {}): DeliveryWorker {
   const { config, store, clock } = ctx;
@@ -196,12 +195,9 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
   }
 
   async function claim(free: number): Promise<void> {
-    // SQLite answers within the same turn of the event loop: without this turn, requests handed to
-    // the sender would leave, and answers be read, only after the claim and its preparation.
-    await yieldToIo();
     const batch = await claimBatch(store.db, store.claimLock, {
       now: clock.now(),
-      free: Math.min(free, o.claimMax),
+      free,
       leaseMs: o.leaseMs,
       sizes,
       limits: queues.limits(),

@@ -24,11 +24,6 @@ export interface WorkerOptions {
   flushIntervalMs: number;
   /** Outcomes written in one transaction at most. */
   flushMax: number;
-  /**
-   * Deliveries taken in one claim at most. A claim and its preparation run without a turn of the
-   * event loop on SQLite; a bounded claim keeps requests leaving and answers being read meanwhile.
-   */
-  claimMax: number;
   health: HealthPolicy;
   breaker: Partial<BreakerOptions>;
   userAgent: string;
@@ -54,7 +49,6 @@ export function workerOptions(config: Config, overrides: Partial<WorkerOptions>)
     retrySchedule: config.retrySchedule,
     flushIntervalMs: 20,
     flushMax: 500,
-    claimMax: 1_000,
     health: DEFAULT_HEALTH_POLICY,
     breaker: {},
     userAgent: TRACKWIRE_USER_AGENT,
