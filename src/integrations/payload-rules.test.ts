@@ -29,6 +29,7 @@ function facts(
       referrer: null,
       externalId: '  USER_123 ',
       fbclid: null,
+      fbp: null,
       ttclid: null,
       gclid: null,
       gbraid: null,
@@ -57,6 +58,14 @@ describe('Meta payload', () => {
       event_source_url: 'https://lander.example.com/thanks',
     });
     expect(e.custom_data).toEqual({ value: 49.99, currency: 'usd' });
+  });
+
+  it('sends the fbp captured on the click as it is, unhashed, and none when none was captured', () => {
+    const fbp = 'fb.1.1596403881668.1116446470';
+    const built = buildMetaEvent(facts({ fbclid: 'AbC', fbp }), {}, NOW);
+    expect('event' in built && built.event.user_data.fbp).toBe(fbp);
+    const without = buildMetaEvent(facts({ fbclid: 'AbC' }), {}, NOW);
+    expect('event' in without && 'fbp' in without.event.user_data).toBe(false);
   });
 
   it('skips without an fbclid unless allowed, and after 7 days', () => {

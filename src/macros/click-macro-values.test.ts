@@ -19,6 +19,7 @@ const click = clickRow({
   ttclid: 'tt1',
   gclid: 'g1',
   msclkid: 'ms1',
+  fbp: 'fb.1.1596403881668.1116446470',
   ip: '203.0.113.7',
   user_agent: 'Mozilla/5.0',
   device: 'mobile',
@@ -30,6 +31,12 @@ const click = clickRow({
 });
 
 describe('macro values from a click', () => {
+  it('fills {fbp} with the browser id captured on the click, as captured', () => {
+    expect(
+      renderTemplate('https://t.example/?fbp={fbp}&fbc={fbclid}', macroValuesFromClick(click), 'url'),
+    ).toBe('https://t.example/?fbp=fb.1.1596403881668.1116446470&fbc=fb1');
+  });
+
   it('formats times as Unix seconds and as YYYY-MM-DD HH:MM:SS UTC', () => {
     expect(formatUnixSeconds(createdAt)).toBe('1717999400');
     expect(formatDatetimeUtc(createdAt)).toBe('2024-06-10 06:03:20');

@@ -58,6 +58,7 @@ export function macroValuesFromClick(click: ClickRow): MacroValues {
     gbraid: click.gbraid,
     wbraid: click.wbraid,
     msclkid: click.msclkid,
+    fbp: click.fbp,
     click_timestamp: formatUnixSeconds(click.created_at),
     click_datetime: formatDatetimeUtc(click.created_at),
   };
@@ -86,6 +87,7 @@ export const REDIRECT_MACROS: ReadonlySet<string> = new Set([
   'gbraid',
   'wbraid',
   'msclkid',
+  'fbp',
   'click_timestamp',
   'click_datetime',
   'timestamp',

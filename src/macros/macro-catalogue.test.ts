@@ -43,6 +43,7 @@ describe('macro catalogue', () => {
       'gbraid',
       'wbraid',
       'msclkid',
+      'fbp',
       'random',
       'signature',
       'smartlink_id',

@@ -159,6 +159,12 @@ export const MACROS: readonly MacroDefinition[] = Object.freeze([
     '3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c',
     'Microsoft Ads click id captured on the click',
   ),
+  define(
+    'fbp',
+    'ad_platform',
+    'fb.1.1596403881668.1116446470',
+    "Meta browser id (the link's fbp or the _fbp cookie) captured on the click",
+  ),
 
   define(
     'postback_id',

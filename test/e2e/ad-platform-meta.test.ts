@@ -193,4 +193,43 @@ describeEachStore('Meta Conversions API destination', (current) => {
     const again = await world.api('GET', `/deliveries?conversionId=${conversionId}`);
     expect(again.body.data[0].status).toBe('succeeded');
   });
+
+  it("sends the fbp the link or the tracker's _fbp cookie carried, as received and unhashed", async () => {
+    const fromLink = 'fb.1.1596403881668.1116446470';
+    const fromCookie = 'fb.2.1657051589577.1088522659.AQEAAQMB';
+    const linkClick = await world.click({ fbclid: 'fbclidFbpLink', fbp: fromLink });
+    const cookieClick = await world.click(
+      { fbclid: 'fbclidFbpCookie' },
+      { cookie: `a=1; _fbp=${fromCookie}` },
+    );
+    // Seconds where Meta puts milliseconds: not Meta's format, so nothing is kept or sent.
+    const badClick = await world.click({ fbclid: 'fbclidFbpBad', fbp: 'fb.1.1596403881.1116446470' });
+    const conversions: string[] = [];
+    for (const id of [linkClick, cookieClick, badClick]) conversions.push(await world.report(id, 'approved'));
+    await world.settleMore(postbackId, 3);
+    for (const id of conversions) expect((await world.deliveryOf(id)).status).toBe('succeeded');
+    const sent = (suffix: string) =>
+      meta.events.find((e) => (e.user_data as Json).fbc.endsWith(suffix))?.user_data as Json;
+    expect(sent('.fbclidFbpLink').fbp).toBe(fromLink);
+    expect(sent('.fbclidFbpCookie').fbp).toBe(fromCookie);
+    expect(sent('.fbclidFbpBad')).not.toHaveProperty('fbp');
+    expect((await world.api('GET', `/clicks/${linkClick}`)).body.fbp).toBe(fromLink);
+    expect((await world.api('GET', `/clicks/${badClick}`)).body.fbp).toBeNull();
+  });
+
+  it("the Meta fake refuses an fbp that is not in Meta's format", async () => {
+    const event = {
+      event_name: 'Lead',
+      event_time: Math.floor(Date.now() / 1000),
+      action_source: 'system_generated',
+      user_data: { fbp: 'fb.1.1596403881.1116446470' },
+    };
+    const res = await fetch(`${meta.url}/v26.0/${PIXEL}/events?access_token=${TOKEN}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: [event] }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Json).error).toMatchObject({ code: 100, error_subcode: 2804019 });
+  });
 });

@@ -88,6 +88,18 @@ describeEachStore('TikTok Events API destination', (current) => {
     expect(tiktok.events.filter((e) => (e.user as Json).ttclid === 'E.C.P.ratelimited')).toHaveLength(1);
   });
 
+  it('retries a transient failure (HTTP 503, code 50002) and delivers once', async () => {
+    tiktok.failNext('transient');
+    const clickId = await world.click({ ttclid: 'E.C.P.unavailable' });
+    const conversionId = await world.report(clickId, 'approved');
+    await settle(1);
+    const delivery = await deliveryOf(conversionId);
+    expect(delivery.status).toBe('succeeded');
+    expect(delivery.attemptLog.map((a: Json) => a.statusCode)).toEqual([503, 200]);
+    expect(delivery.attemptLog[0].errorMessage).toContain('50002');
+    expect(tiktok.events.filter((e) => (e.user as Json).ttclid === 'E.C.P.unavailable')).toHaveLength(1);
+  });
+
   it("fails a permanently refused event with TikTok's message, without retrying", async () => {
     tiktok.failNext('invalid');
     const clickId = await world.click({ ttclid: 'E.C.P.badevent' });

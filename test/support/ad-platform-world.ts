@@ -18,7 +18,7 @@ export interface AdPlatformWorld {
   offerId: number;
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
   /** Clicks the link with these query parameters; returns our click id. */
-  click(query: Record<string, string>): Promise<string>;
+  click(query: Record<string, string>, headers?: Record<string, string>): Promise<string>;
   /** The advertiser reports the click's conversion with this status; returns the conversion id. */
   report(clickId: string, status: string, txn?: string): Promise<string>;
   /** Waits until every delivery of the postback is finished (not pending or in flight) and returns them. */
@@ -94,7 +94,7 @@ export async function startAdPlatformWorld(store: Store, config: Partial<Config>
     publisherId: publisher.id,
     offerId: offer.id,
     api,
-    async click(query) {
+    async click(query, headers = {}) {
       const res = await fetch(
         `${String(link.url).replace(/^https?:\/\/[^/]+/, app.url)}?${new URLSearchParams(query)}`,
         {
@@ -102,6 +102,7 @@ export async function startAdPlatformWorld(store: Store, config: Partial<Config>
           headers: {
             'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)',
             'x-forwarded-for': '203.0.113.7',
+            ...headers,
           },
         },
       );

@@ -43,6 +43,7 @@ const EMPTY_CLICK = {
   is_unique: 1,
   smartlink_id: null,
   smartlink_rule: null,
+  fbp: null,
 } satisfies Omit<ClickRow, keyof ClickKeys | 'id' | 'created_at'>;
 
 const REQUIRED_CLICK_COLUMNS = [

@@ -36,6 +36,7 @@ export const CLICK_COLUMNS = [
   'is_unique',
   'smartlink_id',
   'smartlink_rule',
+  'fbp',
 ] as const satisfies ReadonlyArray<keyof ClickTable>;
 
 // Fails to compile when the clicks table gains a column this list does not name.
@@ -85,6 +86,7 @@ export function readClickValues(row: NewClickRow, out: unknown[]): void {
   out[31] = row.is_unique ?? null;
   out[32] = row.smartlink_id ?? null;
   out[33] = row.smartlink_rule ?? null;
+  out[34] = row.fbp ?? null;
 }
 
 /**

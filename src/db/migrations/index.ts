@@ -20,6 +20,7 @@ import { advertiserNetworks } from './0018_advertiser_networks.ts';
 import { capClickAction } from './0017_cap_click_action.ts';
 import { platformRequestChecks } from './0021_platform_request_checks.ts';
 import { rewardEntryDeliveries } from './0019_reward_entry_deliveries.ts';
+import { clickFbp } from './0020_click_fbp.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -41,4 +42,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0017_cap_click_action': capClickAction,
   '0021_platform_request_checks': platformRequestChecks,
   '0019_reward_entry_deliveries': rewardEntryDeliveries,
+  '0020_click_fbp': clickFbp,
 };

@@ -43,6 +43,7 @@ function sampleFacts(id: string, eventName: string, now: number): ConversionFact
       referrer: null,
       externalId: 'trackwire-test-user',
       fbclid: 'TrackwireTestFbclid',
+      fbp: null,
       ttclid: 'E.C.P.TrackwireTest',
       gclid: 'TrackwireTestGclid',
       gbraid: null,

@@ -56,10 +56,18 @@ export async function loadDeliveryContexts(
   db: Db,
   deliveryIds: string[],
 ): Promise<Map<string, DeliveryContext>> {
-  const contexts = new Map<string, DeliveryContext>();
   const ids = unique(deliveryIds);
-  if (ids.length === 0) return contexts;
-  const all = await db.selectFrom('deliveries').selectAll().where('id', 'in', ids).execute();
+  if (ids.length === 0) return new Map();
+  const deliveries = await db.selectFrom('deliveries').selectAll().where('id', 'in', ids).execute();
+  return loadContextsOf(db, deliveries);
+}
+
+/** The contexts of delivery rows already in hand (the worker's claim returns them whole). */
+export async function loadContextsOf(
+  db: Db,
+  all: readonly DeliveryRow[],
+): Promise<Map<string, DeliveryContext>> {
+  const contexts = new Map<string, DeliveryContext>();
   const deliveries = all.filter((d) => d.conversion_id !== null);
   await addLedgerContexts(
     db,

@@ -119,6 +119,7 @@ export function conversionFacts(context: ConversionDeliveryContext, eventName: s
       referrer: click.referrer,
       externalId: click.external_id,
       fbclid: click.fbclid,
+      fbp: click.fbp,
       ttclid: click.ttclid,
       gclid: click.gclid,
       gbraid: click.gbraid,

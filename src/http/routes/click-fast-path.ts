@@ -68,6 +68,7 @@ export function createClickFastPath(follower: ClickFollower): RawRequestHandler 
         userAgent: headers['user-agent'],
         referrer: headers.referer,
         acceptLanguage: headers['accept-language'],
+        cookie: headers.cookie,
       })
       .then(
         (outcome) => sendOutcome(res, outcome),

@@ -31,6 +31,7 @@ export function registerClickRoutes(app: FastifyInstance, ctx: AppContext): RawR
       userAgent: request.headers['user-agent'],
       referrer: request.headers.referer,
       acceptLanguage: request.headers['accept-language'],
+      cookie: request.headers.cookie,
     });
     if (outcome.status !== 302) {
       return sendPage(reply, outcome.status, outcome.status === 404 ? NOT_FOUND_PAGE : UNAVAILABLE_PAGE);

@@ -10,6 +10,8 @@ export interface ClickFacts {
   referrer: string | null;
   externalId: string | null;
   fbclid: string | null;
+  /** Meta's browser id (`_fbp`), as captured. */
+  fbp: string | null;
   ttclid: string | null;
   gclid: string | null;
   gbraid: string | null;

@@ -21,6 +21,7 @@ const reversal: ConversionFacts = {
     referrer: null,
     externalId: null,
     fbclid: null,
+    fbp: null,
     ttclid: null,
     gclid: 'CjCaSe',
     gbraid: null,

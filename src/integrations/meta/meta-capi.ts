@@ -1,18 +1,18 @@
 // Meta Conversions API: POST {graph}/{version}/{pixelId}/events?access_token=…, JSON
 // {data: [...], test_event_code?}. Verified when events_received equals the events sent.
+
+import { missingClickId, visitorFields } from '../common/click-user.ts';
 import type { DestinationSettings } from '../common/destination-settings.ts';
+import { postJsonBatch } from '../common/json-batch.ts';
 import {
   allRows,
-  answerOf,
   type BatchAnswer,
   type ConversionFacts,
-  envelopeWithOne,
   parseJsonObject,
   REDACTED,
   type SendContext,
   type SentBatch,
 } from '../common/platform.types.ts';
-import { hashExternalId } from '../common/user-hashing.ts';
 
 export const META_BATCH_MAX = 1_000;
 /** Meta refuses a whole request holding an event older than this. */
@@ -40,15 +40,15 @@ export function buildMetaEvent(
   now: number,
 ): { event: MetaEvent } | { skip: string } {
   const click = facts.click;
-  if (!click?.fbclid && !settings.allowWithoutClickId)
-    return { skip: 'not sent to Meta: the click has no fbclid (a click id is never made up)' };
+  const missing = missingClickId(click, 'fbclid', 'Meta', settings);
+  if (missing) return missing;
   if (now - facts.occurredAt > META_MAX_AGE_MS)
     return { skip: 'not sent to Meta: the conversion is older than the 7 days Meta accepts' };
   const user: Record<string, unknown> = {};
   if (click?.fbclid) user.fbc = fbcOf(click.fbclid, click.createdAt);
-  if (click?.ip) user.client_ip_address = click.ip;
-  if (click?.userAgent) user.client_user_agent = click.userAgent;
-  if (click?.externalId) user.external_id = [hashExternalId(click.externalId)];
+  // As captured (its format checked on the click), never hashed, never made up.
+  if (click?.fbp) user.fbp = click.fbp;
+  Object.assign(user, visitorFields(click, { ip: 'client_ip_address', userAgent: 'client_user_agent' }));
   if (Object.keys(user).length === 0)
     return {
       skip: 'not sent to Meta: nothing identifies the user (no fbclid, IP, user agent or external id)',
@@ -104,7 +104,7 @@ export function readMetaAnswer(statusCode: number, body: string, count: number):
   return { traceId, rows: allRows(count, { ok: false, kind, message, throttled }), summary: message };
 }
 
-export async function sendMetaBatch(
+export function sendMetaBatch(
   events: MetaEvent[],
   settings: DestinationSettings,
   secrets: Record<string, string>,
@@ -114,24 +114,18 @@ export async function sendMetaBatch(
   const path = `${metaApiUrl}/${metaApiVersion}/${encodeURIComponent(settings.pixelId ?? '')}/events`;
   const envelope: Record<string, unknown> = {};
   if (ctx.test && settings.testEventCode) envelope.test_event_code = settings.testEventCode;
-  const headers = { 'content-type': 'application/json' };
-  const response = await ctx.post({
-    url: `${path}?access_token=${encodeURIComponent(secrets.accessToken ?? '')}`,
-    headers,
-    body: JSON.stringify({ data: events, ...envelope }),
-  });
-  const answer = answerOf(
-    response,
-    'Meta',
-    events.length,
-    (body) => body?.error !== undefined,
-    () => readMetaAnswer(response.statusCode, response.body, events.length),
+  return postJsonBatch(
+    {
+      platform: 'Meta',
+      // The Graph API takes the token in the query, as Meta's own SDK sends it.
+      url: `${path}?access_token=${encodeURIComponent(secrets.accessToken ?? '')}`,
+      recordedUrl: `${path}?access_token=${REDACTED}`,
+      headers: { 'content-type': 'application/json' },
+      envelope,
+      events,
+      ownEnvelope: (body) => body?.error !== undefined,
+      read: (response, count) => readMetaAnswer(response.statusCode, response.body, count),
+    },
+    ctx,
   );
-  return {
-    recordedUrl: `${path}?access_token=${REDACTED}`,
-    recordedHeaders: headers,
-    recordedBodyFor: (i) => envelopeWithOne(envelope, 'data', events[i]),
-    response,
-    answer,
-  };
 }

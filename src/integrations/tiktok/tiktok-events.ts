@@ -1,19 +1,19 @@
 // TikTok Events API 2.0: POST {api}/open_api/v1.3/event/track/ with the Access-Token header and
 // {event_source: "web", event_source_id: pixel code, data: [...]}. TikTok answers errors with HTTP
 // 200 and a non-zero `code`: verified only when code is 0.
+
+import { missingClickId, visitorFields } from '../common/click-user.ts';
 import type { DestinationSettings } from '../common/destination-settings.ts';
+import { postJsonBatch } from '../common/json-batch.ts';
 import {
   allRows,
-  answerOf,
   type BatchAnswer,
   type ConversionFacts,
-  envelopeWithOne,
   parseJsonObject,
   REDACTED,
   type SendContext,
   type SentBatch,
 } from '../common/platform.types.ts';
-import { hashExternalId } from '../common/user-hashing.ts';
 
 export const TIKTOK_BATCH_MAX = 1_000;
 
@@ -31,13 +31,12 @@ export function buildTiktokEvent(
   settings: DestinationSettings,
 ): { event: TiktokEvent } | { skip: string } {
   const click = facts.click;
-  if (!click?.ttclid && !settings.allowWithoutClickId)
-    return { skip: 'not sent to TikTok: the click has no ttclid (a click id is never made up)' };
-  const user: Record<string, unknown> = {};
-  if (click?.ttclid) user.ttclid = click.ttclid;
-  if (click?.externalId) user.external_id = [hashExternalId(click.externalId)];
-  if (click?.ip) user.ip = click.ip;
-  if (click?.userAgent) user.user_agent = click.userAgent;
+  const missing = missingClickId(click, 'ttclid', 'TikTok', settings);
+  if (missing) return missing;
+  const user: Record<string, unknown> = {
+    ...(click?.ttclid && { ttclid: click.ttclid }),
+    ...visitorFields(click, { ip: 'ip', userAgent: 'user_agent' }),
+  };
   const pageUrl = settings.eventSourceUrl ?? facts.landingUrl;
   const properties: TiktokEvent['properties'] = { value: facts.value ?? 0, order_id: facts.conversionId };
   if (facts.currency) properties.currency = facts.currency.toUpperCase();
@@ -75,7 +74,7 @@ export function readTiktokAnswer(statusCode: number, body: string, count: number
   };
 }
 
-export async function sendTiktokBatch(
+export function sendTiktokBatch(
   events: TiktokEvent[],
   settings: DestinationSettings,
   secrets: Record<string, string>,
@@ -88,24 +87,18 @@ export async function sendTiktokBatch(
     partner_name: 'Trackwire',
   };
   if (ctx.test && settings.testEventCode) envelope.test_event_code = settings.testEventCode;
-  const headers = { 'content-type': 'application/json' };
-  const response = await ctx.post({
-    url,
-    headers: { ...headers, 'access-token': secrets.accessToken ?? '' },
-    body: JSON.stringify({ ...envelope, data: events }),
-  });
-  const answer = answerOf(
-    response,
-    'TikTok',
-    events.length,
-    (body) => typeof body?.code === 'number',
-    () => readTiktokAnswer(response.statusCode, response.body, events.length),
+  return postJsonBatch(
+    {
+      platform: 'TikTok',
+      url,
+      recordedUrl: url,
+      headers: { 'content-type': 'application/json', 'access-token': REDACTED },
+      secretHeaders: { 'access-token': secrets.accessToken ?? '' },
+      envelope,
+      events,
+      ownEnvelope: (body) => typeof body?.code === 'number',
+      read: (response, count) => readTiktokAnswer(response.statusCode, response.body, count),
+    },
+    ctx,
   );
-  return {
-    recordedUrl: url,
-    recordedHeaders: { ...headers, 'access-token': REDACTED },
-    recordedBodyFor: (i) => envelopeWithOne(envelope, 'data', events[i]),
-    response,
-    answer,
-  };
 }

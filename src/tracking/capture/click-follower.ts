@@ -27,6 +27,8 @@ export interface VisitRequest {
   userAgent: string | undefined;
   referrer: string | undefined;
   acceptLanguage?: string | undefined;
+  /** The Cookie header: a `_fbp` cookie set on the tracker's own domain is kept on the click. */
+  cookie?: string | undefined;
 }
 
 export interface ClickFollower {
@@ -80,6 +82,7 @@ export function createClickFollower(ctx: AppContext): ClickFollower {
         userAgent: visit.userAgent,
         referrer: visit.referrer,
         acceptLanguage: visit.acceptLanguage,
+        cookie: visit.cookie,
         now: ctx.clock.now(),
       });
       click.is_unique = visitors.record(

@@ -2,7 +2,14 @@ import { type ParsedUrlQuery, parse as parseQuery } from 'node:querystring';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SUB_KEYS, type SubValues } from '../clicks/click.table.ts';
-import { AD_CLICK_ID_PARAMS, cleanValue, EXTERNAL_ID_PARAMS, parseClickParams } from './click-params.ts';
+import {
+  AD_CLICK_ID_PARAMS,
+  cleanValue,
+  EXTERNAL_ID_PARAMS,
+  FBP_FORMAT,
+  fbpOfCookie,
+  parseClickParams,
+} from './click-params.ts';
 
 /**
  * The rules spelled out one name at a time, as the parser's specification, over the query as
@@ -21,14 +28,44 @@ function specParse(queryString: string, defaults: SubValues) {
     if (value !== undefined) subs[key] = value;
   });
   const adClickIds = Object.fromEntries(AD_CLICK_ID_PARAMS.map((name) => [name, first(name)]));
-  return { subs, externalId: firstOf(EXTERNAL_ID_PARAMS), adClickIds };
+  const fbp = first('fbp');
+  return {
+    subs,
+    externalId: firstOf(EXTERNAL_ID_PARAMS),
+    adClickIds,
+    fbp: fbp !== null && FBP_FORMAT.test(fbp) ? fbp : null,
+  };
 }
 
 const KNOWN_NAMES = [
   ...SUB_KEYS.flatMap((key, i) => [key, `subid_${i + 1}`, `sub_id_${i + 1}`]),
   ...EXTERNAL_ID_PARAMS,
   ...AD_CLICK_ID_PARAMS,
+  'fbp',
 ];
+
+describe('fbp', () => {
+  const FBP = 'fb.1.1596403881668.1116446470';
+
+  it('keeps a well-formed fbp parameter exactly as received, and drops one that is not', () => {
+    expect(parseClickParams(`fbp=${FBP}`, {}).fbp).toBe(FBP);
+    expect(parseClickParams('fbp=fb.1.1657051589577.1088522659.AQEAAQMB', {}).fbp).toBe(
+      'fb.1.1657051589577.1088522659.AQEAAQMB',
+    );
+    // Seconds instead of milliseconds, a hashed value, junk: not Meta's format, so nothing is kept.
+    for (const bad of ['fb.1.1596403881.1116446470', 'a'.repeat(64), 'hello', 'fb.1.1596403881668.'])
+      expect(parseClickParams(`fbp=${encodeURIComponent(bad)}`, {}).fbp).toBeNull();
+    expect(parseClickParams('fbclid=x', {}).fbp).toBeNull();
+  });
+
+  it('reads the _fbp cookie among others, and only a well-formed one', () => {
+    expect(fbpOfCookie(`a=1; _fbp=${FBP}; _fbc=fb.1.1554763741205.AbC`)).toBe(FBP);
+    expect(fbpOfCookie(`_fbp=${FBP}`)).toBe(FBP);
+    expect(fbpOfCookie('x_fbp=fb.1.1596403881668.1; b=2')).toBeNull();
+    expect(fbpOfCookie('_fbp=not-meta')).toBeNull();
+    expect(fbpOfCookie(undefined)).toBeNull();
+  });
+});
 
 describe('parseClickParams', () => {
   it('takes the first value of a repeated parameter and treats empty as absent', () => {

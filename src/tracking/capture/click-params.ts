@@ -20,6 +20,28 @@ export interface ClickParams {
   subs: SubValues;
   externalId: string | null;
   adClickIds: AdClickIds;
+  /** Meta's browser id from the `fbp` parameter, when it has Meta's format. */
+  fbp: string | null;
+}
+
+/**
+ * Meta's `_fbp` browser id: `fb.<subdomain index>.<creation time, 13-digit ms>.<random>`, with the
+ * optional appendix Meta's newer builders add. Anything else is not kept (and never made up).
+ */
+export const FBP_FORMAT = /^fb\.\d\.\d{13}\.[^.\s]+(\.[A-Za-z0-9]{2}|\.[A-Za-z0-9]{8})?$/;
+
+const fbpOrNull = (value: string | null) => (value !== null && FBP_FORMAT.test(value) ? value : null);
+
+/** The `_fbp` cookie's value when the Cookie header carries a well-formed one. */
+export function fbpOfCookie(header: string | undefined): string | null {
+  // Cheap test first: most clicks carry no cookie of ours.
+  if (header === undefined || !header.includes('_fbp=')) return null;
+  for (const part of header.split(';')) {
+    const equals = part.indexOf('=');
+    if (equals !== -1 && part.slice(0, equals).trim() === '_fbp')
+      return fbpOrNull(cleanValue(part.slice(equals + 1).trim()));
+  }
+  return null;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what PostgreSQL text refuses.
@@ -40,6 +62,7 @@ type Slot = { index: number } & (
   | { kind: 'sub'; key: (typeof SUB_KEYS)[number]; rank: number }
   | { kind: 'external'; rank: number }
   | { kind: 'ad'; name: (typeof AD_CLICK_ID_PARAMS)[number] }
+  | { kind: 'fbp' }
 );
 
 // A click's query string has a handful of parameters and we know 40 names: walking the query once
@@ -51,6 +74,7 @@ const SLOTS = new Map<string, Slot>(
     ),
     ...EXTERNAL_ID_PARAMS.map((name, rank) => [name, { kind: 'external', rank }] as const),
     ...AD_CLICK_ID_PARAMS.map((name) => [name, { kind: 'ad', name }] as const),
+    ['fbp', { kind: 'fbp' }] as const,
   ].map(([name, slot], index) => [name, { ...slot, index }]),
 );
 /** Which known names the current walk has met (reset per call; the walk is synchronous). */
@@ -90,6 +114,7 @@ export function parseClickParams(queryString: string, defaultSubs: SubValues): C
     wbraid: null,
     msclkid: null,
   };
+  let fbp: string | null = null;
   met.fill(0);
   const length = queryString.length;
   // Where the next '=' is, found once and reused while the walk has not passed it.
@@ -115,8 +140,10 @@ export function parseClickParams(queryString: string, defaultSubs: SubValues): C
             externalId = value;
             externalRank = slot.rank;
           }
-        } else {
+        } else if (slot.kind === 'ad') {
           adClickIds[slot.name] = value;
+        } else {
+          fbp = fbpOrNull(value);
         }
       }
     }
@@ -125,5 +152,5 @@ export function parseClickParams(queryString: string, defaultSubs: SubValues): C
   for (const key of SUB_KEYS) {
     if (subs[key] === undefined && defaultSubs[key] !== undefined) subs[key] = defaultSubs[key];
   }
-  return { subs, externalId, adClickIds };
+  return { subs, externalId, adClickIds, fbp };
 }

@@ -9,7 +9,7 @@ import {
 } from '../../smartlinks/smartlink-resolver.ts';
 import { primaryLanguage } from '../../smartlinks/smartlink-rules.ts';
 import type { ClickRow } from '../clicks/click.table.ts';
-import { cleanValue, parseClickParams } from './click-params.ts';
+import { cleanValue, fbpOfCookie, parseClickParams } from './click-params.ts';
 import type { ClickTarget } from './click-target.ts';
 import { lookupCountry } from './geo-country.ts';
 import { describeVisitor, type VisitorInfo } from './visitor-info.ts';
@@ -24,13 +24,14 @@ export interface Visit {
   referrer: string | undefined;
   /** Read only when the link's SmartLink has a language rule. */
   acceptLanguage?: string | undefined;
+  cookie?: string | undefined;
   now: number;
 }
 
 const UNKNOWN_VISITOR: VisitorInfo = { device: null, os: null, browser: null, isBot: false };
 
 export function buildClick(target: ClickTarget, visit: Visit): ClickRow {
-  const { subs, externalId, adClickIds } = parseClickParams(visit.queryString, target.defaultSubs);
+  const { subs, externalId, adClickIds, fbp } = parseClickParams(visit.queryString, target.defaultSubs);
   const userAgent = cleanValue(visit.userAgent, MAX_USER_AGENT_LENGTH);
   // Enrichment is best effort: a parser failure costs a field, never the click.
   let visitor = UNKNOWN_VISITOR;
@@ -95,6 +96,8 @@ export function buildClick(target: ClickTarget, visit: Visit): ClickRow {
     is_unique: 1,
     smartlink_id: smartlinkId,
     smartlink_rule: smartlinkRule,
+    // The link's own `fbp` first (the landing page passed it on), then the tracker domain's cookie.
+    fbp: fbp ?? fbpOfCookie(visit.cookie),
   };
 }
 

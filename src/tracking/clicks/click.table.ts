@@ -59,6 +59,8 @@ export interface ClickTable {
   smartlink_id: number | null;
   /** Which of its rules chose it (a rule id); 0 when no rule fitted and the fallback URL was used. */
   smartlink_rule: number | null;
+  /** Meta's browser id (`fb.1.<ms>.<random>`) from the link's `fbp` or the `_fbp` cookie, as received. */
+  fbp: string | null;
 }
 export type ClickRow = Selectable<ClickTable>;
 export type NewClickRow = Insertable<ClickTable>;

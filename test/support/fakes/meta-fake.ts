@@ -2,24 +2,20 @@
 // validates and answers in Graph API shapes. Accepted events are kept for the tests to read.
 import { isIP } from 'node:net';
 import {
+  type EventDesk,
+  type EventFake,
   type FailureMode,
   type FakeAnswer,
-  type FakeControls,
   type FakeRequest,
   HEX64,
   isObject,
   parseJson,
-  startFakeServer,
+  startEventFake,
   stringsOf,
   traceId,
 } from './fake-server.ts';
 
-export interface MetaFake extends FakeControls {
-  events: Array<Record<string, unknown>>;
-  testEvents: Array<{ code: string; event: Record<string, unknown> }>;
-  /** Requests refused, with Meta's message. */
-  refusals: string[];
-}
+export type MetaFake = EventFake;
 
 const ACTION_SOURCES = [
   'website',
@@ -120,14 +116,17 @@ function checkEvent(e: unknown, nowS: number): FakeAnswer | undefined {
   return undefined;
 }
 
-export async function startMetaFake(o: { pixelId: string; accessToken: string }): Promise<MetaFake> {
-  const fake = { events: [], testEvents: [], refusals: [] } as unknown as MetaFake;
-  const refuse = (answer: FakeAnswer) => {
-    const error = (answer.body as { error: Record<string, unknown> }).error;
-    fake.refusals.push(String(error.error_user_msg ?? error.message));
-    return answer;
-  };
-  function handle(req: FakeRequest, takeFailure: () => FailureMode | undefined): FakeAnswer {
+function messageOf(answer: FakeAnswer): string {
+  const error = (answer.body as { error: Record<string, unknown> }).error;
+  return String(error.error_user_msg ?? error.message);
+}
+
+export function startMetaFake(o: { pixelId: string; accessToken: string }): Promise<MetaFake> {
+  function handle(
+    req: FakeRequest,
+    takeFailure: () => FailureMode | undefined,
+    { refuse, take }: EventDesk,
+  ): FakeAnswer {
     const m = /^\/v\d+\.0\/([^/]+)\/events$/.exec(req.path);
     if (req.method !== 'POST' || !m) return graphError(400, 100, 'Unknown path components');
     const failure = takeFailure();
@@ -164,20 +163,16 @@ export async function startMetaFake(o: { pixelId: string; accessToken: string })
         test_event_code: form.get('test_event_code') ?? undefined,
       };
     }
-    const data = body?.data;
-    if (!Array.isArray(data) || data.length === 0) return refuse(invalid('data must be a non-empty array'));
-    if (data.length > 1000) return refuse(invalid('You can send up to 1000 events in data'));
     const nowS = Math.floor(Date.now() / 1000);
-    for (const e of data) {
-      const problem = checkEvent(e, nowS);
-      if (problem) return refuse(problem); // one bad event refuses the whole batch
-    }
-    const code = body?.test_event_code;
-    for (const e of data) {
-      if (typeof code === 'string') fake.testEvents.push({ code, event: e });
-      else fake.events.push(e);
-    }
-    return { status: 200, body: { events_received: data.length, messages: [], fbtrace_id: traceId('A') } };
+    const refused = take(body?.data, body?.test_event_code, {
+      max: 1000,
+      badList: (tooMany) =>
+        invalid(tooMany ? 'You can send up to 1000 events in data' : 'data must be a non-empty array'),
+      check: (e) => checkEvent(e, nowS),
+    });
+    if (refused) return refused;
+    const received = (body?.data as unknown[] | undefined)?.length ?? 0;
+    return { status: 200, body: { events_received: received, messages: [], fbtrace_id: traceId('A') } };
   }
-  return Object.assign(await startFakeServer(handle), fake);
+  return startEventFake(messageOf, handle);
 }

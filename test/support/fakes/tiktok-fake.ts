@@ -2,23 +2,20 @@
 // `code`, every answer carries a request_id.
 import { isIP } from 'node:net';
 import {
+  type EventDesk,
+  type EventFake,
   type FailureMode,
   type FakeAnswer,
-  type FakeControls,
   type FakeRequest,
   HEX64,
   isObject,
   parseJson,
-  startFakeServer,
+  startEventFake,
   stringsOf,
   traceId,
 } from './fake-server.ts';
 
-export interface TiktokFake extends FakeControls {
-  events: Array<Record<string, unknown>>;
-  testEvents: Array<{ code: string; event: Record<string, unknown> }>;
-  refusals: string[];
-}
+export type TiktokFake = EventFake;
 
 const SOURCES = ['web', 'app', 'offline', 'crm'];
 const answer = (code: number, message: string): FakeAnswer => ({
@@ -65,13 +62,12 @@ function checkEvent(e: unknown, web: boolean): FakeAnswer | undefined {
   return undefined;
 }
 
-export async function startTiktokFake(o: { pixelCode: string; accessToken: string }): Promise<TiktokFake> {
-  const fake = { events: [], testEvents: [], refusals: [] } as unknown as TiktokFake;
-  const refuse = (a: FakeAnswer) => {
-    fake.refusals.push(String((a.body as { message: string }).message));
-    return a;
-  };
-  function handle(req: FakeRequest, takeFailure: () => FailureMode | undefined): FakeAnswer {
+export function startTiktokFake(o: { pixelCode: string; accessToken: string }): Promise<TiktokFake> {
+  function handle(
+    req: FakeRequest,
+    takeFailure: () => FailureMode | undefined,
+    { refuse, take }: EventDesk,
+  ): FakeAnswer {
     if (req.method !== 'POST' || req.path !== '/open_api/v1.3/event/track/')
       return { status: 404, body: { code: 40400, message: 'Not found' } };
     const failure = takeFailure();
@@ -92,21 +88,14 @@ export async function startTiktokFake(o: { pixelCode: string; accessToken: strin
       return refuse(invalid('Invalid value for event_source_id: not a valid string.'));
     if (body.event_source_id !== o.pixelCode)
       return refuse(answer(40001, `No permission to operate pixel ${body.event_source_id}.`));
-    const data = body.data;
-    if (!Array.isArray(data) || data.length === 0)
-      return refuse(invalid('Invalid value for data: required.'));
-    if (data.length > 1000) return refuse(invalid('Invalid value for data: at most 1000 events.'));
     const web = body.event_source === 'web';
-    for (const e of data) {
-      const problem = checkEvent(e, web);
-      if (problem) return refuse(problem);
-    }
-    for (const e of data) {
-      if (typeof body.test_event_code === 'string')
-        fake.testEvents.push({ code: body.test_event_code, event: e });
-      else fake.events.push(e);
-    }
-    return answer(0, 'OK');
+    const refused = take(body.data, body.test_event_code, {
+      max: 1000,
+      badList: (tooMany) =>
+        invalid(`Invalid value for data: ${tooMany ? 'at most 1000 events' : 'required'}.`),
+      check: (e) => checkEvent(e, web),
+    });
+    return refused ?? answer(0, 'OK');
   }
-  return Object.assign(await startFakeServer(handle), fake);
+  return startEventFake((a) => String((a.body as { message: string }).message), handle);
 }
