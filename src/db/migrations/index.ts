@@ -15,12 +15,12 @@ import { smartlinks } from './0012_smartlinks.ts';
 import { jobsAndAlerts } from './0013_jobs_and_alerts.ts';
 import { dataOperations } from './0014_data_operations.ts';
 import { postbackLogLookups } from './0015_postback_log_lookups.ts';
-import { heldConversions } from './0022_held_conversions.ts';
-import { advertiserNetworks } from './0018_advertiser_networks.ts';
 import { capClickAction } from './0017_cap_click_action.ts';
-import { platformRequestChecks } from './0021_platform_request_checks.ts';
+import { advertiserNetworks } from './0018_advertiser_networks.ts';
 import { rewardEntryDeliveries } from './0019_reward_entry_deliveries.ts';
 import { clickFbp } from './0020_click_fbp.ts';
+import { platformRequestChecks } from './0021_platform_request_checks.ts';
+import { heldConversions } from './0022_held_conversions.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -31,16 +31,16 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0007_secret_parts_and_event_actor': secretPartsAndEventActor,
   '0008_users': users,
   '0009_report_rollups': reportRollups,
-  '0015_postback_log_lookups': postbackLogLookups,
   '0010_ad_platform_destinations': adPlatformDestinations,
   '0011_rewards': rewards,
   '0012_smartlinks': smartlinks,
   '0013_jobs_and_alerts': jobsAndAlerts,
   '0014_data_operations': dataOperations,
-  '0022_held_conversions': heldConversions,
-  '0018_advertiser_networks': advertiserNetworks,
+  '0015_postback_log_lookups': postbackLogLookups,
   '0017_cap_click_action': capClickAction,
-  '0021_platform_request_checks': platformRequestChecks,
+  '0018_advertiser_networks': advertiserNetworks,
   '0019_reward_entry_deliveries': rewardEntryDeliveries,
   '0020_click_fbp': clickFbp,
+  '0021_platform_request_checks': platformRequestChecks,
+  '0022_held_conversions': heldConversions,
 };
