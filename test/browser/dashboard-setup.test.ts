@@ -59,7 +59,7 @@ describeDashboard('dashboard set-up journeys in Chromium', { signedIn: false }, 
       await screen('Advertisers');
       await page.getByRole('link', { name: 'New advertiser' }).first().click();
       await screen('New advertiser');
-      await page.getByLabel('Name').fill('Acme Ads');
+      await page.getByLabel('Name', { exact: true }).fill('Acme Ads');
       await page.getByLabel('IP allow-list').fill('203.0.113.0/33');
       await page.getByText('the prefix must be 0–32').waitFor();
       await page.getByLabel('IP allow-list').fill('203.0.113.0/24');

@@ -29,6 +29,7 @@ describe('macros of an offer destination URL', () => {
       gbraid: 'gb',
       wbraid: 'wb',
       msclkid: 'm',
+      fbp: 'fb.1.1700000000000.1234567890',
       smartlink_id: 5,
       smartlink_rule: 2,
     });
