@@ -2,6 +2,7 @@
 // store's click writer, as the click path writes them) and conversions with status changes and
 // reversals, read in several time zones across a DST change, by each grouping and attribution.
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type LinkRef, seedConversion } from '../../test/support/activity-rows.ts';
@@ -29,6 +30,10 @@ const GROUPINGS = [
   'publisher,device',
   'sub1',
   'goal,link',
+  // Served by the hourly and daily tiers, with quarter-hour corrections in :30 and :45 zones.
+  'day,offer',
+  'publisher',
+  'hour,advertiser',
 ];
 
 const clickArb = fc.record({
@@ -120,12 +125,16 @@ describeEachStore('reports against raw rows', (current) => {
         fc.array(clickArb, { minLength: 1, maxLength: 40 }),
         fc.array(conversionArb, { maxLength: 15 }),
         fc.constantFrom(...ZONES),
-        async (clickSpecs, conversionSpecs, zone) => {
+        fc.constantFrom(0, 0.5, 1),
+        async (clickSpecs, conversionSpecs, zone, caughtUp) => {
           await db.deleteFrom('conversion_events').execute();
           await db.deleteFrom('conversions').execute();
           await db.deleteFrom('clicks').execute();
           await db.deleteFrom('report_conversions').execute();
           await db.deleteFrom('report_clicks').execute();
+          await sql`delete from report_clicks_by_offer`.execute(db);
+          await sql`delete from report_clicks_by_publisher`.execute(db);
+          await sql`update report_click_progress set rolled_through = 0`.execute(db);
 
           const clicks: ClickRow[] = clickSpecs.map((s) => {
             const l = links[s.link];
@@ -141,7 +150,11 @@ describeEachStore('reports against raw rows', (current) => {
               created_at: START + s.at,
             });
           });
-          await Promise.all(clicks.map((c) => writer.record(c)));
+          // Some clicks rolled up (into every tier), the rest read raw after the mark.
+          const rolled = Math.floor(clicks.length * caughtUp);
+          await Promise.all(clicks.slice(0, rolled).map((c) => writer.record(c)));
+          while ((await current().store.clicks.catchUpRollup()) > 0) {}
+          await Promise.all(clicks.slice(rolled).map((c) => writer.record(c)));
 
           const conversions: {
             click: ClickRow;
@@ -211,6 +224,7 @@ describeEachStore('reports against raw rows', (current) => {
                   day: local.day,
                   hour: local.hour,
                   offer: c.offer_id,
+                  advertiser: c.advertiser_id,
                   country: c.country,
                   publisher: c.publisher_id,
                   device: c.device,
@@ -273,7 +287,15 @@ describeEachStore('reports against raw rows', (current) => {
                   .split(',')
                   .filter(Boolean)
                   .map(
-                    (g) => r[{ offer: 'offerId', publisher: 'publisherId', link: 'linkId' }[g] ?? g] ?? null,
+                    (g) =>
+                      r[
+                        {
+                          offer: 'offerId',
+                          publisher: 'publisherId',
+                          link: 'linkId',
+                          advertiser: 'advertiserId',
+                        }[g] ?? g
+                      ] ?? null,
                   )
                   .join('|');
               const nonEmpty = [...expected].filter(([, e]) => Object.values(e).some((n) => n !== 0));

@@ -6,6 +6,14 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database.types.ts';
 import { ENTITY_DIMENSIONS } from './report-dimensions.ts';
 import type { DimensionFilter } from './report-query.ts';
+import {
+  CLICK_TIERS,
+  type Correction,
+  HOUR_MS,
+  planTier,
+  type TierPlan,
+  tierFor,
+} from './report-tier-plan.ts';
 import type { OffsetStretch } from './time-zone.ts';
 
 export interface SumsRequest {
@@ -98,6 +106,28 @@ function localTime(time: string, stretches: OffsetStretch[]): string {
   return `(${time} + case ${cases} else ${stretches[stretches.length - 1].offset} end)`;
 }
 
+/** The scope and filter conditions of a request on a source. */
+function filtersOn(column: (dimension: string) => string | null, q: SumsRequest): RawBuilder<unknown>[] {
+  const where: RawBuilder<unknown>[] = [];
+  if (q.scope.publisherId !== undefined)
+    where.push(sql`${sql.raw(column('publisher') ?? '')} = ${q.scope.publisherId}`);
+  if (q.scope.advertiserId !== undefined)
+    where.push(sql`${sql.raw(column('advertiser') ?? '')} = ${q.scope.advertiserId}`);
+  for (const [filters, negate] of [
+    [q.include, false],
+    [q.exclude, true],
+  ] as const) {
+    for (const f of filters) {
+      const c = column(f.dimension);
+      // Clicks have no goal: a goal filter narrows conversions only.
+      if (c === null) continue;
+      const list = sql.join(f.values.map((v) => sql`${v}`));
+      where.push(negate ? sql`${sql.raw(c)} not in (${list})` : sql`${sql.raw(c)} in (${list})`);
+    }
+  }
+  return where;
+}
+
 function sumsFrom(db: Db, source: Source, q: SumsRequest): Promise<SumRow[]> {
   const select: string[] = [];
   if (q.timeUnit) select.push(`${localTime(source.time, q.stretches)} / ${UNIT_MS[q.timeUnit]} as t`);
@@ -105,23 +135,8 @@ function sumsFrom(db: Db, source: Source, q: SumsRequest): Promise<SumRow[]> {
   const where: RawBuilder<unknown>[] = [
     sql`${sql.raw(source.time)} >= ${q.from}`,
     sql`${sql.raw(source.time)} < ${q.to}`,
+    ...filtersOn(source.column, q),
   ];
-  if (q.scope.publisherId !== undefined)
-    where.push(sql`${sql.raw(source.column('publisher') ?? '')} = ${q.scope.publisherId}`);
-  if (q.scope.advertiserId !== undefined)
-    where.push(sql`${sql.raw(source.column('advertiser') ?? '')} = ${q.scope.advertiserId}`);
-  for (const [filters, negate] of [
-    [q.include, false],
-    [q.exclude, true],
-  ] as const) {
-    for (const f of filters) {
-      const column = source.column(f.dimension);
-      // Clicks have no goal: a goal filter narrows conversions only.
-      if (column === null) continue;
-      const list = sql.join(f.values.map((v) => sql`${v}`));
-      where.push(negate ? sql`${sql.raw(column)} not in (${list})` : sql`${sql.raw(column)} in (${list})`);
-    }
-  }
   const groups = select.map((_, i) => String(i + 1)).join(', ');
   const query = sql<SumRow>`select ${sql.raw(select.length ? `${select.join(', ')}, ` : '')}${source.measures}
     from ${source.from} where ${sql.join(where, sql` and `)}
@@ -130,7 +145,90 @@ function sumsFrom(db: Db, source: Source, q: SumsRequest): Promise<SumRow[]> {
 }
 
 export function sumClicks(db: Db, q: SumsRequest): Promise<SumRow[]> {
+  const tier = tierFor(q);
+  if (tier) return sumClicksFromTier(db, planTier(tier, q), q);
   return sumsFrom(db, clickSource(q.raw), q);
+}
+
+/**
+ * Clicks from a coarse tier (report-tier-plan.ts), in one statement so the tiers, the 15-minute
+ * rollup and the raw tail are of one moment. Each arm yields the local group a row adds to (p) and,
+ * for corrections, the one it is taken off (m); without time grouping, just the sign.
+ */
+function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumRow[]> {
+  const tierTable = CLICK_TIERS[plan.tier].table;
+  const tierColumn = (d: string) =>
+    (CLICK_TIERS[plan.tier].dimensions as readonly string[]).includes(d)
+      ? `r.${ENTITY_DIMENSIONS[d].column}`
+      : null;
+  const baseColumn = (d: string) => (d === 'goal' ? null : `r.${ENTITY_DIMENSIONS[d].column}`);
+  const group = (time: string) => `${localTime(time, q.stretches)} / ${plan.unit}`;
+  const owner = (time: string) => group(`(${time} - ${time} % ${plan.span} + ${plan.span / 2})`);
+  const dims = (column: (d: string) => string | null) =>
+    q.dimensions.map((d, i) => `${column(d) ?? 'null'} as d${i}, `).join('');
+  const timed = q.timeUnit !== null;
+  const arms: RawBuilder<unknown>[] = [];
+  const arm = (
+    from: string,
+    column: (d: string) => string | null,
+    plus: string,
+    minus: string | null,
+    where: RawBuilder<unknown>[],
+  ) => {
+    const head = timed
+      ? `${plus} as p, ${minus ?? 'null'} as m, `
+      : `${minus === null ? '1' : `case when ${plus} between ${plan.lo} and ${plan.hi} then 1 else -1 end`} as s, `;
+    const all = [...where, ...filtersOn(column, q)];
+    arms.push(sql`select ${sql.raw(head + dims(column))}r.clicks as clicks,
+      r.unique_clicks as unique_clicks from ${sql.raw(from)} r where ${sql.join(all, sql` and `)}`);
+  };
+  const within = (time: string, ranges: Correction[]) =>
+    sql`(${sql.join(
+      ranges.map((c) => sql`(${sql.raw(time)} >= ${c.from} and ${sql.raw(time)} < ${c.to})`),
+      sql` or `,
+    )})`;
+  if (plan.cellsFrom < plan.cellsTo) {
+    arm(tierTable, tierColumn, group(`(r.time + ${plan.span / 2})`), null, [
+      sql`r.span = ${plan.span}`,
+      sql`r.time >= ${plan.cellsFrom}`,
+      sql`r.time < ${plan.cellsTo}`,
+    ]);
+  }
+  if (plan.hours.length) {
+    arm(tierTable, tierColumn, group('r.time'), owner('r.time'), [
+      sql`r.span = ${HOUR_MS}`,
+      within('r.time', plan.hours),
+    ]);
+  }
+  if (plan.quarters.length) {
+    arm('report_clicks_now', baseColumn, group('r.bucket'), owner('r.bucket'), [
+      within('r.bucket', plan.quarters),
+    ]);
+  }
+  if (arms.length === 0) return Promise.resolve([]);
+  const keys = [...(timed ? ['p', 'm'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
+  const measures = timed
+    ? 'sum(clicks) as clicks, sum(unique_clicks) as unique_clicks'
+    : 'sum(s * clicks) as clicks, sum(s * unique_clicks) as unique_clicks';
+  const query = sql<SumRow>`select ${sql.raw(keys.map((k) => `${k}, `).join(''))}${sql.raw(measures)}
+    from (${sql.join(arms, sql` union all `)}) x ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;
+  return query.execute(db).then((r) => (timed ? spreadOverGroups(r.rows, plan) : r.rows));
+}
+
+/** Each timed row adds to its group p and, when a correction, is taken off its cell's group m. */
+function spreadOverGroups(rows: SumRow[], plan: TierPlan): SumRow[] {
+  const out: SumRow[] = [];
+  const inRange = (g: number) => g >= plan.lo && g <= plan.hi;
+  for (const row of rows) {
+    const p = Number(row.p);
+    if (inRange(p)) out.push({ ...row, t: p });
+    if (row.m === null || row.m === undefined) continue;
+    const m = Number(row.m);
+    if (inRange(m)) {
+      out.push({ ...row, t: m, clicks: -Number(row.clicks), unique_clicks: -Number(row.unique_clicks) });
+    }
+  }
+  return out;
 }
 
 export function sumConversions(db: Db, q: SumsRequest): Promise<SumRow[]> {

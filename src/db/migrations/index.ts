@@ -15,6 +15,7 @@ import { smartlinks } from './0012_smartlinks.ts';
 import { jobsAndAlerts } from './0013_jobs_and_alerts.ts';
 import { dataOperations } from './0014_data_operations.ts';
 import { postbackLogLookups } from './0015_postback_log_lookups.ts';
+import { reportRollupTiers } from './0016_report_rollup_tiers.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -31,4 +32,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0012_smartlinks': smartlinks,
   '0013_jobs_and_alerts': jobsAndAlerts,
   '0014_data_operations': dataOperations,
+  '0016_report_rollup_tiers': reportRollupTiers,
 };
