@@ -152,83 +152,82 @@ export function sumClicks(db: Db, q: SumsRequest): Promise<SumRow[]> {
 
 /**
  * Clicks from a coarse tier (report-tier-plan.ts), in one statement so the tiers, the 15-minute
- * rollup and the raw tail are of one moment. Each arm yields the local group a row adds to (p) and,
- * for corrections, the one it is taken off (m); without time grouping, just the sign.
+ * rollup and the raw tail are of one moment. Each arm yields the local group a row counts in (t)
+ * and its sign: whole cells add to the group of their midpoint; a correction adds to its own group
+ * and is taken off its cell's (two arms). Without time grouping, a correction counts only when
+ * one of the two groups is outside the range.
  */
 function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumRow[]> {
   const tierTable = CLICK_TIERS[plan.tier].table;
-  const tierColumn = (d: string) =>
-    (CLICK_TIERS[plan.tier].dimensions as readonly string[]).includes(d)
-      ? `r.${ENTITY_DIMENSIONS[d].column}`
-      : null;
+  const held: readonly string[] = CLICK_TIERS[plan.tier].dimensions;
+  const tierColumn = (d: string) => (held.includes(d) ? `r.${ENTITY_DIMENSIONS[d].column}` : null);
   const baseColumn = (d: string) => (d === 'goal' ? null : `r.${ENTITY_DIMENSIONS[d].column}`);
   const group = (time: string) => `${localTime(time, q.stretches)} / ${plan.unit}`;
   const owner = (time: string) => group(`(${time} - ${time} % ${plan.span} + ${plan.span / 2})`);
   const dims = (column: (d: string) => string | null) =>
     q.dimensions.map((d, i) => `${column(d) ?? 'null'} as d${i}, `).join('');
   const timed = q.timeUnit !== null;
+  const inRange = (g: string) => `${g} between ${plan.lo} and ${plan.hi}`;
   const arms: RawBuilder<unknown>[] = [];
   const arm = (
     from: string,
     column: (d: string) => string | null,
-    plus: string,
-    minus: string | null,
+    t: string,
+    sign: string,
     where: RawBuilder<unknown>[],
   ) => {
-    const head = timed
-      ? `${plus} as p, ${minus ?? 'null'} as m, `
-      : `${minus === null ? '1' : `case when ${plus} between ${plan.lo} and ${plan.hi} then 1 else -1 end`} as s, `;
+    const head = `${timed ? `${t} as t, ` : ''}${sign} as s, ${dims(column)}`;
     const all = [...where, ...filtersOn(column, q)];
-    arms.push(sql`select ${sql.raw(head + dims(column))}r.clicks as clicks,
-      r.unique_clicks as unique_clicks from ${sql.raw(from)} r where ${sql.join(all, sql` and `)}`);
+    arms.push(sql`select ${sql.raw(head)}r.clicks as clicks, r.unique_clicks as unique_clicks
+      from ${sql.raw(from)} r where ${sql.join(all, sql` and `)}`);
   };
   const within = (time: string, ranges: Correction[]) =>
     sql`(${sql.join(
       ranges.map((c) => sql`(${sql.raw(time)} >= ${c.from} and ${sql.raw(time)} < ${c.to})`),
       sql` or `,
     )})`;
+  // Timed corrections are summed per (own group, cell's group) first, then counted twice.
+  const corrections: RawBuilder<unknown>[] = [];
+  const correct = (
+    from: string,
+    column: (d: string) => string | null,
+    time: string,
+    where: RawBuilder<unknown>[],
+  ) => {
+    if (!timed) return arm(from, column, '', `case when ${inRange(group(time))} then 1 else -1 end`, where);
+    const all = [...where, ...filtersOn(column, q)];
+    corrections.push(sql`select ${sql.raw(`${group(time)} as p, ${owner(time)} as m, ${dims(column)}`)}r.clicks as clicks,
+      r.unique_clicks as unique_clicks from ${sql.raw(from)} r where ${sql.join(all, sql` and `)}`);
+  };
   if (plan.cellsFrom < plan.cellsTo) {
-    arm(tierTable, tierColumn, group(`(r.time + ${plan.span / 2})`), null, [
+    arm(tierTable, tierColumn, group(`(r.time + ${plan.span / 2})`), '1', [
       sql`r.span = ${plan.span}`,
       sql`r.time >= ${plan.cellsFrom}`,
       sql`r.time < ${plan.cellsTo}`,
     ]);
   }
   if (plan.hours.length) {
-    arm(tierTable, tierColumn, group('r.time'), owner('r.time'), [
-      sql`r.span = ${HOUR_MS}`,
-      within('r.time', plan.hours),
-    ]);
+    correct(tierTable, tierColumn, 'r.time', [sql`r.span = ${HOUR_MS}`, within('r.time', plan.hours)]);
   }
   if (plan.quarters.length) {
-    arm('report_clicks_now', baseColumn, group('r.bucket'), owner('r.bucket'), [
-      within('r.bucket', plan.quarters),
-    ]);
+    correct('report_clicks_now', baseColumn, 'r.bucket', [within('r.bucket', plan.quarters)]);
+  }
+  const dimKeys = q.dimensions.map((_, i) => `, d${i}`).join('');
+  let prefix = sql``;
+  if (corrections.length) {
+    prefix = sql`with corrections as (select p, m${sql.raw(dimKeys)}, sum(clicks) as clicks,
+      sum(unique_clicks) as unique_clicks from (${sql.join(corrections, sql` union all `)}) c
+      group by p, m${sql.raw(dimKeys)}) `;
+    arms.push(sql.raw(`select p as t, 1 as s${dimKeys}, clicks, unique_clicks from corrections`));
+    arms.push(sql.raw(`select m as t, -1 as s${dimKeys}, clicks, unique_clicks from corrections`));
   }
   if (arms.length === 0) return Promise.resolve([]);
-  const keys = [...(timed ? ['p', 'm'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
-  const measures = timed
-    ? 'sum(clicks) as clicks, sum(unique_clicks) as unique_clicks'
-    : 'sum(s * clicks) as clicks, sum(s * unique_clicks) as unique_clicks';
-  const query = sql<SumRow>`select ${sql.raw(keys.map((k) => `${k}, `).join(''))}${sql.raw(measures)}
-    from (${sql.join(arms, sql` union all `)}) x ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;
-  return query.execute(db).then((r) => (timed ? spreadOverGroups(r.rows, plan) : r.rows));
-}
-
-/** Each timed row adds to its group p and, when a correction, is taken off its cell's group m. */
-function spreadOverGroups(rows: SumRow[], plan: TierPlan): SumRow[] {
-  const out: SumRow[] = [];
-  const inRange = (g: number) => g >= plan.lo && g <= plan.hi;
-  for (const row of rows) {
-    const p = Number(row.p);
-    if (inRange(p)) out.push({ ...row, t: p });
-    if (row.m === null || row.m === undefined) continue;
-    const m = Number(row.m);
-    if (inRange(m)) {
-      out.push({ ...row, t: m, clicks: -Number(row.clicks), unique_clicks: -Number(row.unique_clicks) });
-    }
-  }
-  return out;
+  const keys = [...(timed ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
+  const query = sql<SumRow>`${prefix}select ${sql.raw(keys.map((k) => `${k}, `).join(''))}sum(s * clicks) as clicks,
+      sum(s * unique_clicks) as unique_clicks
+    from (${sql.join(arms, sql` union all `)}) x ${sql.raw(timed ? `where ${inRange('t')}` : '')}
+    ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;
+  return query.execute(db).then((r) => r.rows);
 }
 
 export function sumConversions(db: Db, q: SumsRequest): Promise<SumRow[]> {
