@@ -45,7 +45,9 @@ export function tierFor(q: SumsRequest): ClickTier | null {
   if (q.raw) return null;
   // Clicks have no goal: grouping by it gives null, filtering on it narrows conversions only.
   const needed = [...q.dimensions, ...q.include.map((f) => f.dimension), ...q.exclude.map((f) => f.dimension)]
-    .filter((d) => d !== 'goal')
+    .filter((d) => d !== 'goal' && !(d === 'currency' && q.currency !== null))
+    // Offers of several currencies: the currency is read through the offer.
+    .map((d) => (d === 'currency' ? 'offer' : d))
     .concat(q.scope.publisherId !== undefined ? ['publisher'] : [])
     .concat(q.scope.advertiserId !== undefined ? ['advertiser'] : []);
   for (const tier of Object.keys(CLICK_TIERS) as ClickTier[]) {

@@ -31,13 +31,17 @@ export interface SumsRequest {
   scope: { publisherId?: number; advertiserId?: number };
   raw: boolean;
   attribution: 'conversion' | 'click';
+  /** The one currency every offer has (inlined), or null when offers differ (read by joining offers). */
+  currency: string | null;
 }
 
 /** A sum row: `t` the time index, `d0`… the dimensions, then the measures (strings on PostgreSQL). */
 export type SumRow = Record<string, unknown>;
 
 interface Source {
-  from: RawBuilder<unknown>;
+  from: string;
+  /** The offer id column, which the currency is read through. */
+  offer: string;
   time: string;
   /** A dimension's expression, or null when this source does not have it. */
   column(dimension: string): string | null;
@@ -55,7 +59,8 @@ const byStatus = (v: string) =>
 function clickSource(raw: boolean): Source {
   if (raw) {
     return {
-      from: sql`clicks c`,
+      from: 'clicks c',
+      offer: 'c.offer_id',
       time: 'c.created_at',
       column: (d) => (d === 'goal' ? null : textOr(d, `c.${ENTITY_DIMENSIONS[d].column}`)),
       measures: sql`count(*) as clicks, sum(c.is_unique) as unique_clicks`,
@@ -63,7 +68,8 @@ function clickSource(raw: boolean): Source {
   }
   return {
     // The rollup plus the clicks stored since its last catch-up (migration 0009).
-    from: sql`report_clicks_now r`,
+    from: 'report_clicks_now r',
+    offer: 'r.offer_id',
     time: 'r.bucket',
     column: (d) => (d === 'goal' ? null : `r.${ENTITY_DIMENSIONS[d].column}`),
     measures: sql`sum(r.clicks) as clicks, sum(r.unique_clicks) as unique_clicks`,
@@ -74,7 +80,8 @@ function conversionSource(raw: boolean, attribution: 'conversion' | 'click'): So
   if (raw) {
     const onClick = (d: string) => ['country', 'device', 'os', 'browser'].includes(d) || d.startsWith('sub');
     return {
-      from: sql`conversions v left join clicks c on c.id = v.click_id`,
+      from: 'conversions v left join clicks c on c.id = v.click_id',
+      offer: 'v.offer_id',
       time: attribution === 'click' ? 'coalesce(c.created_at, v.created_at)' : 'v.created_at',
       column: (d) => textOr(d, `${onClick(d) ? 'c' : 'v'}.${ENTITY_DIMENSIONS[d].column}`),
       measures: sql.raw(
@@ -83,7 +90,8 @@ function conversionSource(raw: boolean, attribution: 'conversion' | 'click'): So
     };
   }
   return {
-    from: sql`report_conversions r`,
+    from: 'report_conversions r',
+    offer: 'r.offer_id',
     time: attribution === 'click' ? 'r.click_bucket' : 'r.bucket',
     column: (d) => `r.${ENTITY_DIMENSIONS[d].column}`,
     measures: sql`sum(r.pending) as pending, sum(r.approved) as approved, sum(r.rejected) as rejected,
@@ -128,7 +136,25 @@ function filtersOn(column: (dimension: string) => string | null, q: SumsRequest)
   return where;
 }
 
-function sumsFrom(db: Db, source: Source, q: SumsRequest): Promise<SumRow[]> {
+/**
+ * A row's currency is its offer's: inlined when every offer has one currency, else read by joining
+ * offers. Returns the FROM clause and the column of each dimension, currency included.
+ */
+export function withCurrency(
+  q: Pick<SumsRequest, 'currency'>,
+  from: string,
+  offer: string,
+  column: (d: string) => string | null,
+): { from: string; column: (d: string) => string | null } {
+  const currency = q.currency === null ? "coalesce(o.currency, '')" : `'${q.currency}'`;
+  return {
+    from: q.currency === null ? `${from} left join offers o on o.id = ${offer}` : from,
+    column: (d) => (d === 'currency' ? currency : column(d)),
+  };
+}
+
+function sumsFrom(db: Db, plain: Source, q: SumsRequest): Promise<SumRow[]> {
+  const source = { ...plain, ...withCurrency(q, plain.from, plain.offer, plain.column) };
   const select: string[] = [];
   if (q.timeUnit) select.push(`${localTime(source.time, q.stretches)} / ${UNIT_MS[q.timeUnit]} as t`);
   for (const [i, d] of q.dimensions.entries()) select.push(`${source.column(d) ?? 'null'} as d${i}`);
@@ -139,7 +165,7 @@ function sumsFrom(db: Db, source: Source, q: SumsRequest): Promise<SumRow[]> {
   ];
   const groups = select.map((_, i) => String(i + 1)).join(', ');
   const query = sql<SumRow>`select ${sql.raw(select.length ? `${select.join(', ')}, ` : '')}${source.measures}
-    from ${source.from} where ${sql.join(where, sql` and `)}
+    from ${sql.raw(source.from)} where ${sql.join(where, sql` and `)}
     ${sql.raw(groups ? `group by ${groups}` : '')}`;
   return query.execute(db).then((r) => r.rows);
 }
@@ -176,10 +202,11 @@ function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumR
     sign: string,
     where: RawBuilder<unknown>[],
   ) => {
-    const head = `${timed ? `${t} as t, ` : ''}${sign} as s, ${dims(column)}`;
-    const all = [...where, ...filtersOn(column, q)];
+    const c = withCurrency(q, `${from} r`, 'r.offer_id', column);
+    const head = `${timed ? `${t} as t, ` : ''}${sign} as s, ${dims(c.column)}`;
+    const all = [...where, ...filtersOn(c.column, q)];
     arms.push(sql`select ${sql.raw(head)}r.clicks as clicks, r.unique_clicks as unique_clicks
-      from ${sql.raw(from)} r where ${sql.join(all, sql` and `)}`);
+      from ${sql.raw(c.from)} where ${sql.join(all, sql` and `)}`);
   };
   const within = (time: string, ranges: Correction[]) =>
     sql`(${sql.join(
@@ -195,9 +222,10 @@ function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumR
     where: RawBuilder<unknown>[],
   ) => {
     if (!timed) return arm(from, column, '', `case when ${inRange(group(time))} then 1 else -1 end`, where);
-    const all = [...where, ...filtersOn(column, q)];
-    corrections.push(sql`select ${sql.raw(`${group(time)} as p, ${owner(time)} as m, ${dims(column)}`)}r.clicks as clicks,
-      r.unique_clicks as unique_clicks from ${sql.raw(from)} r where ${sql.join(all, sql` and `)}`);
+    const c = withCurrency(q, `${from} r`, 'r.offer_id', column);
+    const all = [...where, ...filtersOn(c.column, q)];
+    corrections.push(sql`select ${sql.raw(`${group(time)} as p, ${owner(time)} as m, ${dims(c.column)}`)}r.clicks as clicks,
+      r.unique_clicks as unique_clicks from ${sql.raw(c.from)} where ${sql.join(all, sql` and `)}`);
   };
   if (plan.cellsFrom < plan.cellsTo) {
     arm(tierTable, tierColumn, group(`(r.time + ${plan.span / 2})`), '1', [

@@ -1,6 +1,7 @@
 // A report: the sums of clicks and of conversions over the range, merged per time bucket and
 // dimensions, the derived metrics, the summary, the sort and the limit; and the previous period
-// when asked. Money sums are as stored (each offer's currency).
+// when asked. Money never adds across currencies: every row is split by its offer's currency, and a
+// report of several currencies gives its money totals per currency (summaryByCurrency).
 import type { KeyRole } from '../auth/api-key.table.ts';
 import { readableView } from '../auth/field-visibility.ts';
 import type { Db } from '../db/database.types.ts';
@@ -30,7 +31,10 @@ export interface ReportPeriod {
   from: string;
   to: string;
   rows: ReportRow[];
+  /** Totals; with several currencies, its currency and money fields are null. */
   summary: ReportRow;
+  /** Totals per currency, by code. */
+  summaryByCurrency: ReportRow[];
   totalRows: number;
   truncated: boolean;
 }
@@ -58,13 +62,22 @@ function checkVisible(q: ReportQuery, role: KeyRole): void {
     throw new AppError('forbidden', `a ${role} cannot sort by ${q.sort.key}`);
 }
 
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+/** The one currency all offers have, or null when they differ (or there are none). */
+async function onlyCurrency(db: Db): Promise<string | null> {
+  const rows = await db.selectFrom('offers').select('currency').distinct().limit(2).execute();
+  return rows.length === 1 && CURRENCY_CODE.test(rows[0].currency) ? rows[0].currency : null;
+}
+
 export async function buildReport(db: Db, q: ReportQuery, viewer: ReportViewer): Promise<Report> {
   checkVisible(q, viewer.role);
-  const current = await buildPeriod(db, q, viewer, q.fromDay, q.toDay);
+  const currency = await onlyCurrency(db);
+  const current = await buildPeriod(db, q, viewer, q.fromDay, q.toDay, currency);
   const report: Report = { ...current, tz: q.tz, groupBy: q.groupBy, attribution: q.attribution };
   if (q.compare) {
     const days = q.toDay - q.fromDay + 1;
-    report.previous = await buildPeriod(db, q, viewer, q.fromDay - days, q.fromDay - 1);
+    report.previous = await buildPeriod(db, q, viewer, q.fromDay - days, q.fromDay - 1, currency);
   }
   return report;
 }
@@ -75,11 +88,15 @@ async function buildPeriod(
   viewer: ReportViewer,
   fromDay: number,
   toDay: number,
+  currency: string | null,
 ): Promise<ReportPeriod> {
   const from = startOfLocalDay(q.tz, fromDay);
   const to = startOfLocalDay(q.tz, toDay + 1);
   const times = q.groupBy.filter(isTimeDimension);
-  const dimensions = q.groupBy.filter((d) => !isTimeDimension(d));
+  // The currency is an implicit last grouping key when not grouped by already.
+  const implicitCurrency = !q.groupBy.includes('currency');
+  const grouped = implicitCurrency ? [...q.groupBy, 'currency'] : q.groupBy;
+  const dimensions = grouped.filter((d) => !isTimeDimension(d));
   const request: SumsRequest = {
     from,
     to,
@@ -91,13 +108,14 @@ async function buildPeriod(
     scope: { publisherId: viewer.publisherId, advertiserId: viewer.advertiserId },
     raw: readsRawRows(q),
     attribution: q.attribution,
+    currency,
   };
   const [clicks, conversions] = await Promise.all([sumClicks(db, request), sumConversions(db, request)]);
 
   // Merged by a plain string key into entries of one shape: tens of thousands of rows are merged
   // and sorted here, and objects with per-report property names would make each access slow.
   // One reader per grouped dimension, in groupBy order, from a sum row's t and d0, d1….
-  const readers = q.groupBy.map((g): ((row: SumRow) => string | number | null) => {
+  const readers = grouped.map((g): ((row: SumRow) => string | number | null) => {
     if (isTimeDimension(g)) return (row) => timeLabel(g, Number(row.t), request.timeUnit as 'hour' | 'day');
     const column = `d${dimensions.indexOf(g)}`;
     const id = ENTITY_DIMENSIONS[g].kind === 'id';
@@ -129,16 +147,20 @@ async function buildPeriod(
   for (const row of clicks) add(row);
   for (const row of conversions) add(row);
 
-  const total = emptySums();
+  const currencyAt = grouped.indexOf('currency');
+  const totals = new Map<string | null, Record<CountMetric, number>>();
   const entries: Entry[] = [];
   for (const entry of merged.values()) {
     if (isEmpty(entry.sums)) continue;
+    const code = entry.values[currencyAt] as string | null;
+    let total = totals.get(code);
+    if (!total) totals.set(code, (total = emptySums()));
     for (const m of COUNT_METRICS) total[m] += entry.sums[m];
     entry.metrics = metricsOf(entry.sums, viewer.role);
     entries.push(entry);
   }
-  sortEntries(entries, q);
-  const keys = q.groupBy.map(rowKeyOf);
+  sortEntries(entries, q, grouped);
+  const keys = grouped.map(rowKeyOf);
   const rows = entries.slice(0, q.limit).map((e) => {
     const row: ReportRow = {};
     keys.forEach((k, i) => {
@@ -147,14 +169,34 @@ async function buildPeriod(
     return readableView('report', viewer.role, Object.assign(row, e.metrics)) as ReportRow;
   });
   const totalRows = entries.length;
+  const byCurrency = [...totals]
+    .sort(([a], [b]) => compareValues(a, b))
+    .map(([code, sums]) =>
+      readableView('report', viewer.role, { currency: code, ...metricsOf(sums, viewer.role) }),
+    );
   return {
     from: dateOfDay(fromDay),
     to: dateOfDay(toDay),
     rows,
-    summary: readableView('report', viewer.role, metricsOf(total, viewer.role)) as ReportRow,
+    summary: summaryOf(totals, viewer.role),
+    summaryByCurrency: byCurrency as ReportRow[],
     totalRows,
     truncated: totalRows > rows.length,
   };
+}
+
+const MONEY_METRICS = ['revenue', 'payout', 'profit', 'epc', 'margin'];
+
+/** All currencies' counts together; their money only when there is one currency. */
+function summaryOf(totals: Map<string | null, Record<CountMetric, number>>, role: KeyRole): ReportRow {
+  const all = emptySums();
+  for (const sums of totals.values()) for (const m of COUNT_METRICS) all[m] += sums[m];
+  const summary: ReportRow = {
+    currency: totals.size === 1 ? [...totals.keys()][0] : null,
+    ...metricsOf(all, role),
+  };
+  if (totals.size > 1) for (const m of MONEY_METRICS) summary[m] = null;
+  return readableView('report', role, summary) as ReportRow;
 }
 
 interface Entry {
@@ -235,8 +277,8 @@ function compareValues(a: unknown, b: unknown): number {
 }
 
 /** By the sort key (nulls last either way), then by the grouped dimensions in order. */
-function sortEntries(entries: Entry[], q: ReportQuery): void {
-  const keys = q.groupBy.map(rowKeyOf);
+function sortEntries(entries: Entry[], q: ReportQuery, grouped: string[]): void {
+  const keys = grouped.map(rowKeyOf);
   const sort = q.sort;
   const dimension = sort ? keys.indexOf(sort.key) : -1;
   const sortValue = (e: Entry) =>
