@@ -153,8 +153,8 @@ async function buildPeriod(
   for (const entry of merged.values()) {
     if (isEmpty(entry.sums)) continue;
     const code = entry.values[currencyAt] as string | null;
-    let total = totals.get(code);
-    if (!total) totals.set(code, (total = emptySums()));
+    const total = totals.get(code) ?? emptySums();
+    totals.set(code, total);
     for (const m of COUNT_METRICS) total[m] += entry.sums[m];
     entry.metrics = metricsOf(entry.sums, viewer.role);
     entries.push(entry);
