@@ -12,8 +12,12 @@ export const DAY_MS = 86_400_000;
 
 /** The coarse click rollups and the dimensions each holds. */
 export const CLICK_TIERS = {
-  offer: { table: 'report_clicks_by_offer_now', dimensions: ['offer', 'advertiser'] },
-  publisher: { table: 'report_clicks_by_publisher_now', dimensions: ['publisher'] },
+  offer: {
+    table: 'report_clicks_by_offer',
+    columns: ['offer_id', 'advertiser_id'],
+    dimensions: ['offer', 'advertiser'],
+  },
+  publisher: { table: 'report_clicks_by_publisher', columns: ['publisher_id'], dimensions: ['publisher'] },
 } as const;
 export type ClickTier = keyof typeof CLICK_TIERS;
 

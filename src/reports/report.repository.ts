@@ -11,6 +11,7 @@ import {
   type Correction,
   HOUR_MS,
   planTier,
+  QUARTER_MS,
   type TierPlan,
   tierFor,
 } from './report-tier-plan.ts';
@@ -184,7 +185,16 @@ export function sumClicks(db: Db, q: SumsRequest): Promise<SumRow[]> {
  * one of the two groups is outside the range.
  */
 function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumRow[]> {
-  const tierTable = CLICK_TIERS[plan.tier].table;
+  const tier = CLICK_TIERS[plan.tier];
+  const list = tier.columns.join(', ');
+  // A tier at one span, and the 15-minute rollup, each with the raw tail (read once, below).
+  const tierAt = (span: number) =>
+    `(select time, ${list}, clicks, unique_clicks from ${tier.table} where span = ${span}
+      union all select created_at - created_at % ${span}, ${list}, 1, is_unique from tail)`;
+  const quarters = `(select bucket, link_id, offer_id, publisher_id, advertiser_id, country, device, os, browser,
+      clicks, unique_clicks from report_clicks
+    union all select created_at - created_at % ${QUARTER_MS}, link_id, offer_id, publisher_id, advertiser_id,
+      country, device, os, browser, 1, is_unique from tail)`;
   const held: readonly string[] = CLICK_TIERS[plan.tier].dimensions;
   const tierColumn = (d: string) => (held.includes(d) ? `r.${ENTITY_DIMENSIONS[d].column}` : null);
   const baseColumn = (d: string) => (d === 'goal' ? null : `r.${ENTITY_DIMENSIONS[d].column}`);
@@ -228,22 +238,21 @@ function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumR
       r.unique_clicks as unique_clicks from ${sql.raw(c.from)} where ${sql.join(all, sql` and `)}`);
   };
   if (plan.cellsFrom < plan.cellsTo) {
-    arm(tierTable, tierColumn, group(`(r.time + ${plan.span / 2})`), '1', [
-      sql`r.span = ${plan.span}`,
+    arm(tierAt(plan.span), tierColumn, group(`(r.time + ${plan.span / 2})`), '1', [
       sql`r.time >= ${plan.cellsFrom}`,
       sql`r.time < ${plan.cellsTo}`,
     ]);
   }
   if (plan.hours.length) {
-    correct(tierTable, tierColumn, 'r.time', [sql`r.span = ${HOUR_MS}`, within('r.time', plan.hours)]);
+    correct(tierAt(HOUR_MS), tierColumn, 'r.time', [within('r.time', plan.hours)]);
   }
   if (plan.quarters.length) {
-    correct('report_clicks_now', baseColumn, 'r.bucket', [within('r.bucket', plan.quarters)]);
+    correct(quarters, baseColumn, 'r.bucket', [within('r.bucket', plan.quarters)]);
   }
   const dimKeys = q.dimensions.map((_, i) => `, d${i}`).join('');
-  let prefix = sql``;
+  let prefix = sql`with tail as materialized (select * from report_clicks_tail)`;
   if (corrections.length) {
-    prefix = sql`with corrections as (select p, m${sql.raw(dimKeys)}, sum(clicks) as clicks,
+    prefix = sql`${prefix}, corrections as (select p, m${sql.raw(dimKeys)}, sum(clicks) as clicks,
       sum(unique_clicks) as unique_clicks from (${sql.join(corrections, sql` union all `)}) c
       group by p, m${sql.raw(dimKeys)}) `;
     arms.push(sql.raw(`select p as t, 1 as s${dimKeys}, clicks, unique_clicks from corrections`));
@@ -251,7 +260,7 @@ function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumR
   }
   if (arms.length === 0) return Promise.resolve([]);
   const keys = [...(timed ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
-  const query = sql<SumRow>`${prefix}select ${sql.raw(keys.map((k) => `${k}, `).join(''))}sum(s * clicks) as clicks,
+  const query = sql<SumRow>`${prefix} select ${sql.raw(keys.map((k) => `${k}, `).join(''))}sum(s * clicks) as clicks,
       sum(s * unique_clicks) as unique_clicks
     from (${sql.join(arms, sql` union all `)}) x ${sql.raw(timed ? `where ${inRange('t')}` : '')}
     ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;

@@ -40,14 +40,15 @@ export function reportRollupTiers({ capabilities }: MigrationContext): Migration
             select ${sql.lit(span)}, bucket - bucket % ${sql.lit(span)}, ${sql.raw(list)}, sum(clicks), sum(unique_clicks)
             from report_clicks group by 2, ${sql.raw(list)}`.execute(db);
         }
-        // The tier plus the clicks after the mark, at both spans, in one statement (as report_clicks_now).
-        const tail = (span: number) =>
-          sql.raw(`select ${span}, created_at - created_at % ${span}, ${list}, 1, is_unique from clicks
-            where ${order} > (select rolled_through from report_click_progress where id = 1)`);
-        await sql`create view ${sql.table(`${table}_now`)} as
-          select span, time, ${sql.raw(list)}, clicks, unique_clicks from ${sql.table(table)}
-          union all ${tail(3_600_000)} union all ${tail(86_400_000)}`.execute(db);
       }
+      // The clicks not in the rollups yet, one per row: reports add them to the tiers' rows (read
+      // once per report, in the statement that reads the tiers, so both are of one moment).
+      await sql`create view report_clicks_tail as
+        select created_at, link_id, offer_id, publisher_id, advertiser_id, coalesce(country, '') as country,
+          coalesce(device, '') as device, coalesce(os, '') as os, coalesce(browser, '') as browser, is_unique
+        from clicks where ${sql.raw(order)} > (select rolled_through from report_click_progress where id = 1)`.execute(
+        db,
+      );
     },
   };
 }
