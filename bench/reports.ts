@@ -247,8 +247,11 @@ async function main(): Promise<void> {
       await database.drop();
     }
   }
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   console.log(
-    `\n${CLICKS} clicks, ${CONVERSIONS} conversions, ${OFFERS} offers, ${PUBLISHERS} publishers, ${DAYS} days; median of 3; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`,
+    `\n${CLICKS} clicks, ${CONVERSIONS} conversions, ${OFFERS} offers, ${PUBLISHERS} publishers, ${DAYS} days; median of 3; load average ${load}\n`,
   );
   console.log('| store | report | median | rows | target |');
   console.log('|---|---|---:|---:|---|');
