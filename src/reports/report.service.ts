@@ -3,7 +3,7 @@
 // when asked. Money never adds across currencies: every row is split by its offer's currency, and a
 // report of several currencies gives its money totals per currency (summaryByCurrency).
 import type { KeyRole } from '../auth/api-key.table.ts';
-import { readableView } from '../auth/field-visibility.ts';
+import { canReadField, readableView } from '../auth/field-visibility.ts';
 import type { Db } from '../db/database.types.ts';
 import { AppError } from '../shared/errors.ts';
 import { type SumRow, type SumsRequest, sumClicks, sumConversions } from './report.repository.ts';
@@ -113,10 +113,21 @@ async function buildPeriod(
   const [clicks, conversions] = await Promise.all([sumClicks(db, request), sumConversions(db, request)]);
 
   // Merged by a plain string key into entries of one shape: tens of thousands of rows are merged
-  // and sorted here, and objects with per-report property names would make each access slow.
-  // One reader per grouped dimension, in groupBy order, from a sum row's t and d0, d1….
+  // and sorted here, so the key is read straight off the sum row (time labels cached per index) and
+  // ids are made numbers once per entry. '' and null make one key, as both read as null.
   const readers = grouped.map((g): ((row: SumRow) => string | number | null) => {
-    if (isTimeDimension(g)) return (row) => timeLabel(g, Number(row.t), request.timeUnit as 'hour' | 'day');
+    if (isTimeDimension(g)) {
+      const labels = new Map<number, string>();
+      return (row) => {
+        const t = Number(row.t);
+        let label = labels.get(t);
+        if (label === undefined) {
+          label = timeLabel(g, t, request.timeUnit as 'hour' | 'day');
+          labels.set(t, label);
+        }
+        return label;
+      };
+    }
     const column = `d${dimensions.indexOf(g)}`;
     const id = ENTITY_DIMENSIONS[g].kind === 'id';
     return (row) => {
@@ -124,13 +135,16 @@ async function buildPeriod(
       return value === null || value === '' ? null : id ? Number(value) : String(value);
     };
   });
+  const keyParts = grouped.map((g, i) =>
+    isTimeDimension(g) ? readers[i] : (row: SumRow) => row[`d${dimensions.indexOf(g)}`] ?? '',
+  );
   const merged = new Map<string, Entry>();
   const add = (row: SumRow) => {
-    const values = readers.map((read) => read(row));
-    const id = values.join('\u0001');
+    let id = '';
+    for (const part of keyParts) id += `${part(row)}\u0001`;
     let entry = merged.get(id);
     if (!entry) {
-      entry = { values, sums: emptySums(), metrics: undefined as never };
+      entry = { values: readers.map((read) => read(row)), sums: emptySums() };
       merged.set(id, entry);
     }
     const s = entry.sums;
@@ -148,6 +162,9 @@ async function buildPeriod(
   for (const row of conversions) add(row);
 
   const currencyAt = grouped.indexOf('currency');
+  const keys = grouped.map(rowKeyOf);
+  // Metrics are worked out for every entry only when they are sorted by; else for the rows shown.
+  const sortedByMetric = q.sort !== null && !keys.includes(q.sort.key);
   const totals = new Map<string | null, Record<CountMetric, number>>();
   const entries: Entry[] = [];
   for (const entry of merged.values()) {
@@ -156,17 +173,20 @@ async function buildPeriod(
     const total = totals.get(code) ?? emptySums();
     totals.set(code, total);
     for (const m of COUNT_METRICS) total[m] += entry.sums[m];
-    entry.metrics = metricsOf(entry.sums, viewer.role);
+    if (sortedByMetric) entry.metrics = metricsOf(entry.sums, viewer.role);
     entries.push(entry);
   }
   sortEntries(entries, q, grouped);
-  const keys = grouped.map(rowKeyOf);
+  // The fields the role may read, found once rather than per row.
+  const readable = (k: string) => canReadField('report', k, viewer.role);
+  const shownKeys = keys.flatMap((k, i) => (readable(k) ? [[k, i] as const] : []));
+  const shownMetrics = Object.keys(metricsOf(emptySums(), viewer.role)).filter(readable);
   const rows = entries.slice(0, q.limit).map((e) => {
     const row: ReportRow = {};
-    keys.forEach((k, i) => {
-      row[k] = e.values[i];
-    });
-    return readableView('report', viewer.role, Object.assign(row, e.metrics)) as ReportRow;
+    for (const [k, i] of shownKeys) row[k] = e.values[i];
+    const metrics = e.metrics ?? metricsOf(e.sums, viewer.role);
+    for (const k of shownMetrics) row[k] = metrics[k];
+    return row;
   });
   const totalRows = entries.length;
   const byCurrency = [...totals]
@@ -203,7 +223,8 @@ interface Entry {
   /** The grouped dimensions' values, in groupBy order. */
   values: (string | number | null)[];
   sums: Record<CountMetric, number>;
-  metrics: ReportRow;
+  /** Set when sorted by a metric. */
+  metrics?: ReportRow;
 }
 
 function emptySums(): Record<CountMetric, number> {
@@ -282,7 +303,7 @@ function sortEntries(entries: Entry[], q: ReportQuery, grouped: string[]): void 
   const sort = q.sort;
   const dimension = sort ? keys.indexOf(sort.key) : -1;
   const sortValue = (e: Entry) =>
-    sort === null ? null : dimension >= 0 ? e.values[dimension] : e.metrics[sort.key];
+    sort === null ? null : dimension >= 0 ? e.values[dimension] : (e.metrics?.[sort.key] ?? null);
   entries.sort((x, y) => {
     if (sort) {
       const a = sortValue(x);
