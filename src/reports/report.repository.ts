@@ -157,17 +157,26 @@ export function withCurrency(
 function sumsFrom(db: Db, plain: Source, q: SumsRequest): Promise<SumRow[]> {
   const source = { ...plain, ...withCurrency(q, plain.from, plain.offer, plain.column) };
   const select: string[] = [];
-  if (q.timeUnit) select.push(`${localTime(source.time, q.stretches)} / ${UNIT_MS[q.timeUnit]} as t`);
-  for (const [i, d] of q.dimensions.entries()) select.push(`${source.column(d) ?? 'null'} as d${i}`);
+  // Literals (the one currency, a dimension the source lacks) are not grouped by: a constant key
+  // would keep SQLite from grouping in an index's order.
+  const groups: number[] = [];
+  if (q.timeUnit) {
+    select.push(`${localTime(source.time, q.stretches)} / ${UNIT_MS[q.timeUnit]} as t`);
+    groups.push(1);
+  }
+  for (const [i, d] of q.dimensions.entries()) {
+    const column = source.column(d) ?? 'null';
+    select.push(`${column} as d${i}`);
+    if (column !== 'null' && !column.startsWith("'")) groups.push(select.length);
+  }
   const where: RawBuilder<unknown>[] = [
     sql`${sql.raw(source.time)} >= ${q.from}`,
     sql`${sql.raw(source.time)} < ${q.to}`,
     ...filtersOn(source.column, q),
   ];
-  const groups = select.map((_, i) => String(i + 1)).join(', ');
   const query = sql<SumRow>`select ${sql.raw(select.length ? `${select.join(', ')}, ` : '')}${source.measures}
     from ${sql.raw(source.from)} where ${sql.join(where, sql` and `)}
-    ${sql.raw(groups ? `group by ${groups}` : '')}`;
+    ${sql.raw(groups.length ? `group by ${groups.join(', ')}` : '')}`;
   return query.execute(db).then((r) => r.rows);
 }
 

@@ -41,6 +41,13 @@ export function reportRollupTiers({ capabilities }: MigrationContext): Migration
             from report_clicks group by 2, ${sql.raw(list)}`.execute(db);
         }
       }
+      // SQLite sorts to group: a report by (or for one) publisher reads the conversion rollup from
+      // this index in publisher order instead, with the measures in it. PostgreSQL groups by hash,
+      // and measures in an index would stop the rollup's in-page (HOT) updates.
+      if (capabilities.dialect === 'sqlite') {
+        await sql`create index report_conversions_by_publisher on report_conversions (publisher_id, bucket,
+          pending, approved, rejected, declined, reversed, revenue, payout)`.execute(db);
+      }
       // The clicks not in the rollups yet, one per row: reports add them to the tiers' rows (read
       // once per report, in the statement that reads the tiers, so both are of one moment).
       await sql`create view report_clicks_tail as
