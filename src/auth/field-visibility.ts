@@ -101,6 +101,7 @@ export const FIELD_READERS = {
     device: ALL,
     os: ALL,
     browser: ALL,
+    currency: ALL,
     sub1: ALL,
     sub2: ALL,
     sub3: ALL,

@@ -16,6 +16,8 @@ export const ENTITY_DIMENSIONS = {
   device: { key: 'device', column: 'device', kind: 'text' },
   os: { key: 'os', column: 'os', kind: 'text' },
   browser: { key: 'browser', column: 'browser', kind: 'text' },
+  // The offer's currency; every row is split by it (an implicit last grouping key).
+  currency: { key: 'currency', column: 'currency', kind: 'text' },
   ...Object.fromEntries(SUB_KEYS.map((s) => [s, { key: s, column: s, kind: 'sub' }])),
 } as Record<string, EntityDimension>;
 

@@ -2,6 +2,7 @@
 // store's click writer, as the click path writes them) and conversions with status changes and
 // reversals, read in several time zones across a DST change, by each grouping and attribution.
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type LinkRef, seedConversion } from '../../test/support/activity-rows.ts';
@@ -29,6 +30,11 @@ const GROUPINGS = [
   'publisher,device',
   'sub1',
   'goal,link',
+  // Served by the hourly and daily tiers, with quarter-hour corrections in :30 and :45 zones.
+  'day,offer',
+  'publisher',
+  'hour,advertiser',
+  'currency,publisher',
 ];
 
 const clickArb = fc.record({
@@ -115,17 +121,31 @@ describeEachStore('reports against raw rows', (current) => {
 
   it('totals and rows equal a straight count, in every zone, grouping and attribution', async () => {
     const db = current().store.db;
+    let mixed = false;
+    const currencyOf = (offerId: number) => (mixed && offerId === links[2].offerId ? 'EUR' : 'USD');
     await fc.assert(
       fc.asyncProperty(
         fc.array(clickArb, { minLength: 1, maxLength: 40 }),
         fc.array(conversionArb, { maxLength: 15 }),
         fc.constantFrom(...ZONES),
-        async (clickSpecs, conversionSpecs, zone) => {
+        fc.constantFrom(0, 0.5, 1),
+        fc.boolean(),
+        async (clickSpecs, conversionSpecs, zone, caughtUp, euro) => {
+          // With euros, the second offer's money is in EUR: every report splits by currency.
+          mixed = euro;
+          await db
+            .updateTable('offers')
+            .set({ currency: euro ? 'EUR' : 'USD' })
+            .where('id', '=', links[2].offerId)
+            .execute();
           await db.deleteFrom('conversion_events').execute();
           await db.deleteFrom('conversions').execute();
           await db.deleteFrom('clicks').execute();
           await db.deleteFrom('report_conversions').execute();
           await db.deleteFrom('report_clicks').execute();
+          await sql`delete from report_clicks_by_offer`.execute(db);
+          await sql`delete from report_clicks_by_publisher`.execute(db);
+          await sql`update report_click_progress set rolled_through = 0`.execute(db);
 
           const clicks: ClickRow[] = clickSpecs.map((s) => {
             const l = links[s.link];
@@ -141,7 +161,11 @@ describeEachStore('reports against raw rows', (current) => {
               created_at: START + s.at,
             });
           });
-          await Promise.all(clicks.map((c) => writer.record(c)));
+          // Some clicks rolled up (into every tier), the rest read raw after the mark.
+          const rolled = Math.floor(clicks.length * caughtUp);
+          await Promise.all(clicks.slice(0, rolled).map((c) => writer.record(c)));
+          while ((await current().store.clicks.catchUpRollup()) > 0) {}
+          await Promise.all(clicks.slice(rolled).map((c) => writer.record(c)));
 
           const conversions: {
             click: ClickRow;
@@ -211,18 +235,20 @@ describeEachStore('reports against raw rows', (current) => {
                   day: local.day,
                   hour: local.hour,
                   offer: c.offer_id,
+                  advertiser: c.advertiser_id,
                   country: c.country,
                   publisher: c.publisher_id,
                   device: c.device,
                   sub1: c.sub1,
                   goal,
                   link: c.link_id,
+                  currency: currencyOf(c.offer_id),
                 };
-                return groupBy
+                // The currency last: it splits every grouping.
+                const named = groupBy
                   .split(',')
-                  .filter((g) => g && g !== 'week' && g !== 'month')
-                  .map((g) => values[g] ?? null)
-                  .join('|');
+                  .filter((g) => g && !['week', 'month', 'currency'].includes(g));
+                return [...named, 'currency'].map((g) => values[g] ?? null).join('|');
               };
               const expected = new Map<string, Counted>();
               const entry = (key: string) => {
@@ -259,21 +285,53 @@ describeEachStore('reports against raw rows', (current) => {
                   e.payout += v.payout;
                 }
               }
-              const total = entry('*total');
-              expected.delete('*total');
-              for (const e of expected.values()) {
-                for (const k of Object.keys(total) as (keyof Counted)[]) total[k] += e[k];
+              // Totals per currency (the last part of each key), and of all currencies' counts.
+              const totals = new Map<string, Counted>();
+              for (const [key, e] of expected) {
+                const code = key.slice(key.lastIndexOf('|') + 1);
+                const t = totals.get(code) ?? { ...e, ...zero() };
+                for (const k of Object.keys(t) as (keyof Counted)[]) t[k] += e[k];
+                totals.set(code, t);
               }
+              const nonZero = [...totals].filter(([, t]) => Object.values(t).some((n) => n !== 0));
               const context = `${zone} ${attribution} groupBy=${groupBy}`;
-              expectCounts(report.summary, total, context);
+              expect(
+                report.summaryByCurrency.map((r) => r.currency),
+                context,
+              ).toEqual(nonZero.map(([code]) => code).sort());
+              for (const row of report.summaryByCurrency) {
+                expectCounts(
+                  row,
+                  totals.get(row.currency as string) as Counted,
+                  `${context} ${row.currency}`,
+                );
+              }
+              const all = zero();
+              for (const [, t] of nonZero)
+                for (const k of Object.keys(all) as (keyof Counted)[]) all[k] += t[k];
+              if (nonZero.length <= 1) expectCounts(report.summary, all, context);
+              else {
+                expectCounts(report.summary, { ...all, revenue: 0, payout: 0 }, context, false);
+                expect([report.summary.currency, report.summary.revenue, report.summary.payout]).toEqual([
+                  null,
+                  null,
+                  null,
+                ]);
+              }
 
               if (groupBy === 'week' || groupBy === 'month') continue;
               const rowKey = (r: ReportRow) =>
-                groupBy
-                  .split(',')
-                  .filter(Boolean)
+                [...groupBy.split(',').filter((g) => g && g !== 'currency'), 'currency']
                   .map(
-                    (g) => r[{ offer: 'offerId', publisher: 'publisherId', link: 'linkId' }[g] ?? g] ?? null,
+                    (g) =>
+                      r[
+                        {
+                          offer: 'offerId',
+                          publisher: 'publisherId',
+                          link: 'linkId',
+                          advertiser: 'advertiserId',
+                        }[g] ?? g
+                      ] ?? null,
                   )
                   .join('|');
               const nonEmpty = [...expected].filter(([, e]) => Object.values(e).some((n) => n !== 0));
@@ -292,7 +350,21 @@ describeEachStore('reports against raw rows', (current) => {
   }, 240_000);
 });
 
-function expectCounts(actual: ReportRow, e: Counted, context: string): void {
+function zero(): Counted {
+  return {
+    clicks: 0,
+    uniqueClicks: 0,
+    pending: 0,
+    approved: 0,
+    rejected: 0,
+    declined: 0,
+    reversed: 0,
+    revenue: 0,
+    payout: 0,
+  };
+}
+
+function expectCounts(actual: ReportRow, e: Counted, context: string, money = true): void {
   expect(
     {
       clicks: actual.clicks,
@@ -313,6 +385,7 @@ function expectCounts(actual: ReportRow, e: Counted, context: string): void {
     declined: e.declined,
     reversed: e.reversed,
   });
+  if (!money) return;
   expect(actual.revenue as number, context).toBeCloseTo(e.revenue, 6);
   expect(actual.payout as number, context).toBeCloseTo(e.payout, 6);
 }

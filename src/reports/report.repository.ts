@@ -6,6 +6,15 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database.types.ts';
 import { ENTITY_DIMENSIONS } from './report-dimensions.ts';
 import type { DimensionFilter } from './report-query.ts';
+import {
+  CLICK_TIERS,
+  type Correction,
+  HOUR_MS,
+  planTier,
+  QUARTER_MS,
+  type TierPlan,
+  tierFor,
+} from './report-tier-plan.ts';
 import type { OffsetStretch } from './time-zone.ts';
 
 export interface SumsRequest {
@@ -23,13 +32,17 @@ export interface SumsRequest {
   scope: { publisherId?: number; advertiserId?: number };
   raw: boolean;
   attribution: 'conversion' | 'click';
+  /** The one currency every offer has (inlined), or null when offers differ (read by joining offers). */
+  currency: string | null;
 }
 
 /** A sum row: `t` the time index, `d0`… the dimensions, then the measures (strings on PostgreSQL). */
 export type SumRow = Record<string, unknown>;
 
 interface Source {
-  from: RawBuilder<unknown>;
+  from: string;
+  /** The offer id column, which the currency is read through. */
+  offer: string;
   time: string;
   /** A dimension's expression, or null when this source does not have it. */
   column(dimension: string): string | null;
@@ -47,7 +60,8 @@ const byStatus = (v: string) =>
 function clickSource(raw: boolean): Source {
   if (raw) {
     return {
-      from: sql`clicks c`,
+      from: 'clicks c',
+      offer: 'c.offer_id',
       time: 'c.created_at',
       column: (d) => (d === 'goal' ? null : textOr(d, `c.${ENTITY_DIMENSIONS[d].column}`)),
       measures: sql`count(*) as clicks, sum(c.is_unique) as unique_clicks`,
@@ -55,7 +69,8 @@ function clickSource(raw: boolean): Source {
   }
   return {
     // The rollup plus the clicks stored since its last catch-up (migration 0009).
-    from: sql`report_clicks_now r`,
+    from: 'report_clicks_now r',
+    offer: 'r.offer_id',
     time: 'r.bucket',
     column: (d) => (d === 'goal' ? null : `r.${ENTITY_DIMENSIONS[d].column}`),
     measures: sql`sum(r.clicks) as clicks, sum(r.unique_clicks) as unique_clicks`,
@@ -66,7 +81,8 @@ function conversionSource(raw: boolean, attribution: 'conversion' | 'click'): So
   if (raw) {
     const onClick = (d: string) => ['country', 'device', 'os', 'browser'].includes(d) || d.startsWith('sub');
     return {
-      from: sql`conversions v left join clicks c on c.id = v.click_id`,
+      from: 'conversions v left join clicks c on c.id = v.click_id',
+      offer: 'v.offer_id',
       time: attribution === 'click' ? 'coalesce(c.created_at, v.created_at)' : 'v.created_at',
       column: (d) => textOr(d, `${onClick(d) ? 'c' : 'v'}.${ENTITY_DIMENSIONS[d].column}`),
       measures: sql.raw(
@@ -75,7 +91,8 @@ function conversionSource(raw: boolean, attribution: 'conversion' | 'click'): So
     };
   }
   return {
-    from: sql`report_conversions r`,
+    from: 'report_conversions r',
+    offer: 'r.offer_id',
     time: attribution === 'click' ? 'r.click_bucket' : 'r.bucket',
     column: (d) => `r.${ENTITY_DIMENSIONS[d].column}`,
     measures: sql`sum(r.pending) as pending, sum(r.approved) as approved, sum(r.rejected) as rejected,
@@ -98,39 +115,165 @@ function localTime(time: string, stretches: OffsetStretch[]): string {
   return `(${time} + case ${cases} else ${stretches[stretches.length - 1].offset} end)`;
 }
 
-function sumsFrom(db: Db, source: Source, q: SumsRequest): Promise<SumRow[]> {
-  const select: string[] = [];
-  if (q.timeUnit) select.push(`${localTime(source.time, q.stretches)} / ${UNIT_MS[q.timeUnit]} as t`);
-  for (const [i, d] of q.dimensions.entries()) select.push(`${source.column(d) ?? 'null'} as d${i}`);
-  const where: RawBuilder<unknown>[] = [
-    sql`${sql.raw(source.time)} >= ${q.from}`,
-    sql`${sql.raw(source.time)} < ${q.to}`,
-  ];
+/** The scope and filter conditions of a request on a source. */
+function filtersOn(column: (dimension: string) => string | null, q: SumsRequest): RawBuilder<unknown>[] {
+  const where: RawBuilder<unknown>[] = [];
   if (q.scope.publisherId !== undefined)
-    where.push(sql`${sql.raw(source.column('publisher') ?? '')} = ${q.scope.publisherId}`);
+    where.push(sql`${sql.raw(column('publisher') ?? '')} = ${q.scope.publisherId}`);
   if (q.scope.advertiserId !== undefined)
-    where.push(sql`${sql.raw(source.column('advertiser') ?? '')} = ${q.scope.advertiserId}`);
+    where.push(sql`${sql.raw(column('advertiser') ?? '')} = ${q.scope.advertiserId}`);
   for (const [filters, negate] of [
     [q.include, false],
     [q.exclude, true],
   ] as const) {
     for (const f of filters) {
-      const column = source.column(f.dimension);
+      const c = column(f.dimension);
       // Clicks have no goal: a goal filter narrows conversions only.
-      if (column === null) continue;
+      if (c === null) continue;
       const list = sql.join(f.values.map((v) => sql`${v}`));
-      where.push(negate ? sql`${sql.raw(column)} not in (${list})` : sql`${sql.raw(column)} in (${list})`);
+      where.push(negate ? sql`${sql.raw(c)} not in (${list})` : sql`${sql.raw(c)} in (${list})`);
     }
   }
-  const groups = select.map((_, i) => String(i + 1)).join(', ');
+  return where;
+}
+
+/**
+ * A row's currency is its offer's: inlined when every offer has one currency, else read by joining
+ * offers. Returns the FROM clause and the column of each dimension, currency included.
+ */
+export function withCurrency(
+  q: Pick<SumsRequest, 'currency'>,
+  from: string,
+  offer: string,
+  column: (d: string) => string | null,
+): { from: string; column: (d: string) => string | null } {
+  const currency = q.currency === null ? "coalesce(o.currency, '')" : `'${q.currency}'`;
+  return {
+    from: q.currency === null ? `${from} left join offers o on o.id = ${offer}` : from,
+    column: (d) => (d === 'currency' ? currency : column(d)),
+  };
+}
+
+function sumsFrom(db: Db, plain: Source, q: SumsRequest): Promise<SumRow[]> {
+  const source = { ...plain, ...withCurrency(q, plain.from, plain.offer, plain.column) };
+  const select: string[] = [];
+  // Literals (the one currency, a dimension the source lacks) are not grouped by: a constant key
+  // would keep SQLite from grouping in an index's order.
+  const groups: number[] = [];
+  if (q.timeUnit) {
+    select.push(`${localTime(source.time, q.stretches)} / ${UNIT_MS[q.timeUnit]} as t`);
+    groups.push(1);
+  }
+  for (const [i, d] of q.dimensions.entries()) {
+    const column = source.column(d) ?? 'null';
+    select.push(`${column} as d${i}`);
+    if (column !== 'null' && !column.startsWith("'")) groups.push(select.length);
+  }
+  const where: RawBuilder<unknown>[] = [
+    sql`${sql.raw(source.time)} >= ${q.from}`,
+    sql`${sql.raw(source.time)} < ${q.to}`,
+    ...filtersOn(source.column, q),
+  ];
   const query = sql<SumRow>`select ${sql.raw(select.length ? `${select.join(', ')}, ` : '')}${source.measures}
-    from ${source.from} where ${sql.join(where, sql` and `)}
-    ${sql.raw(groups ? `group by ${groups}` : '')}`;
+    from ${sql.raw(source.from)} where ${sql.join(where, sql` and `)}
+    ${sql.raw(groups.length ? `group by ${groups.join(', ')}` : '')}`;
   return query.execute(db).then((r) => r.rows);
 }
 
 export function sumClicks(db: Db, q: SumsRequest): Promise<SumRow[]> {
+  const tier = tierFor(q);
+  if (tier) return sumClicksFromTier(db, planTier(tier, q), q);
   return sumsFrom(db, clickSource(q.raw), q);
+}
+
+/**
+ * Clicks from a coarse tier (report-tier-plan.ts), in one statement so the tiers, the 15-minute
+ * rollup and the raw tail are of one moment. Each arm yields the local group a row counts in (t)
+ * and its sign: whole cells add to the group of their midpoint; a correction adds to its own group
+ * and is taken off its cell's (two arms). Without time grouping, a correction counts only when
+ * one of the two groups is outside the range.
+ */
+function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumRow[]> {
+  const tier = CLICK_TIERS[plan.tier];
+  const list = tier.columns.join(', ');
+  // A tier at one span, and the 15-minute rollup, each with the raw tail (read once, below).
+  const tierAt = (span: number) =>
+    `(select time, ${list}, clicks, unique_clicks from ${tier.table} where span = ${span}
+      union all select created_at - created_at % ${span}, ${list}, 1, is_unique from tail)`;
+  const quarters = `(select bucket, link_id, offer_id, publisher_id, advertiser_id, country, device, os, browser,
+      clicks, unique_clicks from report_clicks
+    union all select created_at - created_at % ${QUARTER_MS}, link_id, offer_id, publisher_id, advertiser_id,
+      country, device, os, browser, 1, is_unique from tail)`;
+  const held: readonly string[] = CLICK_TIERS[plan.tier].dimensions;
+  const tierColumn = (d: string) => (held.includes(d) ? `r.${ENTITY_DIMENSIONS[d].column}` : null);
+  const baseColumn = (d: string) => (d === 'goal' ? null : `r.${ENTITY_DIMENSIONS[d].column}`);
+  const group = (time: string) => `${localTime(time, q.stretches)} / ${plan.unit}`;
+  const owner = (time: string) => group(`(${time} - ${time} % ${plan.span} + ${plan.span / 2})`);
+  const dims = (column: (d: string) => string | null) =>
+    q.dimensions.map((d, i) => `${column(d) ?? 'null'} as d${i}, `).join('');
+  const timed = q.timeUnit !== null;
+  const inRange = (g: string) => `${g} between ${plan.lo} and ${plan.hi}`;
+  const arms: RawBuilder<unknown>[] = [];
+  const arm = (
+    from: string,
+    column: (d: string) => string | null,
+    t: string,
+    sign: string,
+    where: RawBuilder<unknown>[],
+  ) => {
+    const c = withCurrency(q, `${from} r`, 'r.offer_id', column);
+    const head = `${timed ? `${t} as t, ` : ''}${sign} as s, ${dims(c.column)}`;
+    const all = [...where, ...filtersOn(c.column, q)];
+    arms.push(sql`select ${sql.raw(head)}r.clicks as clicks, r.unique_clicks as unique_clicks
+      from ${sql.raw(c.from)} where ${sql.join(all, sql` and `)}`);
+  };
+  const within = (time: string, ranges: Correction[]) =>
+    sql`(${sql.join(
+      ranges.map((c) => sql`(${sql.raw(time)} >= ${c.from} and ${sql.raw(time)} < ${c.to})`),
+      sql` or `,
+    )})`;
+  // Timed corrections are summed per (own group, cell's group) first, then counted twice.
+  const corrections: RawBuilder<unknown>[] = [];
+  const correct = (
+    from: string,
+    column: (d: string) => string | null,
+    time: string,
+    where: RawBuilder<unknown>[],
+  ) => {
+    if (!timed) return arm(from, column, '', `case when ${inRange(group(time))} then 1 else -1 end`, where);
+    const c = withCurrency(q, `${from} r`, 'r.offer_id', column);
+    const all = [...where, ...filtersOn(c.column, q)];
+    corrections.push(sql`select ${sql.raw(`${group(time)} as p, ${owner(time)} as m, ${dims(c.column)}`)}r.clicks as clicks,
+      r.unique_clicks as unique_clicks from ${sql.raw(c.from)} where ${sql.join(all, sql` and `)}`);
+  };
+  if (plan.cellsFrom < plan.cellsTo) {
+    arm(tierAt(plan.span), tierColumn, group(`(r.time + ${plan.span / 2})`), '1', [
+      sql`r.time >= ${plan.cellsFrom}`,
+      sql`r.time < ${plan.cellsTo}`,
+    ]);
+  }
+  if (plan.hours.length) {
+    correct(tierAt(HOUR_MS), tierColumn, 'r.time', [within('r.time', plan.hours)]);
+  }
+  if (plan.quarters.length) {
+    correct(quarters, baseColumn, 'r.bucket', [within('r.bucket', plan.quarters)]);
+  }
+  const dimKeys = q.dimensions.map((_, i) => `, d${i}`).join('');
+  let prefix = sql`with tail as materialized (select * from report_clicks_tail)`;
+  if (corrections.length) {
+    prefix = sql`${prefix}, corrections as (select p, m${sql.raw(dimKeys)}, sum(clicks) as clicks,
+      sum(unique_clicks) as unique_clicks from (${sql.join(corrections, sql` union all `)}) c
+      group by p, m${sql.raw(dimKeys)}) `;
+    arms.push(sql.raw(`select p as t, 1 as s${dimKeys}, clicks, unique_clicks from corrections`));
+    arms.push(sql.raw(`select m as t, -1 as s${dimKeys}, clicks, unique_clicks from corrections`));
+  }
+  if (arms.length === 0) return Promise.resolve([]);
+  const keys = [...(timed ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
+  const query = sql<SumRow>`${prefix} select ${sql.raw(keys.map((k) => `${k}, `).join(''))}sum(s * clicks) as clicks,
+      sum(s * unique_clicks) as unique_clicks
+    from (${sql.join(arms, sql` union all `)}) x ${sql.raw(timed ? `where ${inRange('t')}` : '')}
+    ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;
+  return query.execute(db).then((r) => r.rows);
 }
 
 export function sumConversions(db: Db, q: SumsRequest): Promise<SumRow[]> {

@@ -1,8 +1,9 @@
 // A report: the sums of clicks and of conversions over the range, merged per time bucket and
 // dimensions, the derived metrics, the summary, the sort and the limit; and the previous period
-// when asked. Money sums are as stored (each offer's currency).
+// when asked. Money never adds across currencies: every row is split by its offer's currency, and a
+// report of several currencies gives its money totals per currency (summaryByCurrency).
 import type { KeyRole } from '../auth/api-key.table.ts';
-import { readableView } from '../auth/field-visibility.ts';
+import { canReadField, readableView } from '../auth/field-visibility.ts';
 import type { Db } from '../db/database.types.ts';
 import { AppError } from '../shared/errors.ts';
 import { type SumRow, type SumsRequest, sumClicks, sumConversions } from './report.repository.ts';
@@ -30,7 +31,10 @@ export interface ReportPeriod {
   from: string;
   to: string;
   rows: ReportRow[];
+  /** Totals; with several currencies, its currency and money fields are null. */
   summary: ReportRow;
+  /** Totals per currency, by code. */
+  summaryByCurrency: ReportRow[];
   totalRows: number;
   truncated: boolean;
 }
@@ -58,13 +62,22 @@ function checkVisible(q: ReportQuery, role: KeyRole): void {
     throw new AppError('forbidden', `a ${role} cannot sort by ${q.sort.key}`);
 }
 
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+/** The one currency all offers have, or null when they differ (or there are none). */
+async function onlyCurrency(db: Db): Promise<string | null> {
+  const rows = await db.selectFrom('offers').select('currency').distinct().limit(2).execute();
+  return rows.length === 1 && CURRENCY_CODE.test(rows[0].currency) ? rows[0].currency : null;
+}
+
 export async function buildReport(db: Db, q: ReportQuery, viewer: ReportViewer): Promise<Report> {
   checkVisible(q, viewer.role);
-  const current = await buildPeriod(db, q, viewer, q.fromDay, q.toDay);
+  const currency = await onlyCurrency(db);
+  const current = await buildPeriod(db, q, viewer, q.fromDay, q.toDay, currency);
   const report: Report = { ...current, tz: q.tz, groupBy: q.groupBy, attribution: q.attribution };
   if (q.compare) {
     const days = q.toDay - q.fromDay + 1;
-    report.previous = await buildPeriod(db, q, viewer, q.fromDay - days, q.fromDay - 1);
+    report.previous = await buildPeriod(db, q, viewer, q.fromDay - days, q.fromDay - 1, currency);
   }
   return report;
 }
@@ -75,11 +88,15 @@ async function buildPeriod(
   viewer: ReportViewer,
   fromDay: number,
   toDay: number,
+  currency: string | null,
 ): Promise<ReportPeriod> {
   const from = startOfLocalDay(q.tz, fromDay);
   const to = startOfLocalDay(q.tz, toDay + 1);
   const times = q.groupBy.filter(isTimeDimension);
-  const dimensions = q.groupBy.filter((d) => !isTimeDimension(d));
+  // The currency is an implicit last grouping key when not grouped by already.
+  const implicitCurrency = !q.groupBy.includes('currency');
+  const grouped = implicitCurrency ? [...q.groupBy, 'currency'] : q.groupBy;
+  const dimensions = grouped.filter((d) => !isTimeDimension(d));
   const request: SumsRequest = {
     from,
     to,
@@ -91,14 +108,26 @@ async function buildPeriod(
     scope: { publisherId: viewer.publisherId, advertiserId: viewer.advertiserId },
     raw: readsRawRows(q),
     attribution: q.attribution,
+    currency,
   };
   const [clicks, conversions] = await Promise.all([sumClicks(db, request), sumConversions(db, request)]);
 
   // Merged by a plain string key into entries of one shape: tens of thousands of rows are merged
-  // and sorted here, and objects with per-report property names would make each access slow.
-  // One reader per grouped dimension, in groupBy order, from a sum row's t and d0, d1….
-  const readers = q.groupBy.map((g): ((row: SumRow) => string | number | null) => {
-    if (isTimeDimension(g)) return (row) => timeLabel(g, Number(row.t), request.timeUnit as 'hour' | 'day');
+  // and sorted here, so the key is read straight off the sum row (time labels cached per index) and
+  // ids are made numbers once per entry. '' and null make one key, as both read as null.
+  const readers = grouped.map((g): ((row: SumRow) => string | number | null) => {
+    if (isTimeDimension(g)) {
+      const labels = new Map<number, string>();
+      return (row) => {
+        const t = Number(row.t);
+        let label = labels.get(t);
+        if (label === undefined) {
+          label = timeLabel(g, t, request.timeUnit as 'hour' | 'day');
+          labels.set(t, label);
+        }
+        return label;
+      };
+    }
     const column = `d${dimensions.indexOf(g)}`;
     const id = ENTITY_DIMENSIONS[g].kind === 'id';
     return (row) => {
@@ -106,13 +135,16 @@ async function buildPeriod(
       return value === null || value === '' ? null : id ? Number(value) : String(value);
     };
   });
+  const keyParts = grouped.map((g, i) =>
+    isTimeDimension(g) ? readers[i] : (row: SumRow) => row[`d${dimensions.indexOf(g)}`] ?? '',
+  );
   const merged = new Map<string, Entry>();
   const add = (row: SumRow) => {
-    const values = readers.map((read) => read(row));
-    const id = values.join('\u0001');
+    let id = '';
+    for (const part of keyParts) id += `${part(row)}\u0001`;
     let entry = merged.get(id);
     if (!entry) {
-      entry = { values, sums: emptySums(), metrics: undefined as never };
+      entry = { values: readers.map((read) => read(row)), sums: emptySums() };
       merged.set(id, entry);
     }
     const s = entry.sums;
@@ -129,39 +161,70 @@ async function buildPeriod(
   for (const row of clicks) add(row);
   for (const row of conversions) add(row);
 
-  const total = emptySums();
+  const currencyAt = grouped.indexOf('currency');
+  const keys = grouped.map(rowKeyOf);
+  // Metrics are worked out for every entry only when they are sorted by; else for the rows shown.
+  const sortedByMetric = q.sort !== null && !keys.includes(q.sort.key);
+  const totals = new Map<string | null, Record<CountMetric, number>>();
   const entries: Entry[] = [];
   for (const entry of merged.values()) {
     if (isEmpty(entry.sums)) continue;
+    const code = entry.values[currencyAt] as string | null;
+    const total = totals.get(code) ?? emptySums();
+    totals.set(code, total);
     for (const m of COUNT_METRICS) total[m] += entry.sums[m];
-    entry.metrics = metricsOf(entry.sums, viewer.role);
+    if (sortedByMetric) entry.metrics = metricsOf(entry.sums, viewer.role);
     entries.push(entry);
   }
-  sortEntries(entries, q);
-  const keys = q.groupBy.map(rowKeyOf);
+  sortEntries(entries, q, grouped);
+  // The fields the role may read, found once rather than per row.
+  const readable = (k: string) => canReadField('report', k, viewer.role);
+  const shownKeys = keys.flatMap((k, i) => (readable(k) ? [[k, i] as const] : []));
+  const shownMetrics = Object.keys(metricsOf(emptySums(), viewer.role)).filter(readable);
   const rows = entries.slice(0, q.limit).map((e) => {
     const row: ReportRow = {};
-    keys.forEach((k, i) => {
-      row[k] = e.values[i];
-    });
-    return readableView('report', viewer.role, Object.assign(row, e.metrics)) as ReportRow;
+    for (const [k, i] of shownKeys) row[k] = e.values[i];
+    const metrics = e.metrics ?? metricsOf(e.sums, viewer.role);
+    for (const k of shownMetrics) row[k] = metrics[k];
+    return row;
   });
   const totalRows = entries.length;
+  const byCurrency = [...totals]
+    .sort(([a], [b]) => compareValues(a, b))
+    .map(([code, sums]) =>
+      readableView('report', viewer.role, { currency: code, ...metricsOf(sums, viewer.role) }),
+    );
   return {
     from: dateOfDay(fromDay),
     to: dateOfDay(toDay),
     rows,
-    summary: readableView('report', viewer.role, metricsOf(total, viewer.role)) as ReportRow,
+    summary: summaryOf(totals, viewer.role),
+    summaryByCurrency: byCurrency as ReportRow[],
     totalRows,
     truncated: totalRows > rows.length,
   };
+}
+
+const MONEY_METRICS = ['revenue', 'payout', 'profit', 'epc', 'margin'];
+
+/** All currencies' counts together; their money only when there is one currency. */
+function summaryOf(totals: Map<string | null, Record<CountMetric, number>>, role: KeyRole): ReportRow {
+  const all = emptySums();
+  for (const sums of totals.values()) for (const m of COUNT_METRICS) all[m] += sums[m];
+  const summary: ReportRow = {
+    currency: totals.size === 1 ? [...totals.keys()][0] : null,
+    ...metricsOf(all, role),
+  };
+  if (totals.size > 1) for (const m of MONEY_METRICS) summary[m] = null;
+  return readableView('report', role, summary) as ReportRow;
 }
 
 interface Entry {
   /** The grouped dimensions' values, in groupBy order. */
   values: (string | number | null)[];
   sums: Record<CountMetric, number>;
-  metrics: ReportRow;
+  /** Set when sorted by a metric. */
+  metrics?: ReportRow;
 }
 
 function emptySums(): Record<CountMetric, number> {
@@ -235,12 +298,12 @@ function compareValues(a: unknown, b: unknown): number {
 }
 
 /** By the sort key (nulls last either way), then by the grouped dimensions in order. */
-function sortEntries(entries: Entry[], q: ReportQuery): void {
-  const keys = q.groupBy.map(rowKeyOf);
+function sortEntries(entries: Entry[], q: ReportQuery, grouped: string[]): void {
+  const keys = grouped.map(rowKeyOf);
   const sort = q.sort;
   const dimension = sort ? keys.indexOf(sort.key) : -1;
   const sortValue = (e: Entry) =>
-    sort === null ? null : dimension >= 0 ? e.values[dimension] : e.metrics[sort.key];
+    sort === null ? null : dimension >= 0 ? e.values[dimension] : (e.metrics?.[sort.key] ?? null);
   entries.sort((x, y) => {
     if (sort) {
       const a = sortValue(x);

@@ -60,6 +60,42 @@ describeEachStore('click rollup catch-up', (current) => {
     expect(await sums(db, 'report_clicks', link.id)).toEqual(after);
     expect(await sums(db, 'report_clicks_now', link.id)).toEqual(after);
   });
+
+  it('moves the hourly and daily tiers with the 15-minute rollup, up to the same mark', async () => {
+    const { store } = current();
+    const db = store.db;
+    const catalog = await createCatalog(db);
+    await insertClicks(db, clicksOf(catalog, 60));
+    while ((await store.clicks.catchUpRollup()) > 0) {}
+    await insertClicks(db, clicksOf(catalog, 10, START + 3_000_000));
+    // Before and after the next catch-up, each tier plus the raw tail sums to the clicks.
+    for (let round = 0; round < 2; round++) {
+      for (const [table, column, id] of [
+        ['report_clicks_by_offer', 'offer_id', catalog.offer.id],
+        ['report_clicks_by_publisher', 'publisher_id', catalog.link.publisher_id],
+      ] as const) {
+        for (const span of [3_600_000, 86_400_000]) {
+          const r = await sql<{ time: string; clicks: string; unique_clicks: string }>`
+            select time, sum(clicks) as clicks, sum(unique_clicks) as unique_clicks from (
+              select time, clicks, unique_clicks from ${sql.table(table)}
+              where span = ${span} and ${sql.ref(column)} = ${id}
+              union all select created_at - created_at % ${span}, 1, is_unique from report_clicks_tail
+              where ${sql.ref(column)} = ${id}) x
+            group by time order by time`.execute(db);
+          const all = [...clicksOf(catalog, 60), ...clicksOf(catalog, 10, START + 3_000_000)];
+          const expected = new Map<number, [number, number]>();
+          for (const c of all) {
+            const t = c.created_at - (c.created_at % span);
+            const e = expected.get(t) ?? [0, 0];
+            expected.set(t, [e[0] + 1, e[1] + c.is_unique]);
+          }
+          const got = r.rows.map((x) => [Number(x.time), Number(x.clicks), Number(x.unique_clicks)]);
+          expect(got, `${table} ${span}`).toEqual([...expected].map(([t, [n, u]]) => [t, n, u]));
+        }
+      }
+      await store.clicks.catchUpRollup();
+    }
+  });
 });
 
 describePostgres('click rollup catch-up under an open click transaction', (current) => {

@@ -15,6 +15,7 @@ import { smartlinks } from './0012_smartlinks.ts';
 import { jobsAndAlerts } from './0013_jobs_and_alerts.ts';
 import { dataOperations } from './0014_data_operations.ts';
 import { postbackLogLookups } from './0015_postback_log_lookups.ts';
+import { reportRollupTiers } from './0016_report_rollup_tiers.ts';
 import { capClickAction } from './0017_cap_click_action.ts';
 import { advertiserNetworks } from './0018_advertiser_networks.ts';
 import { rewardEntryDeliveries } from './0019_reward_entry_deliveries.ts';
@@ -37,6 +38,7 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0013_jobs_and_alerts': jobsAndAlerts,
   '0014_data_operations': dataOperations,
   '0015_postback_log_lookups': postbackLogLookups,
+  '0016_report_rollup_tiers': reportRollupTiers,
   '0017_cap_click_action': capClickAction,
   '0018_advertiser_networks': advertiserNetworks,
   '0019_reward_entry_deliveries': rewardEntryDeliveries,

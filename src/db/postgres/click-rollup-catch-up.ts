@@ -7,7 +7,7 @@
 // transaction). The rollup rows and the mark then move in a second transaction that locks the mark,
 // so catch-ups on several nodes take turns.
 import { type Kysely, sql } from 'kysely';
-import { CATCH_UP_CHUNK, clickRollupCatchUpSql } from '../common/click-rollup.ts';
+import { CATCH_UP_CHUNK, clickRollupCatchUpSql, clickTierCatchUpSql } from '../common/click-rollup.ts';
 import type { Database } from '../database.types.ts';
 
 const LOCK_TIMEOUT = '500ms';
@@ -36,7 +36,10 @@ export function createPostgresClickRollupCatchUp(db: Kysely<Database>): () => Pr
       const from = Number(r.rows[0].n);
       const through = Math.min(newest, from + CATCH_UP_CHUNK);
       if (through <= from) return 0;
-      await sql.raw(clickRollupCatchUpSql('seq', [String(from), String(through)])).execute(trx);
+      const range: [string, string] = [String(from), String(through)];
+      for (const text of [clickRollupCatchUpSql('seq', range), ...clickTierCatchUpSql('seq', range)]) {
+        await sql.raw(text).execute(trx);
+      }
       await sql`update report_click_progress set rolled_through = ${through} where id = 1`.execute(trx);
       return through - from;
     });

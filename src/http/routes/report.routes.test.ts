@@ -66,6 +66,7 @@ describeEachStore('reports API', (current) => {
       {
         day: '2026-11-01',
         offerId: a.offerId,
+        currency: 'USD',
         clicks: 3,
         uniqueClicks: 2,
         conversions: 1,
@@ -91,6 +92,7 @@ describeEachStore('reports API', (current) => {
       }),
     ]);
     expect(reply.body.summary).toMatchObject({
+      currency: 'USD',
       clicks: 4,
       uniqueClicks: 3,
       conversions: 2,
@@ -98,6 +100,7 @@ describeEachStore('reports API', (current) => {
       payout: 4,
       profit: 5,
     });
+    expect(reply.body.summaryByCurrency).toEqual([{ ...reply.body.summary, currency: 'USD' }]);
     expect(reply.body).toMatchObject({
       from: '2026-11-01',
       to: '2026-11-01',
@@ -155,6 +158,86 @@ describeEachStore('reports API', (current) => {
   it('counts a conversion at its click time when asked', async () => {
     const byClick = await get('/reports?from=2026-10-31&to=2026-10-31&tz=UTC&attribution=click');
     expect(byClick.body.summary).toMatchObject({ clicks: 1, approved: 1 });
+  });
+
+  it('splits rows by currency and gives the totals of each, never a sum across currencies', async () => {
+    const db = current().store.db;
+    const euro = (
+      await admin('POST', '/offers', {
+        advertiserId: a.advertiserId,
+        name: 'E',
+        url: 'https://x.example/',
+        payout: 2,
+        revenue: 7,
+        currency: 'EUR',
+      })
+    ).body.id;
+    const euroLink = (await admin('POST', '/links', { offerId: euro, publisherId: a.publisherId })).body.id;
+    const e: LinkRef = { ...a, linkId: euroLink, offerId: euro };
+    const DEC1 = Date.UTC(2026, 11, 1);
+    await seedConversion(db, await seedClick(db, e, DEC1 + HOUR), {
+      status: 'approved',
+      payout: 2,
+      revenue: 7,
+    });
+    await seedConversion(db, await seedClick(db, a, DEC1 + HOUR), {
+      status: 'approved',
+      payout: 3,
+      revenue: 5,
+    });
+    const day = 'from=2026-12-01&to=2026-12-01&tz=Asia/Kolkata';
+
+    const byPublisher = await get(`/reports?${day}&groupBy=publisher`);
+    expect(byPublisher.body.rows).toEqual([
+      expect.objectContaining({
+        publisherId: a.publisherId,
+        currency: 'EUR',
+        clicks: 1,
+        revenue: 7,
+        profit: 5,
+      }),
+      expect.objectContaining({
+        publisherId: a.publisherId,
+        currency: 'USD',
+        clicks: 1,
+        revenue: 5,
+        profit: 2,
+      }),
+    ]);
+    expect(byPublisher.body.summary).toMatchObject({
+      currency: null,
+      clicks: 2,
+      approved: 2,
+      cr: 1,
+      revenue: null,
+      payout: null,
+      profit: null,
+      epc: null,
+      margin: null,
+    });
+    expect(byPublisher.body.summaryByCurrency).toEqual([
+      expect.objectContaining({ currency: 'EUR', clicks: 1, revenue: 7, payout: 2, profit: 5, epc: 7 }),
+      expect.objectContaining({ currency: 'USD', clicks: 1, revenue: 5, payout: 3, profit: 2, epc: 5 }),
+    ]);
+
+    const byCurrency = await get(`/reports?${day}&groupBy=currency&sort=-revenue`);
+    expect(byCurrency.body.rows.map((r: { currency: string }) => r.currency)).toEqual(['EUR', 'USD']);
+    const onlyEuro = await get(`/reports?${day}&groupBy=day&filter.currency=EUR`);
+    expect(onlyEuro.body.rows).toEqual([
+      expect.objectContaining({ day: '2026-12-01', currency: 'EUR', clicks: 1, revenue: 7 }),
+    ]);
+    expect(onlyEuro.body.summary).toMatchObject({ currency: 'EUR', revenue: 7 });
+    const notEuro = await get(`/reports?${day}&exclude.currency=EUR`);
+    expect(notEuro.body.summary).toMatchObject({ currency: 'USD', clicks: 1, revenue: 5 });
+
+    // A publisher sees its payout per currency, and neither profit nor margin anywhere.
+    const publisher = await get(`/reports?${day}`, 'publisher');
+    expect(publisher.body.summaryByCurrency).toEqual([
+      expect.not.objectContaining({ profit: expect.anything() }),
+      expect.not.objectContaining({ profit: expect.anything() }),
+    ]);
+    expect(publisher.body.summaryByCurrency.map((r: { revenue: number }) => r.revenue)).toEqual([2, 3]);
+    expect(publisher.body.summary).not.toHaveProperty('margin');
   });
 
   it.each([

@@ -16,7 +16,7 @@ const ReportQuerySchema = Type.Object(
     to: Text('last day, inclusive, YYYY-MM-DD in tz'),
     tz: Text("IANA time zone; default the operator's TRACKWIRE_TIME_ZONE"),
     groupBy: Text(
-      'comma list of up to 3: hour day week month advertiser offer goal publisher link country device os browser sub1…sub10',
+      'comma list of up to 3: hour day week month advertiser offer goal publisher link country device os browser currency sub1…sub10',
     ),
     compare: Text('"previous": also the period of the same length just before'),
     sort: Text('a metric or grouped dimension key, "-" first for descending'),
@@ -35,6 +35,7 @@ const Period = {
   to: Type.String(),
   rows: Type.Array(Row),
   summary: Row,
+  summaryByCurrency: Type.Array(Row),
   totalRows: Type.Integer(),
   truncated: Type.Boolean(),
 };
