@@ -19,6 +19,7 @@ import { type CreatePostbackBody, MAX_TIMEOUT_MS, type UpdatePostbackBody } from
 import type { PostbackRow } from './postback.table.ts';
 import { ALL_STATUSES, draftOf } from './postback.view.ts';
 import { platformColumns, statusesOfEventMap } from './postback-destination.ts';
+import { LEDGER_EVENTS } from './postback-matching.ts';
 import { type PostbackDraft, validatePostbackDraft } from './postback-validation.ts';
 
 export {
@@ -116,6 +117,16 @@ function checkTimeoutFitsLease(ctx: AppContext, timeoutMs: number | undefined): 
   throw new AppError('validation_failed', `timeoutMs: at most ${most} ms, half of TRACKWIRE_LEASE`);
 }
 
+/** Ledger entries written by hand belong to the rewards site as a whole: a global URL postback. */
+function checkLedgerEvents(statuses: readonly string[], kind: string, scope: string): void {
+  if (!statuses.some((s) => (LEDGER_EVENTS as readonly string[]).includes(s))) return;
+  if (kind === 'url' && scope === 'global') return;
+  throw new AppError(
+    'validation_failed',
+    'statuses: adjustment and redemption fire only a global URL postback',
+  );
+}
+
 export async function createPostback(
   ctx: AppContext,
   principal: Principal,
@@ -143,6 +154,7 @@ export async function createPostback(
     secretPathSegments: input.secretPathSegments ?? [],
     fireWithSpecific: input.fireWithSpecific ?? false,
   };
+  checkLedgerEvents(input.statuses ?? [], platform.kind, draft.scope);
   await takeOfferOfLink(ctx.store.db, draft);
   const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx), platform.kind);
   const now = ctx.clock.now();
@@ -222,6 +234,7 @@ export async function updatePostback(
   if (patch.scope !== undefined && patch.scope !== 'link') draft.linkId = patch.linkId ?? null;
   if (patch.linkId !== undefined && patch.offerId === undefined) draft.offerId = null;
   if (kind !== 'url') draft.url = '';
+  checkLedgerEvents(patch.statuses ?? (JSON.parse(current.statuses) as string[]), kind, draft.scope);
   await takeOfferOfLink(ctx.store.db, draft);
   const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx), kind);
   const now = ctx.clock.now();

@@ -132,4 +132,23 @@ describeEachStore('postbacks of adjustments and redemptions', (current) => {
     });
     expect(bad.status).toBe(400);
   });
+  it('refuses adjustment and redemption on a postback that is not a global URL postback', async () => {
+    const w = await createRewardsWorld(t.url);
+    const scoped = await w.admin('POST', '/postbacks', {
+      publisherId: w.publisherId,
+      url: `${receiver.url}/cb`,
+      scope: 'offer',
+      offerId: w.offerId,
+      statuses: ['approved', 'adjustment'],
+    });
+    expect(scoped.status).toBe(400);
+    expect(scoped.body.error.code).toBe('validation_failed');
+    const id = await postbackFor(w, ['approved', 'redemption']);
+    const narrowed = await w.admin('PATCH', `/postbacks/${id}`, { scope: 'offer', offerId: w.offerId });
+    expect(narrowed.status).toBe(400);
+    const left = await w.admin('PATCH', `/postbacks/${id}`, { statuses: ['approved'] });
+    expect(left.status).toBe(200);
+    const thenNarrowed = await w.admin('PATCH', `/postbacks/${id}`, { scope: 'offer', offerId: w.offerId });
+    expect(thenNarrowed.status).toBe(200);
+  });
 });

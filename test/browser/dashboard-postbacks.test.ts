@@ -64,6 +64,8 @@ describeDashboard('dashboard postback journeys in Chromium', { signedIn: true },
         'true',
       );
       await page.getByText(/^GET http:\/\/127\.0\.0\.1:\d+\/pb\?cid=[^{]+&sub=[^{]*&p=\d/).waitFor();
+      // A global URL postback may also tell the rewards site about adjustments made by hand.
+      await page.getByRole('button', { name: 'Manual adjustments' }).click();
       await page.getByRole('button', { name: 'Save postback' }).click();
       await page.getByRole('heading', { level: 1, name: /^Postback #\d+$/ }).waitFor();
       const postbackId = Number(page.url().split('/').pop());
@@ -72,7 +74,7 @@ describeDashboard('dashboard postback journeys in Chromium', { signedIn: true },
         publisherId: ids.publisher,
         scope: 'global',
         url: `${receiver.url}/pb?cid={external_id}&sub={sub1}&p={payout}`,
-        statuses: ['approved'],
+        statuses: ['approved', 'adjustment'],
       });
       await expectNoSeriousA11yViolations(page, 'Postback');
 
@@ -94,6 +96,7 @@ describeDashboard('dashboard postback journeys in Chromium', { signedIn: true },
       await page.goto(`${app.url}/postbacks/new?publisherId=${ids.publisher}`);
       await screen('New postback');
       await page.getByLabel('Local: one offer, goal or link').check();
+      await expect(page.getByRole('button', { name: 'Manual adjustments' }).count()).resolves.toBe(0);
       await page.getByLabel('Offer', { exact: true }).selectOption(String(ids.offer));
       await page.getByLabel('Tracking link').selectOption({ label: '/c/puzzle-mb1' });
       await page.getByLabel('Postback URL').fill('https://flow.example/pb?cid={external_id}');

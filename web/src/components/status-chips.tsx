@@ -1,5 +1,5 @@
 // The status filter as chips in the seeds' words: All, Hold, Approve, Reject, Decline, Reversed.
-import { STATUSES, type Status } from '../lib/types';
+import { LEDGER_EVENTS, type LedgerEvent, STATUSES, type Status } from '../lib/types';
 import { ui } from './ui';
 
 /** The seeds' words for the five statuses. */
@@ -46,6 +46,37 @@ export function StatusChips(props: { value: Status[]; onChange: (v: Status[]) =>
       <p className={ui.help}>
         Fires for {all ? 'every status' : props.value.join(', ')}. Many trackers need only Approve.
       </p>
+    </fieldset>
+  );
+}
+
+const LEDGER_LABELS: Record<LedgerEvent, string> = {
+  adjustment: 'Manual adjustments',
+  redemption: 'Redemptions',
+};
+
+/** Which rewards ledger entries written by hand also fire the postback (global URL postbacks only). */
+export function LedgerEventChips(props: { value: LedgerEvent[]; onChange: (v: LedgerEvent[]) => void }) {
+  const toggle = (event: LedgerEvent) =>
+    props.onChange(
+      LEDGER_EVENTS.filter((e) => (e === event ? !props.value.includes(e) : props.value.includes(e))),
+    );
+  return (
+    <fieldset className={ui.stack} style={{ gap: '0.3rem', border: 0, padding: 0, margin: 0 }}>
+      <legend className={ui.label}>Rewards ledger entries</legend>
+      <div className={ui.row}>
+        {LEDGER_EVENTS.map((event) => (
+          <button
+            key={event}
+            type="button"
+            className={ui.chip}
+            aria-pressed={props.value.includes(event)}
+            onClick={() => toggle(event)}
+          >
+            {LEDGER_LABELS[event]}
+          </button>
+        ))}
+      </div>
     </fieldset>
   );
 }

@@ -2,6 +2,9 @@
 export type Role = 'admin' | 'advertiser' | 'publisher';
 export type Status = 'pending' | 'approved' | 'rejected' | 'declined' | 'reversed';
 export const STATUSES: Status[] = ['pending', 'approved', 'rejected', 'declined', 'reversed'];
+/** Rewards ledger entries written by hand; only a global URL postback may fire on them. */
+export type LedgerEvent = 'adjustment' | 'redemption';
+export const LEDGER_EVENTS: LedgerEvent[] = ['adjustment', 'redemption'];
 
 export interface Page<T> {
   data: T[];
@@ -116,7 +119,7 @@ export interface Postback {
   bodyFormat: 'form' | 'json' | null;
   bodyTemplate: string | null;
   headers: Record<string, string>;
-  statuses: Status[];
+  statuses: (Status | LedgerEvent)[];
   enabled: boolean;
   fireWithSpecific: boolean;
   /** active; held: disabled by failures, its deliveries held; off: switched off. */

@@ -13,12 +13,14 @@ import {
 import { ConfirmButton, Switch } from '../components/dialogs';
 import { MacroField } from '../components/macro-field';
 import { PostbackBodyFields, radio } from '../components/postback-body-fields';
-import { StatusChips } from '../components/status-chips';
+import { LedgerEventChips, StatusChips } from '../components/status-chips';
 import { ErrorBanner, Field, Loaded, Page, ui } from '../components/ui';
 import { ApiError, api, get, plainMessage, query } from '../lib/api';
 import { useOffer, useOfferSearch, usePublisherChoices } from '../lib/queries';
 import {
   type Page as ApiPage,
+  LEDGER_EVENTS,
+  type LedgerEvent,
   type Postback,
   type PostbackKind,
   STATUSES,
@@ -63,7 +65,12 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
   const [destination, setDestination] = useState(() =>
     destinationDraft(p?.destination, p?.eventMap, p?.value),
   );
-  const [statuses, setStatuses] = useState<Status[]>(p?.statuses ?? [...STATUSES]);
+  const [statuses, setStatuses] = useState<Status[]>(
+    p ? STATUSES.filter((s) => p.statuses.includes(s)) : [...STATUSES],
+  );
+  const [ledgerEvents, setLedgerEvents] = useState<LedgerEvent[]>(
+    LEDGER_EVENTS.filter((e) => p?.statuses.includes(e)),
+  );
   const [method, setMethod] = useState<'GET' | 'POST'>(p?.method ?? 'GET');
   const [bodyFormat, setBodyFormat] = useState<'form' | 'json'>(p?.bodyFormat ?? 'json');
   const [body, setBody] = useState(p?.bodyTemplate ?? '');
@@ -95,6 +102,7 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
   const urlCheck = checkPostbackUrl(url);
   const unknown = (field: string) => preview.data?.unknownMacros.filter((u) => u.field === field) ?? [];
   const scope = type === 'global' ? 'global' : linkId ? 'link' : goal ? 'goal' : 'offer';
+  const ledgerEventsApply = kind === 'url' && scope === 'global';
 
   const save = useMutation({
     mutationFn: () => {
@@ -116,7 +124,7 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
               }),
             }
           : destinationBody(kind, destination)),
-        statuses,
+        statuses: ledgerEventsApply ? [...statuses, ...ledgerEvents] : statuses,
         fireWithSpecific: scope === 'goal' ? false : fireWithSpecific,
       };
       if (p) return api<Postback>('PATCH', `/postbacks/${p.id}`, fields);
@@ -309,6 +317,7 @@ export function PostbackEditor(props: { postback?: Postback; publisherId?: numbe
           />
         )}
         <StatusChips value={statuses} onChange={setStatuses} />
+        {ledgerEventsApply && <LedgerEventChips value={ledgerEvents} onChange={setLedgerEvents} />}
         {kind === 'url' && (
           <>
             <fieldset className={ui.stack} style={{ border: 0, padding: 0, margin: 0 }}>

@@ -20,7 +20,11 @@ export function scopeLabel(p: Pick<Postback, 'scope' | 'offerId' | 'goal' | 'lin
 }
 
 export function statusesLabel(statuses: string[]): string {
-  return statuses.length >= 5 ? 'All' : statuses.join(', ');
+  const isLedger = (s: string) => s === 'adjustment' || s === 'redemption';
+  const ledger = statuses.filter(isLedger);
+  const conversion = statuses.filter((s) => !isLedger(s));
+  const label = conversion.length >= 5 ? 'All' : conversion.join(', ');
+  return ledger.length > 0 ? `${label}; ledger: ${ledger.join(', ')}` : label;
 }
 
 function lastResult(p: Postback) {
