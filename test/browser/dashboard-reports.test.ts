@@ -69,7 +69,8 @@ describeDashboard('the Reports screen in Chromium', { signedIn: true }, (d) => {
       const api = await admin('GET', `/reports?from=${from}&to=${to}&tz=Asia/Kathmandu&groupBy=offer,device`);
       expect(api.status).toBe(200);
       const header = csv[0];
-      expect(header.slice(0, 5)).toEqual(['Offer id', 'Offer', 'Device', 'Clicks', 'Unique clicks']);
+      // The CSV's money is plain numbers, so it always names their currency.
+      expect(header.slice(0, 5)).toEqual(['Offer id', 'Offer', 'Device', 'Currency', 'Clicks']);
       expect(header).toContain('Profit');
       const col = (name: string) => header.indexOf(name);
       expect(csv).toHaveLength(api.body.rows.length + 2);
@@ -80,15 +81,22 @@ describeDashboard('the Reports screen in Chromium', { signedIn: true }, (d) => {
           row.offerId === ids.offer ? 'Puzzle game install' : `#${row.offerId}`,
         );
         expect(line[col('Device')]).toBe(row.device ?? '');
+        expect(line[col('Currency')]).toBe(row.currency);
         expect(line[col('Clicks')]).toBe(String(row.clicks));
         expect(line[col('Unique clicks')]).toBe(String(row.uniqueClicks));
         expect(line[col('Approved')]).toBe(String(row.approved));
         expect(line[col('Revenue')]).toBe((row.revenue as number).toFixed(2));
       });
       const total = csv[csv.length - 1];
-      expect(total[0]).toBe('Total');
+      expect(total[0]).toBe(`Total ${api.body.summary.currency}`);
       expect(total[col('Clicks')]).toBe(String(api.body.summary.clicks));
-      expect(api.body.summary).toMatchObject({ clicks: 3, uniqueClicks: 2, approved: 1, revenue: 3.5 });
+      expect(api.body.summary).toMatchObject({
+        clicks: 3,
+        uniqueClicks: 2,
+        approved: 1,
+        revenue: 3.5,
+        currency: 'USD',
+      });
 
       // The report is in the URL: opening it afresh shows the same table.
       await page.goto(page.url());
