@@ -19,7 +19,7 @@ import { type CreatePostbackBody, MAX_TIMEOUT_MS, type UpdatePostbackBody } from
 import type { PostbackRow } from './postback.table.ts';
 import { ALL_STATUSES, draftOf } from './postback.view.ts';
 import { platformColumns, statusesOfEventMap } from './postback-destination.ts';
-import { LEDGER_EVENTS } from './postback-matching.ts';
+import { LEDGER_EVENTS, postbackStatuses } from './postback-matching.ts';
 import { type PostbackDraft, validatePostbackDraft } from './postback-validation.ts';
 
 export {
@@ -234,7 +234,7 @@ export async function updatePostback(
   if (patch.scope !== undefined && patch.scope !== 'link') draft.linkId = patch.linkId ?? null;
   if (patch.linkId !== undefined && patch.offerId === undefined) draft.offerId = null;
   if (kind !== 'url') draft.url = '';
-  checkLedgerEvents(patch.statuses ?? (JSON.parse(current.statuses) as string[]), kind, draft.scope);
+  checkLedgerEvents(patch.statuses ?? [...postbackStatuses(current)], kind, draft.scope);
   await takeOfferOfLink(ctx.store.db, draft);
   const warnings = await validatePostbackDraft(ctx.store.db, draft, policyOf(ctx), kind);
   const now = ctx.clock.now();
