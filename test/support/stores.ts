@@ -1,30 +1,15 @@
 // Runs a suite on every store: embedded SQLite and a real PostgreSQL (a fresh database per suite,
-// so test files run in parallel). Without PostgreSQL the second half is skipped, loudly; in CI
+// so test files run in parallel), each a copy of the schema migrated once per run. Without PostgreSQL the second half is skipped, loudly; in CI
 // (CI=true) a missing PostgreSQL fails the run instead.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { openStore, type Store } from '../../src/db/store.ts';
+import { createPostgresDatabase, POSTGRES_ADMIN_URL, probePostgres } from './postgres-admin.ts';
 
-export const POSTGRES_ADMIN_URL =
-  process.env.TRACKWIRE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function probePostgres(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+export { createPostgresDatabase, POSTGRES_ADMIN_URL };
 
 const postgresProblem = await probePostgres();
 if (postgresProblem && process.env.CI) {
@@ -38,27 +23,10 @@ if (postgresProblem) {
   );
 }
 
-export type Dialect = 'sqlite' | 'postgres';
+// Migrated once per run by store-templates.global.ts; absent when a config runs without it.
+const templates = inject('storeTemplates');
 
-/** Creates an empty PostgreSQL database and returns its URL and a function that drops it. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `tw_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+export type Dialect = 'sqlite' | 'postgres';
 
 export interface TestStore {
   store: Store;
@@ -74,9 +42,10 @@ export async function openTestStore(
   options: { sqlitePath?: string } = {},
 ): Promise<TestStore> {
   if (dialect === 'postgres') {
-    const database = await createPostgresDatabase();
+    const template = templates?.postgresDatabase;
+    const database = await createPostgresDatabase(template);
     const store = openStore({ databaseUrl: database.url });
-    await migrateToLatest(store.db, store.capabilities);
+    if (!template) await migrateToLatest(store.db, store.capabilities);
     return {
       store,
       dialect,
@@ -90,8 +59,10 @@ export async function openTestStore(
   // A file, as in production: clicks then go through the click journal, which ':memory:' skips.
   const ownDir = options.sqlitePath ? undefined : mkdtempSync(join(tmpdir(), 'trackwire-test-'));
   const sqlitePath = options.sqlitePath ?? join(ownDir as string, 'trackwire.sqlite');
+  const copied = templates !== undefined && !existsSync(sqlitePath);
+  if (copied) copyFileSync(templates.sqlitePath, sqlitePath);
   const store = openStore({ sqlitePath });
-  await migrateToLatest(store.db, store.capabilities);
+  if (!copied) await migrateToLatest(store.db, store.capabilities);
   return {
     store,
     dialect,
