@@ -1,5 +1,5 @@
-// One signed-in dashboard for a browser test file: the real app on a test store, Chromium with a
-// 1440 px page that may use the clipboard, a loopback receiver for postbacks, and the admin API.
+// One signed-in dashboard for a browser test file: the real app on a test store, a Chromium context
+// with a 1440 px page that may use the clipboard, a loopback receiver for postbacks, and the admin API.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -50,10 +50,13 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-export async function openDashboard(store: Store, config: Partial<Config> = {}): Promise<Dashboard> {
+export async function openDashboard(
+  browser: Browser,
+  store: Store,
+  config: Partial<Config> = {},
+): Promise<Dashboard> {
   const app = await startTestApp(store, config);
   const receiver = await startReceiver();
-  const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
   const page = await context.newPage();
@@ -73,7 +76,7 @@ export async function openDashboard(store: Store, config: Partial<Config> = {}):
       await expectNoSeriousA11yViolations(page, name);
     },
     async close() {
-      await browser.close();
+      await context.close();
       receiver.server.close();
       await app.close();
     },
@@ -145,16 +148,22 @@ export async function seedCatalog(d: Dashboard): Promise<void> {
 /**
  * Declares a browser suite on both stores around one Dashboard; `signedIn` seeds the catalog and
  * signs an admin in first. The suite ends by checking its page logged no console error.
+ * One Chromium serves the file; each store's suite has its own browser context (cookies, storage).
  */
 export function describeDashboard(
   name: string,
   options: { signedIn: boolean; config?: Partial<Config> },
   body: (dashboard: () => Dashboard) => void,
 ): void {
+  let browser: Promise<Browser> | undefined;
+  afterAll(async () => {
+    await (await browser)?.close();
+  });
   describeEachStore(name, (current) => {
     let dashboard: Dashboard | undefined;
     beforeAll(async () => {
-      dashboard = await openDashboard(current().store, options.config);
+      browser ??= launchChromium();
+      dashboard = await openDashboard(await browser, current().store, options.config);
       if (options.signedIn) {
         await seedCatalog(dashboard);
         await signInAsAdmin(dashboard);
