@@ -33,6 +33,8 @@ const GROUPINGS = [
   // Served by the day profiles (by day, week, month or none) and the hourly tiers with quarter-hour
   // corrections (by hour), in :30 and :45 zones and across the DST change.
   'day,offer',
+  // Conversions by local day read in slices of UTC days, whatever the other dimensions.
+  'day,country',
   'publisher',
   'hour,advertiser',
   'currency,publisher',

@@ -8,7 +8,8 @@ import { bigint } from './column-types.ts';
  * and unique clicks and those of its first k quarter hours, so a report by local day in any zone
  * reads two columns of one row per UTC day and entity instead of hourly and quarter-hour
  * corrections. Filled by the click catch-up with the other rollups, up to the same mark; built here
- * from the 15-minute rollup. See docs/decisions/0028-click-day-profiles.md.
+ * from the 15-minute rollup. On SQLite, an index has the conversion rollup in UTC day and offer
+ * order. See docs/decisions/0028-click-day-profiles.md.
  */
 export function clickDayProfiles({ capabilities }: MigrationContext): Migration {
   return {
@@ -24,14 +25,23 @@ export function clickDayProfiles({ capabilities }: MigrationContext): Migration 
         for (const column of profileColumns()) t = t.addColumn(column, 'integer', (c) => c.notNull());
         await t
           .addPrimaryKeyConstraint(`${profile.table}_key`, ['day', ...profile.columns] as never)
-          // Upserted with every catch-up, as the other rollups (0009).
-          .modifyEnd(capabilities.dialect === 'sqlite' ? sql`without rowid` : sql`with (fillfactor = 50)`)
+          // SQLite: the rows live in their key's b-tree (0009). PostgreSQL: full pages; only each day's
+          // rows are updated, on that day, and reports read whole ranges of days of these wide rows.
+          .$call((b) => (capabilities.dialect === 'sqlite' ? b.modifyEnd(sql`without rowid`) : b))
           .execute();
         const list = profile.columns.join(', ');
         const quarters = `select bucket - bucket % 86400000 as day, (bucket % 86400000) / 900000 as q, ${list},
             sum(clicks) as n, sum(unique_clicks) as u
           from report_clicks group by ${profile.columns.map((_, i) => i + 3).join(', ')}, 1, 2`;
         await sql.raw(clickDayProfileUpsertSql(profile, quarters)).execute(db);
+      }
+      // SQLite sorts to group: reports by day read the conversion rollup grouped by UTC day and
+      // offer (then shifted to local days), from this index in that order, summing as it streams.
+      // Not on PostgreSQL: it groups by hash, and measures in an index would stop the rollup's
+      // in-page (HOT) updates.
+      if (capabilities.dialect === 'sqlite') {
+        await sql`create index report_conversions_by_day on report_conversions (bucket / 86400000, offer_id,
+          bucket, pending, approved, rejected, declined, reversed, revenue, payout)`.execute(db);
       }
       // The hourly tiers' day rows (0016) are superseded by the day profiles.
       for (const table of ['report_clicks_by_offer', 'report_clicks_by_publisher']) {
