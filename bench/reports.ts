@@ -3,13 +3,16 @@
 // rollup's catch-up and the conversion triggers), then times three reports through the report service
 // and, in the same run, a raw GROUP BY over the clicks table; median of 3, on SQLite and PostgreSQL.
 //   node bin/run-ts.js bench/reports.ts [--clicks=10000000] [--stores=sqlite,postgres] [--db=<folder>]
-// --db keeps the SQLite store in that folder: seeded on the first run, reused (not reseeded) after.
+//     [--pg-db=<database>]
+// --db keeps the SQLite store in that folder, --pg-db the PostgreSQL store in that database: seeded
+// on the first run, reused (not reseeded) after.
 // Targets at 10 M clicks: 30 days by day × offer ≤ 250 ms, 90 days by publisher ≤ 250 ms,
 // 7 days by sub1 ≤ 2 s. PostgreSQL is reached at DATABASE_URL (default the local test server).
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
+import pg from 'pg';
 import type { Db } from '../src/db/database.types.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { openStore, type Store } from '../src/db/store.ts';
@@ -28,6 +31,7 @@ const LINKS_PER_OFFER = 5;
 const DAYS = 90;
 const STORES = (args.get('stores') ?? 'sqlite,postgres').split(',');
 const KEPT_SQLITE_DIR = args.get('db');
+const KEPT_POSTGRES_DB = args.get('pg-db');
 const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DAY_MS = 86_400_000;
 let TODAY = Math.floor(Date.now() / DAY_MS);
@@ -159,7 +163,20 @@ async function adoptSeededDays(db: Db): Promise<boolean> {
   return true;
 }
 
+async function openKeptPostgres(name: string) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--pg-db: not a plain database name: ${name}`);
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
+  if (found.rowCount === 0) await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return { storeOptions: { databaseUrl: url.toString() }, drop: async () => {} };
+}
+
 function openBenchDatabase(postgres: boolean) {
+  if (postgres && KEPT_POSTGRES_DB) return openKeptPostgres(KEPT_POSTGRES_DB);
   if (postgres || !KEPT_SQLITE_DIR) return createBenchDatabase(postgres ? POSTGRES_URL : undefined);
   mkdirSync(KEPT_SQLITE_DIR, { recursive: true });
   return { storeOptions: { dataDir: KEPT_SQLITE_DIR }, drop: async () => {} };

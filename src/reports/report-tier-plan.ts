@@ -1,8 +1,9 @@
 // Which coarse click rollup a report can read, and how its local hours or days are put together
-// from UTC cells. A UTC cell (an hour, or a day) is counted whole in the local group that holds its
-// midpoint; the part of it that lies in another local group (in zones not a whole number of cells
-// off UTC, and across DST changes) is added to that group and taken off the cell's, from the next
-// finer rollup: hours from the hourly tier, quarter hours from the 15-minute rollup.
+// from UTC data. Local days (and ranges without time grouping) are slices of UTC days' day
+// profiles (planDaySlices). Local hours: a UTC hour is counted whole in the local hour that holds
+// its midpoint; the part of it that lies in another local hour (in zones not a whole number of
+// hours off UTC, and across DST changes) is added to that hour and taken off the cell's, from the
+// 15-minute rollup (planTier).
 import type { SumsRequest } from './report.repository.ts';
 import type { OffsetStretch } from './time-zone.ts';
 
@@ -15,9 +16,15 @@ export const CLICK_TIERS = {
   offer: {
     table: 'report_clicks_by_offer',
     columns: ['offer_id', 'advertiser_id'],
+    days: 'report_click_days_by_offer',
     dimensions: ['offer', 'advertiser'],
   },
-  publisher: { table: 'report_clicks_by_publisher', columns: ['publisher_id'], dimensions: ['publisher'] },
+  publisher: {
+    table: 'report_clicks_by_publisher',
+    columns: ['publisher_id'],
+    days: 'report_click_days_by_publisher',
+    dimensions: ['publisher'],
+  },
 } as const;
 export type ClickTier = keyof typeof CLICK_TIERS;
 
@@ -29,9 +36,9 @@ export interface Correction {
 
 export interface TierPlan {
   tier: ClickTier;
-  /** The coarse cell: a UTC hour or day. */
+  /** The coarse cell: a UTC hour. */
   span: number;
-  /** The local group's length: a local hour or day. */
+  /** The local group's length: a local hour. */
   unit: number;
   /** Local group indexes reported, inclusive. */
   lo: number;
@@ -39,8 +46,7 @@ export interface TierPlan {
   /** Coarse cells counted whole: [cellsFrom, cellsTo). */
   cellsFrom: number;
   cellsTo: number;
-  /** Corrections read from the hourly tier and from the 15-minute rollup. */
-  hours: Correction[];
+  /** Corrections read from the 15-minute rollup. */
   quarters: Correction[];
 }
 
@@ -70,8 +76,9 @@ function offsetOf(stretches: OffsetStretch[], t: number): number {
   return offset;
 }
 
+/** Local hours from hourly cells and quarter-hour corrections. */
 export function planTier(tier: ClickTier, q: SumsRequest): TierPlan {
-  const unit = q.timeUnit === 'hour' ? HOUR_MS : DAY_MS;
+  const unit = HOUR_MS;
   const span = unit;
   const group = (t: number) => Math.floor((t + offsetOf(q.stretches, t)) / unit);
   const lo = group(q.from);
@@ -101,18 +108,60 @@ export function planTier(tier: ClickTier, q: SumsRequest): TierPlan {
       else runs.push({ from: t, to: t + QUARTER_MS, key });
     }
   }
-  const hours: Correction[] = [];
-  const quarters: Correction[] = [];
-  for (const { from, to } of runs) {
-    // Whole hours of a run come from the hourly tier when the cells are days.
-    const a = span === DAY_MS ? Math.ceil(from / HOUR_MS) * HOUR_MS : to;
-    const b = span === DAY_MS ? Math.floor(to / HOUR_MS) * HOUR_MS : to;
-    if (a < b) {
-      hours.push({ from: a, to: b });
-      if (from < a) quarters.push({ from, to: a });
-      if (b < to) quarters.push({ from: b, to });
-    } else quarters.push({ from, to });
-  }
+  const quarters = runs.map(({ from, to }) => ({ from, to }));
   if (cellsFrom > cellsTo) cellsFrom = cellsTo = 0;
-  return { tier, span, unit, lo, hi, cellsFrom, cellsTo, hours, quarters };
+  return { tier, span, unit, lo, hi, cellsFrom, cellsTo, quarters };
+}
+
+/**
+ * Part of a UTC day's day-profile row (quarter hours [from, to) of the day, 0…96) that adds to the
+ * local day `shift` days after the UTC day (or, without time grouping, to the one row), on the
+ * UTC days starting in `days`.
+ */
+export interface DaySlice {
+  shift: number;
+  from: number;
+  to: number;
+  days: Correction[];
+}
+
+/**
+ * How the reported local days (or the range, without time grouping) are put together from day
+ * profiles: each UTC day is cut where a local day starts or the range ends; days cut alike (all
+ * but DST days, in most zones) share their slices.
+ */
+export function planDaySlices(q: Pick<SumsRequest, 'from' | 'to' | 'stretches' | 'timeUnit'>): DaySlice[] {
+  const slices = new Map<string, DaySlice>();
+  const add = (day: number, shift: number, from: number, to: number) => {
+    const key = `${shift}:${from}:${to}`;
+    let slice = slices.get(key);
+    if (!slice) {
+      slice = { shift, from, to, days: [] };
+      slices.set(key, slice);
+    }
+    const last = slice.days[slice.days.length - 1];
+    if (last && last.to === day) last.to = day + DAY_MS;
+    else slice.days.push({ from: day, to: day + DAY_MS });
+  };
+  const quarters = DAY_MS / QUARTER_MS;
+  let stretch = 0;
+  for (let day = Math.floor(q.from / DAY_MS) * DAY_MS; day < q.to; day += DAY_MS) {
+    // The local day (days after the UTC day) of each quarter hour; null outside the range.
+    const shifts: (number | null)[] = [];
+    for (let quarter = 0; quarter < quarters; quarter++) {
+      const t = day + quarter * QUARTER_MS;
+      while (stretch + 1 < q.stretches.length && q.stretches[stretch + 1].start <= t) stretch++;
+      if (t < q.from || t >= q.to) shifts.push(null);
+      else if (q.timeUnit === null) shifts.push(0);
+      else shifts.push(Math.floor((t + q.stretches[stretch].offset) / DAY_MS) - day / DAY_MS);
+    }
+    let from = 0;
+    for (let quarter = 1; quarter <= quarters; quarter++) {
+      if (quarter < quarters && shifts[quarter] === shifts[from]) continue;
+      const shift = shifts[from];
+      if (shift !== null) add(day, shift, from, quarter);
+      from = quarter;
+    }
+  }
+  return [...slices.values()];
 }

@@ -30,8 +30,11 @@ const GROUPINGS = [
   'publisher,device',
   'sub1',
   'goal,link',
-  // Served by the hourly and daily tiers, with quarter-hour corrections in :30 and :45 zones.
+  // Served by the day profiles (by day, week, month or none) and the hourly tiers with quarter-hour
+  // corrections (by hour), in :30 and :45 zones and across the DST change.
   'day,offer',
+  // Conversions by local day read in slices of UTC days, whatever the other dimensions.
+  'day,country',
   'publisher',
   'hour,advertiser',
   'currency,publisher',
@@ -145,6 +148,8 @@ describeEachStore('reports against raw rows', (current) => {
           await db.deleteFrom('report_clicks').execute();
           await sql`delete from report_clicks_by_offer`.execute(db);
           await sql`delete from report_clicks_by_publisher`.execute(db);
+          await sql`delete from report_click_days_by_offer`.execute(db);
+          await sql`delete from report_click_days_by_publisher`.execute(db);
           await sql`update report_click_progress set rolled_through = 0`.execute(db);
 
           const clicks: ClickRow[] = clickSpecs.map((s) => {

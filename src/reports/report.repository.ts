@@ -3,13 +3,17 @@
 // offset, written as a CASE over the few offset stretches of the range; hour and day indexes are
 // then integer divisions, the same SQL on both stores.
 import { type RawBuilder, sql } from 'kysely';
+import { QUARTERS_PER_DAY } from '../db/common/click-rollup.ts';
 import type { Db } from '../db/database.types.ts';
+import { groupsBySorting } from '../db/grouping.ts';
 import { ENTITY_DIMENSIONS } from './report-dimensions.ts';
 import type { DimensionFilter } from './report-query.ts';
 import {
   CLICK_TIERS,
+  type ClickTier,
   type Correction,
-  HOUR_MS,
+  DAY_MS,
+  planDaySlices,
   planTier,
   QUARTER_MS,
   type TierPlan,
@@ -182,8 +186,63 @@ function sumsFrom(db: Db, plain: Source, q: SumsRequest): Promise<SumRow[]> {
 
 export function sumClicks(db: Db, q: SumsRequest): Promise<SumRow[]> {
   const tier = tierFor(q);
+  if (tier && q.timeUnit !== 'hour') return sumClicksFromDayProfiles(db, tier, q);
   if (tier) return sumClicksFromTier(db, planTier(tier, q), q);
   return sumsFrom(db, clickSource(q.raw), q);
+}
+
+const within = (time: string, ranges: Correction[]) =>
+  sql`(${sql.join(
+    ranges.map((c) => sql`(${sql.raw(time)} >= ${c.from} and ${sql.raw(time)} < ${c.to})`),
+    sql` or `,
+  )})`;
+
+/**
+ * Clicks by local day (or over the range) from a tier's day profiles (planDaySlices): each slice
+ * is the difference of two prefix columns of its UTC days' rows. The clicks after the catch-up's
+ * mark are read raw, in the same statement, so both are of one moment.
+ */
+function sumClicksFromDayProfiles(db: Db, tier: ClickTier, q: SumsRequest): Promise<SumRow[]> {
+  const held: readonly string[] = CLICK_TIERS[tier].dimensions;
+  const column = (d: string) => (held.includes(d) ? `r.${ENTITY_DIMENSIONS[d].column}` : null);
+  const timed = q.timeUnit !== null;
+  const select = (from: string, t: string, measures: string, where: RawBuilder<unknown>[]) => {
+    const c = withCurrency(q, `${from} r`, 'r.offer_id', column);
+    const dims = q.dimensions.map((d, i) => `${c.column(d) ?? 'null'} as d${i}, `).join('');
+    const all = [...where, ...filtersOn(c.column, q)];
+    return sql`select ${sql.raw(`${timed ? `${t} as t, ` : ''}${dims}${measures}`)}
+      from ${sql.raw(c.from)} where ${sql.join(all, sql` and `)}`;
+  };
+  // The clicks (or unique clicks) of a UTC day's first k quarter hours.
+  const prefix = (k: number, unique: boolean) =>
+    k === 0
+      ? '0'
+      : k === QUARTERS_PER_DAY
+        ? `r.${unique ? 'unique_clicks' : 'clicks'}`
+        : `r.${unique ? 'u' : 'c'}${k}`;
+  const part = (from: number, to: number, unique: boolean) =>
+    from === 0 ? prefix(to, unique) : `${prefix(to, unique)} - ${prefix(from, unique)}`;
+  const arms = planDaySlices(q).map((s) =>
+    select(
+      CLICK_TIERS[tier].days,
+      `r.day / ${DAY_MS} + ${s.shift}`,
+      `${part(s.from, s.to, false)} as clicks, ${part(s.from, s.to, true)} as unique_clicks`,
+      [within('r.day', s.days)],
+    ),
+  );
+  arms.push(
+    select(
+      'report_clicks_tail',
+      `${localTime('r.created_at', q.stretches)} / ${DAY_MS}`,
+      '1 as clicks, r.is_unique as unique_clicks',
+      [sql`r.created_at >= ${q.from}`, sql`r.created_at < ${q.to}`],
+    ),
+  );
+  const keys = [...(timed ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
+  const query = sql<SumRow>`select ${sql.raw(keys.map((k) => `${k}, `).join(''))}sum(clicks) as clicks,
+      sum(unique_clicks) as unique_clicks
+    from (${sql.join(arms, sql` union all `)}) x ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;
+  return query.execute(db).then((r) => r.rows);
 }
 
 /**
@@ -227,11 +286,6 @@ function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumR
     arms.push(sql`select ${sql.raw(head)}r.clicks as clicks, r.unique_clicks as unique_clicks
       from ${sql.raw(c.from)} where ${sql.join(all, sql` and `)}`);
   };
-  const within = (time: string, ranges: Correction[]) =>
-    sql`(${sql.join(
-      ranges.map((c) => sql`(${sql.raw(time)} >= ${c.from} and ${sql.raw(time)} < ${c.to})`),
-      sql` or `,
-    )})`;
   // Timed corrections are summed per (own group, cell's group) first, then counted twice.
   const corrections: RawBuilder<unknown>[] = [];
   const correct = (
@@ -251,9 +305,6 @@ function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumR
       sql`r.time >= ${plan.cellsFrom}`,
       sql`r.time < ${plan.cellsTo}`,
     ]);
-  }
-  if (plan.hours.length) {
-    correct(tierAt(HOUR_MS), tierColumn, 'r.time', [within('r.time', plan.hours)]);
   }
   if (plan.quarters.length) {
     correct(quarters, baseColumn, 'r.bucket', [within('r.bucket', plan.quarters)]);
@@ -277,5 +328,51 @@ function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumR
 }
 
 export function sumConversions(db: Db, q: SumsRequest): Promise<SumRow[]> {
+  if (q.timeUnit === 'day' && !q.raw && q.attribution === 'conversion' && groupsBySorting(db)) {
+    return sumConversionsByDay(db, q);
+  }
   return sumsFrom(db, conversionSource(q.raw, q.attribution), q);
+}
+
+const CONVERSION_MEASURES = ['pending', 'approved', 'rejected', 'declined', 'reversed', 'revenue', 'payout'];
+
+/**
+ * Conversions by local day, in the slices of UTC days that reports by day read clicks in
+ * (planDaySlices): each arm takes its quarter hours of its days, grouped by UTC day and shifted to
+ * the local day. Grouped by UTC day and offer, the rollup is read from the index
+ * report_conversions_by_day (migration 0025) in that order and summed as it streams, where
+ * grouping by local day sorted every row of the range first. Stores that group by hash group the
+ * range in one pass instead.
+ */
+function sumConversionsByDay(db: Db, q: SumsRequest): Promise<SumRow[]> {
+  const plain = conversionSource(false, 'conversion');
+  const source = { ...plain, ...withCurrency(q, plain.from, plain.offer, plain.column) };
+  const day = `r.bucket / ${DAY_MS}`;
+  const dims: string[] = [];
+  const groups = [day];
+  for (const [i, d] of q.dimensions.entries()) {
+    const column = source.column(d) ?? 'null';
+    dims.push(`${column} as d${i}, `);
+    if (column !== 'null' && !column.startsWith("'")) groups.push(column);
+  }
+  const arms = planDaySlices(q).map((slice) => {
+    const where: RawBuilder<unknown>[] = [
+      sql`(${sql.join(
+        slice.days.map((d) => sql.raw(`(${day} >= ${d.from / DAY_MS} and ${day} < ${d.to / DAY_MS})`)),
+        sql` or `,
+      )})`,
+      ...filtersOn(source.column, q),
+    ];
+    if (slice.from > 0) where.push(sql.raw(`r.bucket % ${DAY_MS} >= ${slice.from * QUARTER_MS}`));
+    if (slice.to < QUARTERS_PER_DAY) where.push(sql.raw(`r.bucket % ${DAY_MS} < ${slice.to * QUARTER_MS}`));
+    return sql`select ${sql.raw(`${day} + ${slice.shift} as t, ${dims.join('')}`)}${source.measures}
+      from ${sql.raw(source.from)} where ${sql.join(where, sql` and `)} group by ${sql.raw(groups.join(', '))}`;
+  });
+  if (arms.length === 0) return Promise.resolve([]);
+  const keys = ['t', ...q.dimensions.map((_, i) => `d${i}`)];
+  const sums = CONVERSION_MEASURES.map((m) => `sum(${m}) as ${m}`).join(', ');
+  return sql<SumRow>`select ${sql.raw(`${keys.join(', ')}, ${sums}`)}
+    from (${sql.join(arms, sql` union all `)}) x group by ${sql.raw(keys.join(', '))}`
+    .execute(db)
+    .then((r) => r.rows);
 }

@@ -112,9 +112,8 @@ async function buildPeriod(
   };
   const [clicks, conversions] = await Promise.all([sumClicks(db, request), sumConversions(db, request)]);
 
-  // Merged by a plain string key into entries of one shape: tens of thousands of rows are merged
-  // and sorted here, so the key is read straight off the sum row (time labels cached per index) and
-  // ids are made numbers once per entry. '' and null make one key, as both read as null.
+  // Merged in a tree of maps, one level per grouped dimension, keyed by the value as reported: no
+  // key is built per row. Time labels are cached per index; '' and null both read as null.
   const readers = grouped.map((g): ((row: SumRow) => string | number | null) => {
     if (isTimeDimension(g)) {
       const labels = new Map<number, string>();
@@ -132,24 +131,43 @@ async function buildPeriod(
     const id = ENTITY_DIMENSIONS[g].kind === 'id';
     return (row) => {
       const value = row[column];
-      return value === null || value === '' ? null : id ? Number(value) : String(value);
+      return value === null || value === undefined || value === ''
+        ? null
+        : id
+          ? Number(value)
+          : String(value);
     };
   });
-  const keyParts = grouped.map((g, i) =>
-    isTimeDimension(g) ? readers[i] : (row: SumRow) => row[`d${dimensions.indexOf(g)}`] ?? '',
-  );
-  const merged = new Map<string, Entry>();
-  const add = (row: SumRow) => {
-    let id = '';
-    for (const part of keyParts) id += `${part(row)}\u0001`;
-    let entry = merged.get(id);
+  const root: Level = new Map();
+  const found: Entry[] = [];
+  const last = readers.length - 1;
+  const entryOf = (row: SumRow): Entry => {
+    let level = root;
+    for (let i = 0; i < last; i++) {
+      const value = readers[i](row);
+      let next = level.get(value) as Level | undefined;
+      if (!next) {
+        next = new Map();
+        level.set(value, next);
+      }
+      level = next;
+    }
+    const value = readers[last](row);
+    let entry = level.get(value) as Entry | undefined;
     if (!entry) {
       entry = { values: readers.map((read) => read(row)), sums: emptySums() };
-      merged.set(id, entry);
+      level.set(value, entry);
+      found.push(entry);
     }
-    const s = entry.sums;
+    return entry;
+  };
+  for (const row of clicks) {
+    const s = entryOf(row).sums;
     s.clicks += Number(row.clicks ?? 0);
     s.uniqueClicks += Number(row.unique_clicks ?? 0);
+  }
+  for (const row of conversions) {
+    const s = entryOf(row).sums;
     s.pending += Number(row.pending ?? 0);
     s.approved += Number(row.approved ?? 0);
     s.rejected += Number(row.rejected ?? 0);
@@ -157,9 +175,7 @@ async function buildPeriod(
     s.reversed += Number(row.reversed ?? 0);
     s.revenue += Number(row.revenue ?? 0);
     s.payout += Number(row.payout ?? 0);
-  };
-  for (const row of clicks) add(row);
-  for (const row of conversions) add(row);
+  }
 
   const currencyAt = grouped.indexOf('currency');
   const keys = grouped.map(rowKeyOf);
@@ -167,7 +183,7 @@ async function buildPeriod(
   const sortedByMetric = q.sort !== null && !keys.includes(q.sort.key);
   const totals = new Map<string | null, Record<CountMetric, number>>();
   const entries: Entry[] = [];
-  for (const entry of merged.values()) {
+  for (const entry of found) {
     if (isEmpty(entry.sums)) continue;
     const code = entry.values[currencyAt] as string | null;
     const total = totals.get(code) ?? emptySums();
@@ -218,6 +234,9 @@ function summaryOf(totals: Map<string | null, Record<CountMetric, number>>, role
   if (totals.size > 1) for (const m of MONEY_METRICS) summary[m] = null;
   return readableView('report', role, summary) as ReportRow;
 }
+
+/** A level of the merge tree: the next dimension's values, to the next level or (last) the entry. */
+type Level = Map<string | number | null, Level | Entry>;
 
 interface Entry {
   /** The grouped dimensions' values, in groupBy order. */

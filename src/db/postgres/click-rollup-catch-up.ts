@@ -7,7 +7,7 @@
 // transaction). The rollup rows and the mark then move in a second transaction that locks the mark,
 // so catch-ups on several nodes take turns.
 import { type Kysely, sql } from 'kysely';
-import { CATCH_UP_CHUNK, clickRollupCatchUpSql, clickTierCatchUpSql } from '../common/click-rollup.ts';
+import { CATCH_UP_CHUNK, clickCatchUpSql } from '../common/click-rollup.ts';
 import type { Database } from '../database.types.ts';
 
 const LOCK_TIMEOUT = '500ms';
@@ -30,14 +30,25 @@ export function createPostgresClickRollupCatchUp(db: Kysely<Database>): () => Pr
       if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) return 0;
       throw error;
     }
+    const mark = await sql<{ n: string }>`select rolled_through as n from report_click_progress
+      where id = 1`.execute(db);
+    if (newest - Number(mark.rows[0].n) > CATCH_UP_CHUNK) {
+      // A backlog (after an import, an upgrade or downtime) lies in pages the BRIN index has not
+      // summarized, and unsummarized ranges match every scan: summarized once, each chunk reads
+      // its own pages instead of the whole backlog.
+      await sql`select brin_summarize_new_values('clicks_seq_brin')`.execute(db);
+    }
     return db.transaction().execute(async (trx) => {
       const r = await sql<{ n: string }>`select rolled_through as n from report_click_progress
         where id = 1 for update`.execute(trx);
       const from = Number(r.rows[0].n);
       const through = Math.min(newest, from + CATCH_UP_CHUNK);
       if (through <= from) return 0;
+      // The chunk's clicks through the BRIN index on seq, whatever the statistics say: without them
+      // (a new or just-imported table) the planner scans the whole table for each rollup.
+      await sql`set local enable_seqscan = off`.execute(trx);
       const range: [string, string] = [String(from), String(through)];
-      for (const text of [clickRollupCatchUpSql('seq', range), ...clickTierCatchUpSql('seq', range)]) {
+      for (const text of clickCatchUpSql('seq', range)) {
         await sql.raw(text).execute(trx);
       }
       await sql`update report_click_progress set rolled_through = ${through} where id = 1`.execute(trx);

@@ -32,6 +32,9 @@ export function openPostgresStore(
     // A server that stops answering (a failover moving its address) fails requests, never hangs them.
     connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_CONNECT_TIMEOUT_MS,
     keepAlive: true,
+    // No JIT compilation: it costs hundreds of milliseconds per statement, more than any query here
+    // takes, and estimates such as the reports' raw tail after the rollup mark overshoot its cost bar.
+    options: '-c jit=off',
   });
   // A connection the server drops (restart, failover, admin kill) emits 'error' on its client, and
   // unheard that kills the process. The pool listens only while the client is idle, so every

@@ -2,7 +2,7 @@
 // the clicks stored after the mark, by rowid, and moves the mark. SQLite has one writer at a time,
 // so every rowid at or below the largest one is committed.
 import type { Database } from 'better-sqlite3';
-import { CATCH_UP_CHUNK, clickRollupCatchUpSql, clickTierCatchUpSql } from '../common/click-rollup.ts';
+import { CATCH_UP_CHUNK, clickCatchUpSql } from '../common/click-rollup.ts';
 
 export function createSqliteClickRollupCatchUp(sqlite: Database): () => number {
   // Prepared at the first call: the store opens before its migrations run.
@@ -10,10 +10,7 @@ export function createSqliteClickRollupCatchUp(sqlite: Database): () => number {
   const prepare = () => {
     const mark = sqlite.prepare('select rolled_through from report_click_progress where id = 1').pluck();
     const newest = sqlite.prepare('select coalesce(max(rowid), 0) from clicks').pluck();
-    const adds = [
-      clickRollupCatchUpSql('rowid', ['?', '?']),
-      ...clickTierCatchUpSql('rowid', ['?', '?']),
-    ].map((text) => sqlite.prepare(text));
+    const adds = clickCatchUpSql('rowid', ['?', '?']).map((text) => sqlite.prepare(text));
     const move = sqlite.prepare('update report_click_progress set rolled_through = ? where id = 1');
     return sqlite.transaction((): number => {
       const from = Number(mark.get());
