@@ -5,7 +5,7 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { ClaimLock } from '../db/claim.ts';
 import type { Database, Db } from '../db/database.types.ts';
-import { inIdList } from '../db/id-list.ts';
+import { inIdList, unindexed } from '../db/id-list.ts';
 import type { DeliveryRow, DeliveryStatus, DeliveryTable, NewDeliveryAttemptRow } from './delivery.table.ts';
 
 export interface ClaimOptions {
@@ -73,13 +73,16 @@ function claimRows(
       .orderBy('next_run_at')
       .limit(o.limit),
   );
-  return db
-    .updateTable('deliveries')
-    .set({ status: 'in_flight', claim_id: o.claimId, lease_until: o.now + o.leaseMs, updated_at: o.now })
-    .where('id', 'in', due)
-    .where('status', '=', 'pending')
-    .returningAll()
-    .execute();
+  return (
+    db
+      .updateTable('deliveries')
+      .set({ status: 'in_flight', claim_id: o.claimId, lease_until: o.now + o.leaseMs, updated_at: o.now })
+      .where('id', 'in', due)
+      // By status, SQLite would walk every pending row to find the candidates.
+      .where(unindexed(db, 'status'), '=', 'pending')
+      .returningAll()
+      .execute()
+  );
 }
 
 /** Claims one delivery by id (a manual resend) when it is in one of `from`; undefined otherwise. */
@@ -148,7 +151,7 @@ export async function updateClaimedMany(
     .set(claimedSet(now, patch, spendAttempt))
     .where((eb) => inIdList(db, eb.ref('id'), ids))
     .where('claim_id', '=', claimId)
-    .where('status', '=', 'in_flight')
+    .where(unindexed(db, 'status'), '=', 'in_flight')
     .returning('id')
     .execute();
   return rows.map((row) => row.id);
