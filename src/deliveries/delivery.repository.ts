@@ -5,6 +5,7 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { ClaimLock } from '../db/claim.ts';
 import type { Database, Db } from '../db/database.types.ts';
+import { inIdList, unindexed } from '../db/id-list.ts';
 import type { DeliveryRow, DeliveryStatus, DeliveryTable, NewDeliveryAttemptRow } from './delivery.table.ts';
 
 export interface ClaimOptions {
@@ -72,13 +73,16 @@ function claimRows(
       .orderBy('next_run_at')
       .limit(o.limit),
   );
-  return db
-    .updateTable('deliveries')
-    .set({ status: 'in_flight', claim_id: o.claimId, lease_until: o.now + o.leaseMs, updated_at: o.now })
-    .where('id', 'in', due)
-    .where('status', '=', 'pending')
-    .returningAll()
-    .execute();
+  return (
+    db
+      .updateTable('deliveries')
+      .set({ status: 'in_flight', claim_id: o.claimId, lease_until: o.now + o.leaseMs, updated_at: o.now })
+      .where('id', 'in', due)
+      // By status, SQLite would walk every pending row to find the candidates.
+      .where(unindexed(db, 'status'), '=', 'pending')
+      .returningAll()
+      .execute()
+  );
 }
 
 /** Claims one delivery by id (a manual resend) when it is in one of `from`; undefined otherwise. */
@@ -100,6 +104,17 @@ export type ClaimedPatch = Partial<
   Pick<DeliveryTable, 'status' | 'next_run_at' | 'last_status_code' | 'last_error' | 'completed_at'>
 >;
 
+/** What a fenced write sets: the patch, a spent attempt, and the claim released when the row leaves in_flight. */
+function claimedSet(now: number, patch: ClaimedPatch, spendAttempt: boolean) {
+  const releasing = patch.status !== undefined && patch.status !== 'in_flight';
+  return {
+    ...patch,
+    ...(spendAttempt ? { attempts: sql<number>`attempts + 1` } : {}),
+    ...(releasing ? { claim_id: null, lease_until: null } : {}),
+    updated_at: now,
+  };
+}
+
 /** The one fenced write: changes the row only while this claim still owns it; true when it did. */
 async function updateClaimed(
   db: Db,
@@ -109,24 +124,15 @@ async function updateClaimed(
   patch: ClaimedPatch,
   spendAttempt: boolean,
 ): Promise<boolean> {
-  const releasing = patch.status !== undefined && patch.status !== 'in_flight';
   const result = await db
     .updateTable('deliveries')
-    .set({
-      ...patch,
-      ...(spendAttempt ? { attempts: sql<number>`attempts + 1` } : {}),
-      ...(releasing ? { claim_id: null, lease_until: null } : {}),
-      updated_at: now,
-    })
+    .set(claimedSet(now, patch, spendAttempt))
     .where('id', '=', id)
     .where('claim_id', '=', claimId)
     .where('status', '=', 'in_flight')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
-
-// Keeps each IN list well under both stores' bound-parameter limits.
-const ID_CHUNK = 500;
 
 /**
  * The fenced write for many rows of ONE claim that move to the same state: one statement instead
@@ -140,25 +146,15 @@ export async function updateClaimedMany(
   patch: ClaimedPatch,
   spendAttempt: boolean,
 ): Promise<string[]> {
-  const releasing = patch.status !== undefined && patch.status !== 'in_flight';
-  const changed: string[] = [];
-  for (let i = 0; i < ids.length; i += ID_CHUNK) {
-    const rows = await db
-      .updateTable('deliveries')
-      .set({
-        ...patch,
-        ...(spendAttempt ? { attempts: sql<number>`attempts + 1` } : {}),
-        ...(releasing ? { claim_id: null, lease_until: null } : {}),
-        updated_at: now,
-      })
-      .where('id', 'in', ids.slice(i, i + ID_CHUNK))
-      .where('claim_id', '=', claimId)
-      .where('status', '=', 'in_flight')
-      .returning('id')
-      .execute();
-    for (const row of rows) changed.push(row.id);
-  }
-  return changed;
+  const rows = await db
+    .updateTable('deliveries')
+    .set(claimedSet(now, patch, spendAttempt))
+    .where((eb) => inIdList(db, eb.ref('id'), ids))
+    .where('claim_id', '=', claimId)
+    .where(unindexed(db, 'status'), '=', 'in_flight')
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 export interface AttemptFacts {

@@ -5,6 +5,7 @@ import type { OfferRow } from '../../catalog/offers/offer.table.ts';
 import type { PublisherRow } from '../../catalog/publishers/publisher.table.ts';
 import type { ConversionEventRow, ConversionRow } from '../../conversions/conversion.table.ts';
 import type { Db } from '../../db/database.types.ts';
+import { inIdList } from '../../db/id-list.ts';
 import type { PostbackRow } from '../../postbacks/postback.table.ts';
 import type { RewardEntryRow } from '../../rewards/reward.table.ts';
 import { findRewardEntriesByIds, rewardEntriesOfEvents } from '../../rewards/reward-ledger.service.ts';
@@ -42,6 +43,35 @@ export interface LedgerDeliveryContext {
 
 export type DeliveryContext = ConversionDeliveryContext | LedgerDeliveryContext;
 
+/** The click facts an ad platform may be told (platform-attempt.ts `conversionFacts`). */
+export type PlatformClickFacts = Pick<
+  ClickRow,
+  | 'created_at'
+  | 'ip'
+  | 'user_agent'
+  | 'referrer'
+  | 'external_id'
+  | 'fbclid'
+  | 'fbp'
+  | 'ttclid'
+  | 'gclid'
+  | 'gbraid'
+  | 'wbraid'
+>;
+
+/**
+ * What an ad-platform delivery of a conversion event is built from: only the columns a platform
+ * may be told, read in one joined query. A full ConversionDeliveryContext satisfies it too.
+ */
+export interface PlatformDeliveryContext {
+  delivery: DeliveryRow;
+  postback: PostbackRow;
+  conversion: Pick<ConversionRow, 'id' | 'goal' | 'revenue' | 'sale_amount' | 'currency'>;
+  event: Pick<ConversionEventRow, 'payout' | 'to_status' | 'created_at'>;
+  click: PlatformClickFacts | undefined;
+  offer: Pick<OfferRow, 'url'>;
+}
+
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
 function byId<R extends { id: string | number }>(rows: R[]): Map<R['id'], R> {
@@ -62,7 +92,117 @@ export async function loadDeliveryContexts(
   return loadContextsOf(db, deliveries);
 }
 
-/** The contexts of delivery rows already in hand (the worker's claim returns them whole). */
+/**
+ * The contexts of claimed delivery rows (the worker's claim returns them whole): the narrow one for
+ * deliveries of conversions to postbacks `isPlatform` picks, the full one for every other.
+ */
+export async function loadWorkContextsOf(
+  db: Db,
+  all: readonly DeliveryRow[],
+  isPlatform: (postback: PostbackRow) => boolean,
+): Promise<Map<string, WorkContext>> {
+  const postbackIds = unique(all.filter((d) => d.conversion_id !== null).map((d) => d.postback_id));
+  if (postbackIds.length === 0) return loadContextsOf(db, all);
+  const postbacks = await db
+    .selectFrom('postbacks')
+    .selectAll()
+    .where((eb) => inIdList(db, eb.ref('id'), postbackIds))
+    .execute();
+  const platformPostbacks = byId(postbacks.filter(isPlatform));
+  if (platformPostbacks.size === 0) return loadContextsOf(db, all);
+  const toPlatform = (d: DeliveryRow) => d.conversion_id !== null && platformPostbacks.has(d.postback_id);
+  const contexts: Map<string, WorkContext> = await loadContextsOf(
+    db,
+    all.filter((d) => !toPlatform(d)),
+  );
+  const platform = all.filter(toPlatform);
+  const facts = await readPlatformFacts(db, unique(platform.map((d) => d.conversion_event_id as number)));
+  for (const delivery of platform) {
+    const found = facts.get(delivery.conversion_event_id as number);
+    const postback = platformPostbacks.get(delivery.postback_id);
+    if (!found || !postback || found.conversion.id !== delivery.conversion_id) continue;
+    contexts.set(delivery.id, { delivery, postback, ...found });
+  }
+  return contexts;
+}
+
+/** A claimed delivery's context: the full one, or the narrow one of an ad-platform delivery. */
+export type WorkContext = DeliveryContext | PlatformDeliveryContext;
+
+/** Whether a claimed delivery's context is the full one a URL postback is rendered from. */
+export function isFullContext(context: WorkContext): context is DeliveryContext {
+  return 'publisher' in context;
+}
+
+type PlatformFacts = Pick<PlatformDeliveryContext, 'conversion' | 'event' | 'click' | 'offer'>;
+
+/** Per conversion event id: its conversion, click and offer facts, in one joined read. */
+async function readPlatformFacts(db: Db, eventIds: number[]): Promise<Map<number, PlatformFacts>> {
+  const rows = await db
+    .selectFrom('conversion_events as e')
+    .innerJoin('conversions as c', 'c.id', 'e.conversion_id')
+    .innerJoin('offers as o', 'o.id', 'c.offer_id')
+    .leftJoin('clicks as k', 'k.id', 'c.click_id')
+    .select([
+      'e.id as event_id',
+      'e.payout',
+      'e.to_status',
+      'e.created_at',
+      'c.id as conversion_id',
+      'c.goal',
+      'c.revenue',
+      'c.sale_amount',
+      'c.currency',
+      'o.url as offer_url',
+      'k.id as click_id',
+      'k.created_at as click_created_at',
+      'k.ip',
+      'k.user_agent',
+      'k.referrer',
+      'k.external_id',
+      'k.fbclid',
+      'k.fbp',
+      'k.ttclid',
+      'k.gclid',
+      'k.gbraid',
+      'k.wbraid',
+    ])
+    .where((eb) => inIdList(db, eb.ref('e.id'), eventIds))
+    .execute();
+  const facts = new Map<number, PlatformFacts>();
+  for (const r of rows) {
+    facts.set(Number(r.event_id), {
+      conversion: {
+        id: r.conversion_id,
+        goal: r.goal,
+        revenue: r.revenue,
+        sale_amount: r.sale_amount,
+        currency: r.currency,
+      },
+      event: { payout: r.payout, to_status: r.to_status, created_at: r.created_at },
+      offer: { url: r.offer_url },
+      click:
+        r.click_id === null
+          ? undefined
+          : {
+              created_at: r.click_created_at as number,
+              ip: r.ip as ClickRow['ip'],
+              user_agent: r.user_agent as ClickRow['user_agent'],
+              referrer: r.referrer as ClickRow['referrer'],
+              external_id: r.external_id as ClickRow['external_id'],
+              fbclid: r.fbclid as ClickRow['fbclid'],
+              fbp: r.fbp as ClickRow['fbp'],
+              ttclid: r.ttclid as ClickRow['ttclid'],
+              gclid: r.gclid as ClickRow['gclid'],
+              gbraid: r.gbraid as ClickRow['gbraid'],
+              wbraid: r.wbraid as ClickRow['wbraid'],
+            },
+    });
+  }
+  return facts;
+}
+
+/** The contexts of delivery rows already in hand. */
 export async function loadContextsOf(
   db: Db,
   all: readonly DeliveryRow[],
@@ -80,22 +220,24 @@ export async function loadContextsOf(
     db
       .selectFrom('postbacks')
       .selectAll()
-      .where('id', 'in', unique(deliveries.map((d) => d.postback_id)))
+      .where((eb) => inIdList(db, eb.ref('id'), unique(deliveries.map((d) => d.postback_id))))
       .execute(),
     db
       .selectFrom('conversions')
       .selectAll()
-      .where('id', 'in', unique(deliveries.map((d) => d.conversion_id as string)))
+      .where((eb) => inIdList(db, eb.ref('id'), unique(deliveries.map((d) => d.conversion_id as string))))
       .execute(),
     db
       .selectFrom('conversion_events')
       .selectAll()
-      .where('id', 'in', unique(deliveries.map((d) => d.conversion_event_id as number)))
+      .where((eb) =>
+        inIdList(db, eb.ref('id'), unique(deliveries.map((d) => d.conversion_event_id as number))),
+      )
       .execute(),
     db
       .selectFrom('publishers')
       .selectAll()
-      .where('id', 'in', unique(deliveries.map((d) => d.publisher_id)))
+      .where((eb) => inIdList(db, eb.ref('id'), unique(deliveries.map((d) => d.publisher_id))))
       .execute(),
   ]);
   if (conversions.length === 0) return contexts;
@@ -104,7 +246,7 @@ export async function loadContextsOf(
     db
       .selectFrom('clicks')
       .selectAll()
-      .where('id', 'in', unique(conversions.map((c) => c.click_id)))
+      .where((eb) => inIdList(db, eb.ref('id'), unique(conversions.map((c) => c.click_id))))
       .execute(),
     db.selectFrom('offers').selectAll().where('id', 'in', offerIds).execute(),
     db
@@ -159,12 +301,12 @@ async function addLedgerContexts(
     db
       .selectFrom('postbacks')
       .selectAll()
-      .where('id', 'in', unique(deliveries.map((d) => d.postback_id)))
+      .where((eb) => inIdList(db, eb.ref('id'), unique(deliveries.map((d) => d.postback_id))))
       .execute(),
     db
       .selectFrom('publishers')
       .selectAll()
-      .where('id', 'in', unique(deliveries.map((d) => d.publisher_id)))
+      .where((eb) => inIdList(db, eb.ref('id'), unique(deliveries.map((d) => d.publisher_id))))
       .execute(),
     findRewardEntriesByIds(db, unique(deliveries.map((d) => d.reward_entry_id as number))),
   ]);

@@ -15,6 +15,7 @@ import type { ClickRow } from '../../tracking/clicks/click.table.ts';
 import { enqueueDeliveriesForEvent } from '../outbox/enqueue-deliveries.ts';
 import { canonicalizeSignedUrl, signUrl } from '../transport/signing.ts';
 import { formatAmount } from './amount-format.ts';
+import { isFullContext, loadWorkContextsOf } from './delivery-context.repository.ts';
 import {
   buildOutboundRequest,
   type ConversionDeliveryContext,
@@ -278,5 +279,41 @@ describeEachStore('delivery requests', (current) => {
     expect([...loaded.keys()]).toEqual([a.delivery.id]);
     expect(loaded.get(a.delivery.id)?.offer?.name).toBe('Summer App');
     expect(loaded.get(a.delivery.id)?.event?.to_status).toBe('approved' satisfies Status);
+  });
+
+  it("gives a platform postback's deliveries the platform facts alone, the others their full context", async () => {
+    const full = await contextFor({ url: 'https://a.example/{click_id}' });
+    const narrow = await contextFor({ url: 'https://b.example/{click_id}' }, { fbclid: 'IwAR-1' });
+    const rows = [full.delivery, narrow.delivery];
+    const isPlatform = (postback: { id: number }) => postback.id === narrow.postback.id;
+
+    const loaded = await loadWorkContextsOf(db(), rows, isPlatform);
+    const fullLoaded = loaded.get(full.delivery.id);
+    const narrowLoaded = loaded.get(narrow.delivery.id);
+    expect(fullLoaded && isFullContext(fullLoaded)).toBe(true);
+    expect(narrowLoaded && isFullContext(narrowLoaded)).toBe(false);
+    expect(narrowLoaded?.conversion).toEqual({
+      id: narrow.conversion.id,
+      goal: narrow.conversion.goal,
+      revenue: narrow.conversion.revenue,
+      sale_amount: narrow.conversion.sale_amount,
+      currency: narrow.conversion.currency,
+    });
+    expect(narrowLoaded?.event).toEqual({
+      payout: narrow.event.payout,
+      to_status: narrow.event.to_status,
+      created_at: narrow.event.created_at,
+    });
+    expect(narrowLoaded?.offer).toEqual({ url: narrow.offer.url });
+    expect(narrowLoaded?.click?.fbclid).toBe('IwAR-1');
+    expect(narrowLoaded?.click?.created_at).toBe(narrow.click?.created_at);
+
+    // A click removed by retention leaves the facts without one; a deleted conversion leaves no context.
+    await db().deleteFrom('clicks').where('id', '=', narrow.conversion.click_id).execute();
+    const withoutClick = await loadWorkContextsOf(db(), rows, isPlatform);
+    expect(withoutClick.get(narrow.delivery.id)?.click).toBeUndefined();
+    await db().deleteFrom('conversion_events').where('id', '=', narrow.event.id).execute();
+    const gone = await loadWorkContextsOf(db(), rows, isPlatform);
+    expect([...gone.keys()]).toEqual([full.delivery.id]);
   });
 });

@@ -57,6 +57,22 @@ export function logAttempt(
   );
 }
 
+/** The one line an ad-platform request writes; its deliveries that did not succeed log their own. */
+export function logPlatformRequest(
+  deps: Pick<AttemptDeps, 'attemptLog' | 'log'>,
+  r: {
+    postbackId: number;
+    trigger: string;
+    statusCode: number;
+    durationMs: number;
+    traceId: string | null;
+    batch: number;
+    succeeded: number;
+  },
+): void {
+  (deps.attemptLog ?? deps.log).info({ event: 'platform.requested', ...r }, 'platform.requested');
+}
+
 export interface ClaimedDelivery {
   delivery: DeliveryRow;
   claimId: string;

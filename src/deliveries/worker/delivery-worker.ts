@@ -11,6 +11,7 @@ import type { AppContext } from '../../server/app-context.ts';
 import { probes, WORKER_LAST_ROUND_PROBE } from '../../shared/counters.ts';
 import { countUnfinishedDeliveries, findNextDueAt, sweepExpiredLeases } from '../delivery.repository.ts';
 import type { DeliveryRow } from '../delivery.table.ts';
+import { isFullContext } from '../prepare/delivery-context.repository.ts';
 import { CircuitBreaker } from '../transport/circuit-breaker.ts';
 import { createSender } from '../transport/http-sender.ts';
 import { claimBatch } from './claim-stage.ts';
@@ -143,7 +144,9 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     }
     const item = items[0];
     const { delivery, claimId } = item;
-    const task = runDeliveryAttempt(deps, { delivery, claimId }, item.context)
+    // Only ad-platform deliveries get a narrow context, and those took the batch path above.
+    const context = item.context && isFullContext(item.context) ? item.context : undefined;
+    const task = runDeliveryAttempt(deps, { delivery, claimId }, context)
       .catch((err): DeliveryOutcome => {
         log.error({ err, deliveryId: delivery.id }, 'delivery attempt crashed; deferring');
         return { kind: 'deferred', delivery, claimId, nextRunAt: clock.now() + o.pollMs };

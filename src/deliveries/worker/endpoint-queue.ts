@@ -2,14 +2,14 @@
 // endpoint's in-flight cap, and the next one goes out the moment a slot frees, without a round trip
 // through the store. This is the one place the cap is enforced for scheduled attempts.
 import type { DeliveryRow } from '../delivery.table.ts';
-import type { DeliveryContext } from '../prepare/delivery-request.ts';
+import type { WorkContext } from '../prepare/delivery-context.repository.ts';
 import { InflightLimiter } from '../transport/circuit-breaker.ts';
 import type { ClaimSizes } from './worker-options.ts';
 
 export interface QueuedDelivery {
   delivery: DeliveryRow;
   claimId: string;
-  context: DeliveryContext | undefined;
+  context: WorkContext | undefined;
 }
 
 /** Endpoints too busy here to take more now, and the room of the others that hold some. */

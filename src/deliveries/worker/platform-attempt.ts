@@ -17,11 +17,11 @@ import type {
 } from '../../integrations/common/platform.types.ts';
 import { openCredentials } from '../../integrations/credential-box.ts';
 import { DESTINATIONS, platformEventFor } from '../../integrations/destinations.ts';
-import type { ConversionDeliveryContext, DeliveryContext } from '../prepare/delivery-request.ts';
+import type { PlatformDeliveryContext, WorkContext } from '../prepare/delivery-context.repository.ts';
 import { createSender } from '../transport/http-sender.ts';
 import type { AttemptResult, AttemptVerdict, Sender } from '../transport/outbound.types.ts';
 import { judgeAttempt } from '../transport/retry-policy.ts';
-import { type AttemptDeps, type AttemptMode, logAttempt } from './delivery-attempt.ts';
+import { type AttemptDeps, type AttemptMode, logAttempt, logPlatformRequest } from './delivery-attempt.ts';
 import { buildAttemptRow, type DeliveryOutcome } from './delivery-outcomes.ts';
 import type { QueuedDelivery } from './endpoint-queue.ts';
 
@@ -88,13 +88,13 @@ export function recordedRequestOf(sent: SentBatch, i: number) {
 }
 
 /** How many deliveries of this endpoint one request may carry (1 = not an ad platform). */
-export function batchMaxOf(context: DeliveryContext | undefined): number {
+export function batchMaxOf(context: WorkContext | undefined): number {
   const kind = context?.postback.kind;
   return kind && isPlatformKind(kind) ? DESTINATIONS[kind].batchMax : 1;
 }
 
 /** The facts a platform may be told about one conversion event. */
-export function conversionFacts(context: ConversionDeliveryContext, eventName: string): ConversionFacts {
+export function conversionFacts(context: PlatformDeliveryContext, eventName: string): ConversionFacts {
   const { conversion, event, click, offer, delivery, postback } = context;
   const value =
     postback.value_source === 'revenue'
@@ -184,7 +184,7 @@ function verdictOf(
 
 /** Opens a destination's settings and secrets; undefined when they cannot be read (no or wrong key). */
 export function openDestination(
-  context: DeliveryContext,
+  context: Pick<WorkContext, 'postback'>,
   secretKey: string | undefined,
 ): { settings: DestinationSettings; secrets: Record<string, string> } | { error: string } {
   try {
@@ -207,7 +207,7 @@ export async function runPlatformBatch(
   const manual = mode.trigger === 'manual' ? mode : undefined;
   const now = deps.clock.now();
   const outcomes: DeliveryOutcome[] = [];
-  const ready: Array<{ item: QueuedDelivery & { context: DeliveryContext }; event: unknown }> = [];
+  const ready: Array<{ item: QueuedDelivery & { context: WorkContext }; event: unknown }> = [];
   const first = items.find((i) => i.context)?.context;
   const kind = first?.postback.kind as PlatformKind;
   const destination = DESTINATIONS[kind];
@@ -255,7 +255,7 @@ export async function runPlatformBatch(
     }
     const built = destination.build(conversionFacts(context, mapped.eventName), opened.settings, now);
     if ('skip' in built) outcomes.push({ ...claimed, kind: 'skipped', reason: built.skip });
-    else ready.push({ item: item as QueuedDelivery & { context: DeliveryContext }, event: built.event });
+    else ready.push({ item: item as QueuedDelivery & { context: WorkContext }, event: built.event });
   }
   if (ready.length === 0 || !opened || 'error' in opened) return outcomes;
   const key = String(ready[0].item.delivery.postback_id);
@@ -288,19 +288,23 @@ export async function runPlatformBatch(
     sent.answer.rows.some((r) => r.ok),
     finishedAt,
   );
+  let succeeded = 0;
   ready.forEach(({ item }, i) => {
     const row = sent.answer.rows[i];
     const attemptNo = manual?.attemptNo ?? item.delivery.attempts + 1;
     const result = attemptResultOf(sent, i, finishedAt - started);
     const recorded = recordedRequestOf(sent, i);
     const verdict = verdictOf(row, manual ? 1 : attemptNo, deps, sent.response.retryAfterMs);
-    logAttempt(deps, item.delivery, {
-      attemptNo,
-      trigger: mode.trigger,
-      result,
-      verdict,
-      batch: ready.length,
-    });
+    // A confirmed event is told by its request's line; each one that was not gets its own.
+    if (verdict.kind === 'succeeded') succeeded += 1;
+    else
+      logAttempt(deps, item.delivery, {
+        attemptNo,
+        trigger: mode.trigger,
+        result,
+        verdict,
+        batch: ready.length,
+      });
     outcomes.push({
       delivery: item.delivery,
       claimId: item.claimId,
@@ -311,6 +315,15 @@ export async function runPlatformBatch(
       verdict,
       ...(manual && { restoreStatus: manual.restoreStatus }),
     });
+  });
+  logPlatformRequest(deps, {
+    postbackId: ready[0].item.delivery.postback_id,
+    trigger: mode.trigger,
+    statusCode: sent.response.statusCode,
+    durationMs: finishedAt - started,
+    traceId: sent.answer.traceId ?? null,
+    batch: ready.length,
+    succeeded,
   });
   return outcomes;
 }
