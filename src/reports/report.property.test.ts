@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type LinkRef, seedConversion } from '../../test/support/activity-rows.ts';
+import { type LinkRef, linkRefOf, seedConversion } from '../../test/support/activity-rows.ts';
 import { createCatalog } from '../../test/support/fixtures.ts';
 import { clickRow } from '../../test/support/rows.ts';
 import { describeEachStore } from '../../test/support/stores.ts';
@@ -90,13 +90,9 @@ describeEachStore('reports against raw rows', (current) => {
   beforeAll(async () => {
     const db = current().store.db;
     for (let i = 0; i < 2; i++) {
-      const { link, offer, publisher, advertiser } = await createCatalog(db);
-      links.push({
-        linkId: link.id,
-        offerId: offer.id,
-        publisherId: publisher.id,
-        advertiserId: advertiser.id,
-      });
+      const catalog = await createCatalog(db);
+      const { link, offer, advertiser } = catalog;
+      links.push(linkRefOf(catalog));
       // A second publisher's link on the same offer.
       const other = await createCatalog(db);
       const second = await db

@@ -10,6 +10,7 @@ import type { Db } from '../../src/db/database.types.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { insertClicks } from '../../src/tracking/clicks/click.repository.ts';
 import type { ClickRow } from '../../src/tracking/clicks/click.table.ts';
+import type { Catalog } from './fixtures.ts';
 import { clickRow } from './rows.ts';
 
 export interface LinkRef {
@@ -17,6 +18,11 @@ export interface LinkRef {
   offerId: number;
   publisherId: number;
   advertiserId: number;
+}
+
+/** The link of a catalog, with the offer, publisher and advertiser its clicks carry. */
+export function linkRefOf({ link, offer, publisher, advertiser }: Catalog): LinkRef {
+  return { linkId: link.id, offerId: offer.id, publisherId: publisher.id, advertiserId: advertiser.id };
 }
 
 export async function seedClick(

@@ -8,6 +8,7 @@ import { bigint, money } from './column-types.ts';
  * (every time zone's day and hour starts on a quarter hour). The click rollup is caught up after
  * the click writers, off their transactions; the conversion rollup is kept by triggers, in the
  * transaction of every insert, status change and deletion of a conversion. See docs/decisions/0017-report-rollups.md.
+ * On PostgreSQL, 0024 replaces the per-row trigger made here with per-statement ones (decision 0029).
  */
 export function reportRollups({ capabilities }: MigrationContext): Migration {
   return {
@@ -159,8 +160,9 @@ function conversionRollupSelect(v: string, sign: 1 | -1, grouped = true) {
     ${from}`;
 }
 
-const CONVERSION_KEY = 'bucket, click_bucket, link_id, offer_id, goal, country, device, os, browser';
-const ADD_CONVERSION_COUNTS = sql.raw(`on conflict (${CONVERSION_KEY}) do update set
+// The conversion rollup's key and the upsert tail that adds a row's counts (0024 uses them too).
+export const CONVERSION_KEY = 'bucket, click_bucket, link_id, offer_id, goal, country, device, os, browser';
+export const ADD_CONVERSION_COUNTS = sql.raw(`on conflict (${CONVERSION_KEY}) do update set
   pending = report_conversions.pending + excluded.pending,
   approved = report_conversions.approved + excluded.approved,
   rejected = report_conversions.rejected + excluded.rejected,

@@ -22,6 +22,7 @@ import { rewardEntryDeliveries } from './0019_reward_entry_deliveries.ts';
 import { clickFbp } from './0020_click_fbp.ts';
 import { platformRequestChecks } from './0021_platform_request_checks.ts';
 import { heldConversions } from './0022_held_conversions.ts';
+import { conversionRollupPerStatement } from './0024_conversion_rollup_per_statement.ts';
 import { clickDayProfiles } from './0025_click_day_profiles.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
@@ -46,5 +47,6 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0020_click_fbp': clickFbp,
   '0021_platform_request_checks': platformRequestChecks,
   '0022_held_conversions': heldConversions,
+  '0024_conversion_rollup_per_statement': conversionRollupPerStatement,
   '0025_click_day_profiles': clickDayProfiles,
 };
