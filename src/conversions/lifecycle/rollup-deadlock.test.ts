@@ -33,8 +33,10 @@ describePostgres('conversion rollup under concurrent transactions', (current) =>
           dedupe_key: `${tag}-a-${attempts}`,
         });
         if (++arrived === 2) release();
-        // Each waits (once) until the other holds its first rollup row, then asks for it.
-        await Promise.race([bothHoldOne, new Promise((r) => setTimeout(r, 2_000))]);
+        // Each waits (once) until the other holds its first rollup row, then asks for it. No time
+        // limit: on a loaded machine the other's first insert can take seconds, and going on
+        // without it would take both rows in turn instead of deadlocking.
+        await bothHoldOne;
         await seedConversion(trx, order[1], {
           id: `cv_${tag}_b_${attempts}`,
           dedupe_key: `${tag}-b-${attempts}`,
