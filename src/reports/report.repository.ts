@@ -5,7 +5,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { QUARTERS_PER_DAY } from '../db/common/click-rollup.ts';
 import type { Db } from '../db/database.types.ts';
-import { groupsBySorting } from '../db/grouping.ts';
+import { groupsBySorting, readingRollupRange } from '../db/grouping.ts';
 import { ENTITY_DIMENSIONS } from './report-dimensions.ts';
 import type { DimensionFilter } from './report-query.ts';
 import {
@@ -199,18 +199,23 @@ const within = (time: string, ranges: Correction[]) =>
 
 /**
  * Clicks by local day (or over the range) from a tier's day profiles (planDaySlices): each slice
- * is the difference of two prefix columns of its UTC days' rows. The clicks after the catch-up's
- * mark are read raw, in the same statement, so both are of one moment.
+ * is the difference of two prefix columns of its UTC days' rows. One pass over the range's days
+ * sums every slice's part of a row in its own columns (`c0`, `u0`, `c1`…), which are then spread
+ * here to the local days they add to; reading the rows once per slice read them twice in most
+ * zones. The clicks after the catch-up's mark are read raw, in the same statement, so both are of
+ * one moment; they fill the last pair of columns, by local day.
  */
-function sumClicksFromDayProfiles(db: Db, tier: ClickTier, q: SumsRequest): Promise<SumRow[]> {
+async function sumClicksFromDayProfiles(db: Db, tier: ClickTier, q: SumsRequest): Promise<SumRow[]> {
   const held: readonly string[] = CLICK_TIERS[tier].dimensions;
   const column = (d: string) => (held.includes(d) ? `r.${ENTITY_DIMENSIONS[d].column}` : null);
   const timed = q.timeUnit !== null;
-  const select = (from: string, t: string, measures: string, where: RawBuilder<unknown>[]) => {
+  const slices = planDaySlices(q);
+  const pairs = slices.length + 1;
+  const select = (from: string, t: string, parts: string[], where: RawBuilder<unknown>[]) => {
     const c = withCurrency(q, `${from} r`, 'r.offer_id', column);
     const dims = q.dimensions.map((d, i) => `${c.column(d) ?? 'null'} as d${i}, `).join('');
     const all = [...where, ...filtersOn(c.column, q)];
-    return sql`select ${sql.raw(`${timed ? `${t} as t, ` : ''}${dims}${measures}`)}
+    return sql`select ${sql.raw(`${timed ? `${t} as t, ` : ''}${dims}${parts.join(', ')}`)}
       from ${sql.raw(c.from)} where ${sql.join(all, sql` and `)}`;
   };
   // The clicks (or unique clicks) of a UTC day's first k quarter hours.
@@ -222,27 +227,56 @@ function sumClicksFromDayProfiles(db: Db, tier: ClickTier, q: SumsRequest): Prom
         : `r.${unique ? 'u' : 'c'}${k}`;
   const part = (from: number, to: number, unique: boolean) =>
     from === 0 ? prefix(to, unique) : `${prefix(to, unique)} - ${prefix(from, unique)}`;
-  const arms = planDaySlices(q).map((s) =>
-    select(
-      CLICK_TIERS[tier].days,
-      `r.day / ${DAY_MS} + ${s.shift}`,
-      `${part(s.from, s.to, false)} as clicks, ${part(s.from, s.to, true)} as unique_clicks`,
-      [within('r.day', s.days)],
-    ),
-  );
+  const pair = (k: number, clicks: string, unique: string) => [`${clicks} as c${k}`, `${unique} as u${k}`];
+  const none = (k: number) => pair(k, 'null', 'null');
+  const arms: RawBuilder<unknown>[] = [];
+  const days = slices.flatMap((s) => s.days);
+  if (days.length) {
+    const onDays = (ranges: Correction[]) =>
+      ranges.map((d) => `(r.day >= ${d.from} and r.day < ${d.to})`).join(' or ');
+    const parts = slices.flatMap((s, k) => {
+      const when = `case when ${onDays(s.days)} then `;
+      return pair(k, `${when}${part(s.from, s.to, false)} end`, `${when}${part(s.from, s.to, true)} end`);
+    });
+    const first = Math.min(...days.map((d) => d.from));
+    const last = Math.max(...days.map((d) => d.to));
+    arms.push(
+      select(
+        CLICK_TIERS[tier].days,
+        `r.day / ${DAY_MS}`,
+        [...parts, ...none(slices.length)],
+        [sql`r.day >= ${first}`, sql`r.day < ${last}`],
+      ),
+    );
+  }
   arms.push(
     select(
       'report_clicks_tail',
       `${localTime('r.created_at', q.stretches)} / ${DAY_MS}`,
-      '1 as clicks, r.is_unique as unique_clicks',
+      [...slices.flatMap((_, k) => none(k)), ...pair(slices.length, '1', 'r.is_unique')],
       [sql`r.created_at >= ${q.from}`, sql`r.created_at < ${q.to}`],
     ),
   );
   const keys = [...(timed ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
-  const query = sql<SumRow>`select ${sql.raw(keys.map((k) => `${k}, `).join(''))}sum(clicks) as clicks,
-      sum(unique_clicks) as unique_clicks
+  const sums = Array.from({ length: pairs }, (_, k) => `sum(c${k}) as c${k}, sum(u${k}) as u${k}`).join(', ');
+  const query = sql<SumRow>`select ${sql.raw(keys.map((k) => `${k}, `).join(''))}${sql.raw(sums)}
     from (${sql.join(arms, sql` union all `)}) x ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;
-  return query.execute(db).then((r) => r.rows);
+  const { rows } = await readingRollupRange(db, (reader) => query.execute(reader));
+  // Each row's pair k adds to the local day `shift` days after its day (the tail's: its own day).
+  const shifts = [...slices.map((s) => s.shift), 0];
+  const dimKeys = q.dimensions.map((_, i) => `d${i}`);
+  const sumRows: SumRow[] = [];
+  for (const row of rows) {
+    for (let k = 0; k < pairs; k++) {
+      const clicks = row[`c${k}`];
+      if (clicks === null) continue;
+      const sumRow: SumRow = { clicks, unique_clicks: row[`u${k}`] };
+      if (timed) sumRow.t = Number(row.t) + shifts[k];
+      for (const key of dimKeys) sumRow[key] = row[key];
+      sumRows.push(sumRow);
+    }
+  }
+  return sumRows;
 }
 
 /**
@@ -328,10 +362,11 @@ function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumR
 }
 
 export function sumConversions(db: Db, q: SumsRequest): Promise<SumRow[]> {
-  if (q.timeUnit === 'day' && !q.raw && q.attribution === 'conversion' && groupsBySorting(db)) {
+  if (q.raw) return sumsFrom(db, conversionSource(true, q.attribution), q);
+  if (q.timeUnit === 'day' && q.attribution === 'conversion' && groupsBySorting(db)) {
     return sumConversionsByDay(db, q);
   }
-  return sumsFrom(db, conversionSource(q.raw, q.attribution), q);
+  return readingRollupRange(db, (reader) => sumsFrom(reader, conversionSource(false, q.attribution), q));
 }
 
 const CONVERSION_MEASURES = ['pending', 'approved', 'rejected', 'declined', 'reversed', 'revenue', 'payout'];
