@@ -197,70 +197,110 @@ const within = (time: string, ranges: Correction[]) =>
     sql` or `,
   )})`;
 
-/**
- * Clicks by local day (or over the range) from a tier's day profiles (planDaySlices): each slice
- * is the difference of two prefix columns of its UTC days' rows. One pass over the range's days
- * sums every slice's part of a row in its own columns (`c0`, `u0`, `c1`…), which are then spread
- * here to the local days they add to; reading the rows once per slice read them twice in most
- * zones. The clicks after the catch-up's mark are read raw, in the same statement, so both are of
- * one moment; they fill the last pair of columns, by local day.
- */
-async function sumClicksFromDayProfiles(db: Db, tier: ClickTier, q: SumsRequest): Promise<SumRow[]> {
+/** A select of one arm over a day-profile table (or the raw tail): `t`, the dimensions, then `columns`. */
+function profileArm(tier: ClickTier, q: SumsRequest) {
   const held: readonly string[] = CLICK_TIERS[tier].dimensions;
   const column = (d: string) => (held.includes(d) ? `r.${ENTITY_DIMENSIONS[d].column}` : null);
-  const timed = q.timeUnit !== null;
-  const slices = planDaySlices(q);
-  const pairs = slices.length + 1;
-  const select = (from: string, t: string, parts: string[], where: RawBuilder<unknown>[]) => {
+  return (from: string, t: string, columns: string, where: RawBuilder<unknown>[]) => {
     const c = withCurrency(q, `${from} r`, 'r.offer_id', column);
     const dims = q.dimensions.map((d, i) => `${c.column(d) ?? 'null'} as d${i}, `).join('');
     const all = [...where, ...filtersOn(c.column, q)];
-    return sql`select ${sql.raw(`${timed ? `${t} as t, ` : ''}${dims}${parts.join(', ')}`)}
+    return sql`select ${sql.raw(`${q.timeUnit !== null ? `${t} as t, ` : ''}${dims}${columns}`)}
       from ${sql.raw(c.from)} where ${sql.join(all, sql` and `)}`;
   };
-  // The clicks (or unique clicks) of a UTC day's first k quarter hours.
-  const prefix = (k: number, unique: boolean) =>
-    k === 0
-      ? '0'
-      : k === QUARTERS_PER_DAY
-        ? `r.${unique ? 'unique_clicks' : 'clicks'}`
-        : `r.${unique ? 'u' : 'c'}${k}`;
-  const part = (from: number, to: number, unique: boolean) =>
-    from === 0 ? prefix(to, unique) : `${prefix(to, unique)} - ${prefix(from, unique)}`;
-  const pair = (k: number, clicks: string, unique: string) => [`${clicks} as c${k}`, `${unique} as u${k}`];
-  const none = (k: number) => pair(k, 'null', 'null');
-  const arms: RawBuilder<unknown>[] = [];
-  const days = slices.flatMap((s) => s.days);
-  if (days.length) {
-    const onDays = (ranges: Correction[]) =>
-      ranges.map((d) => `(r.day >= ${d.from} and r.day < ${d.to})`).join(' or ');
-    const parts = slices.flatMap((s, k) => {
-      const when = `case when ${onDays(s.days)} then `;
-      return pair(k, `${when}${part(s.from, s.to, false)} end`, `${when}${part(s.from, s.to, true)} end`);
-    });
-    const first = Math.min(...days.map((d) => d.from));
-    const last = Math.max(...days.map((d) => d.to));
-    arms.push(
-      select(
-        CLICK_TIERS[tier].days,
-        `r.day / ${DAY_MS}`,
-        [...parts, ...none(slices.length)],
-        [sql`r.day >= ${first}`, sql`r.day < ${last}`],
-      ),
-    );
-  }
-  arms.push(
-    select(
-      'report_clicks_tail',
-      `${localTime('r.created_at', q.stretches)} / ${DAY_MS}`,
-      [...slices.flatMap((_, k) => none(k)), ...pair(slices.length, '1', 'r.is_unique')],
-      [sql`r.created_at >= ${q.from}`, sql`r.created_at < ${q.to}`],
+}
+
+/** The clicks (or unique clicks) of a day-profile row's quarter hours [from, to). */
+function profilePart(from: number, to: number, unique: boolean): string {
+  const prefix = (k: number) =>
+    k === QUARTERS_PER_DAY ? `r.${unique ? 'unique_clicks' : 'clicks'}` : `r.${unique ? 'u' : 'c'}${k}`;
+  return from === 0 ? prefix(to) : `${prefix(to)} - ${prefix(from)}`;
+}
+
+/** The raw tail's arm: the clicks after the catch-up's mark, by local day. */
+function tailArm(q: SumsRequest, arm: ReturnType<typeof profileArm>, columns: string): RawBuilder<unknown> {
+  return arm('report_clicks_tail', `${localTime('r.created_at', q.stretches)} / ${DAY_MS}`, columns, [
+    sql`r.created_at >= ${q.from}`,
+    sql`r.created_at < ${q.to}`,
+  ]);
+}
+
+/**
+ * Clicks by local day (or over the range) from a tier's day profiles (planDaySlices): each slice
+ * is the difference of two prefix columns of its UTC days' rows. The clicks after the catch-up's
+ * mark are read raw, in the same statement, so both are of one moment. Stores that sort to group
+ * (SQLite) read one arm per slice, each a range of the profile's key; others read the days once.
+ */
+function sumClicksFromDayProfiles(db: Db, tier: ClickTier, q: SumsRequest): Promise<SumRow[]> {
+  if (!groupsBySorting(db)) return sumClicksFromDayProfilesOnce(db, tier, q);
+  const arm = profileArm(tier, q);
+  const arms = planDaySlices(q).map((s) =>
+    arm(
+      CLICK_TIERS[tier].days,
+      `r.day / ${DAY_MS} + ${s.shift}`,
+      `${profilePart(s.from, s.to, false)} as clicks, ${profilePart(s.from, s.to, true)} as unique_clicks`,
+      [within('r.day', s.days)],
     ),
+  );
+  arms.push(tailArm(q, arm, '1 as clicks, r.is_unique as unique_clicks'));
+  const keys = [...(q.timeUnit !== null ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
+  const query = sql<SumRow>`select ${sql.raw(keys.map((k) => `${k}, `).join(''))}sum(clicks) as clicks,
+      sum(unique_clicks) as unique_clicks
+    from (${sql.join(arms, sql` union all `)}) x ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;
+  return query.execute(db).then((r) => r.rows);
+}
+
+/**
+ * Day profiles read in one pass over the range's days (PostgreSQL), where one arm per slice read
+ * most rows twice: each slice's part of a row is in its own pair of columns (`c0`, `u0`, `c1`…),
+ * spread here to the local days they add to; the raw tail fills the last pair, by local day. Read
+ * through the profile's key, grouped by hash (readingRollupRange).
+ */
+async function sumClicksFromDayProfilesOnce(db: Db, tier: ClickTier, q: SumsRequest): Promise<SumRow[]> {
+  const timed = q.timeUnit !== null;
+  const slices = planDaySlices(q);
+  const pairs = slices.length + 1;
+  const arm = profileArm(tier, q);
+  const pair = (k: number, clicks: string, unique: string) => `${clicks} as c${k}, ${unique} as u${k}`;
+  // Typed: an arm grouped alone would sum an untyped null as text.
+  const none = (k: number) => pair(k, 'cast(null as integer)', 'cast(null as integer)');
+  const days = slices.flatMap((s) => s.days);
+  const onDays = (ranges: Correction[]) =>
+    ranges.map((d) => `(r.day >= ${d.from} and r.day < ${d.to})`).join(' or ');
+  const parts = slices.map((s, k) => {
+    const when = `case when ${onDays(s.days)} then `;
+    return pair(
+      k,
+      `${when}${profilePart(s.from, s.to, false)} end`,
+      `${when}${profilePart(s.from, s.to, true)} end`,
+    );
+  });
+  const profiles = days.length
+    ? arm(CLICK_TIERS[tier].days, `r.day / ${DAY_MS}`, [...parts, none(slices.length)].join(', '), [
+        sql`r.day >= ${Math.min(...days.map((d) => d.from))}`,
+        sql`r.day < ${Math.max(...days.map((d) => d.to))}`,
+      ])
+    : null;
+  const tail = tailArm(
+    q,
+    arm,
+    [...slices.map((_, k) => none(k)), pair(slices.length, '1', 'r.is_unique')].join(', '),
   );
   const keys = [...(timed ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
   const sums = Array.from({ length: pairs }, (_, k) => `sum(c${k}) as c${k}, sum(u${k}) as u${k}`).join(', ');
-  const query = sql<SumRow>`select ${sql.raw(keys.map((k) => `${k}, `).join(''))}${sql.raw(sums)}
+  const grouped = (
+    arms: RawBuilder<unknown>[],
+  ) => sql<SumRow>`select ${sql.raw(keys.map((k) => `${k}, `).join(''))}${sql.raw(sums)}
     from (${sql.join(arms, sql` union all `)}) x ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;
+  // Grouped by local day and the tier's own entity, a profile row is one group of a UTC day (the
+  // merge adds up rows of one group): grouping them in SQL would only cost a hash.
+  const oneRowPerGroup = timed && q.dimensions.includes(CLICK_TIERS[tier].dimensions[0]);
+  const query: RawBuilder<SumRow> =
+    profiles === null
+      ? grouped([tail])
+      : oneRowPerGroup
+        ? sql<SumRow>`${profiles} union all ${grouped([tail])}`
+        : grouped([profiles, tail]);
   const { rows } = await readingRollupRange(db, (reader) => query.execute(reader));
   // Each row's pair k adds to the local day `shift` days after its day (the tail's: its own day).
   const shifts = [...slices.map((s) => s.shift), 0];
