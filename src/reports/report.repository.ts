@@ -261,8 +261,8 @@ function sumClicksFromDayProfiles(db: Db, tier: ClickTier, q: SumsRequest): Prom
 /**
  * Day profiles read in one pass over the range's days (PostgreSQL), where one arm per slice read
  * most rows twice: each slice's part of a row is in its own pair of columns (`c0`, `u0`, `c1`…),
- * spread here to the local days they add to; the raw tail fills the last pair, by local day. Read
- * through the profile's key, grouped by hash (readingRollupRange).
+ * spread here to the local days they add to; the raw tail fills the last pair, by local day.
+ * Ranges of up to a month are read through the profile's key (readingRange).
  */
 async function sumClicksFromDayProfilesOnce(db: Db, tier: ClickTier, q: SumsRequest): Promise<SumRow[]> {
   const timed = q.timeUnit !== null;
