@@ -1,4 +1,5 @@
 // How a store groups rows, for the queries that shape their grouping to suit it.
+import { sql } from 'kysely';
 import type { Db } from './database.types.ts';
 import { speaksPostgres } from './handle-dialect.ts';
 
@@ -8,4 +9,22 @@ import { speaksPostgres } from './handle-dialect.ts';
  */
 export function groupsBySorting(db: Db): boolean {
   return !speaksPostgres(db);
+}
+
+/**
+ * Runs statements that read a range of a report rollup and group it. PostgreSQL runs them in a
+ * transaction that reads the range through the table's key and groups by hash in memory: the
+ * planner chose to scan whole rollups for a third of their rows, and a scan of a table larger than
+ * a quarter of shared buffers passes through a small ring, reading every page again from the OS,
+ * where the key's range stays in shared buffers; and the default working memory sorted the groups
+ * on disk. An open transaction is used as it is.
+ */
+export async function readingRollupRange<T>(db: Db, read: (db: Db) => Promise<T>): Promise<T> {
+  if (!speaksPostgres(db) || db.isTransaction) return read(db);
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('enable_seqscan', 'off', true), set_config('work_mem', '32MB', true)`.execute(
+      trx,
+    );
+    return read(trx);
+  });
 }

@@ -5,7 +5,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { QUARTERS_PER_DAY } from '../db/common/click-rollup.ts';
 import type { Db } from '../db/database.types.ts';
-import { groupsBySorting } from '../db/grouping.ts';
+import { groupsBySorting, readingRollupRange } from '../db/grouping.ts';
 import { ENTITY_DIMENSIONS } from './report-dimensions.ts';
 import type { DimensionFilter } from './report-query.ts';
 import {
@@ -184,6 +184,14 @@ function sumsFrom(db: Db, plain: Source, q: SumsRequest): Promise<SumRow[]> {
   return query.execute(db).then((r) => r.rows);
 }
 
+/**
+ * Ranges of up to a month read the rollups through their key (readingRollupRange); a longer one
+ * takes most of a store's rollup rows, which a scan reads faster.
+ */
+function readingRange<T>(db: Db, q: SumsRequest, read: (db: Db) => Promise<T>): Promise<T> {
+  return q.to - q.from <= 31 * DAY_MS ? readingRollupRange(db, read) : read(db);
+}
+
 export function sumClicks(db: Db, q: SumsRequest): Promise<SumRow[]> {
   const tier = tierFor(q);
   if (tier && q.timeUnit !== 'hour') return sumClicksFromDayProfiles(db, tier, q);
@@ -197,52 +205,126 @@ const within = (time: string, ranges: Correction[]) =>
     sql` or `,
   )})`;
 
-/**
- * Clicks by local day (or over the range) from a tier's day profiles (planDaySlices): each slice
- * is the difference of two prefix columns of its UTC days' rows. The clicks after the catch-up's
- * mark are read raw, in the same statement, so both are of one moment.
- */
-function sumClicksFromDayProfiles(db: Db, tier: ClickTier, q: SumsRequest): Promise<SumRow[]> {
+/** A select of one arm over a day-profile table (or the raw tail): `t`, the dimensions, then `columns`. */
+function profileArm(tier: ClickTier, q: SumsRequest) {
   const held: readonly string[] = CLICK_TIERS[tier].dimensions;
   const column = (d: string) => (held.includes(d) ? `r.${ENTITY_DIMENSIONS[d].column}` : null);
-  const timed = q.timeUnit !== null;
-  const select = (from: string, t: string, measures: string, where: RawBuilder<unknown>[]) => {
+  return (from: string, t: string, columns: string, where: RawBuilder<unknown>[]) => {
     const c = withCurrency(q, `${from} r`, 'r.offer_id', column);
     const dims = q.dimensions.map((d, i) => `${c.column(d) ?? 'null'} as d${i}, `).join('');
     const all = [...where, ...filtersOn(c.column, q)];
-    return sql`select ${sql.raw(`${timed ? `${t} as t, ` : ''}${dims}${measures}`)}
+    return sql`select ${sql.raw(`${q.timeUnit !== null ? `${t} as t, ` : ''}${dims}${columns}`)}
       from ${sql.raw(c.from)} where ${sql.join(all, sql` and `)}`;
   };
-  // The clicks (or unique clicks) of a UTC day's first k quarter hours.
-  const prefix = (k: number, unique: boolean) =>
-    k === 0
-      ? '0'
-      : k === QUARTERS_PER_DAY
-        ? `r.${unique ? 'unique_clicks' : 'clicks'}`
-        : `r.${unique ? 'u' : 'c'}${k}`;
-  const part = (from: number, to: number, unique: boolean) =>
-    from === 0 ? prefix(to, unique) : `${prefix(to, unique)} - ${prefix(from, unique)}`;
+}
+
+/** The clicks (or unique clicks) of a day-profile row's quarter hours [from, to). */
+function profilePart(from: number, to: number, unique: boolean): string {
+  const prefix = (k: number) =>
+    k === QUARTERS_PER_DAY ? `r.${unique ? 'unique_clicks' : 'clicks'}` : `r.${unique ? 'u' : 'c'}${k}`;
+  return from === 0 ? prefix(to) : `${prefix(to)} - ${prefix(from)}`;
+}
+
+/** The raw tail's arm: the clicks after the catch-up's mark, by local day. */
+function tailArm(q: SumsRequest, arm: ReturnType<typeof profileArm>, columns: string): RawBuilder<unknown> {
+  return arm('report_clicks_tail', `${localTime('r.created_at', q.stretches)} / ${DAY_MS}`, columns, [
+    sql`r.created_at >= ${q.from}`,
+    sql`r.created_at < ${q.to}`,
+  ]);
+}
+
+/**
+ * Clicks by local day (or over the range) from a tier's day profiles (planDaySlices): each slice
+ * is the difference of two prefix columns of its UTC days' rows. The clicks after the catch-up's
+ * mark are read raw, in the same statement, so both are of one moment. Stores that sort to group
+ * (SQLite) read one arm per slice, each a range of the profile's key; others read the days once.
+ */
+function sumClicksFromDayProfiles(db: Db, tier: ClickTier, q: SumsRequest): Promise<SumRow[]> {
+  if (!groupsBySorting(db)) return sumClicksFromDayProfilesOnce(db, tier, q);
+  const arm = profileArm(tier, q);
   const arms = planDaySlices(q).map((s) =>
-    select(
+    arm(
       CLICK_TIERS[tier].days,
       `r.day / ${DAY_MS} + ${s.shift}`,
-      `${part(s.from, s.to, false)} as clicks, ${part(s.from, s.to, true)} as unique_clicks`,
+      `${profilePart(s.from, s.to, false)} as clicks, ${profilePart(s.from, s.to, true)} as unique_clicks`,
       [within('r.day', s.days)],
     ),
   );
-  arms.push(
-    select(
-      'report_clicks_tail',
-      `${localTime('r.created_at', q.stretches)} / ${DAY_MS}`,
-      '1 as clicks, r.is_unique as unique_clicks',
-      [sql`r.created_at >= ${q.from}`, sql`r.created_at < ${q.to}`],
-    ),
-  );
-  const keys = [...(timed ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
+  arms.push(tailArm(q, arm, '1 as clicks, r.is_unique as unique_clicks'));
+  const keys = [...(q.timeUnit !== null ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
   const query = sql<SumRow>`select ${sql.raw(keys.map((k) => `${k}, `).join(''))}sum(clicks) as clicks,
       sum(unique_clicks) as unique_clicks
     from (${sql.join(arms, sql` union all `)}) x ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;
   return query.execute(db).then((r) => r.rows);
+}
+
+/**
+ * Day profiles read in one pass over the range's days (PostgreSQL), where one arm per slice read
+ * most rows twice: each slice's part of a row is in its own pair of columns (`c0`, `u0`, `c1`…),
+ * spread here to the local days they add to; the raw tail fills the last pair, by local day.
+ * Ranges of up to a month are read through the profile's key (readingRange).
+ */
+async function sumClicksFromDayProfilesOnce(db: Db, tier: ClickTier, q: SumsRequest): Promise<SumRow[]> {
+  const timed = q.timeUnit !== null;
+  const slices = planDaySlices(q);
+  const pairs = slices.length + 1;
+  const arm = profileArm(tier, q);
+  const pair = (k: number, clicks: string, unique: string) => `${clicks} as c${k}, ${unique} as u${k}`;
+  // Typed: an arm grouped alone would sum an untyped null as text.
+  const none = (k: number) => pair(k, 'cast(null as integer)', 'cast(null as integer)');
+  const days = slices.flatMap((s) => s.days);
+  const onDays = (ranges: Correction[]) =>
+    ranges.map((d) => `(r.day >= ${d.from} and r.day < ${d.to})`).join(' or ');
+  const parts = slices.map((s, k) => {
+    const when = `case when ${onDays(s.days)} then `;
+    return pair(
+      k,
+      `${when}${profilePart(s.from, s.to, false)} end`,
+      `${when}${profilePart(s.from, s.to, true)} end`,
+    );
+  });
+  const profiles = days.length
+    ? arm(CLICK_TIERS[tier].days, `r.day / ${DAY_MS}`, [...parts, none(slices.length)].join(', '), [
+        sql`r.day >= ${Math.min(...days.map((d) => d.from))}`,
+        sql`r.day < ${Math.max(...days.map((d) => d.to))}`,
+      ])
+    : null;
+  const tail = tailArm(
+    q,
+    arm,
+    [...slices.map((_, k) => none(k)), pair(slices.length, '1', 'r.is_unique')].join(', '),
+  );
+  const keys = [...(timed ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
+  const sums = Array.from({ length: pairs }, (_, k) => `sum(c${k}) as c${k}, sum(u${k}) as u${k}`).join(', ');
+  const grouped = (
+    arms: RawBuilder<unknown>[],
+  ) => sql<SumRow>`select ${sql.raw(keys.map((k) => `${k}, `).join(''))}${sql.raw(sums)}
+    from (${sql.join(arms, sql` union all `)}) x ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;
+  // Grouped by local day and the tier's own entity, a profile row is one group of a UTC day (the
+  // merge adds up rows of one group): grouping them in SQL would only cost a hash.
+  const oneRowPerGroup = timed && q.dimensions.includes(CLICK_TIERS[tier].dimensions[0]);
+  const query: RawBuilder<SumRow> =
+    profiles === null
+      ? grouped([tail])
+      : oneRowPerGroup
+        ? sql<SumRow>`${profiles} union all ${grouped([tail])}`
+        : grouped([profiles, tail]);
+  const { rows } = await readingRange(db, q, (reader) => query.execute(reader));
+  // Each row's pair k adds to the local day `shift` days after its day (the tail's: its own day).
+  const shifts = [...slices.map((s) => s.shift), 0];
+  const dimKeys = q.dimensions.map((_, i) => `d${i}`);
+  const sumRows: SumRow[] = [];
+  for (const row of rows) {
+    for (let k = 0; k < pairs; k++) {
+      const clicks = row[`c${k}`];
+      if (clicks === null) continue;
+      const sumRow: SumRow = { clicks, unique_clicks: row[`u${k}`] };
+      if (timed) sumRow.t = Number(row.t) + shifts[k];
+      for (const key of dimKeys) sumRow[key] = row[key];
+      sumRows.push(sumRow);
+    }
+  }
+  return sumRows;
 }
 
 /**
@@ -328,10 +410,11 @@ function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumR
 }
 
 export function sumConversions(db: Db, q: SumsRequest): Promise<SumRow[]> {
-  if (q.timeUnit === 'day' && !q.raw && q.attribution === 'conversion' && groupsBySorting(db)) {
+  if (q.raw) return sumsFrom(db, conversionSource(true, q.attribution), q);
+  if (q.timeUnit === 'day' && q.attribution === 'conversion' && groupsBySorting(db)) {
     return sumConversionsByDay(db, q);
   }
-  return sumsFrom(db, conversionSource(q.raw, q.attribution), q);
+  return readingRange(db, q, (reader) => sumsFrom(reader, conversionSource(false, q.attribution), q));
 }
 
 const CONVERSION_MEASURES = ['pending', 'approved', 'rejected', 'declined', 'reversed', 'revenue', 'payout'];
