@@ -17,7 +17,7 @@ import { createSender } from '../transport/http-sender.ts';
 import { claimBatch } from './claim-stage.ts';
 import { type AttemptDeps, attemptLogger, runDeliveryAttempt } from './delivery-attempt.ts';
 import type { DeliveryOutcome } from './delivery-outcomes.ts';
-import { EndpointQueues, type QueuedDelivery } from './endpoint-queue.ts';
+import { type EndpointLimits, EndpointQueues, type QueuedDelivery } from './endpoint-queue.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { OutcomeWriter } from './outcome-writer.ts';
 import { batchMaxOf, createPlatformDeps, type PlatformDeps, runPlatformBatch } from './platform-attempt.ts';
@@ -82,6 +82,11 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
   let sending = 0;
   /** Finished attempts whose outcome is not yet written. */
   let unwritten = 0;
+  /**
+   * Claimed ad-platform deliveries not yet written. They take no per-delivery slot: they are bounded
+   * by each endpoint's two waves of full batches and, over all endpoints, by the platform budget.
+   */
+  const platformHeld = new Set<string>();
   const running = new Set<Promise<void>>();
 
   // The last claim found less than it asked for: claiming again before something changes (new
@@ -116,7 +121,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     });
   // A slot frees when its outcome is written, not when the answer arrives: the next claim then sees
   // what the last answers decided (an endpoint disabled by a 410 has its pending work held).
-  const freeSlots = () => o.concurrency - sending - unwritten;
+  const freeSlots = () => o.concurrency - (sending + unwritten - platformHeld.size);
 
   const leases = new LeaseKeeper(store.db, clock, o.leaseMs, log);
   const outcomes = new OutcomeWriter({
@@ -127,8 +132,9 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     leases,
     flushIntervalMs: o.flushIntervalMs,
     flushMax: o.flushMax,
-    onBatchDone(count) {
-      unwritten -= count;
+    onBatchDone(batch) {
+      unwritten -= batch.length;
+      for (const outcome of batch) platformHeld.delete(outcome.delivery.id);
       if (!exhausted || finishedSinceClaim >= sizes.minEndpointRoom) hint();
     },
   });
@@ -185,11 +191,10 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     sending -= 1;
     unwritten += 1;
     outcomes.add(outcome);
-    const before = queues.finished(delivery.postback_id, started, releasesSlot);
+    const roomOpened = queues.finished(delivery.postback_id, started, releasesSlot);
     finishedSinceClaim += 1;
     // An endpoint that was too busy to claim for has room again: its pending rows are claimable.
-    const roomAt = sizes.perEndpoint - sizes.minEndpointRoom;
-    if (exhausted && before > roomAt && before - 1 <= roomAt) hint();
+    if (exhausted && roomOpened) hint();
   }
 
   function deferUnsent(items: Array<{ delivery: DeliveryRow; claimId: string }>, nextRunAt: number): void {
@@ -197,18 +202,23 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       finish(delivery, { kind: 'deferred', delivery, claimId, nextRunAt }, false);
   }
 
-  async function claim(free: number): Promise<void> {
+  async function claim(free: number, platformFree: number, limits: EndpointLimits): Promise<void> {
     const batch = await claimBatch(store.db, store.claimLock, {
       now: clock.now(),
       free,
+      platformFree,
       leaseMs: o.leaseMs,
       sizes,
-      limits: queues.limits(),
+      limits,
     });
     exhausted = batch.exhausted;
     claimHint = false;
     finishedSinceClaim = 0;
-    const rows = batch.rows.filter((row) => !leases.adopt(row, batch.claimId));
+    const rows = batch.rows.filter((row, i) => {
+      if (leases.adopt(row, batch.claimId)) return false;
+      if (i < batch.platformCount) platformHeld.add(row.id);
+      return true;
+    });
     if (rows.length === 0) return;
     sending += rows.length;
     queues.claimed(rows);
@@ -238,10 +248,13 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       lastSweep = now;
     }
     const free = freeSlots();
-    const worthIt = free >= sizes.minClaim || (free > 0 && sending === 0);
+    const limits = queues.limits();
+    const platformFree = limits.platformRoom.size > 0 ? queues.platformBudget() - platformHeld.size : 0;
+    const urlWorthIt = free >= sizes.minClaim || (free > 0 && sending === 0);
+    const worthIt = urlWorthIt || platformFree > 0;
     if (worthIt && (!exhausted || claimHint)) {
       enter('claiming');
-      await claim(free);
+      await claim(urlWorthIt ? free : 0, platformFree, limits);
       if (!exhausted || woken) return lastSweep;
       enter('idle');
       const nextDue = await findNextDueAt(store.db, queues.limits().skip);
