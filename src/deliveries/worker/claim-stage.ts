@@ -17,6 +17,8 @@ export interface ClaimedBatch {
   platformCount: number;
   /** Every claim made found fewer rows than it asked for: the store has no more due for us right now. */
   exhausted: boolean;
+  /** Whether the ad-platform claim found fewer rows than it asked for; undefined when none was made. */
+  platformExhausted?: boolean;
 }
 
 export interface ClaimRequest {
@@ -35,6 +37,7 @@ export async function claimBatch(db: Db, lock: ClaimLock, request: ClaimRequest)
   const claimId = randomUUID();
   const base = { lock, now: request.now, claimId, leaseMs: request.leaseMs };
   let exhausted = true;
+  let platformExhausted: boolean | undefined;
   let platformRows: DeliveryRow[] = [];
   const platformIds = [...limits.platformRoom.keys()];
   if (request.platformFree > 0 && platformIds.length > 0) {
@@ -48,7 +51,8 @@ export async function claimBatch(db: Db, lock: ClaimLock, request: ClaimRequest)
       endpointRoom: limits.platformRoom,
       onlyEndpoints: platformIds,
     });
-    exhausted = platformRows.length < limit;
+    platformExhausted = platformRows.length < limit;
+    exhausted = platformExhausted;
   }
   let rows: DeliveryRow[] = [];
   if (request.free > 0) {
@@ -66,5 +70,11 @@ export async function claimBatch(db: Db, lock: ClaimLock, request: ClaimRequest)
     });
     exhausted &&= rows.length < limit;
   }
-  return { claimId, rows: [...platformRows, ...rows], platformCount: platformRows.length, exhausted };
+  return {
+    claimId,
+    rows: [...platformRows, ...rows],
+    platformCount: platformRows.length,
+    exhausted,
+    platformExhausted,
+  };
 }

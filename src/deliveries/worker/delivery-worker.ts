@@ -93,6 +93,10 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
   // work queued, an endpoint with room again, the poll interval) would only find nothing again.
   let exhausted = false;
   let claimHint = false;
+  // Likewise for ad-platform endpoints alone: with none of their rows due, their claim would walk
+  // every other endpoint's due rows on each round, so it waits for new work, room, a sweep or the poll.
+  let platformExhausted = false;
+  let platformHint = false;
   let finishedSinceClaim = 0;
 
   let woken = false;
@@ -110,6 +114,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       if (woken) return resolve();
       const timer = setTimeout(() => {
         claimHint = true;
+        platformHint = true;
         done();
       }, ms);
       function done() {
@@ -194,6 +199,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     const roomOpened = queues.finished(delivery.postback_id, started, releasesSlot);
     finishedSinceClaim += 1;
     // An endpoint that was too busy to claim for has room again: its pending rows are claimable.
+    if (roomOpened) platformHint = true;
     if (exhausted && roomOpened) hint();
   }
 
@@ -212,6 +218,10 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       limits,
     });
     exhausted = batch.exhausted;
+    if (batch.platformExhausted !== undefined) {
+      platformExhausted = batch.platformExhausted;
+      platformHint = false;
+    }
     claimHint = false;
     finishedSinceClaim = 0;
     const rows = batch.rows.filter((row, i) => {
@@ -245,11 +255,14 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
         log.warn({ swept }, 'expired delivery leases returned to pending');
         claimHint = true;
       }
+      // Platform retries come due with time, also while URL work keeps the loop from sleeping.
+      platformHint = true;
       lastSweep = now;
     }
     const free = freeSlots();
     const limits = queues.limits();
-    const platformFree = limits.platformRoom.size > 0 ? queues.platformBudget() - platformHeld.size : 0;
+    const platformWanted = limits.platformRoom.size > 0 && (!platformExhausted || platformHint);
+    const platformFree = platformWanted ? queues.platformBudget() - platformHeld.size : 0;
     const urlWorthIt = free >= sizes.minClaim || (free > 0 && sending === 0);
     const worthIt = urlWorthIt || platformFree > 0;
     if (worthIt && (!exhausted || claimHint)) {
@@ -286,8 +299,12 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     }
   }
 
-  const unsubscribe = ctx.onDeliveriesQueued(hint);
-  const listener = store.notifications.listenForDeliveries(hint, log);
+  const newWork = () => {
+    platformHint = true;
+    hint();
+  };
+  const unsubscribe = ctx.onDeliveriesQueued(newWork);
+  const listener = store.notifications.listenForDeliveries(newWork, log);
   const looping = loop();
   log.info({ concurrency: o.concurrency, store: store.capabilities.dialect }, 'delivery worker started');
 
