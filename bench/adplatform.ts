@@ -153,8 +153,6 @@ export async function runAdPlatformPhase(state: RunState, asked = 0): Promise<Ad
   try {
     const postbackId = await queueMetaDeliveries(state, count);
     const batch = META_BATCH_MAX;
-    // Claims hold one wave in flight and one waiting (per endpoint: 2 × cap): a full batch per request, twice.
-    const cap = batch * REQUESTS_IN_FLIGHT;
     const since = Date.now();
     const worker = await startTrackwire(
       {
@@ -162,8 +160,6 @@ export async function runAdPlatformPhase(state: RunState, asked = 0): Promise<Ad
         TRACKWIRE_SECRET_KEY: SECRET_KEY,
         TRACKWIRE_META_API_URL: meta.url,
         TRACKWIRE_PLATFORM_INFLIGHT_REQUESTS: String(REQUESTS_IN_FLIGHT),
-        TRACKWIRE_ENDPOINT_INFLIGHT_CAP: String(cap),
-        TRACKWIRE_WORKER_CONCURRENCY: String(2 * cap),
       },
       'worker',
     );

@@ -183,4 +183,39 @@ describeEachStore('delivery repository', (current) => {
     expect(count(pending, a.postbackId)).toBe(2);
     expect(count(pending, b.postbackId)).toBe(3);
   });
+
+  it('claims only the named endpoints when asked, fairly by their room, oldest due first', async () => {
+    const a = await seedDeliveries(db(), 'http://127.0.0.1:9', 5, { now: T0 });
+    const b = await seedDeliveries(db(), 'http://127.0.0.1:9', 5, { now: T0 });
+    const c = await seedDeliveries(db(), 'http://127.0.0.1:9', 5, { now: T0 });
+    const claimOnly = (claimId: string, only: number[], room: [number, number][]) =>
+      claimDueDeliveries(db(), {
+        lock: current().store.claimLock,
+        now: T0,
+        limit: 6,
+        claimId,
+        leaseMs: LEASE,
+        perEndpoint: 4,
+        endpointRoom: new Map(room),
+        onlyEndpoints: only,
+      });
+    const count = (rows: { postback_id: number }[], id: number) =>
+      rows.filter((r) => r.postback_id === id).length;
+    const single = await claimOnly('c1', [a.postbackId], [[a.postbackId, 4]]);
+    expect([count(single, a.postbackId), count(single, b.postbackId), count(single, c.postbackId)]).toEqual([
+      4, 0, 0,
+    ]);
+    const pair = await claimOnly(
+      'c2',
+      [b.postbackId, c.postbackId],
+      [
+        [b.postbackId, 2],
+        [c.postbackId, 4],
+      ],
+    );
+    expect([count(pair, a.postbackId), count(pair, b.postbackId), count(pair, c.postbackId)]).toEqual([
+      0, 2, 4,
+    ]);
+    expect(await claimOnly('c3', [], [])).toEqual([]);
+  });
 });

@@ -21,6 +21,8 @@ export interface ClaimOptions {
   endpointRoom?: ReadonlyMap<number, number>;
   /** Endpoints that get nothing now: their rows stay pending in the store for whoever has room. */
   skipEndpoints?: readonly number[];
+  /** Claim only these endpoints' rows (ad-platform endpoints, claimed apart from the others). */
+  onlyEndpoints?: readonly number[];
 }
 
 const asInt = (value: number) => sql`CAST(${value} AS integer)`;
@@ -35,13 +37,18 @@ export function claimDueDeliveries(db: Db, o: ClaimOptions): Promise<DeliveryRow
   const perEndpoint = o.perEndpoint ?? o.limit;
   const rooms = [...(o.endpointRoom ?? [])];
   const skip = o.skipEndpoints ?? [];
+  const only = o.onlyEndpoints;
+  if (only?.length === 0) return Promise.resolve([]);
   if (perEndpoint >= o.limit && rooms.every(([, n]) => n >= o.limit)) {
     // No endpoint can be over-claimed: the plain oldest-due-first claim (much cheaper).
     let plain = db.selectFrom('deliveries').select('id');
     if (skip.length > 0) plain = plain.where('postback_id', 'not in', [...skip]);
+    // By postback, SQLite would sort every pending row of the endpoint instead of walking the due index.
+    if (only) plain = plain.where(unindexed(db, 'postback_id'), 'in', [...only]);
     return claimRows(db, o, plain);
   }
   const notSkipped = skip.length > 0 ? sql`AND postback_id NOT IN (${sql.join(skip.map(asInt))})` : sql``;
+  const onlyThese = only ? sql`AND ${unindexed(db, 'postback_id')} IN (${sql.join(only.map(asInt))})` : sql``;
   const room =
     rooms.length > 0
       ? sql`CASE postback_id ${sql.join(
@@ -54,7 +61,7 @@ export function claimDueDeliveries(db: Db, o: ClaimOptions): Promise<DeliveryRow
       SELECT id, postback_id, ROW_NUMBER() OVER (PARTITION BY postback_id ORDER BY next_run_at, id) AS rn
       FROM (
         SELECT id, postback_id, next_run_at FROM deliveries
-        WHERE status = 'pending' AND next_run_at <= ${o.now} ${notSkipped}
+        WHERE status = 'pending' AND next_run_at <= ${o.now} ${notSkipped} ${onlyThese}
         ORDER BY next_run_at LIMIT ${scan}
       ) due
     ) ranked WHERE rn <= ${room}`;

@@ -17,7 +17,7 @@ import { createSender } from '../transport/http-sender.ts';
 import { claimBatch } from './claim-stage.ts';
 import { type AttemptDeps, attemptLogger, runDeliveryAttempt } from './delivery-attempt.ts';
 import type { DeliveryOutcome } from './delivery-outcomes.ts';
-import { EndpointQueues, type QueuedDelivery } from './endpoint-queue.ts';
+import { type EndpointLimits, EndpointQueues, type QueuedDelivery } from './endpoint-queue.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { OutcomeWriter } from './outcome-writer.ts';
 import { batchMaxOf, createPlatformDeps, type PlatformDeps, runPlatformBatch } from './platform-attempt.ts';
@@ -82,12 +82,21 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
   let sending = 0;
   /** Finished attempts whose outcome is not yet written. */
   let unwritten = 0;
+  /**
+   * Claimed ad-platform deliveries not yet written. They take no per-delivery slot: they are bounded
+   * by each endpoint's two waves of full batches and, over all endpoints, by the platform budget.
+   */
+  const platformHeld = new Set<string>();
   const running = new Set<Promise<void>>();
 
   // The last claim found less than it asked for: claiming again before something changes (new
   // work queued, an endpoint with room again, the poll interval) would only find nothing again.
   let exhausted = false;
   let claimHint = false;
+  // Likewise for ad-platform endpoints alone: with none of their rows due, their claim would walk
+  // every other endpoint's due rows on each round, so it waits for new work, room, a sweep or the poll.
+  let platformExhausted = false;
+  let platformHint = false;
   let finishedSinceClaim = 0;
 
   let woken = false;
@@ -105,6 +114,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       if (woken) return resolve();
       const timer = setTimeout(() => {
         claimHint = true;
+        platformHint = true;
         done();
       }, ms);
       function done() {
@@ -116,7 +126,7 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     });
   // A slot frees when its outcome is written, not when the answer arrives: the next claim then sees
   // what the last answers decided (an endpoint disabled by a 410 has its pending work held).
-  const freeSlots = () => o.concurrency - sending - unwritten;
+  const freeSlots = () => o.concurrency - (sending + unwritten - platformHeld.size);
 
   const leases = new LeaseKeeper(store.db, clock, o.leaseMs, log);
   const outcomes = new OutcomeWriter({
@@ -127,8 +137,9 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     leases,
     flushIntervalMs: o.flushIntervalMs,
     flushMax: o.flushMax,
-    onBatchDone(count) {
-      unwritten -= count;
+    onBatchDone(batch) {
+      unwritten -= batch.length;
+      for (const outcome of batch) platformHeld.delete(outcome.delivery.id);
       if (!exhausted || finishedSinceClaim >= sizes.minEndpointRoom) hint();
     },
   });
@@ -185,11 +196,11 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     sending -= 1;
     unwritten += 1;
     outcomes.add(outcome);
-    const before = queues.finished(delivery.postback_id, started, releasesSlot);
+    const roomOpened = queues.finished(delivery.postback_id, started, releasesSlot);
     finishedSinceClaim += 1;
     // An endpoint that was too busy to claim for has room again: its pending rows are claimable.
-    const roomAt = sizes.perEndpoint - sizes.minEndpointRoom;
-    if (exhausted && before > roomAt && before - 1 <= roomAt) hint();
+    if (roomOpened) platformHint = true;
+    if (exhausted && roomOpened) hint();
   }
 
   function deferUnsent(items: Array<{ delivery: DeliveryRow; claimId: string }>, nextRunAt: number): void {
@@ -197,18 +208,27 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
       finish(delivery, { kind: 'deferred', delivery, claimId, nextRunAt }, false);
   }
 
-  async function claim(free: number): Promise<void> {
+  async function claim(free: number, platformFree: number, limits: EndpointLimits): Promise<void> {
     const batch = await claimBatch(store.db, store.claimLock, {
       now: clock.now(),
       free,
+      platformFree,
       leaseMs: o.leaseMs,
       sizes,
-      limits: queues.limits(),
+      limits,
     });
     exhausted = batch.exhausted;
+    if (batch.platformExhausted !== undefined) {
+      platformExhausted = batch.platformExhausted;
+      platformHint = false;
+    }
     claimHint = false;
     finishedSinceClaim = 0;
-    const rows = batch.rows.filter((row) => !leases.adopt(row, batch.claimId));
+    const rows = batch.rows.filter((row, i) => {
+      if (leases.adopt(row, batch.claimId)) return false;
+      if (i < batch.platformCount) platformHeld.add(row.id);
+      return true;
+    });
     if (rows.length === 0) return;
     sending += rows.length;
     queues.claimed(rows);
@@ -235,13 +255,19 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
         log.warn({ swept }, 'expired delivery leases returned to pending');
         claimHint = true;
       }
+      // Platform retries come due with time, also while URL work keeps the loop from sleeping.
+      platformHint = true;
       lastSweep = now;
     }
     const free = freeSlots();
-    const worthIt = free >= sizes.minClaim || (free > 0 && sending === 0);
+    const limits = queues.limits();
+    const platformWanted = limits.platformRoom.size > 0 && (!platformExhausted || platformHint);
+    const platformFree = platformWanted ? queues.platformBudget() - platformHeld.size : 0;
+    const urlWorthIt = free >= sizes.minClaim || (free > 0 && sending === 0);
+    const worthIt = urlWorthIt || platformFree > 0;
     if (worthIt && (!exhausted || claimHint)) {
       enter('claiming');
-      await claim(free);
+      await claim(urlWorthIt ? free : 0, platformFree, limits);
       if (!exhausted || woken) return lastSweep;
       enter('idle');
       const nextDue = await findNextDueAt(store.db, queues.limits().skip);
@@ -273,8 +299,12 @@ export function startDeliveryWorker(ctx: AppContext, options: Partial<WorkerOpti
     }
   }
 
-  const unsubscribe = ctx.onDeliveriesQueued(hint);
-  const listener = store.notifications.listenForDeliveries(hint, log);
+  const newWork = () => {
+    platformHint = true;
+    hint();
+  };
+  const unsubscribe = ctx.onDeliveriesQueued(newWork);
+  const listener = store.notifications.listenForDeliveries(newWork, log);
   const looping = loop();
   log.info({ concurrency: o.concurrency, store: store.capabilities.dialect }, 'delivery worker started');
 

@@ -47,4 +47,27 @@ describe('endpoint queue batching', () => {
     queues.finished(2, true);
     expect(sent).toEqual([['dlv_2_0'], ['dlv_2_1'], ['dlv_2_2']]);
   });
+
+  it('gives a platform endpoint room for two waves of full batches, and a URL endpoint twice its cap', () => {
+    const queues = new EndpointQueues(sizes, () => {}, {
+      maxOf: (i) => (i.context?.postback.kind === 'url' ? 1 : 3),
+      requestCap: 2,
+    });
+    expect(queues.platformBudget()).toBe(0);
+    const platform = Array.from({ length: 5 }, (_, i) => item(1, i, 'meta_capi'));
+    const url = Array.from({ length: 3 }, (_, i) => item(2, i, 'url'));
+    queues.claimed([...platform, ...url].map((i) => i.delivery));
+    queues.enqueue([...platform, ...url]);
+    // Platform: 2 waves × 2 requests × 3 events = 12, 5 held; URL: 2 × cap 2 = 4, 3 held.
+    expect(queues.limits()).toEqual({ skip: [], room: new Map([[2, 1]]), platformRoom: new Map([[1, 7]]) });
+    expect(queues.platformBudget()).toBe(12);
+    // Two request slots of three: five held leave room for seven, more than one batch.
+    const more = Array.from({ length: 5 }, (_, i) => item(1, 10 + i, 'meta_capi'));
+    queues.claimed(more.map((i) => i.delivery));
+    queues.enqueue(more);
+    expect(queues.limits().skip).toEqual([1]);
+    // The batch that frees the endpoint's room back to one batch tells the caller so, once.
+    expect(queues.finished(1, true, false)).toBe(true);
+    expect(queues.finished(1, true, false)).toBe(false);
+  });
 });

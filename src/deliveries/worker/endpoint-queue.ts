@@ -16,6 +16,8 @@ export interface QueuedDelivery {
 export interface EndpointLimits {
   skip: number[];
   room: Map<number, number>;
+  /** Ad-platform endpoints with room for half a wave of full batches or more: claimed on their own. */
+  platformRoom: Map<number, number>;
 }
 
 export class EndpointQueues {
@@ -25,7 +27,9 @@ export class EndpointQueues {
   private readonly inflight: InflightLimiter;
   /** Ad-platform endpoints: their slots are batch requests, not deliveries. */
   private readonly requests: InflightLimiter;
-  private readonly batched = new Set<number>();
+  private readonly requestCap: number;
+  /** Ad-platform endpoints seen here, with their batch max. */
+  private readonly batched = new Map<number, number>();
 
   constructor(
     private readonly sizes: ClaimSizes,
@@ -37,6 +41,7 @@ export class EndpointQueues {
   ) {
     this.inflight = new InflightLimiter(sizes.cap);
     this.requests = new InflightLimiter(batching.requestCap);
+    this.requestCap = batching.requestCap;
     this.maxOf = batching.maxOf;
   }
 
@@ -61,10 +66,10 @@ export class EndpointQueues {
   }
 
   /**
-   * A delivery of `postbackId` is done here (its attempt ended, or it never started). Returns how
-   * many that endpoint held before, so the caller can tell when it has room to claim for again.
+   * A delivery of `postbackId` is done here (its attempt ended, or it never started). True when
+   * this gave the endpoint room to claim for again.
    */
-  finished(postbackId: number, started: boolean, releasesSlot = started): number {
+  finished(postbackId: number, started: boolean, releasesSlot = started): boolean {
     const before = this.load.get(postbackId) ?? 0;
     if (before <= 1) this.load.delete(postbackId);
     else this.load.set(postbackId, before - 1);
@@ -72,18 +77,47 @@ export class EndpointQueues {
       (this.batched.has(postbackId) ? this.requests : this.inflight).release(String(postbackId));
       this.pump(postbackId);
     }
-    return before;
+    const roomAt = this.perEndpointOf(postbackId) - this.minRoomOf(postbackId);
+    return before > roomAt && before - 1 <= roomAt;
+  }
+
+  /**
+   * Most deliveries of all ad-platform endpoints the worker holds at once: two waves of full
+   * batches of the largest destination seen (platform deliveries do not take per-delivery slots).
+   */
+  platformBudget(): number {
+    let largest = 0;
+    for (const max of this.batched.values()) largest = Math.max(largest, max);
+    return 2 * this.requestCap * largest;
   }
 
   limits(): EndpointLimits {
     const skip: number[] = [];
     const room = new Map<number, number>();
+    const platformRoom = new Map<number, number>();
+    for (const key of this.batched.keys()) {
+      const left = this.perEndpointOf(key) - (this.load.get(key) ?? 0);
+      if (left < this.minRoomOf(key)) skip.push(key);
+      else platformRoom.set(key, left);
+    }
     for (const [key, n] of this.load) {
+      if (this.batched.has(key)) continue;
       const left = this.sizes.perEndpoint - n;
       if (left < this.sizes.minEndpointRoom) skip.push(key);
       else room.set(key, left);
     }
-    return { skip, room };
+    return { skip, room, platformRoom };
+  }
+
+  /** An endpoint holds one wave in flight and one waiting; a platform endpoint's wave is full batches. */
+  private perEndpointOf(key: number): number {
+    const max = this.batched.get(key);
+    return max === undefined ? this.sizes.perEndpoint : 2 * this.requestCap * max;
+  }
+
+  private minRoomOf(key: number): number {
+    const max = this.batched.get(key);
+    return max === undefined ? this.sizes.minEndpointRoom : max;
   }
 
   /** Takes every delivery still waiting for a slot (shutdown: they go back to the store unsent). */
@@ -98,7 +132,7 @@ export class EndpointQueues {
     if (!queue) return;
     const sample = queue.find((item) => item.context !== undefined);
     const max = sample ? this.maxOf(sample) : 1;
-    if (max > 1) this.batched.add(key);
+    if (max > 1) this.batched.set(key, max);
     const limiter = this.batched.has(key) ? this.requests : this.inflight;
     // One slot per request: a platform endpoint's waiting deliveries leave together, up to its batch size.
     while (queue.length > 0 && limiter.tryAcquire(String(key))) this.send(queue.splice(0, Math.max(1, max)));

@@ -17,8 +17,8 @@ export interface OutcomeWriterOptions {
   leases: LeaseKeeper;
   flushIntervalMs: number;
   flushMax: number;
-  /** Told after each batch, written or not, with how many outcomes it held. */
-  onBatchDone(count: number): void;
+  /** Told after each batch, written or not, with the outcomes it held. */
+  onBatchDone(batch: readonly DeliveryOutcome[]): void;
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -71,7 +71,7 @@ export class OutcomeWriter {
       this.o.log.error({ err }, 'could not write delivery outcomes; leases will return them');
     } finally {
       for (const outcome of batch) this.o.leases.release(outcome.delivery.id);
-      this.o.onBatchDone(batch.length);
+      this.o.onBatchDone(batch);
     }
   }
 
