@@ -255,17 +255,7 @@ describeEachStore('reports against raw rows', (current) => {
               const entry = (key: string) => {
                 let e = expected.get(key);
                 if (!e) {
-                  e = {
-                    clicks: 0,
-                    uniqueClicks: 0,
-                    pending: 0,
-                    approved: 0,
-                    rejected: 0,
-                    declined: 0,
-                    reversed: 0,
-                    revenue: 0,
-                    payout: 0,
-                  };
+                  e = zero();
                   expected.set(key, e);
                 }
                 return e;

@@ -199,11 +199,10 @@ export function sumClicks(db: Db, q: SumsRequest): Promise<SumRow[]> {
   return sumsFrom(db, clickSource(q.raw), q);
 }
 
-const within = (time: string, ranges: Correction[]) =>
-  sql`(${sql.join(
-    ranges.map((c) => sql`(${sql.raw(time)} >= ${c.from} and ${sql.raw(time)} < ${c.to})`),
-    sql` or `,
-  )})`;
+/** `expr` in any of the planned ranges [from, to) (numbers from the plan, never user input). */
+const inRanges = (expr: string, ranges: Correction[]) =>
+  `(${ranges.map((c) => `(${expr} >= ${c.from} and ${expr} < ${c.to})`).join(' or ')})`;
+const within = (expr: string, ranges: Correction[]) => sql.raw(inRanges(expr, ranges));
 
 /** A select of one arm over a day-profile table (or the raw tail): `t`, the dimensions, then `columns`. */
 function profileArm(tier: ClickTier, q: SumsRequest) {
@@ -273,10 +272,8 @@ async function sumClicksFromDayProfilesOnce(db: Db, tier: ClickTier, q: SumsRequ
   // Typed: an arm grouped alone would sum an untyped null as text.
   const none = (k: number) => pair(k, 'cast(null as integer)', 'cast(null as integer)');
   const days = slices.flatMap((s) => s.days);
-  const onDays = (ranges: Correction[]) =>
-    ranges.map((d) => `(r.day >= ${d.from} and r.day < ${d.to})`).join(' or ');
   const parts = slices.map((s, k) => {
-    const when = `case when ${onDays(s.days)} then `;
+    const when = `case when ${inRanges('r.day', s.days)} then `;
     return pair(
       k,
       `${when}${profilePart(s.from, s.to, false)} end`,
@@ -440,10 +437,10 @@ function sumConversionsByDay(db: Db, q: SumsRequest): Promise<SumRow[]> {
   }
   const arms = planDaySlices(q).map((slice) => {
     const where: RawBuilder<unknown>[] = [
-      sql`(${sql.join(
-        slice.days.map((d) => sql.raw(`(${day} >= ${d.from / DAY_MS} and ${day} < ${d.to / DAY_MS})`)),
-        sql` or `,
-      )})`,
+      within(
+        day,
+        slice.days.map((d) => ({ from: d.from / DAY_MS, to: d.to / DAY_MS })),
+      ),
       ...filtersOn(source.column, q),
     ];
     if (slice.from > 0) where.push(sql.raw(`r.bucket % ${DAY_MS} >= ${slice.from * QUARTER_MS}`));
