@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Capabilities } from './capabilities.ts';
 import type { ClaimLock } from './claim.ts';
 import type { ClickStorage } from './click-writer.ts';
+import type { ConversionRollup } from './conversion-rollup.ts';
 import type { Database } from './database.types.ts';
 import { registerDriverHandles } from './driver-handles.ts';
 import type { InboundWriter } from './inbound-writer.ts';
@@ -18,6 +19,8 @@ export interface Store {
   readonly capabilities: Capabilities;
   /** Durable click writing: the click journal on SQLite, group commit on PostgreSQL. */
   readonly clicks: ClickStorage;
+  /** How new conversions reach the conversion rollup: in their transaction, or by a catch-up. */
+  readonly conversionRollup: ConversionRollup;
   /** The row lock of the delivery claim. */
   readonly claimLock: ClaimLock;
   /** Wake-ups from other processes when deliveries are queued. */

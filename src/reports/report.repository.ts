@@ -95,7 +95,8 @@ function conversionSource(raw: boolean, attribution: 'conversion' | 'click'): So
     };
   }
   return {
-    from: 'report_conversions r',
+    // The rollup plus the conversions stored since its last catch-up, where a store has one (migration 0026).
+    from: 'report_conversions_now r',
     offer: 'r.offer_id',
     time: attribution === 'click' ? 'r.click_bucket' : 'r.bucket',
     column: (d) => `r.${ENTITY_DIMENSIONS[d].column}`,

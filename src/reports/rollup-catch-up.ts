@@ -1,8 +1,11 @@
-// Keeps the click rollup close behind the click writers: every few seconds, the clicks stored since
-// the last catch-up are added to it (src/db/common/click-rollup.ts). Reports are exact without it
-// (they add the clicks after the mark themselves); it keeps the raw tail they read short.
+// Keeps the rollups close behind the writers: every few seconds, the clicks stored since the last
+// catch-up are added to the click rollup (src/db/common/click-rollup.ts), and on stores that do not
+// add new conversions in their own transaction, the conversions to the conversion rollup
+// (src/db/common/conversion-rollup.ts). Reports are exact without it (they add the rows after each
+// mark themselves); it keeps the raw tails they read short.
 import type { Logger } from 'pino';
 import { CATCH_UP_CHUNK } from '../db/common/click-rollup.ts';
+import { CONVERSION_CATCH_UP_CHUNK } from '../db/common/conversion-rollup.ts';
 import type { Store } from '../db/store.ts';
 
 export const CATCH_UP_EVERY_MS = 5_000;
@@ -14,14 +17,18 @@ export interface RollupCatchUp {
 export function startRollupCatchUp(store: Store, log: Logger, everyMs = CATCH_UP_EVERY_MS): RollupCatchUp {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
-  const round = async () => {
+  // A backlog (after downtime) goes in chunks, one transaction each.
+  const drain = async (name: string, step: () => Promise<number>, chunk: number) => {
     try {
-      // A backlog (after downtime) goes in chunks, one transaction each.
-      let added = CATCH_UP_CHUNK;
-      while (!stopped && added === CATCH_UP_CHUNK) added = await store.clicks.catchUpRollup();
+      let added = chunk;
+      while (!stopped && added === chunk) added = await step();
     } catch (error) {
-      log.warn({ err: error }, 'click rollup catch-up failed; retried on the next round');
+      log.warn({ err: error }, `${name} rollup catch-up failed; retried on the next round`);
     }
+  };
+  const round = async () => {
+    await drain('click', () => store.clicks.catchUpRollup(), CATCH_UP_CHUNK);
+    await drain('conversion', () => store.conversionRollup.catchUp(), CONVERSION_CATCH_UP_CHUNK);
   };
   const timer = setInterval(() => {
     running = running.then(round);

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { ADD_CONVERSION_COUNTS } from '../common/conversion-rollup.ts';
 import type { MigrationContext } from '../migrate.ts';
 import { bigint, money } from './column-types.ts';
 
@@ -159,17 +160,6 @@ function conversionRollupSelect(v: string, sign: 1 | -1, grouped = true) {
       ${counted('revenue')}, ${counted('payout')}
     ${from}`;
 }
-
-// The conversion rollup's key and the upsert tail that adds a row's counts (0024 uses them too).
-export const CONVERSION_KEY = 'bucket, click_bucket, link_id, offer_id, goal, country, device, os, browser';
-export const ADD_CONVERSION_COUNTS = sql.raw(`on conflict (${CONVERSION_KEY}) do update set
-  pending = report_conversions.pending + excluded.pending,
-  approved = report_conversions.approved + excluded.approved,
-  rejected = report_conversions.rejected + excluded.rejected,
-  declined = report_conversions.declined + excluded.declined,
-  reversed = report_conversions.reversed + excluded.reversed,
-  revenue = report_conversions.revenue + excluded.revenue,
-  payout = report_conversions.payout + excluded.payout`);
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 async function createSqliteTriggers(db: Kysely<any>): Promise<void> {

@@ -1,13 +1,14 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { MigrationContext } from '../migrate.ts';
-import { ADD_CONVERSION_COUNTS, CONVERSION_KEY } from './0009_report_rollups.ts';
+import { addConversionCountsSql, signedConversions } from '../postgres/conversion-rollup-sql.ts';
 
 /**
  * PostgreSQL keeps the conversion rollup per statement instead of per row: each insert, update or
  * delete of conversions adds its rows' counts to report_conversions in one grouped upsert, read
  * from the statement's transition tables, so a batch of new conversions costs one rollup statement
  * rather than one per conversion. SQLite's per-row triggers (0009) stay. See
- * docs/decisions/0029-conversion-rollup-per-statement.md.
+ * docs/decisions/0029-conversion-rollup-per-statement.md. On PostgreSQL, 0026 drops the insert trigger
+ * (new conversions are caught up behind the writers) and limits the others to rows already rolled up.
  */
 export function conversionRollupPerStatement({ capabilities }: MigrationContext): Migration {
   return {
@@ -16,14 +17,12 @@ export function conversionRollupPerStatement({ capabilities }: MigrationContext)
       if (capabilities.dialect !== 'postgres') return;
       await sql`drop trigger report_conversions_roll on conversions`.execute(db);
       await sql`drop function report_conversions_roll()`.execute(db);
-      const signed = (table: string, sign: number) =>
-        `select ${sign} as sign, created_at, click_id, link_id, offer_id, publisher_id, advertiser_id, goal,
-          status, revenue, payout from ${table}`;
+      const addCounts = (changes: string) => sql.raw(`${addConversionCountsSql(changes)};`);
       await sql`create function report_conversions_roll_statement() returns trigger language plpgsql as $$
         begin
-          if tg_op = 'INSERT' then ${addCounts(signed('new_rows', 1))}
-          elsif tg_op = 'DELETE' then ${addCounts(signed('old_rows', -1))}
-          else ${addCounts(`${signed('old_rows', -1)} union all ${signed('new_rows', 1)}`)}
+          if tg_op = 'INSERT' then ${addCounts(signedConversions('new_rows', 1))}
+          elsif tg_op = 'DELETE' then ${addCounts(signedConversions('old_rows', -1))}
+          else ${addCounts(`${signedConversions('old_rows', -1)} union all ${signedConversions('new_rows', 1)}`)}
           end if;
           return null;
         end $$`.execute(db);
@@ -39,35 +38,4 @@ export function conversionRollupPerStatement({ capabilities }: MigrationContext)
       }
     },
   };
-}
-
-/**
- * Adds the signed conversion rows of `changes` to the rollup: grouped by the rollup's key (an upsert
- * may not touch one row twice) and in key order (so concurrent statements take shared rows in one
- * order). Groups whose counts and amounts net to zero, as an update of other columns does, write
- * nothing.
- */
-function addCounts(changes: string) {
-  const status = (name: string) => `sum(case when v.status = '${name}' then v.sign else 0 end)`;
-  const counted = (column: string) =>
-    `sum(case when v.status in ('pending', 'approved') then v.sign * v.${column} else 0 end)`;
-  const measures = [
-    ...['pending', 'approved', 'rejected', 'declined', 'reversed'].map(status),
-    counted('revenue'),
-    counted('payout'),
-  ];
-  // The lateral subquery (kept apart by `offset 0`) probes the clicks' primary key once per row,
-  // whatever plan the function cached for the row count of its first statement.
-  return sql`${sql.raw(`insert into report_conversions (${CONVERSION_KEY}, publisher_id, advertiser_id,
-      pending, approved, rejected, declined, reversed, revenue, payout)
-    select v.created_at - v.created_at % 900000,
-      coalesce(c.created_at - c.created_at % 900000, v.created_at - v.created_at % 900000),
-      v.link_id, v.offer_id, v.goal, coalesce(c.country, ''), coalesce(c.device, ''), coalesce(c.os, ''),
-      coalesce(c.browser, ''), min(v.publisher_id), min(v.advertiser_id), ${measures.join(', ')}
-    from (${changes}) v
-    left join lateral (select created_at, country, device, os, browser from clicks
-      where id = v.click_id offset 0) c on true
-    group by 1, 2, 3, 4, 5, 6, 7, 8, 9
-    having ${measures.map((m) => `${m} <> 0`).join(' or ')}
-    order by 1, 2, 3, 4, 5, 6, 7, 8, 9`)} ${ADD_CONVERSION_COUNTS};`;
 }

@@ -24,6 +24,7 @@ import { platformRequestChecks } from './0021_platform_request_checks.ts';
 import { heldConversions } from './0022_held_conversions.ts';
 import { conversionRollupPerStatement } from './0024_conversion_rollup_per_statement.ts';
 import { clickDayProfiles } from './0025_click_day_profiles.ts';
+import { conversionRollupCatchUp } from './0026_conversion_rollup_catch_up.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -49,4 +50,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0022_held_conversions': heldConversions,
   '0024_conversion_rollup_per_statement': conversionRollupPerStatement,
   '0025_click_day_profiles': clickDayProfiles,
+  '0026_conversion_rollup_catch_up': conversionRollupCatchUp,
 };

@@ -10,6 +10,7 @@ import { POSTGRES_CAPABILITIES } from './capabilities.ts';
 import { POSTGRES_CLAIM_LOCK } from './claim-lock.ts';
 import { createPostgresClickRollupCatchUp } from './click-rollup-catch-up.ts';
 import { createGroupCommitClickWriter } from './click-writer.ts';
+import { createPostgresConversionRollupCatchUp } from './conversion-rollup-catch-up.ts';
 import { POSTGRES_INBOUND_WRITER } from './inbound-writer.ts';
 import { withNamedStatements } from './named-statements.ts';
 import { postgresPreparedLookups } from './prepared-lookups.ts';
@@ -53,6 +54,7 @@ export function openPostgresStore(
       openWriter: (log) => createGroupCommitClickWriter(pool, log),
       catchUpRollup: createPostgresClickRollupCatchUp(db),
     },
+    conversionRollup: createPostgresConversionRollupCatchUp(db),
     claimLock: POSTGRES_CLAIM_LOCK,
     inboundWriter: POSTGRES_INBOUND_WRITER,
     notifications: { listenForDeliveries: (onWake, log) => listenForQueuedDeliveries(url, onWake, log) },

@@ -114,6 +114,8 @@ export function openSqliteStore(options: StoreOptions): { store: Store; handles:
       openWriter: (log, writerOptions) => createJournalClickWriter(sqlite, readBarrier, log, writerOptions),
       catchUpRollup: async () => catchUpRollup(),
     },
+    // The per-row triggers (migration 0009) add each conversion in the transaction that writes it.
+    conversionRollup: { catchUp: async () => 0 },
     claimLock: SQLITE_CLAIM_LOCK,
     inboundWriter: SQLITE_INBOUND_WRITER,
     notifications: { listenForDeliveries: () => NOT_LISTENING },
