@@ -1,12 +1,16 @@
 // What keeping the conversion rollup costs PostgreSQL per new conversion: the server process's CPU
-// time for multi-row inserts of 32 conversions (as the inbound writer sends them), with the rollup's
-// triggers and with them disabled, in alternated rounds on one fresh database. CPU time is read from
-// /proc (so the server must run on this machine), which a busy shared machine moves less than rates.
+// time for multi-row inserts of 32 conversions (as the inbound writer sends them), with what the
+// rollup puts on the insert (the `seq` default and its B-tree entry; no trigger) and without it
+// (a constant default, no index), in alternated rounds on one fresh database; and the CPU time of
+// the catch-up that then adds each round's conversions to the rollup, off the inserting transaction.
+// CPU time is read from /proc (so the server must run on this machine), which a busy shared machine
+// moves less than rates.
 // `DATABASE_URL=postgres://… node bin/run-ts.js bench/conversion-rollup.ts [--rounds=5] [--batches=300]`
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { rollConversionsThrough } from '../src/db/postgres/conversion-rollup-catch-up.ts';
 import { openStore } from '../src/db/store.ts';
 import { createBenchDatabase } from './lib/bench-database.ts';
 
@@ -48,31 +52,57 @@ try {
         'c' || (1 + floor(random() * ${CLICKS}))::int as cid from generate_series(1, ${BATCH}) g) r
       join clicks c on c.id = r.cid
     order by k on conflict (dedupe_key) do nothing`;
-  const figures = { with: [] as number[], without: [] as number[] };
+  const figures = { with: [] as number[], without: [] as number[], catchUp: [] as number[] };
   await store.db.connection().execute(async (db) => {
     const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
     const pid = rows[0].pid;
     const measure = async (rollup: boolean) => {
-      await sql.raw(`alter table conversions ${rollup ? 'enable' : 'disable'} trigger user`).execute(db);
+      if (rollup) {
+        await sql`alter table conversions alter column seq set default nextval('conversions_seq')`.execute(
+          db,
+        );
+        await sql`create index if not exists conversions_seq_key on conversions (seq)`.execute(db);
+      } else {
+        await sql`drop index if exists conversions_seq_key`.execute(db);
+        await sql`alter table conversions alter column seq set default 0`.execute(db);
+      }
       for (let i = 0; i < 20; i++) await insert.execute(db); // plans cached, as on a pooled connection
       const before = cpuMsOf(pid);
       for (let i = 0; i < batches; i++) await insert.execute(db);
       return ((cpuMsOf(pid) - before) * 1000) / (batches * BATCH);
     };
+    /** The catch-up of everything numbered so far, on this connection: CPU µs per conversion added. */
+    const catchUp = async () => {
+      const { rows: last } = await sql<{ n: string }>`select last_value as n from conversions_seq`.execute(
+        db,
+      );
+      const before = cpuMsOf(pid);
+      let added = 0;
+      for (;;) {
+        const step = await rollConversionsThrough(db, Number(last[0].n));
+        if (step === 0) break;
+        added += step;
+      }
+      return ((cpuMsOf(pid) - before) * 1000) / added;
+    };
     for (let r = 0; r < rounds; r++) {
       // Alternated, each first in every other round.
       const order = r % 2 ? [false, true] : [true, false];
-      for (const rollup of order) (rollup ? figures.with : figures.without).push(await measure(rollup));
+      for (const rollup of order) {
+        (rollup ? figures.with : figures.without).push(await measure(rollup));
+        if (rollup) figures.catchUp.push(await catchUp());
+      }
     }
   });
   const show = (xs: number[]) => `${median(xs).toFixed(1)} µs (${xs.map((x) => x.toFixed(1)).join(', ')})`;
   console.log(
     `PostgreSQL CPU per new conversion, ${batches} inserts of ${BATCH} per round, ${rounds} rounds:`,
   );
-  console.log(`  with the conversion rollup:    ${show(figures.with)}`);
-  console.log(`  without the conversion rollup: ${show(figures.without)}`);
+  console.log(`  inserts with the rollup's seq column:  ${show(figures.with)}`);
+  console.log(`  inserts without it:                    ${show(figures.without)}`);
   const share = (median(figures.with) / median(figures.without) - 1) * 100;
-  console.log(`  the rollup adds ${share.toFixed(0)} % to the database's CPU time of these inserts`);
+  console.log(`  the seq column adds ${share.toFixed(0)} % to the database's CPU time of these inserts`);
+  console.log(`  the catch-up, per conversion added:    ${show(figures.catchUp)}`);
   console.log(
     `  load average ${loadavg()
       .map((l) => l.toFixed(2))

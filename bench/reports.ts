@@ -134,10 +134,11 @@ async function seed(store: Store, postgres: boolean): Promise<void> {
   }
   // The click rollup, by the same catch-up the server runs behind the click writers.
   while ((await store.clicks.catchUpRollup()) > 0) {}
-  // Conversions go through the triggers that keep their rollup.
+  // Conversions go through the triggers that keep their rollup (SQLite), or its catch-up (PostgreSQL).
   for (let i = 0; i < CONVERSIONS; i += CHUNK / 4) {
     await conversionInsert(postgres, i, Math.min(CONVERSIONS, i + CHUNK / 4)).execute(db);
   }
+  while ((await store.conversionRollup.catchUp()) > 0) {}
   // PostgreSQL: vacuum summarizes the BRIN ranges of clicks.seq, as autovacuum does after inserts.
   if (postgres) await sql`vacuum analyze`.execute(db);
   else await sql`analyze`.execute(db);

@@ -8,6 +8,8 @@
 //                      adplatform, smartlinks, retention, and rewards (ingest with rewards and five
 //                      rules on, vs plain; not in the default set)
 //   --adplatform-count=N  conversions the adplatform phase forwards (default 50 000; smoke 2 000)
+//   --rollup-catch-up=off  no rollup catch-up during ingest (a reference: on PostgreSQL, ingest
+//                      without the conversion rollup's cost)
 //   --cpu-prof=DIR     write a V8 CPU profile of every Trackwire process into DIR (not the references)
 // DATABASE_URL=postgres://… runs the same phases on a fresh database on that server.
 import { writeFileSync } from 'node:fs';
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     databaseUrl: process.env.DATABASE_URL,
     smoke,
     phaseSeconds: Number(args.get('seconds') ?? (smoke ? 1 : 5)),
+    rollupCatchUp: args.get('rollup-catch-up') !== 'off',
   });
   const { store } = state;
   try {

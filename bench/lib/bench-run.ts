@@ -24,6 +24,8 @@ export interface BenchRunOptions {
   databaseUrl?: string;
   smoke: boolean;
   phaseSeconds: number;
+  /** Whether the rollups are caught up during ingest (default on). */
+  rollupCatchUp?: boolean;
 }
 
 export async function openBenchRun(
@@ -48,6 +50,7 @@ export async function openBenchRun(
     },
     smoke: options.smoke,
     phaseSeconds: options.phaseSeconds,
+    rollupCatchUp: options.rollupCatchUp ?? true,
     rounds: options.smoke ? 1 : 3,
     report: {
       machine: { cpus: cpus().length, dialect: store.capabilities.dialect, smoke: options.smoke },

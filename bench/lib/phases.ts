@@ -1,6 +1,8 @@
 // The benchmark's phases. Each takes the shared run state and fills its part of the report.
 import { performance } from 'node:perf_hooks';
+import pino from 'pino';
 import type { Store } from '../../src/db/store.ts';
+import { startRollupCatchUp } from '../../src/reports/rollup-catch-up.ts';
 import { measureRawIngest } from './ingest-reference.ts';
 import { LOAD_CONNECTIONS, type LoadResult, median, runLoad } from './load.ts';
 import { addSlowDeliveries, drainDeliveries } from './outbound.ts';
@@ -24,6 +26,8 @@ export interface RunState {
   peaks: Record<string, number>;
   /** Measured click rate; later phases load at fractions of it. */
   clickRate?: number;
+  /** Whether the rollups are caught up during ingest, as a worker node would (off: a reference without). */
+  rollupCatchUp: boolean;
 }
 
 export async function countRows(
@@ -234,6 +238,8 @@ export async function runIngestPhase(state: RunState): Promise<void> {
       return `/postback?token=${state.seeded.tokens.get(c.advertiser_id)}&click_id=${c.id}&txn_id=t${n}&payout=1.50&status=approved`;
     });
   const sent: string[] = [];
+  // The API role catches no rollup up; a worker node would, every few seconds: here the bench does.
+  const catchUp = state.rollupCatchUp ? startRollupCatchUp(state.store, pino({ level: 'silent' })) : null;
   await withApi(state, 'api', 'api (ingest)', async (api) => {
     const ingestFor = async (seconds: number) => {
       const paths = freshPostbacks(seconds);
@@ -250,6 +256,7 @@ export async function runIngestPhase(state: RunState): Promise<void> {
       (run) => run.answers['2xx'],
     );
     const duplicate = await runLoad({ url: api.url, seconds: state.phaseSeconds, paths: sent });
+    await catchUp?.stop();
     const stored = (await countRows(state.store, 'conversions')) - before;
     const accepted = warm.answers['2xx'] + ingest.answers['2xx'];
     const rawRate = await measureRawIngest(state.smoke ? 2_000 : 60_000, LOAD_CONNECTIONS, FULL_SIZES);
@@ -269,7 +276,7 @@ export async function runIngestPhase(state: RunState): Promise<void> {
         0,
       ),
     };
-  });
+  }).finally(() => catchUp?.stop());
 }
 
 /** 3. Outbound: a worker drains every delivery the ingest queued; then a slow (100 ms) receiver. */
