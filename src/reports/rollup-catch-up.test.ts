@@ -1,13 +1,18 @@
 // The click rollup's catch-up: what reports read (report_clicks_now) is the same before and after
 // it, it adds each stored click once however often it runs, and on PostgreSQL it never moves its
-// mark past a click whose transaction is still open.
+// mark past a click whose transaction is still open. The loop that runs it runs the conversion
+// rollup's catch-up after it.
 import { sql } from 'kysely';
-import { expect, it } from 'vitest';
+import pino from 'pino';
+import { expect, it, vi } from 'vitest';
 import { createCatalog } from '../../test/support/fixtures.ts';
 import { clickRow } from '../../test/support/rows.ts';
 import { describeEachStore, describePostgres } from '../../test/support/stores.ts';
+import { CONVERSION_CATCH_UP_CHUNK } from '../db/common/conversion-rollup.ts';
 import type { Db } from '../db/database.types.ts';
+import type { Store } from '../db/store.ts';
 import { insertClicks } from '../tracking/clicks/click.repository.ts';
+import { startRollupCatchUp } from './rollup-catch-up.ts';
 
 const START = Date.UTC(2026, 4, 1);
 
@@ -168,4 +173,32 @@ describePostgres('click rollup catch-up under an open click transaction', (curre
     expect(await store.clicks.catchUpRollup()).toBe(2);
     expect((await sums(db, 'report_clicks', link.id)).reduce((n, r) => n + (r[2] as number), 0)).toBe(2);
   });
+});
+
+it('catches conversions up after clicks each round, a backlog in chunks, though the clicks fail', async () => {
+  vi.useFakeTimers();
+  try {
+    const calls: string[] = [];
+    let backlog = 2;
+    const store = {
+      clicks: {
+        catchUpRollup: async () => {
+          calls.push('clicks');
+          throw new Error('click rollup unavailable');
+        },
+      },
+      conversionRollup: {
+        catchUp: async () => {
+          calls.push('conversions');
+          return backlog-- > 0 ? CONVERSION_CATCH_UP_CHUNK : 0;
+        },
+      },
+    } as unknown as Store;
+    const catchUp = startRollupCatchUp(store, pino({ level: 'silent' }), 1_000);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await catchUp.stop();
+    expect(calls).toEqual(['clicks', 'conversions', 'conversions', 'conversions']);
+  } finally {
+    vi.useRealTimers();
+  }
 });
