@@ -6,7 +6,14 @@ import { type SelectQueryBuilder, sql } from 'kysely';
 import type { ClaimLock } from '../db/claim.ts';
 import type { Database, Db } from '../db/database.types.ts';
 import { inIdList, unindexed } from '../db/id-list.ts';
-import type { DeliveryRow, DeliveryStatus, DeliveryTable, NewDeliveryAttemptRow } from './delivery.table.ts';
+import { insertRows } from '../db/insert-rows.ts';
+import type {
+  DeliveryAttemptTable,
+  DeliveryRow,
+  DeliveryStatus,
+  DeliveryTable,
+  NewDeliveryAttemptRow,
+} from './delivery.table.ts';
 
 export interface ClaimOptions {
   /** The store's claim lock (`store.claimLock`). */
@@ -253,16 +260,31 @@ export async function sweepExpiredLeases(db: Db, now: number): Promise<number> {
   return Number(result.numUpdatedRows);
 }
 
-// Keeps each multi-row INSERT well under both stores' bound-parameter limits.
-const ATTEMPT_CHUNK = 500;
+// Every column but the generated id, as a record so that a column added to the table and not here
+// fails to compile instead of being dropped.
+const ATTEMPT_COLUMN_SET: Record<Exclude<keyof DeliveryAttemptTable, 'id'>, true> = {
+  delivery_id: true,
+  postback_id: true,
+  attempt_no: true,
+  trigger: true,
+  url: true,
+  method: true,
+  request_headers: true,
+  request_body: true,
+  status_code: true,
+  response_excerpt: true,
+  response_truncated: true,
+  duration_ms: true,
+  error_class: true,
+  error_message: true,
+  created_at: true,
+  trace_id: true,
+};
+const ATTEMPT_COLUMNS = Object.keys(ATTEMPT_COLUMN_SET) as (keyof typeof ATTEMPT_COLUMN_SET)[];
 
-export async function insertAttempts(db: Db, rows: NewDeliveryAttemptRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += ATTEMPT_CHUNK) {
-    await db
-      .insertInto('delivery_attempts')
-      .values(rows.slice(i, i + ATTEMPT_CHUNK))
-      .execute();
-  }
+/** Writes attempt rows in one statement, however many (an ad-platform batch writes a thousand). */
+export function insertAttempts(db: Db, rows: NewDeliveryAttemptRow[]): Promise<void> {
+  return insertRows(db, 'delivery_attempts', ATTEMPT_COLUMNS, rows);
 }
 
 /** An endpoint was disabled: its waiting deliveries are held, never dropped. */
