@@ -1,4 +1,4 @@
-// The one dialect difference of the claim path, implemented in sqlite/claim-lock.ts and
+// The dialect differences of the claim path, implemented in sqlite/claim-lock.ts and
 // postgres/claim-lock.ts. See docs/decisions/0005-leases-and-fencing.md.
 import type { SelectQueryBuilder } from 'kysely';
 
@@ -7,4 +7,6 @@ export interface ClaimLock {
   skippingClaimed<DB, TB extends keyof DB, O>(
     query: SelectQueryBuilder<DB, TB, O>,
   ): SelectQueryBuilder<DB, TB, O>;
+  /** The column the claim finds its chosen rows again by. */
+  readonly rowKey: 'rowid' | 'id';
 }

@@ -7,6 +7,7 @@ import {
   completeDelivery,
   deferDelivery,
   failDelivery,
+  insertAttempts,
   renewLease,
   requeueFailedDeliveries,
   rescheduleDelivery,
@@ -31,6 +32,43 @@ describeEachStore('delivery repository', (current) => {
   beforeEach(async () => {
     await db().deleteFrom('delivery_attempts').execute();
     await db().deleteFrom('deliveries').execute();
+  });
+
+  it('writes attempt rows exactly as given, however many', async () => {
+    const seeded = await seedDeliveries(db(), 'http://127.0.0.1:9', 1, { now: T0 });
+    const attempt = (i: number) => ({
+      delivery_id: seeded.deliveryIds[0],
+      postback_id: seeded.postbackId,
+      attempt_no: i + 1,
+      trigger: 'scheduled' as const,
+      url: `https://example.test/p?i=${i}&q="x'y"`,
+      method: 'POST',
+      request_headers: JSON.stringify({ 'content-type': 'application/json' }),
+      request_body: i === 0 ? null : `{"data":[{"n":${i},"name":"Grüße 😀 \\ "quoted""}]}`,
+      status_code: i % 2 === 0 ? 200 : 0,
+      response_excerpt: i === 1 ? 'Ünïcödé answer' : '{"events_received":1}',
+      response_truncated: i % 2,
+      duration_ms: 50 + i,
+      error_class: i % 2 === 0 ? null : ('timeout' as const),
+      error_message: i % 2 === 0 ? null : 'took too long',
+      created_at: T0 + 2 ** 40 + i,
+      trace_id: i === 2 ? undefined : `trace-${i}`,
+    });
+    const rows = Array.from({ length: 1_200 }, (_, i) => attempt(i));
+    await insertAttempts(db(), rows);
+    const stored = await db()
+      .selectFrom('delivery_attempts')
+      .selectAll()
+      .where('delivery_id', '=', seeded.deliveryIds[0])
+      .orderBy('attempt_no')
+      .execute();
+    expect(stored).toHaveLength(rows.length);
+    const expected = (i: number) => ({ ...attempt(i), trace_id: i === 2 ? null : `trace-${i}` });
+    for (const i of [0, 1, 2, 3, 1_199]) {
+      const { id, ...row } = stored[i];
+      expect(typeof id).toBe('number');
+      expect({ ...row, created_at: Number(row.created_at) }).toEqual(expected(i));
+    }
   });
 
   it('claims due rows once: concurrent claimers get disjoint sets that cover everything', async () => {

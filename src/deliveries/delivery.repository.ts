@@ -6,7 +6,14 @@ import { type SelectQueryBuilder, sql } from 'kysely';
 import type { ClaimLock } from '../db/claim.ts';
 import type { Database, Db } from '../db/database.types.ts';
 import { inIdList, unindexed } from '../db/id-list.ts';
-import type { DeliveryRow, DeliveryStatus, DeliveryTable, NewDeliveryAttemptRow } from './delivery.table.ts';
+import { insertRows } from '../db/insert-rows.ts';
+import type {
+  DeliveryAttemptTable,
+  DeliveryRow,
+  DeliveryStatus,
+  DeliveryTable,
+  NewDeliveryAttemptRow,
+} from './delivery.table.ts';
 
 export interface ClaimOptions {
   /** The store's claim lock (`store.claimLock`). */
@@ -39,9 +46,10 @@ export function claimDueDeliveries(db: Db, o: ClaimOptions): Promise<DeliveryRow
   const skip = o.skipEndpoints ?? [];
   const only = o.onlyEndpoints;
   if (only?.length === 0) return Promise.resolve([]);
+  const key = sql.raw(o.lock.rowKey);
   if (perEndpoint >= o.limit && rooms.every(([, n]) => n >= o.limit)) {
     // No endpoint can be over-claimed: the plain oldest-due-first claim (much cheaper).
-    let plain = db.selectFrom('deliveries').select('id');
+    let plain = db.selectFrom('deliveries').select(sql<string>`${key}`.as('k'));
     if (skip.length > 0) plain = plain.where('postback_id', 'not in', [...skip]);
     // By postback, SQLite would sort every pending row of the endpoint instead of walking the due index.
     if (only) plain = plain.where(unindexed(db, 'postback_id'), 'in', [...only]);
@@ -57,21 +65,25 @@ export function claimDueDeliveries(db: Db, o: ClaimOptions): Promise<DeliveryRow
         )} ELSE ${asInt(perEndpoint)} END`
       : asInt(perEndpoint);
   const scan = Math.max(128, o.limit * 2);
-  const fair = sql`SELECT id FROM (
-      SELECT id, postback_id, ROW_NUMBER() OVER (PARTITION BY postback_id ORDER BY next_run_at, id) AS rn
+  const fair = sql`SELECT k FROM (
+      SELECT k, postback_id, ROW_NUMBER() OVER (PARTITION BY postback_id ORDER BY next_run_at, id) AS rn
       FROM (
-        SELECT id, postback_id, next_run_at FROM deliveries
+        SELECT ${key} AS k, id, postback_id, next_run_at FROM deliveries
         WHERE status = 'pending' AND next_run_at <= ${o.now} ${notSkipped} ${onlyThese}
         ORDER BY next_run_at LIMIT ${scan}
       ) due
     ) ranked WHERE rn <= ${room}`;
-  return claimRows(db, o, db.selectFrom('deliveries').select('id').where(sql<boolean>`id IN (${fair})`));
+  return claimRows(
+    db,
+    o,
+    db.selectFrom('deliveries').select(sql<string>`${key}`.as('k')).where(sql<boolean>`${key} IN (${fair})`),
+  );
 }
 
 function claimRows(
   db: Db,
   o: ClaimOptions,
-  candidates: SelectQueryBuilder<Database, 'deliveries', { id: string }>,
+  candidates: SelectQueryBuilder<Database, 'deliveries', { k: string }>,
 ): Promise<DeliveryRow[]> {
   const due = o.lock.skippingClaimed(
     candidates
@@ -84,7 +96,7 @@ function claimRows(
     db
       .updateTable('deliveries')
       .set({ status: 'in_flight', claim_id: o.claimId, lease_until: o.now + o.leaseMs, updated_at: o.now })
-      .where('id', 'in', due)
+      .where(sql.raw(o.lock.rowKey), 'in', due)
       // By status, SQLite would walk every pending row to find the candidates.
       .where(unindexed(db, 'status'), '=', 'pending')
       .returningAll()
@@ -253,16 +265,31 @@ export async function sweepExpiredLeases(db: Db, now: number): Promise<number> {
   return Number(result.numUpdatedRows);
 }
 
-// Keeps each multi-row INSERT well under both stores' bound-parameter limits.
-const ATTEMPT_CHUNK = 500;
+// Every column but the generated id, as a record so that a column added to the table and not here
+// fails to compile instead of being dropped.
+const ATTEMPT_COLUMN_SET: Record<Exclude<keyof DeliveryAttemptTable, 'id'>, true> = {
+  delivery_id: true,
+  postback_id: true,
+  attempt_no: true,
+  trigger: true,
+  url: true,
+  method: true,
+  request_headers: true,
+  request_body: true,
+  status_code: true,
+  response_excerpt: true,
+  response_truncated: true,
+  duration_ms: true,
+  error_class: true,
+  error_message: true,
+  created_at: true,
+  trace_id: true,
+};
+const ATTEMPT_COLUMNS = Object.keys(ATTEMPT_COLUMN_SET) as (keyof typeof ATTEMPT_COLUMN_SET)[];
 
-export async function insertAttempts(db: Db, rows: NewDeliveryAttemptRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += ATTEMPT_CHUNK) {
-    await db
-      .insertInto('delivery_attempts')
-      .values(rows.slice(i, i + ATTEMPT_CHUNK))
-      .execute();
-  }
+/** Writes attempt rows in one statement, however many (an ad-platform batch writes a thousand). */
+export function insertAttempts(db: Db, rows: NewDeliveryAttemptRow[]): Promise<void> {
+  return insertRows(db, 'delivery_attempts', ATTEMPT_COLUMNS, rows);
 }
 
 /** An endpoint was disabled: its waiting deliveries are held, never dropped. */

@@ -72,7 +72,10 @@ describeEachStore('delivery crash recovery', (current) => {
     }
     receiver = await startReceiver(() => ({ status: 200, delayMs: 5 }));
     const seeded = await seedDeliveries(shared.store.db, receiver.url, 300);
-    const workers = [spawnTrackwire('worker', storeEnv), spawnTrackwire('worker', storeEnv)];
+    // Leases and timeouts no load can outlast: a lapsed lease or a timed-out attempt is sent again
+    // by design (at-least-once), and here a second send must only ever mean a second claim.
+    const patient = { ...storeEnv, TRACKWIRE_LEASE: '60s', TRACKWIRE_ATTEMPT_TIMEOUT: '20s' };
+    const workers = [spawnTrackwire('worker', patient), spawnTrackwire('worker', patient)];
     children.push(...workers);
     await waitFor('every delivery to succeed', () => allSucceeded(shared.store.db, seeded.deliveryIds));
     expect(receiver.maxConcurrentPerDelivery).toBe(1);

@@ -5,4 +5,5 @@ import type { ClaimLock } from '../claim.ts';
 export const POSTGRES_CLAIM_LOCK: ClaimLock = Object.freeze({
   skippingClaimed: <DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>) =>
     query.forUpdate().skipLocked(),
+  rowKey: 'id',
 });

@@ -4,8 +4,9 @@ import { clickRow, OPTIONAL_CLICK_COLUMNS } from '../../../test/support/rows.ts'
 import { describePostgres, type TestStore } from '../../../test/support/stores.ts';
 import type { ClickRow } from '../../tracking/clicks/click.table.ts';
 import { CLICK_COLUMNS, CLICK_COLUMNS as COLUMNS } from '../common/click-columns.ts';
+import { rowsJson } from '../common/rows-json.ts';
 import { postgresPoolOf } from '../driver-handles.ts';
-import { clickRowsJson, createPostgresClickInserter, postgresClickInsertSql } from './click-inserter.ts';
+import { createPostgresClickInserter, postgresClickInsertSql } from './click-inserter.ts';
 
 // Strings that JSON must escape, that look like other JSON values, or that a careless encoding would
 // turn into NULL.
@@ -74,11 +75,11 @@ it('has one statement text whatever the batch size, naming every column, with on
 it('sends lone surrogates as U+FFFD, as a plain string parameter would, and leaves the rest alone', () => {
   const base = awkwardClick(1, 'j');
   const row = (referrer: string) => ({ ...base, referrer });
-  const decoded = (referrer: string) => JSON.parse(clickRowsJson([row(referrer)]))[0].referrer;
+  const decoded = (referrer: string) => JSON.parse(rowsJson([row(referrer)]))[0].referrer;
   expect(decoded('a\ud800b')).toBe('a\ufffdb');
   expect(decoded('\udc00\ud83d\ude00\ud83d')).toBe('\ufffd😀\ufffd');
   expect(decoded('\\ud800 is text')).toBe('\\ud800 is text');
-  expect(clickRowsJson([row('Grüße 😀')])).toBe(JSON.stringify([row('Grüße 😀')]));
+  expect(rowsJson([row('Grüße 😀')])).toBe(JSON.stringify([row('Grüße 😀')]));
 });
 
 describePostgres('PostgreSQL click inserter', (current) => {

@@ -9,27 +9,13 @@
 // and plans it once (docs/decisions/0009-prepared-and-named-statements.md).
 import type pg from 'pg';
 import type { ClickTable, NewClickRow } from '../../tracking/clicks/click.table.ts';
+import { rowsJson } from '../common/rows-json.ts';
 
 /** The fixed INSERT for these columns; its one parameter is a JSON array of row objects. */
 export function postgresClickInsertSql(columns: readonly (keyof ClickTable)[]): string {
   const list = columns.join(', ');
   const values = columns.map((c) => (c === 'is_unique' ? 'coalesce(is_unique, 1)' : c)).join(', ');
   return `insert into clicks (${list}) select ${values} from json_populate_recordset(null::clicks, $1::json)`;
-}
-
-// JSON.stringify writes a lone UTF-16 surrogate as a \udXXX escape, which PostgreSQL's JSON parser
-// rejects; sent as a plain string parameter it would have become U+FFFD. Well-formed surrogate pairs
-// are written as themselves, so an escape in the output is a lone surrogate or, harmlessly, the text
-// "\udXXX" itself (written "\\udXXX").
-const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const wellFormed = (_key: string, value: unknown) =>
-  typeof value === 'string' ? value.replace(LONE_SURROGATE, '\uFFFD') : value;
-
-/** The rows as the statement's JSON parameter. */
-export function clickRowsJson(rows: readonly NewClickRow[]): string {
-  const json = JSON.stringify(rows);
-  return SURROGATE_ESCAPE.test(json) ? JSON.stringify(rows, wellFormed) : json;
 }
 
 /** Stores each batch in one statement (so atomically), whatever its size. */
@@ -43,6 +29,6 @@ export function createPostgresClickInserter(
   const statement = { name: 'trackwire_insert_clicks', text: postgresClickInsertSql(columns) };
   return async (rows) => {
     if (rows.length === 0) return;
-    await pool.query({ ...statement, values: [clickRowsJson(rows)] });
+    await pool.query({ ...statement, values: [rowsJson(rows)] });
   };
 }

@@ -51,6 +51,16 @@ export interface WrittenOutcome {
   nextRunAt?: number;
 }
 
+// The deliveries of one ad-platform request share its recorded headers object: serialised once.
+const headersJson = new WeakMap<object, string>();
+function headersJsonOf(headers: RecordedRequest['headers']): string {
+  const known = headersJson.get(headers);
+  if (known !== undefined) return known;
+  const json = JSON.stringify(headers);
+  headersJson.set(headers, json);
+  return json;
+}
+
 /** The attempt row for one HTTP try, from the recorded (secret-free) copy of its request. */
 export function buildAttemptRow(
   delivery: Pick<DeliveryRow, 'id' | 'postback_id'> | { id: null; postback_id: number },
@@ -67,7 +77,7 @@ export function buildAttemptRow(
     trigger,
     url: recorded.url,
     method: recorded.method,
-    request_headers: JSON.stringify(recorded.headers),
+    request_headers: headersJsonOf(recorded.headers),
     request_body: recorded.body,
     status_code: result.statusCode,
     response_excerpt: result.responseExcerpt || null,

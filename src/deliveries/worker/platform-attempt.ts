@@ -4,6 +4,7 @@
 
 import {
   type DestinationSettings,
+  type EventMapEntry,
   isPlatformKind,
   type PlatformKind,
   parseEventMap,
@@ -212,6 +213,15 @@ export async function runPlatformBatch(
   const kind = first?.postback.kind as PlatformKind;
   const destination = DESTINATIONS[kind];
   const opened = first ? openDestination(first, platform.secretKey) : undefined;
+  // A batch's deliveries share their postback, and so (unless it was edited between claims) its map.
+  const eventMaps = new Map<string, EventMapEntry[]>();
+  const eventMapOf = (text: string) => {
+    const known = eventMaps.get(text);
+    if (known) return known;
+    const map = parseEventMap(text);
+    eventMaps.set(text, map);
+    return map;
+  };
   for (const item of items) {
     const claimed = { delivery: item.delivery, claimId: item.claimId };
     const context = item.context;
@@ -245,7 +255,7 @@ export async function runPlatformBatch(
       continue;
     }
     const mapped = platformEventFor(
-      parseEventMap(context.postback.event_map),
+      eventMapOf(context.postback.event_map),
       context.event.to_status,
       context.conversion.goal,
     );
