@@ -6,6 +6,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { QUARTERS_PER_DAY } from '../db/common/click-rollup.ts';
 import type { Db } from '../db/database.types.ts';
 import { groupsBySorting, readingRollupRange } from '../db/grouping.ts';
+import { readManyRows } from '../db/many-rows.ts';
 import { ENTITY_DIMENSIONS } from './report-dimensions.ts';
 import type { DimensionFilter } from './report-query.ts';
 import {
@@ -51,9 +52,19 @@ interface Source {
   /** A dimension's expression, or null when this source does not have it. */
   column(dimension: string): string | null;
   measures: RawBuilder<unknown>;
+  /** The measures' names, in order. */
+  measureNames: readonly string[];
 }
 
 const UNIT_MS = { hour: 3_600_000, day: 86_400_000 };
+const CLICK_MEASURES = ['clicks', 'unique_clicks'];
+const CONVERSION_MEASURES = ['pending', 'approved', 'rejected', 'declined', 'reversed', 'revenue', 'payout'];
+
+/** The time index and dimension columns of a sum row. */
+const keysOf = (q: SumsRequest) => [
+  ...(q.timeUnit !== null ? ['t'] : []),
+  ...q.dimensions.map((_, i) => `d${i}`),
+];
 const counted = (v: string, column: string) =>
   `sum(case when ${v}.status in ('pending', 'approved') then ${v}.${column} else 0 end)`;
 const byStatus = (v: string) =>
@@ -69,6 +80,7 @@ function clickSource(raw: boolean): Source {
       time: 'c.created_at',
       column: (d) => (d === 'goal' ? null : textOr(d, `c.${ENTITY_DIMENSIONS[d].column}`)),
       measures: sql`count(*) as clicks, sum(c.is_unique) as unique_clicks`,
+      measureNames: CLICK_MEASURES,
     };
   }
   return {
@@ -78,6 +90,7 @@ function clickSource(raw: boolean): Source {
     time: 'r.bucket',
     column: (d) => (d === 'goal' ? null : `r.${ENTITY_DIMENSIONS[d].column}`),
     measures: sql`sum(r.clicks) as clicks, sum(r.unique_clicks) as unique_clicks`,
+    measureNames: CLICK_MEASURES,
   };
 }
 
@@ -92,6 +105,7 @@ function conversionSource(raw: boolean, attribution: 'conversion' | 'click'): So
       measures: sql.raw(
         `${byStatus('v')}, ${counted('v', 'revenue')} as revenue, ${counted('v', 'payout')} as payout`,
       ),
+      measureNames: CONVERSION_MEASURES,
     };
   }
   return {
@@ -102,6 +116,7 @@ function conversionSource(raw: boolean, attribution: 'conversion' | 'click'): So
     column: (d) => `r.${ENTITY_DIMENSIONS[d].column}`,
     measures: sql`sum(r.pending) as pending, sum(r.approved) as approved, sum(r.rejected) as rejected,
       sum(r.declined) as declined, sum(r.reversed) as reversed, sum(r.revenue) as revenue, sum(r.payout) as payout`,
+    measureNames: CONVERSION_MEASURES,
   };
 }
 
@@ -182,7 +197,7 @@ function sumsFrom(db: Db, plain: Source, q: SumsRequest): Promise<SumRow[]> {
   const query = sql<SumRow>`select ${sql.raw(select.length ? `${select.join(', ')}, ` : '')}${source.measures}
     from ${sql.raw(source.from)} where ${sql.join(where, sql` and `)}
     ${sql.raw(groups.length ? `group by ${groups.join(', ')}` : '')}`;
-  return query.execute(db).then((r) => r.rows);
+  return readManyRows(db, query, [...keysOf(q), ...source.measureNames]);
 }
 
 /**
@@ -251,11 +266,11 @@ function sumClicksFromDayProfiles(db: Db, tier: ClickTier, q: SumsRequest): Prom
     ),
   );
   arms.push(tailArm(q, arm, '1 as clicks, r.is_unique as unique_clicks'));
-  const keys = [...(q.timeUnit !== null ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
+  const keys = keysOf(q);
   const query = sql<SumRow>`select ${sql.raw(keys.map((k) => `${k}, `).join(''))}sum(clicks) as clicks,
       sum(unique_clicks) as unique_clicks
     from (${sql.join(arms, sql` union all `)}) x ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;
-  return query.execute(db).then((r) => r.rows);
+  return readManyRows(db, query, [...keys, ...CLICK_MEASURES]);
 }
 
 /**
@@ -292,7 +307,7 @@ async function sumClicksFromDayProfilesOnce(db: Db, tier: ClickTier, q: SumsRequ
     arm,
     [...slices.map((_, k) => none(k)), pair(slices.length, '1', 'r.is_unique')].join(', '),
   );
-  const keys = [...(timed ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
+  const keys = keysOf(q);
   const sums = Array.from({ length: pairs }, (_, k) => `sum(c${k}) as c${k}, sum(u${k}) as u${k}`).join(', ');
   const grouped = (
     arms: RawBuilder<unknown>[],
@@ -307,16 +322,19 @@ async function sumClicksFromDayProfilesOnce(db: Db, tier: ClickTier, q: SumsRequ
       : oneRowPerGroup
         ? sql<SumRow>`${profiles} union all ${grouped([tail])}`
         : grouped([profiles, tail]);
-  const { rows } = await readingRange(db, q, (reader) => query.execute(reader));
+  const columns = [...keys, ...Array.from({ length: pairs }, (_, k) => [`c${k}`, `u${k}`]).flat()];
+  const rows = await readingRange(db, q, (reader) => readManyRows(reader, query, columns));
   // Each row's pair k adds to the local day `shift` days after its day (the tail's: its own day).
   const shifts = [...slices.map((s) => s.shift), 0];
   const dimKeys = q.dimensions.map((_, i) => `d${i}`);
+  const clickKeys = shifts.map((_, k) => `c${k}`);
+  const uniqueKeys = shifts.map((_, k) => `u${k}`);
   const sumRows: SumRow[] = [];
   for (const row of rows) {
     for (let k = 0; k < pairs; k++) {
-      const clicks = row[`c${k}`];
+      const clicks = row[clickKeys[k]];
       if (clicks === null) continue;
-      const sumRow: SumRow = { clicks, unique_clicks: row[`u${k}`] };
+      const sumRow: SumRow = { clicks, unique_clicks: row[uniqueKeys[k]] };
       if (timed) sumRow.t = Number(row.t) + shifts[k];
       for (const key of dimKeys) sumRow[key] = row[key];
       sumRows.push(sumRow);
@@ -399,12 +417,12 @@ function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumR
     arms.push(sql.raw(`select m as t, -1 as s${dimKeys}, clicks, unique_clicks from corrections`));
   }
   if (arms.length === 0) return Promise.resolve([]);
-  const keys = [...(timed ? ['t'] : []), ...q.dimensions.map((_, i) => `d${i}`)];
+  const keys = keysOf(q);
   const query = sql<SumRow>`${prefix} select ${sql.raw(keys.map((k) => `${k}, `).join(''))}sum(s * clicks) as clicks,
       sum(s * unique_clicks) as unique_clicks
     from (${sql.join(arms, sql` union all `)}) x ${sql.raw(timed ? `where ${inRange('t')}` : '')}
     ${sql.raw(keys.length ? `group by ${keys.join(', ')}` : '')}`;
-  return query.execute(db).then((r) => r.rows);
+  return readManyRows(db, query, [...keys, ...CLICK_MEASURES]);
 }
 
 export function sumConversions(db: Db, q: SumsRequest): Promise<SumRow[]> {
@@ -414,8 +432,6 @@ export function sumConversions(db: Db, q: SumsRequest): Promise<SumRow[]> {
   }
   return readingRange(db, q, (reader) => sumsFrom(reader, conversionSource(false, q.attribution), q));
 }
-
-const CONVERSION_MEASURES = ['pending', 'approved', 'rejected', 'declined', 'reversed', 'revenue', 'payout'];
 
 /**
  * Conversions by local day, in the slices of UTC days that reports by day read clicks in
@@ -452,8 +468,7 @@ function sumConversionsByDay(db: Db, q: SumsRequest): Promise<SumRow[]> {
   if (arms.length === 0) return Promise.resolve([]);
   const keys = ['t', ...q.dimensions.map((_, i) => `d${i}`)];
   const sums = CONVERSION_MEASURES.map((m) => `sum(${m}) as ${m}`).join(', ');
-  return sql<SumRow>`select ${sql.raw(`${keys.join(', ')}, ${sums}`)}
-    from (${sql.join(arms, sql` union all `)}) x group by ${sql.raw(keys.join(', '))}`
-    .execute(db)
-    .then((r) => r.rows);
+  const query = sql<SumRow>`select ${sql.raw(`${keys.join(', ')}, ${sums}`)}
+    from (${sql.join(arms, sql` union all `)}) x group by ${sql.raw(keys.join(', '))}`;
+  return readManyRows(db, query, [...keys, ...CONVERSION_MEASURES]);
 }
