@@ -14,6 +14,8 @@ import {
   type ClickTier,
   type Correction,
   DAY_MS,
+  type DaySlice,
+  HOUR_MS,
   planDaySlices,
   planTier,
   QUARTER_MS,
@@ -433,37 +435,93 @@ export function sumConversions(db: Db, q: SumsRequest): Promise<SumRow[]> {
   return readingRange(db, q, (reader) => sumsFrom(reader, conversionSource(false, q.attribution), q));
 }
 
+const QUARTERS_PER_HOUR = HOUR_MS / QUARTER_MS;
+
+/** Whether conversion hours (SQLite, migration 0027) hold every dimension a request groups, filters or is scoped by. */
+function servedByConversionHours(q: SumsRequest): boolean {
+  const needed = [
+    ...q.dimensions,
+    ...q.include.map((f) => f.dimension),
+    ...q.exclude.map((f) => f.dimension),
+  ];
+  return (
+    q.scope.publisherId === undefined && needed.every((d) => ['offer', 'advertiser', 'currency'].includes(d))
+  );
+}
+
+/** The conversion hours as a source: whole UTC hours of offers and advertisers. */
+function conversionHoursSource(): Source {
+  return {
+    ...conversionSource(false, 'conversion'),
+    from: 'report_conversion_hours r',
+    time: 'r.hour',
+    column: (d) => (d === 'offer' || d === 'advertiser' ? `r.${ENTITY_DIMENSIONS[d].column}` : null),
+  };
+}
+
 /**
  * Conversions by local day, in the slices of UTC days that reports by day read clicks in
  * (planDaySlices): each arm takes its quarter hours of its days, grouped by UTC day and shifted to
  * the local day. Grouped by UTC day and offer, the rollup is read from the index
  * report_conversions_by_day (migration 0025) in that order and summed as it streams, where
- * grouping by local day sorted every row of the range first. Stores that group by hash group the
+ * grouping by local day sorted every row of the range first. A request of offers or advertisers
+ * alone reads a slice's whole hours from the conversion hours (0027) in the same order, and only
+ * its quarter hours outside them from the rollup, by key. Stores that group by hash group the
  * range in one pass instead.
  */
 function sumConversionsByDay(db: Db, q: SumsRequest): Promise<SumRow[]> {
-  const plain = conversionSource(false, 'conversion');
-  const source = { ...plain, ...withCurrency(q, plain.from, plain.offer, plain.column) };
-  const day = `r.bucket / ${DAY_MS}`;
-  const dims: string[] = [];
-  const groups = [day];
-  for (const [i, d] of q.dimensions.entries()) {
-    const column = source.column(d) ?? 'null';
-    dims.push(`${column} as d${i}, `);
-    if (column !== 'null' && !column.startsWith("'")) groups.push(column);
-  }
-  const arms = planDaySlices(q).map((slice) => {
+  /** An arm over `plain`: its rows of `where`, grouped by UTC day `day` (then the dimensions) and shifted. */
+  const arm = (plain: Source, from: string, day: string, shift: number, where: RawBuilder<unknown>[]) => {
+    const source = withCurrency(q, from, plain.offer, plain.column);
+    const dims: string[] = [];
+    const groups = [day];
+    for (const [i, d] of q.dimensions.entries()) {
+      const column = source.column(d) ?? 'null';
+      dims.push(`${column} as d${i}, `);
+      if (column !== 'null' && !column.startsWith("'")) groups.push(column);
+    }
+    return sql`select ${sql.raw(`${day} + ${shift} as t, ${dims.join('')}`)}${plain.measures}
+      from ${sql.raw(source.from)} where ${sql.join([...where, ...filtersOn(source.column, q)], sql` and `)}
+      group by ${sql.raw(groups.join(', '))}`;
+  };
+  const rollup = conversionSource(false, 'conversion');
+  const rollupDay = `r.bucket / ${DAY_MS}`;
+  /** The rollup's quarter hours [from, to) of the slice's days, read as key ranges. */
+  const quarters = (slice: DaySlice, from: number, to: number) => {
+    const ranges: string[] = [];
+    for (const run of slice.days) {
+      for (let d = run.from; d < run.to; d += DAY_MS)
+        ranges.push(`(${d + from * QUARTER_MS}, ${d + to * QUARTER_MS})`);
+    }
+    return arm(rollup, `(values ${ranges.join(', ')}) g cross join ${rollup.from}`, rollupDay, slice.shift, [
+      sql.raw('r.bucket >= g.column1 and r.bucket < g.column2'),
+    ]);
+  };
+  const hours = servedByConversionHours(q) ? conversionHoursSource() : null;
+  const arms = planDaySlices(q).flatMap((slice) => {
+    // The slice's whole hours [first, end) of the day.
+    const first = Math.ceil(slice.from / QUARTERS_PER_HOUR);
+    const end = Math.floor(slice.to / QUARTERS_PER_HOUR);
+    if (hours && first < end) {
+      const where = [within('r.day', slice.days)];
+      if (first > 0) where.push(sql.raw(`r.hour - r.day >= ${first * HOUR_MS}`));
+      if (end < 24) where.push(sql.raw(`r.hour - r.day < ${end * HOUR_MS}`));
+      const parts = [arm(hours, hours.from, `r.day / ${DAY_MS}`, slice.shift, where)];
+      const [start, stop] = [first * QUARTERS_PER_HOUR, end * QUARTERS_PER_HOUR];
+      if (slice.from < start) parts.push(quarters(slice, slice.from, start));
+      if (stop < slice.to) parts.push(quarters(slice, stop, slice.to));
+      return parts;
+    }
+    if (hours) return [quarters(slice, slice.from, slice.to)];
     const where: RawBuilder<unknown>[] = [
       within(
-        day,
+        rollupDay,
         slice.days.map((d) => ({ from: d.from / DAY_MS, to: d.to / DAY_MS })),
       ),
-      ...filtersOn(source.column, q),
     ];
     if (slice.from > 0) where.push(sql.raw(`r.bucket % ${DAY_MS} >= ${slice.from * QUARTER_MS}`));
     if (slice.to < QUARTERS_PER_DAY) where.push(sql.raw(`r.bucket % ${DAY_MS} < ${slice.to * QUARTER_MS}`));
-    return sql`select ${sql.raw(`${day} + ${slice.shift} as t, ${dims.join('')}`)}${source.measures}
-      from ${sql.raw(source.from)} where ${sql.join(where, sql` and `)} group by ${sql.raw(groups.join(', '))}`;
+    return [arm(rollup, rollup.from, rollupDay, slice.shift, where)];
   });
   if (arms.length === 0) return Promise.resolve([]);
   const keys = ['t', ...q.dimensions.map((_, i) => `d${i}`)];

@@ -4,14 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';
 import { seedConversion } from '../support/activity-rows.ts';
 import { describeDashboard, JOURNEY_MS, openInvitedUser } from '../support/dashboard.ts';
-
-const dayIn = (tz: string, ms: number) =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(ms);
+import { localDay } from '../support/local-day.ts';
 
 describeDashboard('the Reports screen in Chromium', { signedIn: true }, (d) => {
   it(
@@ -64,8 +57,8 @@ describeDashboard('the Reports screen in Chromium', { signedIn: true }, (d) => {
       const csv = (await readFile(await download.path(), 'utf8')).split('\n').map((l) => l.split(','));
 
       const now = Date.now();
-      const to = dayIn('Asia/Kathmandu', now);
-      const from = dayIn('Asia/Kathmandu', Date.parse(`${to}T12:00:00Z`) - 6 * 86_400_000);
+      const to = localDay('Asia/Kathmandu', now);
+      const from = localDay('Asia/Kathmandu', Date.parse(`${to}T12:00:00Z`) - 6 * 86_400_000);
       const api = await admin('GET', `/reports?from=${from}&to=${to}&tz=Asia/Kathmandu&groupBy=offer,device`);
       expect(api.status).toBe(200);
       const header = csv[0];

@@ -25,6 +25,7 @@ import { heldConversions } from './0022_held_conversions.ts';
 import { conversionRollupPerStatement } from './0024_conversion_rollup_per_statement.ts';
 import { clickDayProfiles } from './0025_click_day_profiles.ts';
 import { conversionRollupCatchUp } from './0026_conversion_rollup_catch_up.ts';
+import { conversionHours } from './0027_conversion_hours.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -51,4 +52,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0024_conversion_rollup_per_statement': conversionRollupPerStatement,
   '0025_click_day_profiles': clickDayProfiles,
   '0026_conversion_rollup_catch_up': conversionRollupCatchUp,
+  '0027_conversion_hours': conversionHours,
 };
