@@ -5,8 +5,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import { QUARTERS_PER_DAY } from '../db/common/click-rollup.ts';
 import type { Db } from '../db/database.types.ts';
-import { groupsBySorting, readingRollupRange } from '../db/grouping.ts';
 import { readManyRows } from '../db/many-rows.ts';
+import { groupsBySorting, readingRollupRange } from '../db/rollup-range-reads.ts';
 import { ENTITY_DIMENSIONS } from './report-dimensions.ts';
 import type { DimensionFilter } from './report-query.ts';
 import {

@@ -1,4 +1,4 @@
-// How a store groups rows, for the queries that shape their grouping to suit it.
+// How a store reads and groups report rollup ranges, for the queries that shape their reads to suit it.
 import { sql } from 'kysely';
 import type { Db } from './database.types.ts';
 import { speaksPostgres } from './handle-dialect.ts';
