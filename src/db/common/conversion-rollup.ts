@@ -5,6 +5,8 @@
 // report_conversion_progress.rolled_through, and keeps status changes and deletions of rows up to
 // that mark by statement-level triggers (migration 0026); reports read report_conversions_now, the
 // rollup plus the conversions after the mark. See docs/decisions/0030-conversion-rollup-catch-up.md.
+// On SQLite, triggers on the rollup keep its sums by UTC hour and offer (report_conversion_hours,
+// migration 0027, decision 0031).
 import { sql } from 'kysely';
 
 /** The rollup's key columns, in the order of its primary key. */
