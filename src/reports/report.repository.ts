@@ -437,19 +437,7 @@ export function sumConversions(db: Db, q: SumsRequest): Promise<SumRow[]> {
 
 const QUARTERS_PER_HOUR = HOUR_MS / QUARTER_MS;
 
-/** Whether conversion hours (SQLite, migration 0027) hold every dimension a request groups, filters or is scoped by. */
-function servedByConversionHours(q: SumsRequest): boolean {
-  const needed = [
-    ...q.dimensions,
-    ...q.include.map((f) => f.dimension),
-    ...q.exclude.map((f) => f.dimension),
-  ];
-  return (
-    q.scope.publisherId === undefined && needed.every((d) => ['offer', 'advertiser', 'currency'].includes(d))
-  );
-}
-
-/** The conversion hours as a source: whole UTC hours of offers and advertisers. */
+/** The conversion hours (SQLite, migration 0027) as a source: whole UTC hours of offers and advertisers. */
 function conversionHoursSource(): Source {
   return {
     ...conversionSource(false, 'conversion'),
@@ -457,6 +445,14 @@ function conversionHoursSource(): Source {
     time: 'r.hour',
     column: (d) => (d === 'offer' || d === 'advertiser' ? `r.${ENTITY_DIMENSIONS[d].column}` : null),
   };
+}
+
+/** Whether `source` holds every dimension a request groups, filters or is scoped by (currency: through its offer). */
+function holdsAll(source: Source, q: SumsRequest): boolean {
+  const needed = [...q.dimensions, ...q.include.map((f) => f.dimension), ...q.exclude.map((f) => f.dimension)]
+    .concat(q.scope.publisherId !== undefined ? ['publisher'] : [])
+    .concat(q.scope.advertiserId !== undefined ? ['advertiser'] : []);
+  return needed.every((d) => d === 'currency' || source.column(d) !== null);
 }
 
 /**
@@ -497,7 +493,8 @@ function sumConversionsByDay(db: Db, q: SumsRequest): Promise<SumRow[]> {
       sql.raw('r.bucket >= g.column1 and r.bucket < g.column2'),
     ]);
   };
-  const hours = servedByConversionHours(q) ? conversionHoursSource() : null;
+  const hoursSource = conversionHoursSource();
+  const hours = holdsAll(hoursSource, q) ? hoursSource : null;
   const arms = planDaySlices(q).flatMap((slice) => {
     // The slice's whole hours [first, end) of the day.
     const first = Math.ceil(slice.from / QUARTERS_PER_HOUR);
