@@ -8,7 +8,6 @@ import type { Db } from '../db/database.types.ts';
 import { AppError } from '../shared/errors.ts';
 import { type SumRow, type SumsRequest, sumClicks, sumConversions } from './report.repository.ts';
 import {
-  COUNT_METRICS,
   type CountMetric,
   ENTITY_DIMENSIONS,
   isTimeDimension,
@@ -113,8 +112,10 @@ async function buildPeriod(
   const [clicks, conversions] = await Promise.all([sumClicks(db, request), sumConversions(db, request)]);
 
   // Merged in a tree of maps, one level per grouped dimension, keyed by the value as reported: no
-  // key is built per row. Time labels are cached per index; '' and null both read as null.
+  // key is built per row. Time labels are cached per index; '' and null both read as null. The one
+  // currency of all offers is no level: every row has it.
   const readers = grouped.map((g): ((row: SumRow) => string | number | null) => {
+    if (g === 'currency' && currency !== null) return () => currency;
     if (isTimeDimension(g)) {
       const labels = new Map<number, string>();
       return (row) => {
@@ -138,13 +139,14 @@ async function buildPeriod(
           : String(value);
     };
   });
+  const levels = readers.filter((_, i) => grouped[i] !== 'currency' || currency === null);
   const root: Level = new Map();
   const found: Entry[] = [];
-  const last = readers.length - 1;
+  const last = levels.length - 1;
   const entryOf = (row: SumRow): Entry => {
     let level = root;
     for (let i = 0; i < last; i++) {
-      const value = readers[i](row);
+      const value = levels[i](row);
       let next = level.get(value) as Level | undefined;
       if (!next) {
         next = new Map();
@@ -152,10 +154,10 @@ async function buildPeriod(
       }
       level = next;
     }
-    const value = readers[last](row);
+    const value = last < 0 ? null : levels[last](row);
     let entry = level.get(value) as Entry | undefined;
     if (!entry) {
-      entry = { values: readers.map((read) => read(row)), sums: emptySums() };
+      entry = { values: readers.map((read) => read(row)), sums: new Sums() };
       level.set(value, entry);
       found.push(entry);
     }
@@ -181,14 +183,17 @@ async function buildPeriod(
   const keys = grouped.map(rowKeyOf);
   // Metrics are worked out for every entry only when they are sorted by; else for the rows shown.
   const sortedByMetric = q.sort !== null && !keys.includes(q.sort.key);
-  const totals = new Map<string | null, Record<CountMetric, number>>();
+  const totals = new Map<string | null, Sums>();
   const entries: Entry[] = [];
   for (const entry of found) {
-    if (isEmpty(entry.sums)) continue;
+    if (entry.sums.isEmpty()) continue;
     const code = entry.values[currencyAt] as string | null;
-    const total = totals.get(code) ?? emptySums();
-    totals.set(code, total);
-    for (const m of COUNT_METRICS) total[m] += entry.sums[m];
+    let total = totals.get(code);
+    if (!total) {
+      total = new Sums();
+      totals.set(code, total);
+    }
+    total.add(entry.sums);
     if (sortedByMetric) entry.metrics = metricsOf(entry.sums, viewer.role);
     entries.push(entry);
   }
@@ -196,7 +201,7 @@ async function buildPeriod(
   // The fields the role may read, found once rather than per row.
   const readable = (k: string) => canReadField('report', k, viewer.role);
   const shownKeys = keys.flatMap((k, i) => (readable(k) ? [[k, i] as const] : []));
-  const shownMetrics = Object.keys(metricsOf(emptySums(), viewer.role)).filter(readable);
+  const shownMetrics = Object.keys(metricsOf(new Sums(), viewer.role)).filter(readable);
   const rows = entries.slice(0, q.limit).map((e) => {
     const row: ReportRow = {};
     for (const [k, i] of shownKeys) row[k] = e.values[i];
@@ -224,9 +229,9 @@ async function buildPeriod(
 const MONEY_METRICS = ['revenue', 'payout', 'profit', 'epc', 'margin'];
 
 /** All currencies' counts together; their money only when there is one currency. */
-function summaryOf(totals: Map<string | null, Record<CountMetric, number>>, role: KeyRole): ReportRow {
-  const all = emptySums();
-  for (const sums of totals.values()) for (const m of COUNT_METRICS) all[m] += sums[m];
+function summaryOf(totals: Map<string | null, Sums>, role: KeyRole): ReportRow {
+  const all = new Sums();
+  for (const sums of totals.values()) all.add(sums);
   const summary: ReportRow = {
     currency: totals.size === 1 ? [...totals.keys()][0] : null,
     ...metricsOf(all, role),
@@ -241,27 +246,48 @@ type Level = Map<string | number | null, Level | Entry>;
 interface Entry {
   /** The grouped dimensions' values, in groupBy order. */
   values: (string | number | null)[];
-  sums: Record<CountMetric, number>;
+  sums: Sums;
   /** Set when sorted by a metric. */
   metrics?: ReportRow;
 }
 
-function emptySums(): Record<CountMetric, number> {
-  return {
-    clicks: 0,
-    uniqueClicks: 0,
-    pending: 0,
-    approved: 0,
-    rejected: 0,
-    declined: 0,
-    reversed: 0,
-    revenue: 0,
-    payout: 0,
-  };
-}
+/** The counts and money of one row, added up (fields, not a keyed record: the merge adds them per row). */
+class Sums implements Record<CountMetric, number> {
+  clicks = 0;
+  uniqueClicks = 0;
+  pending = 0;
+  approved = 0;
+  rejected = 0;
+  declined = 0;
+  reversed = 0;
+  revenue = 0;
+  payout = 0;
 
-function isEmpty(s: Record<CountMetric, number>): boolean {
-  return COUNT_METRICS.every((m) => s[m] === 0);
+  add(s: Sums): void {
+    this.clicks += s.clicks;
+    this.uniqueClicks += s.uniqueClicks;
+    this.pending += s.pending;
+    this.approved += s.approved;
+    this.rejected += s.rejected;
+    this.declined += s.declined;
+    this.reversed += s.reversed;
+    this.revenue += s.revenue;
+    this.payout += s.payout;
+  }
+
+  isEmpty(): boolean {
+    return (
+      this.clicks === 0 &&
+      this.uniqueClicks === 0 &&
+      this.pending === 0 &&
+      this.approved === 0 &&
+      this.rejected === 0 &&
+      this.declined === 0 &&
+      this.reversed === 0 &&
+      this.revenue === 0 &&
+      this.payout === 0
+    );
+  }
 }
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
