@@ -2,7 +2,9 @@
 // time for multi-row inserts of 32 conversions (as the inbound writer sends them), with what the
 // rollup puts on the insert (the `seq` default and its B-tree entry; no trigger) and without it
 // (a constant default, no index), in alternated rounds on one fresh database; and the CPU time of
-// the catch-up that then adds each round's conversions to the rollup, off the inserting transaction.
+// the catch-up that then adds each round's conversions to the rollup, off the inserting transaction;
+// and the CPU time of status changes of rolled-up conversions, one per statement as the inbound
+// writer makes them, with the conversion hours' triggers (migration 0028) and without them.
 // CPU time is read from /proc (so the server must run on this machine), which a busy shared machine
 // moves less than rates.
 // `DATABASE_URL=postgres://… node bin/run-ts.js bench/conversion-rollup.ts [--rounds=5] [--batches=300]`
@@ -19,6 +21,8 @@ const rounds = Number(args.get('rounds') ?? 5);
 const batches = Number(args.get('batches') ?? 300);
 const CLICKS = 200_000;
 const BATCH = 32;
+const CHANGES = 2_000;
+const HOURS_TRIGGERS = ['insert', 'update', 'delete'].map((e) => `report_conversion_hours_on_${e}`);
 
 if (!process.env.DATABASE_URL?.startsWith('postgres'))
   throw new Error('set DATABASE_URL to a PostgreSQL server');
@@ -52,7 +56,13 @@ try {
         'c' || (1 + floor(random() * ${CLICKS}))::int as cid from generate_series(1, ${BATCH}) g) r
       join clicks c on c.id = r.cid
     order by k on conflict (dedupe_key) do nothing`;
-  const figures = { with: [] as number[], without: [] as number[], catchUp: [] as number[] };
+  const figures = {
+    with: [] as number[],
+    without: [] as number[],
+    catchUp: [] as number[],
+    changeWithHours: [] as number[],
+    changeWithoutHours: [] as number[],
+  };
   await store.db.connection().execute(async (db) => {
     const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
     const pid = rows[0].pid;
@@ -93,6 +103,30 @@ try {
         if (rollup) figures.catchUp.push(await catchUp());
       }
     }
+    /** Status changes of rolled-up conversions, one statement each: CPU µs per change. */
+    const measureChanges = async (hours: boolean) => {
+      for (const trigger of HOURS_TRIGGERS) {
+        await sql
+          .raw(`alter table report_conversions ${hours ? 'enable' : 'disable'} trigger ${trigger}`)
+          .execute(db);
+      }
+      const { rows: picked } = await sql<{ id: string }>`select id from conversions where seq > 0
+        order by random() limit ${CHANGES + 20}`.execute(db);
+      const change = (id: string) =>
+        sql`update conversions
+        set status = case when status = 'approved' then 'pending' else 'approved' end where id = ${id}`.execute(
+          db,
+        );
+      for (const { id } of picked.slice(0, 20)) await change(id);
+      const before = cpuMsOf(pid);
+      for (const { id } of picked.slice(20)) await change(id);
+      return ((cpuMsOf(pid) - before) * 1000) / CHANGES;
+    };
+    for (let r = 0; r < rounds; r++) {
+      for (const hours of r % 2 ? [false, true] : [true, false]) {
+        (hours ? figures.changeWithHours : figures.changeWithoutHours).push(await measureChanges(hours));
+      }
+    }
   });
   const show = (xs: number[]) => `${median(xs).toFixed(1)} µs (${xs.map((x) => x.toFixed(1)).join(', ')})`;
   console.log(
@@ -103,6 +137,9 @@ try {
   const share = (median(figures.with) / median(figures.without) - 1) * 100;
   console.log(`  the seq column adds ${share.toFixed(0)} % to the database's CPU time of these inserts`);
   console.log(`  the catch-up, per conversion added:    ${show(figures.catchUp)}`);
+  console.log(`PostgreSQL CPU per status change of a rolled-up conversion, ${CHANGES} per round:`);
+  console.log(`  with the conversion hours' triggers:   ${show(figures.changeWithHours)}`);
+  console.log(`  without them:                          ${show(figures.changeWithoutHours)}`);
   console.log(
     `  load average ${loadavg()
       .map((l) => l.toFixed(2))

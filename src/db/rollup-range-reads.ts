@@ -28,3 +28,26 @@ export async function readingRollupRange<T>(db: Db, read: (db: Db) => Promise<T>
     return read(trx);
   });
 }
+
+/**
+ * FROM and WHERE that read the rows of `from` whose `column` lies in any of `ranges` [from, to)
+ * through the column's index. SQLite scans a whole index for an OR of ranges, so it joins a list of
+ * them; PostgreSQL joined to a list scans the table, and reads an OR of ranges as one bitmap.
+ */
+export function inKeyRanges(
+  db: Db,
+  from: string,
+  column: string,
+  ranges: { from: number; to: number }[],
+): { from: string; where: string } {
+  if (speaksPostgres(db)) {
+    return {
+      from,
+      where: `(${ranges.map((r) => `(${column} >= ${r.from} and ${column} < ${r.to})`).join(' or ')})`,
+    };
+  }
+  return {
+    from: `(values ${ranges.map((r) => `(${r.from}, ${r.to})`).join(', ')}) g cross join ${from}`,
+    where: `${column} >= g.column1 and ${column} < g.column2`,
+  };
+}

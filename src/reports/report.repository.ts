@@ -6,7 +6,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { QUARTERS_PER_DAY } from '../db/common/click-rollup.ts';
 import type { Db } from '../db/database.types.ts';
 import { readManyRows } from '../db/many-rows.ts';
-import { groupsBySorting, readingRollupRange } from '../db/rollup-range-reads.ts';
+import { groupsBySorting, inKeyRanges, readingRollupRange } from '../db/rollup-range-reads.ts';
 import { ENTITY_DIMENSIONS } from './report-dimensions.ts';
 import type { DimensionFilter } from './report-query.ts';
 import {
@@ -429,19 +429,26 @@ function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumR
 
 export function sumConversions(db: Db, q: SumsRequest): Promise<SumRow[]> {
   if (q.raw) return sumsFrom(db, conversionSource(true, q.attribution), q);
-  if (q.timeUnit === 'day' && q.attribution === 'conversion' && groupsBySorting(db)) {
-    return sumConversionsByDay(db, q);
+  if (
+    q.timeUnit === 'day' &&
+    q.attribution === 'conversion' &&
+    (groupsBySorting(db) || holdsAll(conversionHoursSource(), q))
+  ) {
+    return readingRange(db, q, (reader) => sumConversionsByDay(reader, q));
   }
   return readingRange(db, q, (reader) => sumsFrom(reader, conversionSource(false, q.attribution), q));
 }
 
 const QUARTERS_PER_HOUR = HOUR_MS / QUARTER_MS;
 
-/** The conversion hours (SQLite, migration 0027) as a source: whole UTC hours of offers and advertisers. */
+/**
+ * The conversion hours (migrations 0027, 0028) as a source: whole UTC hours of offers and
+ * advertisers, with (PostgreSQL) the changes not folded yet and the conversions after the rollup's mark.
+ */
 function conversionHoursSource(): Source {
   return {
     ...conversionSource(false, 'conversion'),
-    from: 'report_conversion_hours r',
+    from: 'report_conversion_hours_now r',
     time: 'r.hour',
     column: (d) => (d === 'offer' || d === 'advertiser' ? `r.${ENTITY_DIMENSIONS[d].column}` : null),
   };
@@ -461,9 +468,9 @@ function holdsAll(source: Source, q: SumsRequest): boolean {
  * the local day. Grouped by UTC day and offer, the rollup is read from the index
  * report_conversions_by_day (migration 0025) in that order and summed as it streams, where
  * grouping by local day sorted every row of the range first. A request of offers or advertisers
- * alone reads a slice's whole hours from the conversion hours (0027) in the same order, and only
- * its quarter hours outside them from the rollup, by key. Stores that group by hash group the
- * range in one pass instead.
+ * alone reads a slice's whole hours from the conversion hours (0027, 0028) in the same order, and
+ * only its quarter hours outside them from the rollup, by key. Stores that group by hash come here
+ * only for the hours (a few rows per offer and day); the rollup they group in one pass instead.
  */
 function sumConversionsByDay(db: Db, q: SumsRequest): Promise<SumRow[]> {
   /** An arm over `plain`: its rows of `where`, grouped by UTC day `day` (then the dimensions) and shifted. */
@@ -484,14 +491,13 @@ function sumConversionsByDay(db: Db, q: SumsRequest): Promise<SumRow[]> {
   const rollupDay = `r.bucket / ${DAY_MS}`;
   /** The rollup's quarter hours [from, to) of the slice's days, read as key ranges. */
   const quarters = (slice: DaySlice, from: number, to: number) => {
-    const ranges: string[] = [];
+    const ranges: Correction[] = [];
     for (const run of slice.days) {
       for (let d = run.from; d < run.to; d += DAY_MS)
-        ranges.push(`(${d + from * QUARTER_MS}, ${d + to * QUARTER_MS})`);
+        ranges.push({ from: d + from * QUARTER_MS, to: d + to * QUARTER_MS });
     }
-    return arm(rollup, `(values ${ranges.join(', ')}) g cross join ${rollup.from}`, rollupDay, slice.shift, [
-      sql.raw('r.bucket >= g.column1 and r.bucket < g.column2'),
-    ]);
+    const read = inKeyRanges(db, rollup.from, 'r.bucket', ranges);
+    return arm(rollup, read.from, rollupDay, slice.shift, [sql.raw(read.where)]);
   };
   const hoursSource = conversionHoursSource();
   const hours = holdsAll(hoursSource, q) ? hoursSource : null;

@@ -7,12 +7,7 @@ import { canReadField, readableView } from '../auth/field-visibility.ts';
 import type { Db } from '../db/database.types.ts';
 import { AppError } from '../shared/errors.ts';
 import { type SumRow, type SumsRequest, sumClicks, sumConversions } from './report.repository.ts';
-import {
-  type CountMetric,
-  ENTITY_DIMENSIONS,
-  isTimeDimension,
-  rowKeyOf,
-} from './report-dimensions.ts';
+import { type CountMetric, ENTITY_DIMENSIONS, isTimeDimension, rowKeyOf } from './report-dimensions.ts';
 import { type ReportQuery, readsRawRows } from './report-query.ts';
 import { dateOfDay, offsetStretches, startOfLocalDay } from './time-zone.ts';
 
@@ -275,6 +270,10 @@ class Sums implements Record<CountMetric, number> {
     this.payout += s.payout;
   }
 
+  /**
+   * Counts nothing. Money is only ever added with a pending or approved count, so without counts
+   * any left is what adding and taking off amounts in another order leaves of zero.
+   */
   isEmpty(): boolean {
     return (
       this.clicks === 0 &&
@@ -283,9 +282,7 @@ class Sums implements Record<CountMetric, number> {
       this.approved === 0 &&
       this.rejected === 0 &&
       this.declined === 0 &&
-      this.reversed === 0 &&
-      this.revenue === 0 &&
-      this.payout === 0
+      this.reversed === 0
     );
   }
 }

@@ -5,8 +5,9 @@
 // report_conversion_progress.rolled_through, and keeps status changes and deletions of rows up to
 // that mark by statement-level triggers (migration 0026); reports read report_conversions_now, the
 // rollup plus the conversions after the mark. See docs/decisions/0030-conversion-rollup-catch-up.md.
-// On SQLite, triggers on the rollup keep its sums by UTC hour and offer (report_conversion_hours,
-// migration 0027, decision 0031).
+// Its sums by UTC hour and offer (report_conversion_hours) are kept by triggers on the rollup: on
+// SQLite directly (migration 0027, decision 0031), on PostgreSQL through a log that the catch-up
+// folds in (migration 0028, decision 0032).
 import { sql } from 'kysely';
 
 /** The rollup's key columns, in the order of its primary key. */

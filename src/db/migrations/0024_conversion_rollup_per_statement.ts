@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { MigrationContext } from '../migrate.ts';
 import { addConversionCountsSql, signedConversions } from '../postgres/conversion-rollup-sql.ts';
+import { createStatementTriggers } from './statement-triggers.ts';
 
 /**
  * PostgreSQL keeps the conversion rollup per statement instead of per row: each insert, update or
@@ -26,16 +27,12 @@ export function conversionRollupPerStatement({ capabilities }: MigrationContext)
           end if;
           return null;
         end $$`.execute(db);
-      // A trigger with transition tables takes one event and no column list, hence three.
-      for (const [event, tables] of [
-        ['insert', 'new table as new_rows'],
-        ['update', 'old table as old_rows new table as new_rows'],
-        ['delete', 'old table as old_rows'],
-      ]) {
-        await sql`create trigger ${sql.raw(`report_conversions_roll_${event}`)} after ${sql.raw(event)}
-          on conversions referencing ${sql.raw(tables)}
-          for each statement execute function report_conversions_roll_statement()`.execute(db);
-      }
+      await createStatementTriggers(
+        db,
+        'conversions',
+        'report_conversions_roll',
+        'report_conversions_roll_statement',
+      );
     },
   };
 }

@@ -30,9 +30,9 @@ const dropEmpty = (r: string) => `delete from report_conversion_hours
  * SQLite: the conversion rollup by UTC hour, offer and advertiser (report_conversion_hours), kept
  * from report_conversions by triggers on it, so whatever changes the rollup changes this too. Reports
  * by local day of offers or advertisers read whole hours here and only the quarter hours around a
- * local day's start from the rollup, where the rollup has about a row per conversion. PostgreSQL
- * has none: concurrent status changes of one offer would queue on its hour's row, and it groups the
- * rollup by hash. See docs/decisions/0031-conversion-hours.md.
+ * local day's start from the rollup, where the rollup has about a row per conversion. Not on
+ * PostgreSQL: concurrent status changes of one offer would queue on its hour's row (0028 adds the
+ * hours there, off the inbound transactions). See docs/decisions/0031-conversion-hours.md.
  */
 export function conversionHours({ capabilities }: MigrationContext): Migration {
   return {

@@ -26,6 +26,7 @@ import { conversionRollupPerStatement } from './0024_conversion_rollup_per_state
 import { clickDayProfiles } from './0025_click_day_profiles.ts';
 import { conversionRollupCatchUp } from './0026_conversion_rollup_catch_up.ts';
 import { conversionHours } from './0027_conversion_hours.ts';
+import { conversionHoursOnPostgres } from './0028_conversion_hours_on_postgres.ts';
 
 export const migrations: Record<string, (context: MigrationContext) => Migration> = {
   '0001_initial_schema': initialSchema,
@@ -53,4 +54,5 @@ export const migrations: Record<string, (context: MigrationContext) => Migration
   '0025_click_day_profiles': clickDayProfiles,
   '0026_conversion_rollup_catch_up': conversionRollupCatchUp,
   '0027_conversion_hours': conversionHours,
+  '0028_conversion_hours_on_postgres': conversionHoursOnPostgres,
 };

@@ -3,11 +3,13 @@
 // settled (settled-sequence.ts). A second transaction then locks the mark's table
 // EXCLUSIVE (catch-ups on several nodes take turns; status changes and deletions, whose triggers
 // lock it ROW SHARE, wait or are waited for: see the decision record), adds the conversions after
-// the mark and moves it.
+// the mark and moves it. Each call then folds the rollup's changes by hour into the conversion
+// hours (conversion-hours-fold.ts).
 import { type Kysely, sql } from 'kysely';
 import { CONVERSION_CATCH_UP_CHUNK } from '../common/conversion-rollup.ts';
 import type { ConversionRollup } from '../conversion-rollup.ts';
 import type { Database } from '../database.types.ts';
+import { foldConversionHourChanges } from './conversion-hours-fold.ts';
 import { addConversionCountsSql, signedConversions } from './conversion-rollup-sql.ts';
 import { lastDrawn, readNewestSettled } from './settled-sequence.ts';
 
@@ -36,13 +38,19 @@ export function rollConversionsThrough(db: Kysely<Database>, newest: number): Pr
   });
 }
 
+async function addNewConversions(db: Kysely<Database>): Promise<number> {
+  // Nothing drawn since the mark: no lock on conversions at all.
+  if ((await lastDrawn(db, 'conversions_seq')) <= (await readMark(db))) return 0;
+  const newest = await readNewestSettledConversion(db);
+  return newest === null ? 0 : rollConversionsThrough(db, newest);
+}
+
 export function createPostgresConversionRollupCatchUp(db: Kysely<Database>): ConversionRollup {
   return {
     async catchUp() {
-      // Nothing drawn since the mark: no lock on conversions at all.
-      if ((await lastDrawn(db, 'conversions_seq')) <= (await readMark(db))) return 0;
-      const newest = await readNewestSettledConversion(db);
-      return newest === null ? 0 : rollConversionsThrough(db, newest);
+      const added = await addNewConversions(db);
+      await foldConversionHourChanges(db);
+      return added;
     },
   };
 }
