@@ -29,6 +29,10 @@ export async function readingRollupRange<T>(db: Db, read: (db: Db) => Promise<T>
   });
 }
 
+/** `expr` in any of `ranges` [from, to): numbers we planned, inlined (never user input). */
+export const inRanges = (expr: string, ranges: { from: number; to: number }[]) =>
+  `(${ranges.map((r) => `(${expr} >= ${r.from} and ${expr} < ${r.to})`).join(' or ')})`;
+
 /**
  * FROM and WHERE that read the rows of `from` whose `column` lies in any of `ranges` [from, to)
  * through the column's index. SQLite scans a whole index for an OR of ranges, so it joins a list of
@@ -40,12 +44,7 @@ export function inKeyRanges(
   column: string,
   ranges: { from: number; to: number }[],
 ): { from: string; where: string } {
-  if (speaksPostgres(db)) {
-    return {
-      from,
-      where: `(${ranges.map((r) => `(${column} >= ${r.from} and ${column} < ${r.to})`).join(' or ')})`,
-    };
-  }
+  if (speaksPostgres(db)) return { from, where: inRanges(column, ranges) };
   return {
     from: `(values ${ranges.map((r) => `(${r.from}, ${r.to})`).join(', ')}) g cross join ${from}`,
     where: `${column} >= g.column1 and ${column} < g.column2`,

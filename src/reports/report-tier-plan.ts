@@ -50,16 +50,21 @@ export interface TierPlan {
   quarters: Correction[];
 }
 
+/** Every dimension a request groups, filters or is scoped by. */
+export function dimensionsUsed(q: SumsRequest): string[] {
+  return [...q.dimensions, ...q.include.map((f) => f.dimension), ...q.exclude.map((f) => f.dimension)]
+    .concat(q.scope.publisherId !== undefined ? ['publisher'] : [])
+    .concat(q.scope.advertiserId !== undefined ? ['advertiser'] : []);
+}
+
 /** The coarse tier that holds every dimension the request groups, filters or is scoped by; or none. */
 export function tierFor(q: SumsRequest): ClickTier | null {
   if (q.raw) return null;
   // Clicks have no goal: grouping by it gives null, filtering on it narrows conversions only.
-  const needed = [...q.dimensions, ...q.include.map((f) => f.dimension), ...q.exclude.map((f) => f.dimension)]
+  const needed = dimensionsUsed(q)
     .filter((d) => d !== 'goal' && !(d === 'currency' && q.currency !== null))
     // Offers of several currencies: the currency is read through the offer.
-    .map((d) => (d === 'currency' ? 'offer' : d))
-    .concat(q.scope.publisherId !== undefined ? ['publisher'] : [])
-    .concat(q.scope.advertiserId !== undefined ? ['advertiser'] : []);
+    .map((d) => (d === 'currency' ? 'offer' : d));
   for (const tier of Object.keys(CLICK_TIERS) as ClickTier[]) {
     const held: readonly string[] = CLICK_TIERS[tier].dimensions;
     if (needed.every((d) => held.includes(d))) return tier;

@@ -6,7 +6,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { QUARTERS_PER_DAY } from '../db/common/click-rollup.ts';
 import type { Db } from '../db/database.types.ts';
 import { readManyRows } from '../db/many-rows.ts';
-import { groupsBySorting, inKeyRanges, readingRollupRange } from '../db/rollup-range-reads.ts';
+import { groupsBySorting, inKeyRanges, inRanges, readingRollupRange } from '../db/rollup-range-reads.ts';
 import { ENTITY_DIMENSIONS } from './report-dimensions.ts';
 import type { DimensionFilter } from './report-query.ts';
 import {
@@ -15,6 +15,7 @@ import {
   type Correction,
   DAY_MS,
   type DaySlice,
+  dimensionsUsed,
   HOUR_MS,
   planDaySlices,
   planTier,
@@ -217,9 +218,6 @@ export function sumClicks(db: Db, q: SumsRequest): Promise<SumRow[]> {
   return sumsFrom(db, clickSource(q.raw), q);
 }
 
-/** `expr` in any of the planned ranges [from, to) (numbers from the plan, never user input). */
-const inRanges = (expr: string, ranges: Correction[]) =>
-  `(${ranges.map((c) => `(${expr} >= ${c.from} and ${expr} < ${c.to})`).join(' or ')})`;
 const within = (expr: string, ranges: Correction[]) => sql.raw(inRanges(expr, ranges));
 
 /** A select of one arm over a day-profile table (or the raw tail): `t`, the dimensions, then `columns`. */
@@ -429,12 +427,11 @@ function sumClicksFromTier(db: Db, plan: TierPlan, q: SumsRequest): Promise<SumR
 
 export function sumConversions(db: Db, q: SumsRequest): Promise<SumRow[]> {
   if (q.raw) return sumsFrom(db, conversionSource(true, q.attribution), q);
-  if (
-    q.timeUnit === 'day' &&
-    q.attribution === 'conversion' &&
-    (groupsBySorting(db) || holdsAll(conversionHoursSource(), q))
-  ) {
-    return readingRange(db, q, (reader) => sumConversionsByDay(reader, q));
+  if (q.timeUnit === 'day' && q.attribution === 'conversion') {
+    const hoursSource = conversionHoursSource();
+    const hours = holdsAll(hoursSource, q) ? hoursSource : null;
+    if (hours || groupsBySorting(db))
+      return readingRange(db, q, (reader) => sumConversionsByDay(reader, q, hours));
   }
   return readingRange(db, q, (reader) => sumsFrom(reader, conversionSource(false, q.attribution), q));
 }
@@ -456,10 +453,7 @@ function conversionHoursSource(): Source {
 
 /** Whether `source` holds every dimension a request groups, filters or is scoped by (currency: through its offer). */
 function holdsAll(source: Source, q: SumsRequest): boolean {
-  const needed = [...q.dimensions, ...q.include.map((f) => f.dimension), ...q.exclude.map((f) => f.dimension)]
-    .concat(q.scope.publisherId !== undefined ? ['publisher'] : [])
-    .concat(q.scope.advertiserId !== undefined ? ['advertiser'] : []);
-  return needed.every((d) => d === 'currency' || source.column(d) !== null);
+  return dimensionsUsed(q).every((d) => d === 'currency' || source.column(d) !== null);
 }
 
 /**
@@ -468,11 +462,11 @@ function holdsAll(source: Source, q: SumsRequest): boolean {
  * the local day. Grouped by UTC day and offer, the rollup is read from the index
  * report_conversions_by_day (migration 0025) in that order and summed as it streams, where
  * grouping by local day sorted every row of the range first. A request of offers or advertisers
- * alone reads a slice's whole hours from the conversion hours (0027, 0028) in the same order, and
- * only its quarter hours outside them from the rollup, by key. Stores that group by hash come here
+ * alone reads a slice's whole hours from the conversion hours (`hours`, 0027, 0028) in the same
+ * order, and only its quarter hours outside them from the rollup, by key. Stores that group by hash come here
  * only for the hours (a few rows per offer and day); the rollup they group in one pass instead.
  */
-function sumConversionsByDay(db: Db, q: SumsRequest): Promise<SumRow[]> {
+function sumConversionsByDay(db: Db, q: SumsRequest, hours: Source | null): Promise<SumRow[]> {
   /** An arm over `plain`: its rows of `where`, grouped by UTC day `day` (then the dimensions) and shifted. */
   const arm = (plain: Source, from: string, day: string, shift: number, where: RawBuilder<unknown>[]) => {
     const source = withCurrency(q, from, plain.offer, plain.column);
@@ -499,8 +493,6 @@ function sumConversionsByDay(db: Db, q: SumsRequest): Promise<SumRow[]> {
     const read = inKeyRanges(db, rollup.from, 'r.bucket', ranges);
     return arm(rollup, read.from, rollupDay, slice.shift, [sql.raw(read.where)]);
   };
-  const hoursSource = conversionHoursSource();
-  const hours = holdsAll(hoursSource, q) ? hoursSource : null;
   const arms = planDaySlices(q).flatMap((slice) => {
     // The slice's whole hours [first, end) of the day.
     const first = Math.ceil(slice.from / QUARTERS_PER_HOUR);
@@ -527,7 +519,7 @@ function sumConversionsByDay(db: Db, q: SumsRequest): Promise<SumRow[]> {
     return [arm(rollup, rollup.from, rollupDay, slice.shift, where)];
   });
   if (arms.length === 0) return Promise.resolve([]);
-  const keys = ['t', ...q.dimensions.map((_, i) => `d${i}`)];
+  const keys = keysOf(q);
   const sums = CONVERSION_MEASURES.map((m) => `sum(${m}) as ${m}`).join(', ');
   const query = sql<SumRow>`select ${sql.raw(`${keys.join(', ')}, ${sums}`)}
     from (${sql.join(arms, sql` union all `)}) x group by ${sql.raw(keys.join(', '))}`;
